@@ -1,0 +1,48 @@
+"""The Bot: holds the services and the clock, loads the cogs, syncs the commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.domain.clock import Clock
+from bot.errors import ListeningTourTree
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+# Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
+COGS = ("cogs.setup", "cogs.help")
+
+
+class ListeningTourBot(commands.Bot):
+    def __init__(self, *, settings: Settings, services: Services, clock: Clock = discord.utils.utcnow) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),  # no privileged intents needed
+            tree_cls=ListeningTourTree,
+            allowed_mentions=discord.AllowedMentions.none(),  # user text never pings anyone
+        )
+        self.settings = settings
+        self.services = services
+        self.clock = clock  # simcord virtualises discord.utils.utcnow in tests and the demo
+
+    async def setup_hook(self) -> None:
+        for name in COGS:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Instant in a development guild; global otherwise (Discord may take a while to show changes)."""
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development guild %s", len(synced), guild.id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))

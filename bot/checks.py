@@ -1,0 +1,53 @@
+"""Run-time permission checks. ``default_member_permissions`` is only a default admins can change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.domain.guild_settings import is_manager
+from bot.errors import NotManager
+
+if TYPE_CHECKING:
+    from bot.app import ListeningTourBot
+
+CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
+
+MANAGER_EXTRA = "manager"  # app command extras key: marks manager-only commands (for /help)
+
+
+async def member_is_manager(interaction: discord.Interaction[ListeningTourBot]) -> bool:
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    settings = await interaction.client.services.guild_setup.settings(interaction.guild_id)
+    return is_manager(
+        settings,
+        role_ids=(role.id for role in member.roles),
+        can_manage_server=member.guild_permissions.manage_guild,
+    )
+
+
+async def require_manager(interaction: discord.Interaction[ListeningTourBot]) -> None:
+    """For buttons and selects: raise NotManager unless the clicker is a manager of this guild."""
+    if not await member_is_manager(interaction):
+        raise NotManager
+
+
+async def _manager_predicate(interaction: discord.Interaction[ListeningTourBot]) -> bool:
+    await require_manager(interaction)
+    return True
+
+
+def manager_only(command: CommandT) -> CommandT:
+    """Marks a slash command as manager-only: checked on every call, and listed as such in /help.
+
+    Put it above ``@app_commands.command``: it needs the Command object to record the marker.
+    """
+    if not isinstance(command, app_commands.Command):
+        raise TypeError("@manager_only goes above @app_commands.command(...)")
+    command.add_check(_manager_predicate)
+    command.extras[MANAGER_EXTRA] = True
+    return command

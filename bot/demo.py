@@ -1,0 +1,99 @@
+"""`python -m bot demo`: the real bot, offline, against simcord's simulated Discord in a browser page.
+
+Nothing is mocked: slash commands, buttons and modals in the page run the bot's real callbacks on a
+fresh temporary database seeded with a demo community. Every feature adds its seed data here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import simcord
+
+from bot.app import ListeningTourBot
+from bot.config import Settings
+from bot.runtime import build_bot, open_database
+
+MANAGER_ROLE = "Community Team"
+# Demo customers and where they live: a tour from Toronto to Austin passes most of them.
+CUSTOMERS = (
+    ("ana", "Ana Costa", "Toronto"),
+    ("ben", "Ben Okafor", "Toronto"),
+    ("chen", "Chen Wei", "Detroit"),
+    ("dara", "Dara Singh", "Chicago"),
+    ("eli", "Eli Brooks", "St. Louis"),
+    ("fatima", "Fatima Haddad", "Dallas"),
+    ("gus", "Gus Larsen", "Austin"),
+    ("hana", "Hana Kim", "Austin"),
+)
+
+
+@dataclass
+class DemoCommunity:
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    manager: simcord.MemberActor
+    customers: dict[str, simcord.MemberActor] = field(default_factory=dict)
+    customer_cities: dict[str, str] = field(default_factory=dict)
+
+
+def build_community(env: simcord.Env) -> DemoCommunity:
+    guild = env.create_guild("Acme Customers")
+    channel = guild.create_text_channel("listening-tour")
+    guild.create_text_channel("general")
+    team = guild.create_role(MANAGER_ROLE)
+    maria = guild.add_member(env.create_user("maria", global_name="Maria (Acme)"), roles=[team])
+    community = DemoCommunity(env, guild, channel, maria)
+    for username, display, city in CUSTOMERS:
+        community.customers[username] = guild.add_member(env.create_user(username, global_name=display))
+        community.customer_cities[username] = city
+    return community
+
+
+async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
+    """The demo community's data, written through the same services the commands use."""
+    [team] = [r for r in community.env.bot.get_guild(community.guild.id).roles if r.name == MANAGER_ROLE]  # type: ignore[union-attr]
+    await bot.services.guild_setup.update(
+        community.guild.id,
+        by=community.manager.id,
+        by_can_manage_server=True,
+        manager_role_id=team.id,
+        announce_channel_id=community.channel.id,
+    )
+
+
+async def run_demo(settings: Settings, port: int) -> int:
+    loop, this = asyncio.get_running_loop(), asyncio.current_task()
+    assert this is not None
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, this.cancel)  # unwind the context managers below cleanly
+    with tempfile.TemporaryDirectory(prefix="listening-tour-demo-") as tmp:
+        db = await open_database(Path(tmp) / "demo.db")
+        bot = build_bot(settings, db)
+        try:
+            async with simcord.run(bot, check_errors=False) as env:  # a demo keeps going after a bot error
+                community = build_community(env)
+                await seed(bot, community)
+                viewers = [community.manager, *community.customers.values()][:4]
+                async with env.preview(community.channel, viewers=viewers, layout="channel", port=port) as page:
+                    print(f"Demo running: open {page.url}", flush=True)  # the #fragment is the access key
+                    print("Switch between Maria (manager) and customers in the page. Ctrl-C stops.", flush=True)
+                    await page.wait_closed()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await bot.close()
+            await db.close()
+    print("Demo stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - convenience
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo(Settings(), 0))

@@ -1,0 +1,31 @@
+"""A guild's configuration (/setup) and who counts as a community manager."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+DEFAULT_REMINDER_OFFSETS = (dt.timedelta(hours=24), dt.timedelta(hours=2))
+DEFAULT_CAPACITY = 12
+MAX_CAPACITY = 1000
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    manager_role_id: int | None = None
+    announce_channel_id: int | None = None
+    reminder_offsets: tuple[dt.timedelta, ...] = DEFAULT_REMINDER_OFFSETS
+    default_capacity: int = DEFAULT_CAPACITY
+
+    @property
+    def configured(self) -> bool:
+        return self.manager_role_id is not None and self.announce_channel_id is not None
+
+
+def is_manager(settings: GuildSettings, *, role_ids: Iterable[int], can_manage_server: bool) -> bool:
+    """Managers hold the configured manager role, or the Manage Server permission (server admins)."""
+    return can_manage_server or (
+        settings.manager_role_id is not None and settings.manager_role_id in set(role_ids)
+    )

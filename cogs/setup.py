@@ -1,0 +1,79 @@
+"""/setup: manager role, announcement channel, reminder offsets, default meal capacity."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ListeningTourBot
+from bot.checks import manager_only
+from bot.domain.errors import InvalidInput
+from bot.domain.guild_settings import MAX_CAPACITY
+from bot.ui.setup_view import ResetSettingsButton, settings_embed, settings_view
+
+
+class SetupCog(commands.Cog):
+    def __init__(self, bot: ListeningTourBot) -> None:
+        self.bot = bot
+
+    @manager_only
+    @app_commands.command(name="setup", description="Show or change how Listening Tour works on this server")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        manager_role="Members with this role run tours (changing it needs Manage Server)",
+        announcement_channel="Where meals are announced",
+        reminders="When to remind people before a meal, e.g. 24h, 2h",
+        default_capacity="Seats per meal unless a meal says otherwise",
+    )
+    async def setup_command(
+        self,
+        interaction: discord.Interaction[ListeningTourBot],
+        manager_role: discord.Role | None = None,
+        announcement_channel: discord.TextChannel | None = None,
+        reminders: app_commands.Range[str, 1, 100] | None = None,
+        default_capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
+    ) -> None:
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)  # guild_only
+        if manager_role is not None:
+            _check_manager_role(manager_role)
+        if announcement_channel is not None:
+            _check_can_post(announcement_channel)
+        settings = await self.bot.services.guild_setup.update(
+            interaction.guild.id,
+            by=interaction.user.id,
+            by_can_manage_server=interaction.user.guild_permissions.manage_guild,
+            manager_role_id=manager_role.id if manager_role else None,
+            announce_channel_id=announcement_channel.id if announcement_channel else None,
+            reminder_offsets=reminders,
+            default_capacity=default_capacity,
+        )
+        changed = any(v is not None for v in (manager_role, announcement_channel, reminders, default_capacity))
+        title = "Settings saved" if changed else "Listening Tour settings"
+        await interaction.response.send_message(
+            embed=settings_embed(settings, title=title), view=settings_view(interaction.guild.id), ephemeral=True
+        )
+
+
+def _check_manager_role(role: discord.Role) -> None:
+    if role.is_default():
+        raise InvalidInput("@everyone can't be the manager role: pick a role only your community team has.")
+    if role.managed:
+        raise InvalidInput(f"{role.name} belongs to an integration; pick a role your community team has.")
+
+
+def _check_can_post(channel: discord.TextChannel) -> None:
+    permissions = channel.permissions_for(channel.guild.me)
+    if not (permissions.send_messages and permissions.embed_links):
+        raise InvalidInput(
+            f"I can't post in {channel.mention}: give me Send Messages and Embed Links there, then try again."
+        )
+
+
+async def setup(bot: ListeningTourBot) -> None:
+    bot.add_dynamic_items(ResetSettingsButton)
+    await bot.add_cog(SetupCog(bot))
+
+
+async def teardown(bot: ListeningTourBot) -> None:
+    bot.remove_dynamic_items(ResetSettingsButton)

@@ -1,0 +1,137 @@
+"""A server admin and a community manager configure Listening Tour with /setup."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import simcord
+from discord import app_commands
+
+from bot.errors import NOT_MANAGER, NotManager
+from tests.conftest import MakeBot, World
+
+
+def fields(result: simcord.InteractionResult) -> dict[str, str]:
+    assert result.response is not None
+    [embed] = result.response.embeds
+    return {field.name: field.value for field in embed.fields}  # type: ignore[misc]
+
+
+async def test_admin_configures_the_server(world: World) -> None:
+    result = await world.admin.slash(
+        world.channel,
+        "setup",
+        manager_role=world.team_role,
+        announcement_channel=world.channel,
+        reminders="2h, 24h",
+        default_capacity=20,
+    )
+
+    assert result.ephemeral
+    assert result.response.embeds[0].title == "Settings saved"
+    shown = fields(result)
+    assert shown["Manager role"] == f"<@&{world.team_role.id}>"
+    assert shown["Announcement channel"] == f"<#{world.channel.id}>"
+    assert shown["Reminders"].startswith("24h, 2h before each meal")
+    assert shown["Default seats per meal"] == "20"
+    stored = await world.bot.services.guild_setup.settings(world.guild.id)
+    assert stored.manager_role_id == world.team_role.id
+    assert stored.reminder_offsets == (dt.timedelta(hours=24), dt.timedelta(hours=2))
+    assert stored.default_capacity == 20
+    assert world.channel.history() == []  # nothing public
+
+
+async def test_setup_without_options_shows_the_defaults(world: World) -> None:
+    result = await world.admin.slash(world.channel, "setup")
+
+    assert result.ephemeral and result.response.embeds[0].title == "Listening Tour settings"
+    assert fields(result)["Reminders"].startswith("24h, 2h")
+    assert fields(result)["Default seats per meal"] == "12"
+    assert "finish setting up" in result.response.embeds[0].footer.text
+
+
+async def test_manager_role_holder_can_change_settings_once_named(configured: World) -> None:
+    result = await configured.manager.slash(configured.channel, "setup", reminders="3h")
+
+    assert fields(result)["Reminders"].startswith("3h before")
+    stored = await configured.bot.services.guild_setup.settings(configured.guild.id)
+    assert stored.reminder_offsets == (dt.timedelta(hours=3),)
+
+
+async def test_manager_cannot_hand_out_the_manager_role(configured: World) -> None:
+    other = configured.guild.create_role("Volunteers")
+
+    result = await configured.manager.slash(configured.channel, "setup", manager_role=other)
+
+    assert result.ephemeral
+    assert result.response.content == "Only members with the Manage Server permission can change the manager role."
+    stored = await configured.bot.services.guild_setup.settings(configured.guild.id)
+    assert stored.manager_role_id == configured.team_role.id
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
+async def test_role_holder_is_not_a_manager_before_setup_names_the_role(world: World) -> None:
+    result = await world.manager.slash(world.channel, "setup", reminders="1h")
+
+    assert result.ephemeral and result.response.content == NOT_MANAGER
+    simcord.assert_error(world.env, NotManager)
+
+
+async def test_plain_member_is_refused_and_nothing_changes(configured: World) -> None:
+    ana = configured.members[0]
+
+    result = await ana.slash(configured.channel, "setup", default_capacity=99)
+
+    assert result.ephemeral and result.response.content == NOT_MANAGER
+    assert configured.channel.history() == []
+    stored = await configured.bot.services.guild_setup.settings(configured.guild.id)
+    assert stored.default_capacity == 12
+    simcord.assert_error(configured.env, NotManager)
+
+
+async def test_bad_reminder_offsets_are_explained_and_change_nothing(configured: World) -> None:
+    for text, expected in [
+        ("soon", "“soon” is not a duration. Write it like 30m, 2h or 1d."),
+        ("30d", "Reminders go between 1 minute and 14 days before a meal; 30d is not."),
+        ("1h 2h 3h 4h 5h 6h", "At most 5 reminders per meal, e.g. `24h, 2h`."),
+    ]:
+        result = await configured.manager.slash(configured.channel, "setup", reminders=text, default_capacity=5)
+
+        assert result.ephemeral and result.response.content == expected
+        simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+    stored = await configured.bot.services.guild_setup.settings(configured.guild.id)
+    assert stored.reminder_offsets == (dt.timedelta(hours=24), dt.timedelta(hours=2))
+    assert stored.default_capacity == 12  # all or nothing: the valid capacity was not saved either
+
+
+async def test_everyone_cannot_be_the_manager_role(world: World) -> None:
+    everyone = world.guild.default_role
+
+    result = await world.admin.slash(world.channel, "setup", manager_role=everyone)
+
+    assert result.ephemeral and result.response.content.startswith("@everyone can't be the manager role")
+    assert (await world.bot.services.guild_setup.settings(world.guild.id)).manager_role_id is None
+    simcord.assert_error(world.env, app_commands.CommandInvokeError)
+
+
+async def test_reset_button_checks_the_clicker_is_still_a_manager(configured: World) -> None:
+    shown = await configured.manager.slash(configured.channel, "setup", default_capacity=30)
+    volunteers = configured.guild.create_role("Volunteers")
+    await configured.admin.slash(configured.channel, "setup", manager_role=volunteers)
+
+    denied = await configured.manager.click(shown.response, label="Reset reminders & seats to defaults")
+
+    assert denied.ephemeral and denied.response.content == NOT_MANAGER
+    assert (await configured.bot.services.guild_setup.settings(configured.guild.id)).default_capacity == 30
+
+
+async def test_reset_button_works_after_a_restart(configured: World, make_bot: MakeBot) -> None:
+    shown = await configured.manager.slash(configured.channel, "setup", reminders="3h", default_capacity=30)
+
+    await configured.env.restart_bot(await make_bot())  # a new process on the same database
+    reset = await configured.manager.click(shown.response, label="Reset reminders & seats to defaults")
+
+    assert reset.response.embeds[0].title == "Settings reset to defaults"
+    stored = await configured.bot.services.guild_setup.settings(configured.guild.id)
+    assert (stored.default_capacity, stored.reminder_offsets[0]) == (12, dt.timedelta(hours=24))
+    assert stored.manager_role_id == configured.team_role.id  # the role is not reset

@@ -1,0 +1,123 @@
+"""Shared fixtures: bots on a real SQLite file, a simulated community, and the discord-error guard.
+
+simcord's pytest plugin (auto-loaded) provides ``simcord_env``; it needs a ``simcord_bot`` fixture that
+returns an un-started bot. See ../shared/testing/README.md for the patterns and pitfalls.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import discord
+import pytest
+import pytest_asyncio
+import simcord
+
+from bot.app import ListeningTourBot
+from bot.config import Settings
+from bot.runtime import build_bot, open_database
+from storage.database import Database
+
+MANAGER_ROLE = "Community Team"
+MakeBot = Callable[[], Awaitable[ListeningTourBot]]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'listening-tour.db'}")
+
+
+@pytest_asyncio.fixture
+async def make_bot(settings: Settings) -> AsyncIterator[MakeBot]:
+    """Build bots on one database file (a restarted bot sees the same data); close them all afterwards."""
+    opened: list[tuple[ListeningTourBot, Database]] = []
+
+    async def make() -> ListeningTourBot:
+        db = await open_database(settings.database_path())  # a new "process": its own connection
+        opened.append((build_bot(settings, db), db))
+        return opened[-1][0]
+
+    yield make
+    for bot, db in opened:
+        await bot.close()
+        await db.close()
+
+
+@pytest_asyncio.fixture
+async def simcord_bot(make_bot: MakeBot) -> ListeningTourBot:
+    return await make_bot()
+
+
+@dataclass
+class World:
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    team_role: simcord.RoleHandle
+    admin: simcord.MemberActor  # has Manage Server
+    manager: simcord.MemberActor  # holds the Community Team role (a manager once /setup names it)
+    members: list[simcord.MemberActor]  # plain customers
+
+    @property
+    def bot(self) -> ListeningTourBot:
+        return cast(ListeningTourBot, self.env.bot)  # the current bot, also after restart_bot
+
+    def role(self, name: str) -> discord.Role:
+        guild = self.bot.get_guild(self.guild.id)
+        assert guild is not None
+        [role] = [r for r in guild.roles if r.name == name]
+        return role
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env) -> World:
+    """A server that has not run /setup yet: only the admin counts as a manager."""
+    guild = simcord_env.create_guild("Acme Customers")
+    channel = guild.create_text_channel("listening-tour")
+    admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    team = guild.create_role(MANAGER_ROLE)
+    admin = guild.add_member(simcord_env.create_user("owen"), roles=[admins])
+    manager = guild.add_member(simcord_env.create_user("maria"), roles=[team])
+    members = [guild.add_member(simcord_env.create_user(name)) for name in ("ana", "ben", "chen")]
+    return World(simcord_env, guild, channel, team, admin, manager, members)
+
+
+@pytest_asyncio.fixture
+async def configured(world: World) -> World:
+    """The same server after its admin named the manager role and the announcement channel."""
+    result = await world.admin.slash(
+        world.channel, "setup", manager_role=world.team_role, announcement_channel=world.channel
+    )
+    assert result.response is not None and result.response.embeds[0].title == "Settings saved"
+    return world
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def discord_errors() -> Iterator[_ErrorRecords]:
+    """Fail the test on any ERROR logged by discord.* (errors in DynamicItem callbacks are only logged).
+
+    A test that expects such an error inspects and clears ``discord_errors.records``.
+    """
+    handler = _ErrorRecords()
+    logger = logging.getLogger("discord")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"discord logged errors during the test:\n{lines}", pytrace=False)
