@@ -26,12 +26,12 @@ def parse_duration(text: str) -> dt.timedelta:
 
 def parse_reminder_offsets(text: str) -> tuple[dt.timedelta, ...]:
     """``"24h, 2h"`` → (24 h, 2 h): distinct, largest first, each between 1 minute and 14 days."""
-    parts = [part for part in re.split(r"[,\s]+(?=\d)", text.strip()) if part.strip()]
+    parts = [part.strip(" ,") for part in re.split(r"[,\s]+(?=\d)", text.strip()) if part.strip(" ,")]
     if not parts:
         raise InvalidInput("Give at least one reminder time before the meal, e.g. `24h, 2h`.")
     if len(parts) > MAX_REMINDERS:
         raise InvalidInput(f"At most {MAX_REMINDERS} reminders per meal, e.g. `24h, 2h`.")
-    offsets = {parse_duration(part.strip(" ,")) for part in parts}
+    offsets = {parse_duration(part) for part in parts}
     for offset in offsets:
         if not dt.timedelta(minutes=1) <= offset <= MAX_REMINDER:
             raise InvalidInput(
