@@ -233,7 +233,7 @@ def _rejection(text: str) -> str | None:
     if _SQL.search(text):
         return f"That looks like code, not a city name. Type the city's name, {_EXAMPLE}."
     if not any(ch.isalpha() for ch in text):
-        kind = "Postal codes aren't supported" if any(ch.isdigit() for ch in text) else (
+        kind = "Numbers and postal codes aren't supported" if any(ch.isdigit() for ch in text) else (
             "That doesn't look like a place name")
         return f"{kind}. Type the city's name, {_EXAMPLE}."
     if text.count(",") > 2:
