@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         return _run(settings)
     if args.command == "demo":
+        # Importing simcord builds a throwaway discord.py client; its warnings (no voice, no intents) mean
+        # nothing in the demo. The real bot's own warnings still show in `run`.
+        for noisy in ("discord.client", "discord.state"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
         from bot.demo import run_demo  # simcord is only imported for the demo
 
         port = settings.demo_port if args.port is None else args.port

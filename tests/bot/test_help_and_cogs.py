@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pkgutil
 
 import cogs
@@ -41,3 +42,17 @@ async def test_every_cog_module_is_loaded(world: World) -> None:
     assert modules == set(COGS)
     assert set(world.bot.extensions) == modules
     assert {c.qualified_name for c in world.bot.tree.get_commands()} >= {"setup", "help"}
+
+
+async def test_commands_sync_instantly_to_a_development_guild(world: World) -> None:
+    world.bot.settings = dataclasses.replace(world.bot.settings, dev_guild_id=world.guild.id)
+    before = len(world.env.http_requests)
+
+    await world.bot.sync_commands()
+
+    [request] = world.env.http_requests[before:]
+    assert (request.method, request.path) == (
+        "PUT",
+        f"/applications/{world.bot.application_id}/guilds/{world.guild.id}/commands",
+    )
+    assert {c["name"] for c in request.json} >= {"setup", "help"}  # the global commands, copied
