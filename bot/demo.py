@@ -71,8 +71,13 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
 async def run_demo(settings: Settings, port: int) -> int:
     loop, this = asyncio.get_running_loop(), asyncio.current_task()
     assert this is not None
+
+    def stop() -> None:  # unwind the context managers below; a second Ctrl-C must not cut the clean-up short
+        if this.cancelling() == 0:
+            this.cancel()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, this.cancel)  # unwind the context managers below cleanly
+        loop.add_signal_handler(sig, stop)
     with tempfile.TemporaryDirectory(prefix="listening-tour-demo-") as tmp:
         db = await open_database(Path(tmp) / "demo.db")
         bot = build_bot(settings, db)
