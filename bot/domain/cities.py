@@ -177,7 +177,8 @@ _LETTERS = str.maketrans({"'": None, "’": None, "ʼ": None, "‘": None, "`": 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _NON_WORD = re.compile(r"[\W_]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
-_ABBREVIATION = re.compile(r"\b(?:st|ste|mt|ft)\b")
+# Only before another word: a final "MT" or "ST" is Montana or São Tomé, not "Mount" or "Saint".
+_ABBREVIATION = re.compile(r"\b(?:st|ste|mt|ft)\b(?= )")
 
 
 def fold(text: str) -> str:
@@ -192,7 +193,7 @@ def fold(text: str) -> str:
     else:
         lowered = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_LETTERS)
     key = _NON_WORD.sub(" ", lowered).strip()
-    if "st" in key or "mt" in key or "ft" in key:
+    if " " in key:
         key = _ABBREVIATION.sub(_expand, key)
     return key
 
@@ -236,7 +237,7 @@ def _rejection(text: str) -> str | None:
         kind = "Numbers and postal codes aren't supported" if any(ch.isdigit() for ch in text) else (
             "That doesn't look like a place name")
         return f"{kind}. Type the city's name, {_EXAMPLE}."
-    if text.count(",") > 2:
+    if text.count(",") > 4:
         return "Use “City”, “City, Region” or “City, Country”, e.g. “Portland, OR” or “Paris, France”."
     return None
 
@@ -340,10 +341,20 @@ class Gazetteer:
         reason = _rejection(text)
         if reason is not None:
             return Resolution(query, ResolutionStatus.UNKNOWN, message=reason)
-        name, *qualifiers = (part.strip() for part in text.split(","))
+        name, qualifiers = self._split_name(text)
         if qualifiers:
             return self._resolve_qualified(query, name, qualifiers)
         return self._resolve_bare(query, name)
+
+    def _split_name(self, text: str) -> tuple[str, list[str]]:
+        """ "Portland, Oregon, US" → ("Portland", ["Oregon", "US"]); a few names contain commas
+        ("Mianzhu, Deyang, Sichuan"), so the longest known name before a comma wins."""
+        parts = [part.strip() for part in text.split(",")]
+        for cut in range(len(parts), 1, -1):
+            name = ", ".join(parts[:cut])
+            if fold(name) in self._ix.primary:
+                return name, parts[cut:]
+        return parts[0], parts[1:]
 
     def resolve_many(self, queries: Iterable[str]) -> list[Resolution]:
         """Resolve a list (an import), computing each distinct cleaned query once."""
@@ -368,7 +379,9 @@ class Gazetteer:
         countries = [area for area in areas if area[1] is None]
         # "Mexico" is a country first (Mexico, PH is offered too); "Singapore" is a city of its country.
         if countries and not any(_in_any(city, countries) for city in primary):
-            inside = [c for c in self._ix.alternate.get(key, ()) if _in_any(c, countries)]  # Kuwait City
+            # "Kuwait" is also Kuwait City's alternate name; an alias ("USA") is not a city's name.
+            named = [a for a in countries if fold(self._ix.area_names.get(a, "")) == key]
+            inside = [c for c in self._ix.alternate.get(key, ()) if _in_any(c, named)]
             return self._area_answer(query, text, areas, (*inside[:2], *primary[:2]))
         if primary:
             return _decide(query, _Match(tuple(primary)))

@@ -1,0 +1,458 @@
+"""A customer types where they live; the resolver answers one city, asks which one, or explains why not."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.domain.cities import (
+    DOMINANCE_RATIO,
+    MAX_AUTOCOMPLETE,
+    MAX_CHOICES,
+    MAX_LABEL_CHARS,
+    City,
+    Gazetteer,
+    Resolution,
+    ResolutionStatus,
+    default_gazetteer,
+    distance_km,
+    fold,
+)
+
+RESOLVED, AMBIGUOUS, UNKNOWN = ResolutionStatus.RESOLVED, ResolutionStatus.AMBIGUOUS, ResolutionStatus.UNKNOWN
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return default_gazetteer()  # cached: built once for the whole test session
+
+
+def resolved(gazetteer: Gazetteer, query: str) -> City:
+    result = gazetteer.resolve(query)
+    assert result.status is RESOLVED, (query, result)
+    assert result.city is not None
+    return result.city
+
+
+def where(city: City) -> tuple[str, str, str]:
+    return city.name, city.region, city.country_code
+
+
+# ------------------------------------------------------------------------------------- what people type
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("  MONTRÉAL ", ("Montréal", "Quebec", "CA")),
+        ("montreal", ("Montréal", "Quebec", "CA")),
+        ("Toronto", ("Toronto", "Ontario", "CA")),
+        ("toronto   ", ("Toronto", "Ontario", "CA")),
+        ("Portland, OR", ("Portland", "Oregon", "US")),
+        ("Portland, ME", ("Portland", "Maine", "US")),
+        ("portland,maine", ("Portland", "Maine", "US")),
+        ("Portland Maine", ("Portland", "Maine", "US")),
+        ("London, ON", ("London", "Ontario", "CA")),
+        ("London, Ontario", ("London", "Ontario", "CA")),
+        ("London, UK", ("London", "England", "GB")),
+        ("London, England", ("London", "England", "GB")),
+        ("Paris, TX", ("Paris", "Texas", "US")),
+        ("Paris, France", ("Paris", "11", "FR")),
+        ("Paris France", ("Paris", "11", "FR")),
+        ("Perth, WA", ("Perth", "Western Australia", "AU")),
+        ("Perth, Scotland", ("Perth", "Scotland", "GB")),
+        ("Vancouver, BC", ("Vancouver", "British Columbia", "CA")),
+        ("Vancouver, WA", ("Vancouver", "Washington", "US")),
+        ("Toronto, Canada", ("Toronto", "Ontario", "CA")),
+        ("Melbourne, Victoria", ("Melbourne", "Victoria", "AU")),
+        ("Washington, D.C.", ("Washington", "District of Columbia", "US")),
+        ("Washington DC", ("Washington", "District of Columbia", "US")),
+        ("Helena, MT", ("Helena", "Montana", "US")),
+        ("St. Louis, MO", ("St. Louis", "Missouri", "US")),
+        ("Ft Worth", ("Fort Worth", "Texas", "US")),
+        ("Ste-Foy", ("Sainte-Foy", "Quebec", "CA")),
+        ("Saint Etienne", ("Saint-Étienne", "84", "FR")),
+        ("lodz", ("Łódź", "74", "PL")),
+        ("Union City, NJ", ("Union City", "New Jersey", "US")),
+        ("Munich, Germany", ("Munich", "Bavaria", "DE")),
+        ("Portland, Oregon, US", ("Portland", "Oregon", "US")),
+    ],
+)
+def test_a_customer_is_understood_whatever_the_spelling_of_case_accents_spacing_and_qualifier(
+    gazetteer: Gazetteer, query: str, expected: tuple[str, str, str]
+) -> None:
+    assert where(resolved(gazetteer, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("NYC", ("New York City", "New York", "US")),
+        ("New York", ("New York City", "New York", "US")),
+        ("LA", ("Los Angeles", "California", "US")),
+        ("SF", ("San Francisco", "California", "US")),
+        ("Philly", ("Philadelphia", "Pennsylvania", "US")),
+        ("München", ("Munich", "Bavaria", "DE")),
+        ("Munchen", ("Munich", "Bavaria", "DE")),
+        ("Köln", ("Köln", "North Rhine-Westphalia", "DE")),
+        ("Cologne", ("Köln", "North Rhine-Westphalia", "DE")),
+        ("Kiev", ("Kyiv", "12", "UA")),
+        ("Bombay", ("Mumbai", "16", "IN")),
+        ("Vegas", ("Las Vegas", "Nevada", "US")),
+        ("Москва", ("Moscow", "48", "RU")),
+        ("NYC, NY", ("New York City", "New York", "US")),
+    ],
+)
+def test_well_known_nicknames_and_other_language_names_are_understood(
+    gazetteer: Gazetteer, query: str, expected: tuple[str, str, str]
+) -> None:
+    assert where(resolved(gazetteer, query)) == expected
+
+
+def test_an_alternate_name_never_beats_a_place_actually_called_that(gazetteer: Gazetteer) -> None:
+    # "Frisco" is also a nickname of San Francisco, but Frisco, Texas is its real name.
+    assert where(resolved(gazetteer, "Frisco")) == ("Frisco", "Texas", "US")
+    # Hong Kong is also called Victoria; places named Victoria are what "Victoria" means.
+    result = gazetteer.resolve("Victoria")
+    assert result.status is AMBIGUOUS
+    assert all(choice.name == "Victoria" for choice in result.choices)
+
+
+def test_a_typo_is_read_as_the_city_and_the_customer_is_told(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Torono")
+
+    assert result.status is RESOLVED and result.city is not None
+    assert where(result.city) == ("Toronto", "Ontario", "CA")
+    assert result.message == "I read “Torono” as Toronto, Ontario, CA."
+    assert where(resolved(gazetteer, "Londn")) == ("London", "England", "GB")
+    assert where(resolved(gazetteer, "Torono, ON")) == ("Toronto", "Ontario", "CA")
+
+
+def test_a_typo_of_an_ambiguous_name_asks_which_one(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Sprngfield")
+
+    assert result.status is AMBIGUOUS
+    assert result.choices and {c.name for c in result.choices} == {"Springfield"}
+    assert result.message is not None and result.message.startswith("Did you mean one of these?")
+
+
+# ------------------------------------------------------------------------------------ the ambiguity rule
+
+def test_london_means_the_one_in_england_and_offers_the_one_in_ontario(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("London")
+
+    assert result.status is RESOLVED and result.city is not None
+    assert where(result.city) == ("London", "England", "GB")
+    assert [where(c) for c in result.choices] == [("London", "Ontario", "CA")]
+    assert result.message is not None and "“London, ON”" in result.message
+
+
+def test_portland_means_oregon_which_is_nearly_ten_times_bigger_than_maine(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Portland")
+
+    assert result.city is not None and where(result.city) == ("Portland", "Oregon", "US")
+    assert [where(c) for c in result.choices][:1] == [("Portland", "Maine", "US")]
+    assert result.city.population >= DOMINANCE_RATIO * result.choices[0].population
+    assert result.message is not None and "e.g. “Portland, ME”" in result.message
+
+
+@pytest.mark.parametrize("query", ["Springfield", "Hamilton", "Cambridge", "Victoria", "Mt Vernon"])
+def test_a_name_without_a_clearly_dominant_place_asks_which_one(gazetteer: Gazetteer, query: str) -> None:
+    result = gazetteer.resolve(query)
+
+    assert result.status is AMBIGUOUS
+    assert result.city is None
+    assert 2 <= len(result.choices) <= MAX_CHOICES
+    populations = [c.population for c in result.choices]
+    assert populations == sorted(populations, reverse=True)
+    assert populations[0] < DOMINANCE_RATIO * populations[1]
+    assert result.message is not None and "Which one?" in result.message
+
+
+def test_springfield_lists_every_springfield_biggest_first(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Springfield")
+
+    assert [c.region for c in result.choices] == [
+        "Missouri", "Massachusetts", "Illinois", "Oregon", "Ohio", "Virginia", "Pennsylvania", "Tennessee",
+    ]
+    assert result.message == (
+        "Several places match “Springfield”. Which one? You can also add a state or country, "
+        "e.g. “Springfield, MO”."
+    )
+
+
+# ------------------------------------------------------------------------------------ not a city (yet)
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("", "Please type a city name"),
+        ("   \n\t ", "Please type a city name"),
+        ("x" * 101, "too long"),
+        ("Toronto" * 2000, "too long"),
+        ("<@123456789012345678>", "Discord mention"),
+        ("<@!123>", "Discord mention"),
+        ("<#123>", "Discord mention"),
+        ("<@&42>", "Discord mention"),
+        ("<:party:123>", "Discord mention or emoji"),
+        ("@everyone", "Discord mention"),
+        ("hi @here", "Discord mention"),
+        ("https://example.com/toronto", "link"),
+        ("www.toronto.ca", "link"),
+        ("toronto.com", "link"),
+        ("'; DROP TABLE customers; --", "looks like code"),
+        ("Robert'); DROP TABLE students;--", "looks like code"),
+        ("x' OR '1'='1", "looks like code"),
+        ("1 UNION SELECT password FROM users", "looks like code"),
+        ("12345", "postal codes"),
+        ("!!! ???", "doesn't look like a place name"),
+        ("🙂🙂🙂", "doesn't look like a place name"),
+        ("a, b, c, d, e, f", "Use “City”, “City, Region” or “City, Country”"),
+    ],
+)
+def test_garbage_is_refused_with_a_helpful_message(gazetteer: Gazetteer, query: str, says: str) -> None:
+    result = gazetteer.resolve(query)
+
+    assert result.status is UNKNOWN
+    assert result.city is None and result.choices == ()
+    assert result.message is not None and says in result.message
+    assert "e.g." in result.message
+
+
+def test_a_place_below_the_data_threshold_gets_the_closest_known_names(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Smallville")
+
+    assert result.status is UNKNOWN and result.city is None
+    assert [c.name for c in result.choices][:3] == ["Millville", "Malanville", "Snellville"]
+    assert result.message is not None
+    assert result.message.startswith("I couldn't find “Smallville”. My list covers places with more than 15,000")
+    assert "try the nearest bigger town, e.g. Millville, New Jersey, US;" in result.message
+
+
+def test_nonsense_is_unknown_and_says_to_check_the_spelling(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Xyzzy")
+
+    assert result.status is UNKNOWN and result.choices == ()
+    assert result.message == (
+        "I couldn't find “Xyzzy”. My list covers places with more than 15,000 people, so try the nearest "
+        "bigger town, or check the spelling."
+    )
+
+
+def test_a_known_name_in_the_wrong_region_offers_the_places_of_that_name(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Paris, Ontario")  # a real town, but below 15,000 people
+
+    assert result.status is UNKNOWN
+    assert [where(c) for c in result.choices] == [("Paris", "11", "FR"), ("Paris", "Texas", "US")]
+    assert result.message == "I couldn't find a city called “Paris” in “Ontario”. Did you mean one of these?"
+
+
+def test_an_unknown_region_is_explained(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Paris, Narnia")
+
+    assert result.status is UNKNOWN
+    assert result.message is not None and "“Narnia”" in result.message
+    assert [c.name for c in result.choices] == ["Paris", "Paris"]
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "first"),
+    [
+        ("Canada", "a country", "Toronto"),
+        ("USA", "a country", "New York City"),
+        ("Mexico", "a country", "Mexico City"),
+        ("Kuwait", "a country", "Kuwait City"),
+        ("Texas", "a state or province", "Houston"),
+        ("Georgia", "a country or region", "Tbilisi"),
+    ],
+)
+def test_a_country_or_state_is_not_a_city_but_its_cities_are_offered(
+    gazetteer: Gazetteer, query: str, kind: str, first: str
+) -> None:
+    result = gazetteer.resolve(query)
+
+    assert result.status is UNKNOWN
+    assert result.choices[0].name == first
+    assert result.message is not None and f"is {kind}, not a city. Which city?" in result.message
+
+
+def test_a_state_name_never_hides_a_city_of_that_name(gazetteer: Gazetteer) -> None:
+    assert where(resolved(gazetteer, "Ontario")) == ("Ontario", "California", "US")
+    result = gazetteer.resolve("Ontario, Canada")
+    assert result.status is UNKNOWN
+    assert [c.label for c in result.choices] == ["Ontario, California, US"]
+
+
+def test_a_country_that_shares_its_name_with_its_capital_is_the_city(gazetteer: Gazetteer) -> None:
+    assert where(resolved(gazetteer, "Singapore")) == ("Singapore", "", "SG")
+    assert resolved(gazetteer, "Luxembourg").country_code == "LU"
+
+
+# ------------------------------------------------------------------------------------------ determinism
+
+def test_the_same_question_always_gets_the_same_answer(gazetteer: Gazetteer) -> None:
+    queries = ["Portland", "Springfield", "Torono", "Smallville", "Victoria", "Sprngfield", "la", "Mexico"]
+    first = [gazetteer.resolve(q) for q in queries]
+
+    assert [gazetteer.resolve(q) for q in queries] == first
+    assert [gazetteer.resolve(q) for q in reversed(queries)] == first[::-1]
+
+
+def test_a_freshly_built_gazetteer_gives_identical_answers() -> None:
+    fresh, cached = Gazetteer.load(), default_gazetteer()
+    queries = ["Portland", "Springfield", "Torono", "Smallville", "Sprngfield", "München", "Paris, TX"]
+
+    assert [fresh.resolve(q) for q in queries] == [cached.resolve(q) for q in queries]
+    assert fresh.autocomplete("san") == cached.autocomplete("san")
+
+
+def test_resolving_a_list_computes_each_distinct_query_once_and_keeps_each_query(gazetteer: Gazetteer) -> None:
+    queries = ["Toronto", " toronto ", "Toronto", "Xyzzy", "Portland, OR", "Toronto"]
+
+    results = gazetteer.resolve_many(queries)
+
+    assert [r.query for r in results] == queries
+    assert results == [gazetteer.resolve(q) for q in queries]
+    assert results[0] is results[2] is results[5]  # memoised
+
+
+# -------------------------------------------------------------------------------------------- the data
+
+def test_labels_read_like_addresses_and_fit_discord(gazetteer: Gazetteer) -> None:
+    assert resolved(gazetteer, "Portland, OR").label == "Portland, Oregon, US"
+    assert resolved(gazetteer, "Paris, France").label == "Paris, FR"  # French regions have no names here
+    assert all(len(city.label) <= MAX_LABEL_CHARS for city in gazetteer)
+
+
+def test_a_very_long_name_is_shortened_in_its_label_but_keeps_its_region() -> None:
+    city = City(1, "A" * 120, "Ontario", "CA", 0.0, 0.0, "America/Toronto", 20_000, "08", "ON")
+
+    assert len(city.label) == MAX_LABEL_CHARS
+    assert city.label.endswith("…, Ontario, CA")
+
+
+@pytest.mark.parametrize("country", ["US", "CA", "AU", "GB", "DE"])
+def test_regions_of_countries_we_name_are_all_named(gazetteer: Gazetteer, country: str) -> None:
+    cities = [c for c in gazetteer if c.country_code == country]
+
+    assert cities
+    assert all(c.region_is_named for c in cities), {c.admin1_code for c in cities if not c.region_is_named}
+
+
+def test_a_city_can_be_found_again_by_its_id(gazetteer: Gazetteer) -> None:
+    toronto = resolved(gazetteer, "Toronto")
+
+    assert gazetteer.get(toronto.geonameid) == toronto
+    assert gazetteer.get(-1) is None
+    assert len(gazetteer) == 34_006
+
+
+def test_folding_ignores_accents_case_punctuation_and_common_abbreviations() -> None:
+    assert fold("  MONTRÉAL ") == "montreal"
+    assert fold("St. John's") == fold("Saint Johns") == "saint johns"
+    assert fold("Helena, MT") == "helena mt"  # a final MT is Montana, not "Mount"
+    assert fold("Łódź") == "lodz"
+    assert fold("Straße") == "strasse"
+
+
+# ------------------------------------------------------------------------------------------ autocomplete
+
+def test_autocomplete_shows_the_biggest_cities_for_a_short_prefix(gazetteer: Gazetteer) -> None:
+    choices = gazetteer.autocomplete("s")
+
+    assert len(choices) == MAX_AUTOCOMPLETE
+    assert all(fold(c.name).startswith("s") for c in choices)
+    populations = [c.population for c in choices]
+    assert populations == sorted(populations, reverse=True)
+    assert [c.name for c in choices[:3]] == ["Shanghai", "Shenzhen", "São Paulo"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("Portl", "Portland, Oregon, US"),
+        ("portland, m", "Portland, Maine, US"),
+        ("nyc", "New York City, New York, US"),
+        ("la", "Los Angeles, California, US"),
+        ("new y", "New York City, New York, US"),
+        ("mont", "Montréal, Quebec, CA"),
+        ("MONTRÉ", "Montréal, Quebec, CA"),
+        ("Torono", "Toronto, Ontario, CA"),
+        ("munch", "Munich, Bavaria, DE"),
+        ("paris", "Paris, FR"),
+        ("springfield, il", "Springfield, Illinois, US"),
+    ],
+)
+def test_autocomplete_puts_what_the_customer_means_first(gazetteer: Gazetteer, typed: str, first: str) -> None:
+    choices = gazetteer.autocomplete(typed)
+
+    assert 1 <= len(choices) <= MAX_AUTOCOMPLETE
+    assert choices[0].label == first
+    assert len({c.geonameid for c in choices}) == len(choices)
+
+
+def test_autocomplete_lists_exact_names_first_then_longer_names(gazetteer: Gazetteer) -> None:
+    labels = [c.label for c in gazetteer.autocomplete("Portland")]
+
+    assert labels[:3] == ["Portland, Oregon, US", "Portland, Maine, US", "Portland, Texas, US"]
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_autocomplete_before_typing_offers_the_biggest_cities(gazetteer: Gazetteer, typed: str) -> None:
+    assert gazetteer.autocomplete(typed) == list(gazetteer)[:MAX_AUTOCOMPLETE]
+
+
+@pytest.mark.parametrize("typed", ["xyzzyq", "<@123>", "!!!", "x" * 500])
+def test_autocomplete_of_nonsense_is_empty(gazetteer: Gazetteer, typed: str) -> None:
+    assert gazetteer.autocomplete(typed) == []
+
+
+def test_autocomplete_respects_the_limit(gazetteer: Gazetteer) -> None:
+    assert len(gazetteer.autocomplete("a", limit=5)) == 5
+    assert len(gazetteer.autocomplete("a", limit=100)) == MAX_AUTOCOMPLETE
+    assert gazetteer.autocomplete("a", limit=0) == []
+
+
+# ------------------------------------------------------------------------------------------- geography
+
+def test_distances_are_great_circle_kilometres(gazetteer: Gazetteer) -> None:
+    toronto, montreal = resolved(gazetteer, "Toronto"), resolved(gazetteer, "Montreal")
+    london, paris = resolved(gazetteer, "London"), resolved(gazetteer, "Paris")
+
+    assert distance_km(toronto, montreal) == pytest.approx(502, abs=5)
+    assert distance_km(london, paris) == pytest.approx(344, abs=3)
+    assert distance_km(toronto, montreal) == distance_km(montreal, toronto)
+    assert distance_km(toronto, toronto) == 0
+
+
+def _brute_force_nearby(gazetteer: Gazetteer, city: City, radius_km: float) -> list[tuple[City, float]]:
+    found = [(other, distance_km(city, other)) for other in gazetteer]
+    return sorted(((c, d) for c, d in found if d <= radius_km), key=lambda p: (p[1], p[0].geonameid))
+
+
+@pytest.mark.parametrize(
+    ("query", "radius_km"),
+    [("Toronto", 60), ("Portland, OR", 150), ("Labasa", 1500), ("Longyearbyen", 1500), ("Quito", 300)],
+)
+def test_nearby_finds_exactly_the_cities_within_the_radius(
+    gazetteer: Gazetteer, query: str, radius_km: float
+) -> None:
+    city = resolved(gazetteer, query)
+
+    found = gazetteer.nearby(city, radius_km)
+
+    assert found == _brute_force_nearby(gazetteer, city, radius_km)
+    assert found[0] == (city, 0.0)
+
+
+def test_nearby_toronto_counts_its_suburbs_but_not_montreal(gazetteer: Gazetteer) -> None:
+    names = {c.name for c, _ in gazetteer.nearby(resolved(gazetteer, "Toronto"), 40)}
+
+    assert {"Mississauga", "Brampton", "Markham"} <= names
+    assert "Montréal" not in names
+    assert gazetteer.nearby(resolved(gazetteer, "Toronto"), -1) == []
+    assert gazetteer.nearby(resolved(gazetteer, "Toronto"), math.nan) == []
+
+
+def test_a_resolution_knows_whether_it_resolved() -> None:
+    assert Resolution("x", UNKNOWN).resolved is False
