@@ -394,7 +394,7 @@ class Gazetteer:
         split = self._split_trailing_qualifier(key)
         if split is not None:
             return self._resolve_in_areas(query, split[0], split[0], [split[1]], [split[2]])
-        return self._resolve_fuzzy(query, text, key, self._fuzzy(key))
+        return self._resolve_fuzzy(query, text, key, self._typo_candidates(key))
 
     def _resolve_qualified(self, query: str, name: str, qualifiers: list[str]) -> Resolution:
         key = fold(name)
@@ -418,7 +418,7 @@ class Gazetteer:
             found = inside(match)
             if found:
                 return _decide(query, _Match(found))
-        fuzzy = self._fuzzy(key)
+        fuzzy = self._typo_candidates(key)
         found_fuzzy = [(city, score) for city, score in fuzzy if all(_in_any(city, a) for a in area_sets)]
         if found_fuzzy:
             return self._resolve_fuzzy(query, name, key, found_fuzzy)
@@ -485,12 +485,20 @@ class Gazetteer:
             return tuple(exact)
         return tuple(c for c, s in self._fuzzy(key) if s >= FUZZY_SUGGEST_SCORE)
 
+    def _typo_candidates(self, key: str) -> list[tuple[City, float]]:
+        """Typo matches: names with the same first letter first (slips rarely hit the first letter, and
+        that is 20× less to search); every name when none of those is close enough to be taken."""
+        same_initial = self._fuzzy(key, pool=self._keys_by_initial.get(key[:1], []))
+        if same_initial and same_initial[0][1] >= FUZZY_RESOLVE_SCORE:
+            return same_initial
+        return self._fuzzy(key)
+
     def _fuzzy(self, key: str, limit: int = 50, pool: Sequence[str] | None = None) -> list[tuple[City, float]]:
         """Cities whose primary name is spelled like ``key``, best score then population first."""
         if len(key) < 3:
             return []
         found = process.extract(key, self._keys if pool is None else pool, scorer=fuzz.ratio, limit=limit,
-                                score_cutoff=FUZZY_SUGGEST_SCORE - 10)
+                                score_cutoff=FUZZY_SUGGEST_SCORE)
         scored = [(city, round(score, 6)) for name, score, _ in found for city in self._ix.primary[name]]
         scored.sort(key=lambda pair: (-pair[1], -pair[0].population, pair[0].geonameid))
         return scored
