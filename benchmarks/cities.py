@@ -100,6 +100,25 @@ def bench_resolve(gazetteer: Gazetteer, baseline: dict[str, City], count: int, r
         print(f"  {kind:10} {kind_qps:>10,.0f} queries/s  ({base_qps / kind_qps:,.0f}× baseline)  [{shown}]")
 
 
+def typo_accuracy(gazetteer: Gazetteer, count: int, rng: random.Random) -> None:
+    """Not speed but trust: how often a slip of the keyboard gets the intended city."""
+    cities = [c for c in list(gazetteer)[:5000] if len(c.name) >= 5]
+    outcome: Counter[str] = Counter()
+    for _ in range(count):
+        city = rng.choice(cities)
+        result = gazetteer.resolve(typo(city.name, rng))
+        if result.city == city:
+            outcome["intended city"] += 1
+        elif result.city is not None:
+            outcome["another city"] += 1
+        elif city in result.choices:
+            outcome["intended among choices or suggestions"] += 1
+        else:
+            outcome["not found"] += 1
+    shown = ", ".join(f"{n / count:.1%} {kind}" for kind, n in outcome.most_common())
+    print(f"typo accuracy ({count:,} one-letter slips in names of ≥ 5 letters): {shown}")
+
+
 def bench_autocomplete(gazetteer: Gazetteer, count: int, rng: random.Random) -> None:
     cities = list(gazetteer)[:5000]
     typed = []
@@ -180,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline[city.name.casefold()] = city
 
     bench_resolve(gazetteer, baseline, sizes[0], rng)
+    typo_accuracy(gazetteer, sizes[0] // 4, rng)
     bench_autocomplete(gazetteer, sizes[1], rng)
     bench_customers(gazetteer, baseline, sizes[2], rng)
     return 0
