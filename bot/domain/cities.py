@@ -43,7 +43,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -210,6 +210,8 @@ def clean(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------- validation
 
+_TOO_LONG = (f"That is too long for a city name (at most {MAX_QUERY_CHARS} characters). "
+             f"Type just the city, {_EXAMPLE}.")
 _MENTION = re.compile(r"<[@#:][^>]*>|<a?:\w+:\d+>|<t:\d+(:\w)?>|@(everyone|here)\b", re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.|\b[\w-]+\.(?:com|net|org|io|gg|co)\b", re.IGNORECASE)
 _SQL = re.compile(
@@ -225,8 +227,7 @@ def _rejection(text: str) -> str | None:
     if not text:
         return f"Please type a city name, {_EXAMPLE}."
     if len(text) > MAX_QUERY_CHARS:
-        return (f"That is too long for a city name (at most {MAX_QUERY_CHARS} characters). "
-                f"Type just the city, {_EXAMPLE}.")
+        return _TOO_LONG
     if _MENTION.search(text):
         return f"That looks like a Discord mention or emoji, not a city. Type the city's name, {_EXAMPLE}."
     if _URL.search(text):
@@ -337,8 +338,9 @@ class Gazetteer:
     def resolve(self, query: str) -> Resolution:
         """Turn free text into a city, a list to choose from, or an explained "unknown"."""
         # Absurdly long input is refused before any per-character work.
-        text = clean(query) if len(query) <= _MAX_RAW_CHARS else "x" * (MAX_QUERY_CHARS + 1)
-        reason = _rejection(text)
+        reason = _TOO_LONG if len(query) > _MAX_RAW_CHARS else None
+        text = "" if reason else clean(query)
+        reason = reason or _rejection(text)
         if reason is not None:
             return Resolution(query, ResolutionStatus.UNKNOWN, message=reason)
         name, qualifiers = self._split_name(text)
@@ -510,24 +512,26 @@ class Gazetteer:
 
         Exact names first, then names starting with the text (most populous first), then nicknames of big
         places (NYC, München); only when nothing starts with the text, typo-tolerant matches. Text after a
-        comma filters by region or country prefix ("portland, m" → Maine).
+        comma filters by region or country prefix ("portland, m" → Maine; "portland, oregon, u" too).
+        Empty text gives the biggest cities.
         """
         limit = max(0, min(limit, MAX_AUTOCOMPLETE))
         text = clean(prefix[: MAX_QUERY_CHARS * 2])
         if not limit or not text:
             return list(self._ix.cities[:limit])
-        name, _, qualifier = text.partition(",")
-        key, qualifier_key = fold(name), fold(qualifier)
+        name, *qualifiers = text.split(",")
+        key, wanted = fold(name), [q for q in map(fold, qualifiers) if q]
         if not key:
             return []
-        candidates = self._prefix_candidates(key)
-        if qualifier_key:
-            candidates = tuple(c for c in candidates if self._matches_qualifier_prefix(c, qualifier_key))
+
+        def fits(city: City) -> bool:
+            return all(self._matches_qualifier_prefix(city, q) for q in wanted)
+
+        candidates = [c for c in self._prefix_candidates(key) if fits(c)]
         if not candidates:
             pool = self._keys_by_initial.get(key[0], [])
-            candidates = tuple(c for c, _ in self._fuzzy(key, limit=limit * 2, pool=pool)
-                               if not qualifier_key or self._matches_qualifier_prefix(c, qualifier_key))
-        return list(candidates[:limit])
+            candidates = [c for c, _ in self._fuzzy(key, limit=limit * 2, pool=pool) if fits(c)]
+        return candidates[:limit]
 
     def _prefix_candidates(self, key: str) -> tuple[City, ...]:
         memo = self._prefix_memo.get(key)
@@ -600,6 +604,20 @@ def _decide(query: str, match: _Match) -> Resolution:
     opening = "Did you mean one of these?" if match.fuzzy else f"Several places match “{text}”. Which one?"
     return Resolution(query, ResolutionStatus.AMBIGUOUS, choices=choices, message=(
         f"{opening} You can also add a state or country, e.g. “{choices[0].hint}”."))
+
+
+def choice_labels(cities: Sequence[City]) -> list[str]:
+    """Labels for a list shown to a user; namesakes that would read the same get their population
+    ("Suzhou, CN · 5,345,961 people"), so every entry of the list can be told apart. ≤ 100 chars."""
+    counts = Counter(city.label for city in cities)
+    labels = []
+    for city in cities:
+        if counts[city.label] == 1:
+            labels.append(city.label)
+            continue
+        suffix = f" · {city.population:,} people"
+        labels.append(city.label[: MAX_LABEL_CHARS - len(suffix)] + suffix)
+    return labels
 
 
 def _in_any(city: City, areas: Iterable[_Area]) -> bool:

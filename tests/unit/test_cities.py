@@ -15,6 +15,7 @@ from bot.domain.cities import (
     Gazetteer,
     Resolution,
     ResolutionStatus,
+    choice_labels,
     default_gazetteer,
     distance_km,
     fold,
@@ -389,6 +390,24 @@ def test_autocomplete_puts_what_the_customer_means_first(gazetteer: Gazetteer, t
     assert 1 <= len(choices) <= MAX_AUTOCOMPLETE
     assert choices[0].label == first
     assert len({c.geonameid for c in choices}) == len(choices)
+
+
+def test_autocomplete_accepts_a_whole_label_typed_by_hand(gazetteer: Gazetteer) -> None:
+    assert [c.label for c in gazetteer.autocomplete("Portland, Oregon, US")] == ["Portland, Oregon, US"]
+    assert [c.label for c in gazetteer.autocomplete("portland, oregon, u")] == ["Portland, Oregon, US"]
+    assert gazetteer.autocomplete("Portland, Oregon, FR") == []
+
+
+def test_namesakes_with_the_same_label_can_be_told_apart_in_a_list(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Suzhou")  # two cities called Suzhou in China, regions unnamed
+
+    assert result.status is AMBIGUOUS
+    assert choice_labels(result.choices) == ["Suzhou, CN · 6,715,559 people", "Suzhou, CN · 1,647,642 people"]
+    portland = gazetteer.resolve("Portland")
+    assert portland.city is not None
+    assert choice_labels([portland.city, *portland.choices]) == [
+        "Portland, Oregon, US", "Portland, Maine, US", "Portland, Texas, US",
+    ]
 
 
 def test_autocomplete_lists_exact_names_first_then_longer_names(gazetteer: Gazetteer) -> None:
