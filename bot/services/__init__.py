@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.cities import default_gazetteer
 from bot.domain.clock import Clock
+from bot.services.customer_files import CustomerFileService
+from bot.services.customers import CustomerService
 from bot.services.guild_setup import GuildSetupService
+from bot.services.privacy import PrivacyService
+from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 
@@ -13,7 +18,18 @@ from storage.guild_settings import GuildSettingsRepository
 @dataclass(frozen=True)
 class Services:
     guild_setup: GuildSetupService
+    customers: CustomerService
+    customer_files: CustomerFileService
+    privacy: PrivacyService  # every repository holding personal data is registered here
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
-        return cls(guild_setup=GuildSetupService(GuildSettingsRepository(db), clock))
+        gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
+        customers, stop_requests = CustomerRepository(db), StopRequestRepository(db)
+        imports = CustomerImportRepository(db)
+        return cls(
+            guild_setup=GuildSetupService(GuildSettingsRepository(db), clock),
+            customers=CustomerService(customers, stop_requests, gazetteer, clock),
+            customer_files=CustomerFileService(customers, imports, gazetteer, clock),
+            privacy=PrivacyService([customers, stop_requests, imports], clock),
+        )

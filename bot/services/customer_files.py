@@ -1,0 +1,105 @@
+"""/customers import (dry run, then confirm) and /customers export.
+
+The dry run checks every row (cities resolved in one batch) and keeps the file until a manager presses
+Confirm; Confirm checks the file again (cities or customers may have changed meanwhile) and writes the good
+rows in one transaction. Re-importing the same file is harmless: rows are matched to existing customers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from dataclasses import dataclass
+
+from bot.domain.cities import Gazetteer
+from bot.domain.clock import Clock
+from bot.domain.customer_import import COLUMNS, MAX_BYTES, ImportPlan, plan_import, resolve_with_ids
+from bot.domain.customers import Customer, OptIn, spreadsheet_safe
+from bot.domain.errors import InvalidInput, NotAllowed
+from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, Progress
+
+EXPORT_COLUMNS = (*COLUMNS, "city_label", "source", "consented", *(opt_in.value for opt_in in OptIn))
+
+
+@dataclass(frozen=True, slots=True)
+class DryRun:
+    plan: ImportPlan
+    new: int  # rows that would add a customer
+    known: int  # rows that would update one
+    import_id: int | None  # None when no row can be imported
+
+
+class CustomerFileService:
+    def __init__(
+        self,
+        customers: CustomerRepository,
+        imports: CustomerImportRepository,
+        gazetteer: Gazetteer,
+        clock: Clock,
+    ) -> None:
+        self._customers = customers
+        self._imports = imports
+        self._gazetteer = gazetteer
+        self._clock = clock
+
+    async def dry_run(self, guild_id: int, *, by: int, filename: str, data: bytes) -> DryRun:
+        """Check a CSV without writing any customer; keep it for the Confirm button if a row is good."""
+        text = decode_csv(filename, data)
+        plan = await self.plan(text)
+        known_keys = await self._customers.known_identities(guild_id)
+        known = sum(1 for row in plan.rows if any(key in known_keys for key in row.keys))
+        import_id = None
+        if plan.rows:
+            import_id = await self._imports.add(guild_id, by, filename, text, at=self._clock())
+        return DryRun(plan, len(plan.rows) - known, known, import_id)
+
+    async def plan(self, text: str) -> ImportPlan:
+        """Parse and check in a worker thread: 100,000 rows must not stall the bot's event loop."""
+        resolve = resolve_with_ids(self._gazetteer.resolve_many, self._gazetteer.get)
+        return await asyncio.to_thread(plan_import, text, resolve)
+
+    async def confirm(
+        self, guild_id: int, import_id: int, *, progress: Progress | None = None
+    ) -> tuple[ImportPlan, ImportCounts]:
+        pending = await self._imports.get(import_id)
+        if pending is None or pending.guild_id != guild_id:
+            raise NotAllowed("That import belongs to another server.")
+        if pending.done:
+            raise InvalidInput("This file was already imported. To import it again, run /customers import again.")
+        plan = await self.plan(pending.content)
+        counts = await self._customers.apply_import(guild_id, plan.rows, at=self._clock(), progress=progress)
+        await self._imports.claim(import_id, at=self._clock())
+        return plan, counts
+
+    async def export_csv(self, guild_id: int) -> tuple[bytes, int]:
+        """Every customer of the guild as CSV (UTF-8 with BOM for spreadsheets), safe to open in one."""
+        customers = await self._customers.all_in_guild(guild_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        for customer in customers:
+            writer.writerow([spreadsheet_safe(cell) for cell in self._export_row(customer)])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(customers)
+
+    def _export_row(self, customer: Customer) -> list[object]:
+        city = None if customer.city_id is None else self._gazetteer.get(customer.city_id)
+        profile = customer.profile
+        return [
+            customer.user_id, customer.discord_name, customer.name, customer.email, customer.city_id,
+            profile.what_i_do, profile.offer, profile.seek, profile.company, profile.website,
+            city.label if city else "", customer.source, "yes" if customer.consented else "no",
+            *("yes" if customer.opted_in(opt_in) else "no" for opt_in in OptIn),
+        ]
+
+
+def decode_csv(filename: str, data: bytes) -> str:
+    if not filename.lower().endswith((".csv", ".txt")):
+        raise InvalidInput("Please attach a .csv file (comma-separated, UTF-8, with a header row).")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"That file is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("That file isn't UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.") from None
+

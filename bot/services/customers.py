@@ -1,0 +1,231 @@
+"""Use cases of customers by city: /city, /profile, /tour request, /privacy settings, /customers cities|list.
+
+Also what later features ask of customers: :meth:`CustomerService.dm_invitees` (meals invite the people
+in and near a city who accepted DMs).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.domain.cities import City, Gazetteer, Resolution, ResolutionStatus
+from bot.domain.clock import Clock
+from bot.domain.customers import Customer, OptIn, Profile, StopRequest, clean_note, clean_profile
+from bot.domain.errors import InvalidInput, NotAllowed
+from storage.customers import CustomerRepository, StopRequestRepository
+
+MAX_RADIUS_KM = 500.0
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """Who is asking: enough to link a row a manager imported under their username."""
+
+    guild_id: int
+    user_id: int
+    username: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CityCount:
+    city: City
+    customers: int
+    requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomersNear:
+    """Who lives in or near a city; ``towns`` counts customers per place, nearest first."""
+
+    city: City
+    radius_km: float
+    customers: tuple[tuple[Customer, City], ...]
+    towns: tuple[tuple[City, float, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StopRequestSaved:
+    city: City
+    asked: int  # how many people asked for this city, this one included
+    updated: bool
+
+
+class CustomerService:
+    def __init__(
+        self, customers: CustomerRepository, stop_requests: StopRequestRepository, gazetteer: Gazetteer, clock: Clock
+    ) -> None:
+        self._customers = customers
+        self._stop_requests = stop_requests
+        self._gazetteer = gazetteer
+        self._clock = clock
+
+    # ------------------------------------------------------------------------------------------ cities
+
+    def autocomplete(self, typed: str) -> list[City]:
+        return self._gazetteer.autocomplete(typed)
+
+    def resolve(self, typed: str) -> Resolution:
+        """Free text, or the geonames id an autocomplete choice sends as its value."""
+        text = typed.strip()
+        if text.isdigit() and (city := self._gazetteer.get(int(text))) is not None:
+            return Resolution(typed, ResolutionStatus.RESOLVED, city)
+        return self._gazetteer.resolve(typed)
+
+    def resolve_one(self, typed: str) -> City:
+        """A city, or a message saying what to type instead (ambiguous input lists the options)."""
+        resolution = self.resolve(typed)
+        if resolution.city is not None and resolution.resolved:
+            return resolution.city
+        if resolution.status is ResolutionStatus.AMBIGUOUS:
+            options = "\n".join(f"• {choice.label}" for choice in resolution.choices)
+            raise InvalidInput(f"{resolution.message}\n{options}")
+        raise InvalidInput(resolution.message or f"I couldn't find “{typed.strip()}”.")
+
+    def city(self, geonameid: int) -> City:
+        city = self._gazetteer.get(geonameid)
+        if city is None:
+            raise InvalidInput("That city is no longer in my list; please type it again.")
+        return city
+
+    def label(self, geonameid: int | None) -> str:
+        city = None if geonameid is None else self._gazetteer.get(geonameid)
+        return city.label if city else "not set"
+
+    # ------------------------------------------------------------------------------------- the customer
+
+    async def customer(self, guild_id: int, user_id: int) -> Customer | None:
+        return await self._customers.get(guild_id, user_id)
+
+    async def needs_consent(self, member: Member) -> bool:
+        customer = await self._customers.get(member.guild_id, member.user_id)
+        return customer is None or not customer.consented
+
+    async def set_city(self, member: Member, geonameid: int, *, consenting: bool = False) -> City:
+        """Store the member's city; the first time only with their consent (the button they pressed)."""
+        city = self.city(geonameid)
+        if not consenting and await self.needs_consent(member):
+            raise NotAllowed("I need your OK before storing your city: run /city set again and press “I agree”.")
+        await self._ensure(member)
+        now = self._clock()
+        if consenting:
+            await self._customers.record_consent(member.guild_id, member.user_id, at=now)
+        await self._customers.set_city(member.guild_id, member.user_id, city.geonameid, at=now)
+        return city
+
+    async def save_profile(
+        self,
+        member: Member,
+        *,
+        what_i_do: str | None,
+        offer: str | None,
+        seek: str | None,
+        company: str | None,
+        website: str | None,
+    ) -> Customer:
+        """Validate everything first; submitting the form is the member's consent to store it."""
+        profile = clean_profile(what_i_do=what_i_do, offer=offer, seek=seek, company=company, website=website)
+        await self._ensure(member)
+        now = self._clock()
+        await self._customers.record_consent(member.guild_id, member.user_id, at=now)
+        await self._customers.save_profile(member.guild_id, member.user_id, profile, at=now)
+        return await self._get(member)
+
+    async def set_opt_in(self, member: Member, opt_in: OptIn, value: bool) -> Customer:
+        await self._ensure(member)
+        await self._customers.set_opt_in(member.guild_id, member.user_id, opt_in, value, at=self._clock())
+        return await self._get(member)
+
+    async def toggle_opt_in(self, member: Member, opt_in: OptIn) -> Customer:
+        customer = await self._customers.get(member.guild_id, member.user_id)
+        current = customer is not None and customer.opted_in(opt_in)
+        return await self.set_opt_in(member, opt_in, not current)
+
+    async def visible_profile(self, guild_id: int, *, viewer_id: int, subject_id: int) -> Customer:
+        """A profile as ``viewer_id`` may see it: their own, or someone who agreed to be listed."""
+        customer = await self._customers.get(guild_id, subject_id)
+        if viewer_id != subject_id and (customer is None or not customer.opted_in(OptIn.LISTED)):
+            raise NotAllowed("That member hasn't chosen to be listed, so their profile stays private.")
+        if customer is None or (customer.city_id is None and customer.profile.empty):
+            if viewer_id == subject_id:
+                raise InvalidInput("You have no profile yet: set your city with /city set and fill /profile edit.")
+            raise InvalidInput("That member hasn't filled in a profile yet.")
+        return customer
+
+    async def request_stop(self, guild_id: int, user_id: int, typed_city: str, note: str | None) -> StopRequestSaved:
+        """One request per person and city: asking again only updates the note."""
+        cleaned = clean_note(note)
+        city = self.resolve_one(typed_city)
+        earlier = {r.city_id for r in await self._stop_requests.for_user(guild_id, user_id)}
+        asked = await self._stop_requests.upsert(
+            StopRequest(guild_id, user_id, city.geonameid, cleaned), at=self._clock()
+        )
+        return StopRequestSaved(city, asked, updated=city.geonameid in earlier)
+
+    async def stop_requests(self, guild_id: int, user_id: int) -> list[StopRequest]:
+        return await self._stop_requests.for_user(guild_id, user_id)
+
+    # --------------------------------------------------------------------------------------- managers
+
+    async def city_counts(self, guild_id: int) -> list[CityCount]:
+        """Customers and stop requests per city, biggest first."""
+        customers = await self._customers.counts_by_city(guild_id)
+        requests = await self._stop_requests.counts_by_city(guild_id)
+        counts = []
+        for city_id in customers.keys() | requests.keys():
+            city = self._gazetteer.get(city_id)
+            if city is not None:
+                counts.append(CityCount(city, customers.get(city_id, 0), requests.get(city_id, 0)))
+        counts.sort(key=lambda c: (-(c.customers + c.requests), -c.customers, c.city.label))
+        return counts
+
+    async def customers_near(self, guild_id: int, city: City, radius_km: float) -> CustomersNear:
+        places = self._places_within(city, radius_km)
+        found = await self._customers.in_cities(guild_id, list(places))
+        per_town = Counter(customer.city_id for customer in found if customer.city_id is not None)
+        towns = tuple(
+            (places[city_id][0], places[city_id][1], count)
+            for city_id, count in sorted(per_town.items(), key=lambda item: (places[item[0]][1], item[0]))
+        )
+        pairs = tuple((customer, places[city_id][0]) for customer in found if (city_id := customer.city_id))
+        return CustomersNear(city, radius_km, pairs, towns)
+
+    async def dm_invitees(self, guild_id: int, city: City, radius_km: float) -> list[int]:
+        """User ids of customers who live in ``city`` or within ``radius_km`` of it and opted into DMs.
+
+        For the meals feature's invitations. Imported people who never joined the server have no user id
+        and are left out. Sorted by user id; an empty list when nobody qualifies.
+        """
+        return await self._customers.dm_user_ids(guild_id, list(self._places_within(city, radius_km)))
+
+    def _places_within(self, city: City, radius_km: float) -> dict[int, tuple[City, float]]:
+        if not 0 <= radius_km <= MAX_RADIUS_KM:
+            raise InvalidInput(f"The radius goes from 0 to {MAX_RADIUS_KM:.0f} km.")
+        places = {other.geonameid: (other, distance) for other, distance in self._gazetteer.nearby(city, radius_km)}
+        places.setdefault(city.geonameid, (city, 0.0))
+        return places
+
+    # ---------------------------------------------------------------------------------------- helpers
+
+    async def _ensure(self, member: Member) -> None:
+        await self._customers.ensure(
+            member.guild_id, member.user_id, username=member.username, name=member.display_name, at=self._clock()
+        )
+
+    async def _get(self, member: Member) -> Customer:
+        customer = await self._customers.get(member.guild_id, member.user_id)
+        assert customer is not None, "ensured above"
+        return customer
+
+
+def profile_fields(profile: Profile) -> list[tuple[str, str]]:
+    """The filled-in parts of a profile, labelled for people."""
+    fields = [
+        ("What I do", profile.what_i_do),
+        ("What I can offer", profile.offer),
+        ("What I'm looking for", profile.seek),
+        ("Company", profile.company),
+        ("Website", profile.website),
+    ]
+    return [(label, value) for label, value in fields if value]

@@ -1,0 +1,51 @@
+"""/privacy show and /privacy delete across every feature.
+
+Every repository that stores something about a person implements :class:`PersonalData` and is registered
+here (in ``Services.build``), so "show me my data" and "forget me" reach all of it. A feature that keeps
+text after deletion (insights) must anonymise it in its own ``forget_user``: drop the user id and any
+name, keep the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from bot.domain.clock import Clock
+
+
+class PersonalData(Protocol):
+    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
+        """Everything stored about the person in this guild, JSON-ready, keyed by a section name
+        (e.g. ``{"rsvps": [...]}``); an empty dict when there is nothing."""
+        ...
+
+    async def forget_user(self, guild_id: int, user_id: int) -> None:
+        """Delete (or anonymise) everything stored about the person in this guild."""
+        ...
+
+
+class PrivacyService:
+    def __init__(self, sources: Iterable[PersonalData], clock: Clock) -> None:
+        self._sources = list(sources)
+        self._clock = clock
+
+    def register(self, source: PersonalData) -> None:
+        if source not in self._sources:
+            self._sources.append(source)
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, object]:
+        """All of a person's data in a guild, as one JSON-ready document."""
+        document: dict[str, object] = {
+            "guild_id": str(guild_id),
+            "user_id": str(user_id),
+            "exported_at": self._clock().isoformat(),
+        }
+        for source in self._sources:
+            for section, value in (await source.export_user(guild_id, user_id)).items():
+                document[section] = value
+        return document
+
+    async def forget(self, guild_id: int, user_id: int) -> None:
+        for source in self._sources:
+            await source.forget_user(guild_id, user_id)

@@ -1,0 +1,122 @@
+"""Customers by city at the service layer, on a real SQLite file: cities, consent, opt-ins, imports, privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.domain.cities import default_gazetteer
+from bot.domain.customers import OptIn
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.runtime import open_database
+from bot.services import Services
+from bot.services.customers import Member
+from storage.database import Database
+
+GUILD, OTHER_GUILD = 1, 2
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(tmp_path / "store.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def services(db: Database) -> Services:
+    return Services.build(db, lambda: NOW)
+
+
+def member(user_id: int, username: str = "", guild_id: int = GUILD) -> Member:
+    name = username or f"user{user_id}"
+    return Member(guild_id, user_id, name, name.title())
+
+
+def city_id(query: str) -> int:
+    city = default_gazetteer().resolve(query).city
+    assert city is not None
+    return city.geonameid
+
+
+async def test_city_is_stored_only_with_consent(services: Services) -> None:
+    ana = member(10, "ana")
+
+    with pytest.raises(NotAllowed):
+        await services.customers.set_city(ana, city_id("Toronto"))
+    assert await services.customers.customer(GUILD, 10) is None
+
+    city = await services.customers.set_city(ana, city_id("Toronto"), consenting=True)
+    again = await services.customers.set_city(ana, city_id("Austin, TX"))  # consent is remembered
+
+    assert city.label == "Toronto, Ontario, CA"
+    stored = await services.customers.customer(GUILD, 10)
+    assert stored is not None and stored.consented and stored.city_id == again.geonameid
+    assert stored.opt_ins == frozenset()  # every opt-in starts off
+
+
+async def test_dm_invitees_are_opted_in_customers_in_or_near_the_city(services: Services) -> None:
+    customers = services.customers
+    people = {11: "Toronto", 12: "Mississauga", 13: "Toronto", 14: "Austin, TX", 15: "Hamilton, ON"}
+    for user_id, town in people.items():
+        await customers.set_city(member(user_id), city_id(town), consenting=True)
+    for user_id in (11, 12, 14, 15):
+        await customers.set_opt_in(member(user_id), OptIn.DMS, True)
+    toronto = customers.city(city_id("Toronto"))
+
+    assert await customers.dm_invitees(GUILD, toronto, 0) == [11]
+    assert await customers.dm_invitees(GUILD, toronto, 40) == [11, 12]  # Mississauga ≈ 20 km away
+    assert await customers.dm_invitees(GUILD, toronto, 80) == [11, 12, 15]  # Hamilton ≈ 58 km
+    assert await customers.dm_invitees(OTHER_GUILD, toronto, 80) == []
+    with pytest.raises(InvalidInput, match="radius"):
+        await customers.dm_invitees(GUILD, toronto, 5000)
+
+
+async def test_stop_requests_are_one_per_person_and_city(services: Services) -> None:
+    first = await services.customers.request_stop(GUILD, 10, "Austin, TX", "BBQ on me")
+    second = await services.customers.request_stop(GUILD, 11, "austin texas", None)
+    repeat = await services.customers.request_stop(GUILD, 10, "Austin, TX", "Tacos instead")
+
+    assert (first.asked, first.updated) == (1, False)
+    assert (second.asked, repeat.asked, repeat.updated) == (2, 2, True)
+    [request] = await services.customers.stop_requests(GUILD, 10)
+    assert request.note == "Tacos instead"
+    with pytest.raises(InvalidInput, match="300"):
+        await services.customers.request_stop(GUILD, 10, "Austin, TX", "x" * 301)
+    with pytest.raises(InvalidInput, match="Several places"):
+        await services.customers.request_stop(GUILD, 10, "Springfield", None)
+
+
+async def test_import_then_member_joins_and_links_their_row(services: Services) -> None:
+    csv_text = "discord_name,name,city,what_i_do\nana,Ana Costa,Toronto,Bakery\n"
+    dry = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=csv_text.encode())
+    assert dry.import_id is not None and (dry.new, dry.known) == (1, 0)
+
+    await services.customer_files.confirm(GUILD, dry.import_id)
+    await services.customers.set_opt_in(member(99, "ana"), OptIn.LISTED, True)
+
+    stored = await services.customers.customer(GUILD, 99)
+    assert stored is not None and stored.name == "Ana Costa" and stored.profile.what_i_do == "Bakery"
+    assert stored.opted_in(OptIn.LISTED) and not stored.consented
+    assert len(await services.customers.city_counts(GUILD)) == 1
+
+
+async def test_privacy_forgets_everything_about_a_person(services: Services, db: Database) -> None:
+    ana = member(10, "ana")
+    await services.customers.set_city(ana, city_id("Toronto"), consenting=True)
+    await services.customers.request_stop(GUILD, 10, "Austin, TX", "please")
+    await services.customers.set_city(member(11), city_id("Toronto"), consenting=True)
+
+    exported = await services.privacy.export(GUILD, 10)
+    await services.privacy.forget(GUILD, 10)
+
+    assert exported["customer"]["city_id"] == city_id("Toronto")  # type: ignore[index]
+    assert exported["stop_requests"][0]["note"] == "please"  # type: ignore[index]
+    assert await services.privacy.export(GUILD, 10) == {
+        "guild_id": str(GUILD), "user_id": "10", "exported_at": NOW.isoformat()
+    }
+    assert await services.customers.customer(GUILD, 11) is not None  # others are untouched
