@@ -180,7 +180,12 @@ _LETTERS = str.maketrans({"'": None, "’": None, "ʼ": None, "‘": None, "`": 
                           "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 # Combining diacritical marks (the accents of Latin, Greek and Cyrillic letters once decomposed).
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-_NON_WORD = re.compile(r"[\W_]+")
+# Separators: spaces, punctuation and symbols (ASCII, Latin-1, general, CJK and full-width). Not `\W`,
+# which would also split Indic and Thai words at their vowel signs.
+_SEPARATORS = re.compile(
+    "[\\s!-/:-@\\[-`{-~\u00a1-\u00bf\u2000-\u206f\u3000-\u303f\u30fb\uff01-\uff0f\uff1a-\uff20"
+    "\uff3b-\uff40\uff5b-\uff65]+"
+)
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 # Only before another word: a final "MT" or "ST" is Montana or São Tomé, not "Mount" or "Saint".
 _ABBREVIATION = re.compile(r"\b(?:st|ste|mt|ft)\b(?= )")
@@ -197,7 +202,7 @@ def fold(text: str) -> str:
             lowered = lowered.replace("'", "").replace("`", "")
     else:
         lowered = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_LETTERS)
-    key = _NON_WORD.sub(" ", lowered).strip()
+    key = _SEPARATORS.sub(" ", lowered).strip()
     if " " in key:
         key = _ABBREVIATION.sub(_expand, key)
     return key
@@ -648,11 +653,21 @@ def _add_city(ix: _Index, city: City, alternate_names: Iterable[str]) -> None:
     key = fold(city.name)
     ix.primary[key].append(city)
     alternates = ix.alternate
-    for alternate in {fold(name) for name in alternate_names if name and name != city.name} - {key, ""}:
-        alternates[alternate].append(city)
+    for alternate in {_alternate_key(name) for name in alternate_names if name and name != city.name}:
+        if alternate and alternate != key:
+            alternates[alternate].append(city)
     ix.by_area[(city.country_code, None)].append(city)
     ix.by_area[(city.country_code, city.admin1_code)].append(city)
     ix.grid[(math.floor(city.latitude), math.floor(city.longitude))].append(city)
+
+
+def _alternate_key(name: str) -> str:
+    """The key of an alternate name, or "" to ignore it: a short Latin alternate counts only as an
+    abbreviation written in capitals ("LA", "SF", "NYC"); lower-case ones ("ab", "hu") are noise."""
+    key = fold(name)
+    if len(key) <= 3 and key.isascii() and not name.isupper():
+        return ""
+    return key
 
 
 def _add_country(ix: _Index, country: Mapping[str, Any]) -> None:

@@ -101,6 +101,8 @@ def test_a_customer_is_understood_whatever_the_spelling_of_case_accents_spacing_
         ("Bombay", ("Mumbai", "16", "IN")),
         ("Vegas", ("Las Vegas", "Nevada", "US")),
         ("Москва", ("Moscow", "48", "RU")),
+        ("मुंबई", ("Mumbai", "16", "IN")),
+        ("東京", ("Tokyo", "40", "JP")),
         ("NYC, NY", ("New York City", "New York", "US")),
     ],
 )
@@ -117,6 +119,12 @@ def test_an_alternate_name_never_beats_a_place_actually_called_that(gazetteer: G
     result = gazetteer.resolve("Victoria")
     assert result.status is AMBIGUOUS
     assert all(choice.name == "Victoria" for choice in result.choices)
+
+
+@pytest.mark.parametrize("query", ["ab", "hu", "pkn"])
+def test_short_lower_case_alternate_names_are_noise_not_nicknames(gazetteer: Gazetteer, query: str) -> None:
+    # geonames lists "ab" for Ibb (Yemen) and "hu" for Shanghai; only capitals abbreviations count (LA, SF).
+    assert gazetteer.resolve(query).city is None
 
 
 def test_a_typo_is_read_as_the_city_and_the_customer_is_told(gazetteer: Gazetteer) -> None:
