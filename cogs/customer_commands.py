@@ -1,0 +1,129 @@
+"""Customer self-service: /city set, /profile edit|show, /tour request, /privacy show|settings|delete."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import discord
+from discord import app_commands
+
+from bot.app import ListeningTourBot
+from bot.domain.cities import ResolutionStatus
+from bot.domain.errors import InvalidInput
+from bot.ui.customer_views import (
+    CUSTOMER_ITEMS,
+    ProfileModal,
+    city_answer,
+    city_pick_view,
+    delete_embed,
+    delete_view,
+    member_of,
+    privacy_embed,
+    privacy_view,
+    profile_embed,
+)
+
+Interaction = discord.Interaction[ListeningTourBot]
+
+
+async def city_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """≤ 25 cities labelled "Portland, Oregon, US"; the value is the geonames id."""
+    cities = interaction.client.services.customers.autocomplete(current)
+    return [app_commands.Choice(name=city.label, value=str(city.geonameid)) for city in cities]
+
+
+class CityCommands(app_commands.Group, name="city", description="Where you are", guild_only=True):
+    @app_commands.command(name="set", description="Tell us which city you live in")
+    @app_commands.describe(city="Start typing and pick from the list, or write e.g. “Portland, OR”")
+    @app_commands.autocomplete(city=city_choices)
+    async def set_city(self, interaction: Interaction, city: app_commands.Range[str, 1, 200]) -> None:
+        resolution = interaction.client.services.customers.resolve(city)
+        if resolution.status is ResolutionStatus.AMBIGUOUS:
+            await interaction.response.send_message(
+                resolution.message, view=city_pick_view(interaction.user.id, resolution.choices), ephemeral=True
+            )
+            return
+        if resolution.city is None:
+            raise InvalidInput(resolution.message or f"I couldn't find “{city.strip()}”.")
+        await (await city_answer(interaction, resolution.city, resolution.message)).send(interaction)
+
+
+class ProfileCommands(app_commands.Group, name="profile", description="What you do, offer and seek", guild_only=True):
+    @app_commands.command(name="edit", description="Fill in what you do, what you can offer and what you seek")
+    async def edit(self, interaction: Interaction) -> None:
+        member = member_of(interaction)
+        customer = await interaction.client.services.customers.customer(member.guild_id, member.user_id)
+        await interaction.response.send_modal(ProfileModal(customer))
+
+    @app_commands.command(name="show", description="Your profile, or another member's if they chose to be listed")
+    @app_commands.describe(member="Whose profile (leave empty for yours)")
+    async def show(self, interaction: Interaction, member: discord.Member | None = None) -> None:
+        me = member_of(interaction)
+        subject = member.id if member else me.user_id
+        services = interaction.client.services
+        customer = await services.customers.visible_profile(me.guild_id, viewer_id=me.user_id, subject_id=subject)
+        embed = profile_embed(customer, services.customers.label(customer.city_id), mine=subject == me.user_id)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+class TourRequestCommands(app_commands.Group, name="tour", description="Listening tours", guild_only=True):
+    @app_commands.command(name="request", description="Ask for a tour stop in your town")
+    @app_commands.describe(city="The town you'd like us to visit", note="Anything we should know (optional)")
+    @app_commands.autocomplete(city=city_choices)
+    async def request(
+        self,
+        interaction: Interaction,
+        city: app_commands.Range[str, 1, 200],
+        note: app_commands.Range[str, 0, 1000] | None = None,  # the service explains its own, lower limit
+    ) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        saved = await interaction.client.services.customers.request_stop(
+            interaction.guild_id, interaction.user.id, city, note
+        )
+        others = saved.asked - 1
+        verb = "Updated your request" if saved.updated else "Thanks! You asked"
+        crowd = "You're the first to ask for it." if not others else (
+            f"{saved.asked} people have asked for {saved.city.name} so far.")
+        await interaction.response.send_message(
+            f"{verb} for a stop in **{saved.city.label}**. {crowd}", ephemeral=True
+        )
+
+
+class PrivacyCommands(app_commands.Group, name="privacy", description="Your data and opt-ins", guild_only=True):
+    @app_commands.command(name="show", description="Everything Listening Tour stores about you, as a file")
+    async def show(self, interaction: Interaction) -> None:
+        me = member_of(interaction)
+        document = await interaction.client.services.privacy.export(me.guild_id, me.user_id)
+        data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+        await interaction.response.send_message(
+            "Here is everything stored about you on this server.",
+            file=discord.File(io.BytesIO(data), filename="my-listening-tour-data.json"),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="settings", description="Choose what you allow: DMs, being listed, intros, quotes")
+    async def settings(self, interaction: Interaction) -> None:
+        me = member_of(interaction)
+        customer = await interaction.client.services.customers.customer(me.guild_id, me.user_id)
+        await interaction.response.send_message(
+            embed=privacy_embed(customer), view=privacy_view(customer), ephemeral=True
+        )
+
+    @app_commands.command(name="delete", description="Erase everything Listening Tour stores about you")
+    async def delete(self, interaction: Interaction) -> None:
+        await interaction.response.send_message(
+            embed=delete_embed(), view=delete_view(interaction.user.id), ephemeral=True
+        )
+
+
+async def setup(bot: ListeningTourBot) -> None:
+    bot.add_dynamic_items(*CUSTOMER_ITEMS)
+    for group in (CityCommands(), ProfileCommands(), TourRequestCommands(), PrivacyCommands()):
+        bot.tree.add_command(group)
+
+
+async def teardown(bot: ListeningTourBot) -> None:
+    bot.remove_dynamic_items(*CUSTOMER_ITEMS)
+    for name in ("city", "profile", "tour", "privacy"):
+        bot.tree.remove_command(name)
