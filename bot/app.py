@@ -15,7 +15,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 # Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
-COGS = ("cogs.setup", "cogs.help")
+COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands")
 
 
 class ListeningTourBot(commands.Bot):
