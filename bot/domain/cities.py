@@ -403,9 +403,10 @@ class Gazetteer:
             return _decide(query, _Match(tuple(inside))) if inside else self._area_answer(query, text, areas)
         if alternates:
             return _decide(query, _Match(tuple(alternates)))
-        split = self._split_trailing_qualifier(key)
+        split = self._split_trailing_qualifiers(key)
         if split is not None:
-            return self._resolve_in_areas(query, split[0], split[0], [split[1]], [split[2]])
+            name, area_sets, qualifiers = split
+            return self._resolve_in_areas(query, name, name, area_sets, qualifiers)
         return self._resolve_fuzzy(query, text, key, self._typo_candidates(key))
 
     def _resolve_qualified(self, query: str, name: str, qualifiers: list[str]) -> Resolution:
@@ -479,16 +480,23 @@ class Gazetteer:
     def _areas_for(self, key: str) -> list[_Area]:
         return self._ix.areas.get(key) or self._ix.areas.get(key.replace(" ", ""), [])
 
-    def _split_trailing_qualifier(self, key: str) -> tuple[str, list[_Area], str] | None:
-        """ "portland or" → ("portland", Oregon): a qualifier without a comma, when the rest is a name."""
+    def _split_trailing_qualifiers(self, key: str, depth: int = 2
+                                   ) -> tuple[str, list[list[_Area]], list[str]] | None:
+        """ "portland or" → ("portland", [Oregon]), "toronto ontario canada" → ("toronto", [Ontario, Canada]):
+        up to two qualifiers of 1–3 words without commas, when what is left is a known name."""
         words = key.split(" ")
         for size in (1, 2, 3):
             if len(words) <= size:
                 break
             name, qualifier = " ".join(words[:-size]), " ".join(words[-size:])
             areas = self._areas_for(qualifier)
-            if areas and (name in self._ix.primary or name in self._ix.alternate):
-                return name, areas, qualifier
+            if not areas:
+                continue
+            if name in self._ix.primary or name in self._ix.alternate:
+                return name, [areas], [qualifier]
+            inner = self._split_trailing_qualifiers(name, depth - 1) if depth > 1 else None
+            if inner is not None:
+                return inner[0], [*inner[1], areas], [*inner[2], qualifier]
         return None
 
     def _name_candidates(self, key: str) -> tuple[City, ...]:
