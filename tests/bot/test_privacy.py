@@ -1,0 +1,105 @@
+"""A customer sees all their data, chooses their opt-ins, and has everything about them deleted."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import simcord
+
+from bot.config import Settings
+from bot.domain.customers import OptIn
+from tests.conftest import MakeBot, World
+
+
+async def set_city(world: World, member: simcord.MemberActor, city: str) -> None:
+    asked = await member.slash(world.channel, "city set", city=city)
+    await member.click(asked.response, label="I agree, save my city")
+
+
+def button_labels(response: simcord.ResponseMessage) -> list[str]:
+    return [button["label"] for row in response.components for button in row["components"]]
+
+
+def rows_mentioning(settings: Settings, value: int) -> dict[str, int]:
+    """Every table, every column: how many rows hold ``value`` (as a number or as text)."""
+    found: dict[str, int] = {}
+    with sqlite3.connect(settings.database_path()) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            where = " OR ".join(f'"{c}" = ? OR CAST("{c}" AS TEXT) LIKE ?' for c in columns)
+            params = [p for _ in columns for p in (value, f"%{value}%")]
+            [(count,)] = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+            if count:
+                found[table] = count
+    return found
+
+
+async def test_privacy_settings_are_separate_off_by_default_and_survive_a_restart(
+    world: World, make_bot: MakeBot
+) -> None:
+    ana = world.members[0]
+
+    shown = await ana.slash(world.channel, "privacy settings")
+
+    assert shown.ephemeral
+    assert button_labels(shown.response) == [
+        "Direct messages: off", "Listed to peers: off", "Introductions: off", "Quoting in reports: off"
+    ]
+    toggled = await ana.click(shown.response, label="Direct messages: off")
+    assert button_labels(toggled.response)[:2] == ["Direct messages: on", "Listed to peers: off"]
+
+    await world.env.restart_bot(await make_bot())
+    again = await ana.click(toggled.response, label="Listed to peers: off")
+
+    assert button_labels(again.response)[:2] == ["Direct messages: on", "Listed to peers: on"]
+    stored = await world.bot.services.customers.customer(world.guild.id, ana.id)
+    assert stored is not None and stored.opt_ins == {OptIn.DMS, OptIn.LISTED}
+    assert not stored.consented  # opting in to DMs does not store a city or profile
+
+
+async def test_privacy_show_gives_all_my_data_as_a_json_file(world: World) -> None:
+    ana = world.members[0]
+    await set_city(world, ana, "Toronto")
+    await ana.slash(world.channel, "tour request", city="Austin, TX", note="BBQ")
+
+    shown = await ana.slash(world.channel, "privacy show")
+
+    assert shown.ephemeral
+    [attachment] = shown.response.attachments
+    assert attachment.filename == "my-listening-tour-data.json"
+    data = json.loads(await attachment.read())
+    assert data["user_id"] == str(ana.id)
+    assert data["customer"]["name"] == "ana"  # display name at the time (no global name set)
+    assert data["customer"]["allow_dms"] == 0
+    assert [r["note"] for r in data["stop_requests"]] == ["BBQ"]
+
+
+async def test_privacy_delete_leaves_nothing_of_the_person_behind(world: World, settings: Settings) -> None:
+    ana, ben = world.members[0], world.members[1]
+    await set_city(world, ana, "Toronto")
+    await set_city(world, ben, "Toronto")
+    await ana.submit_modal(await ana.slash(world.channel, "profile edit"), {"lt:profile:what_i_do": "Bakery"})
+    await ana.slash(world.channel, "tour request", city="Austin, TX", note="please")
+    await ana.click((await ana.slash(world.channel, "privacy settings")).response, label="Direct messages: off")
+    assert set(rows_mentioning(settings, ana.id)) == {"customers", "stop_requests"}
+
+    asked = await ana.slash(world.channel, "privacy delete")
+    assert asked.ephemeral and asked.response.embeds[0].title == "Delete everything about you?"
+    done = await ana.click(asked.response, label="Yes, delete my data")
+
+    assert done.response.content == "Done: everything Listening Tour stored about you on this server is gone."
+    assert rows_mentioning(settings, ana.id) == {}
+    assert rows_mentioning(settings, ben.id) == {"customers": 1}  # nobody else was touched
+
+
+async def test_keep_my_data_deletes_nothing(world: World) -> None:
+    ana = world.members[0]
+    await set_city(world, ana, "Toronto")
+
+    asked = await ana.slash(world.channel, "privacy delete")
+    kept = await ana.click(asked.response, label="Keep my data")
+
+    assert kept.response.content == "Nothing was deleted."
+    assert await world.bot.services.customers.customer(world.guild.id, ana.id) is not None
