@@ -486,3 +486,29 @@ def test_nearby_toronto_counts_its_suburbs_but_not_montreal(gazetteer: Gazetteer
 
 def test_a_resolution_knows_whether_it_resolved() -> None:
     assert Resolution("x", UNKNOWN).resolved is False
+
+
+# ------------------------------------------------------------------------ the rule on hand-made data
+
+def _record(geonameid: int, name: str, population: int, country: str = "US", admin1: str = "OR") -> dict[str, object]:
+    return {
+        "geonameid": geonameid, "name": name, "latitude": 45.0, "longitude": -122.0, "countrycode": country,
+        "population": population, "timezone": "America/Los_Angeles", "admin1code": admin1,
+        "alternatenames": [],
+    }
+
+
+@pytest.mark.parametrize(("runner_up", "status"), [(100_000, RESOLVED), (100_001, AMBIGUOUS)])
+def test_the_biggest_namesake_wins_from_exactly_five_times_the_runner_up(
+    runner_up: int, status: ResolutionStatus
+) -> None:
+    states = [{"code": "OR", "name": "Oregon"}, {"code": "ME", "name": "Maine"}]
+    small = Gazetteer.from_records(
+        [_record(1, "Dunmore", 500_000), _record(2, "Dunmore", runner_up, admin1="ME")], us_states=states
+    )
+
+    result = small.resolve("dunmore")
+
+    assert result.status is status
+    assert [c.geonameid for c in ([result.city] if result.city else [])] + [
+        c.geonameid for c in result.choices] == [1, 2]
