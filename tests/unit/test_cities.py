@@ -510,5 +510,4 @@ def test_the_biggest_namesake_wins_from_exactly_five_times_the_runner_up(
     result = small.resolve("dunmore")
 
     assert result.status is status
-    assert [c.geonameid for c in ([result.city] if result.city else [])] + [
-        c.geonameid for c in result.choices] == [1, 2]
+    assert [c.geonameid for c in (result.city, *result.choices) if c is not None] == [1, 2]
