@@ -10,12 +10,14 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.errors import ListeningTourTree
+from bot.notify import Messenger
 from bot.services import Services
+from bot.ui.meal_post import MealPosts
 
 log = logging.getLogger(__name__)
 
 # Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
-COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands")
+COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands", "cogs.meals")
 
 
 class ListeningTourBot(commands.Bot):
@@ -30,11 +32,17 @@ class ListeningTourBot(commands.Bot):
         self.settings = settings
         self.services = services
         self.clock = clock  # simcord virtualises discord.utils.utcnow in tests and the demo
+        self.messenger = Messenger(self)
+        self.meal_posts = MealPosts(self)
 
     async def setup_hook(self) -> None:
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
+
+    async def close(self) -> None:
+        await self.meal_posts.close()
+        await super().close()
 
     async def sync_commands(self) -> None:
         """Instant in a development guild; global otherwise (Discord may take a while to show changes)."""

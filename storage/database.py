@@ -30,6 +30,7 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[object] | None = None
         self.path = path
 
     @classmethod
@@ -50,7 +51,7 @@ class Database:
         return cls(connection, path)
 
     async def close(self) -> None:
-        async with self._lock:
+        async with self._locked():
             await self._connection.close()
 
     async def __aenter__(self) -> Self:
@@ -60,9 +61,23 @@ class Database:
         await self.close()
 
     @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        # The lock is not re-entrant: a nested use from the same task would wait for itself forever.
+        # Fail loudly instead, so the bug shows up in the first test that takes that path.
+        current = asyncio.current_task()
+        if current is not None and current is self._holder:
+            raise RuntimeError("nested database access: pass the open transaction down instead")
+        async with self._lock:
+            self._holder = current
+            try:
+                yield
+            finally:
+                self._holder = None
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Serialised write transaction: commits on success, rolls back on any exception."""
-        async with self._lock:
+        async with self._locked():
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._connection)
@@ -74,7 +89,7 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:
         """Serialised reads outside any write transaction (a consistent view under the lock)."""
-        async with self._lock:
+        async with self._locked():
             yield Transaction(self._connection)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:

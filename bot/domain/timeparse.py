@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
 
@@ -51,3 +53,85 @@ def format_duration(value: dt.timedelta) -> str:
 
 def format_offsets(offsets: tuple[dt.timedelta, ...]) -> str:
     return ", ".join(format_duration(offset) for offset in offsets)
+
+
+# ------------------------------------------------------------------------------------ local date and time
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+MAX_AHEAD = dt.timedelta(days=2 * 366)
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """A wall time in a city, resolved to an aware UTC instant; ``note`` explains any rule applied."""
+
+    utc: dt.datetime
+    zone: str
+    note: str | None = None
+
+    @property
+    def local(self) -> dt.datetime:
+        return self.utc.astimezone(ZoneInfo(self.zone))
+
+
+def parse_date(text: str) -> dt.date:
+    cleaned = " ".join(text.replace(",", " ").split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise InvalidInput(f"“{text.strip()[:40]}” is not a date I can read. Write it like 2026-03-14.")
+
+
+def parse_time_of_day(text: str) -> dt.time:
+    match = _TIME.match(text.strip().casefold().replace(".", ""))
+    if match is None:
+        raise InvalidInput(f"“{text.strip()[:40]}” is not a time I can read. Write it like 12:30 or 7:30pm.")
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise InvalidInput(f"“{text.strip()}”: with am/pm the hour goes from 1 to 12.")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"“{text.strip()}” is not a time of day. Write it like 12:30 or 7:30pm.")
+    return dt.time(hour, minute)
+
+
+def local_to_utc(day: dt.date, time_of_day: dt.time, zone: str) -> LocalTime:
+    """A wall time in ``zone`` → UTC, handling daylight-saving transitions.
+
+    A time that does not exist (the spring-forward gap) is refused with the first valid time after it.
+    A time that happens twice (the fall-back hour) is resolved by a fixed rule: the **first**
+    occurrence (still on daylight time), and the note says so.
+    """
+    tz = ZoneInfo(zone)
+    naive = dt.datetime.combine(day, time_of_day)
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    utc = first.astimezone(dt.UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != naive:  # skipped by the clock change
+        after = utc.astimezone(tz)  # the same instant on the new clock: 02:30 → 03:30
+        raise InvalidInput(
+            f"{naive:%H:%M} does not exist on {day:%Y-%m-%d} in {zone}: the clocks jump forward. "
+            f"Try {after:%H:%M} instead."
+        )
+    note = None
+    if first.utcoffset() != second.utcoffset():
+        note = (
+            f"{naive:%H:%M} happens twice on {day:%Y-%m-%d} in {zone} (clocks go back); "
+            f"I used the first one ({first:%Z})."
+        )
+    return LocalTime(utc, zone, note)
+
+
+def parse_local_datetime(
+    date_text: str, time_text: str, zone: str, *, now: dt.datetime, max_ahead: dt.timedelta = MAX_AHEAD
+) -> LocalTime:
+    """What a manager types for a meal ("2026-03-14", "12:30") in the city's zone → a future UTC instant."""
+    result = local_to_utc(parse_date(date_text), parse_time_of_day(time_text), zone)
+    if result.utc <= now:
+        raise InvalidInput(f"{result.local:%Y-%m-%d %H:%M} in {zone} has already passed. Pick a future time.")
+    if result.utc > now + max_ahead:
+        raise InvalidInput("That is more than two years away. Pick a date within the next two years.")
+    return result

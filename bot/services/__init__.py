@@ -9,10 +9,13 @@ from bot.domain.clock import Clock
 from bot.services.customer_files import CustomerFileService
 from bot.services.customers import CustomerService
 from bot.services.guild_setup import GuildSetupService
+from bot.services.meals import MealService
 from bot.services.privacy import PrivacyService
+from bot.services.reminders import ReminderService
 from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
+from storage.meals import MealPersonalData
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class Services:
     customers: CustomerService
     customer_files: CustomerFileService
     privacy: PrivacyService  # every repository holding personal data is registered here
+    meals: MealService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -31,5 +36,7 @@ class Services:
             guild_setup=GuildSetupService(GuildSettingsRepository(db), clock),
             customers=CustomerService(customers, stop_requests, gazetteer, clock),
             customer_files=CustomerFileService(customers, imports, gazetteer, clock),
-            privacy=PrivacyService([customers, stop_requests, imports], clock),
+            privacy=PrivacyService([customers, stop_requests, imports, MealPersonalData(db)], clock),
+            meals=MealService(db, GuildSettingsRepository(db), clock),
+            reminders=ReminderService(db, clock),
         )

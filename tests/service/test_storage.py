@@ -156,3 +156,13 @@ def test_datetimes_are_stored_as_utc_and_naive_ones_refused() -> None:
     assert encode_datetime(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) < encode_datetime(
         dt.datetime(2026, 1, 1, 0, 0, 1, tzinfo=dt.UTC)
     )  # the text sorts like time
+
+
+async def test_nested_access_from_one_task_fails_loudly_instead_of_deadlocking(db: Database) -> None:
+    async def nested() -> None:
+        async with db.transaction():
+            await db.fetch_one("SELECT 1")
+
+    with pytest.raises(RuntimeError, match="nested database access"):
+        await asyncio.wait_for(nested(), timeout=5)
+    assert await db.fetch_one("SELECT 1") is not None  # the lock was released

@@ -1,0 +1,463 @@
+"""Use cases of meals and RSVPs. Every decision about seats is made inside one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput
+from bot.domain.guild_settings import DEFAULT_CAPACITY, DEFAULT_REMINDER_OFFSETS, MAX_CAPACITY
+from bot.domain.meals import (
+    DEFAULT_QUESTION,
+    MAX_GUESTS,
+    GoingOutcome,
+    Headcount,
+    Meal,
+    MealPlace,
+    MealSlot,
+    MealStatus,
+    Rsvp,
+    RsvpStatus,
+    claim_window,
+    reminder_times,
+    seat_for_newcomer,
+)
+from bot.domain.timeparse import LocalTime
+from storage.database import Database, Transaction
+from storage.guild_settings import GuildSettingsRepository
+from storage.meals import MealRepository, NewMeal, ReminderRepository, RsvpRepository
+
+MAX_VENUE = 200
+MAX_QUESTION = 200
+MAX_ANSWER = 300
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A freed seat held for the next person on the waitlist until ``expires_at``."""
+
+    meal: Meal
+    user_id: int
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    meal: Meal
+    outcome: GoingOutcome | None
+    rsvp: Rsvp | None
+    previous: RsvpStatus | None
+    headcount: Headcount
+    offers: tuple[Offer, ...] = ()
+    waitlist_position: int | None = None
+
+
+@dataclass(frozen=True)
+class MealState:
+    meal: Meal
+    headcount: Headcount
+    rsvps: tuple[Rsvp, ...]
+
+    def with_status(self, *statuses: RsvpStatus) -> list[Rsvp]:
+        return [r for r in self.rsvps if r.status in statuses]
+
+
+@dataclass(frozen=True)
+class MealChange:
+    """What /meal edit or /meal cancel did, and whom to tell."""
+
+    meal: Meal
+    before: Meal
+    notify: tuple[int, ...]
+    offers: tuple[Offer, ...] = ()
+
+
+class MealService:
+    def __init__(self, db: Database, settings: GuildSettingsRepository, clock: Clock) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+        self._meals = MealRepository()
+        self._rsvps = RsvpRepository()
+        self._reminders = ReminderRepository()
+
+    # ------------------------------------------------------------------------------------ meals
+
+    async def create(
+        self,
+        guild_id: int,
+        *,
+        host_id: int,
+        place: MealPlace,
+        start: LocalTime,
+        duration: dt.timedelta,
+        capacity: int | None = None,
+        venue: str | None = None,
+        question: str | None = None,
+        cutoff_before: dt.timedelta | None = None,
+        slot: MealSlot | None = None,
+        tour_id: int | None = None,
+    ) -> Meal:
+        settings = await self._settings.get(guild_id)
+        seats = capacity if capacity is not None else (settings.default_capacity if settings else DEFAULT_CAPACITY)
+        _check_capacity(seats)
+        if not dt.timedelta(minutes=15) <= duration <= dt.timedelta(hours=6):
+            raise InvalidInput("A meal lasts between 15 minutes and 6 hours.")
+        cutoff = None if cutoff_before is None else start.utc - cutoff_before
+        if cutoff is not None and cutoff <= self._clock():
+            raise InvalidInput("That RSVP cutoff has already passed; choose fewer hours before the meal.")
+        new = NewMeal(
+            guild_id=guild_id,
+            place=place,
+            slot=slot or MealSlot.for_local_time(start.local.time()),
+            starts_at=start.utc,
+            ends_at=start.utc + duration,
+            capacity=seats,
+            question=_text(question, MAX_QUESTION, "question") or DEFAULT_QUESTION,
+            host_id=host_id,
+            venue=_text(venue, MAX_VENUE, "venue"),
+            rsvp_cutoff=cutoff,
+            tour_id=tour_id,
+        )
+        async with self._db.transaction() as tx:
+            meal_id = await self._meals.create(tx, new, self._clock())
+            meal = await self._meals.get(tx, meal_id, guild_id)
+        assert meal is not None
+        return meal
+
+    async def get(self, guild_id: int, meal_id: int) -> Meal:
+        async with self._db.read() as tx:
+            return await self._require(tx, guild_id, meal_id)
+
+    async def state(self, guild_id: int, meal_id: int) -> MealState:
+        async with self._db.read() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            return MealState(meal, await self._rsvps.headcount(tx, meal), tuple(await self._rsvps.all(tx, meal.id)))
+
+    async def upcoming(self, guild_id: int, limit: int = 25) -> list[Meal]:
+        async with self._db.read() as tx:
+            return await self._meals.upcoming(tx, guild_id, self._clock(), limit)
+
+    async def recent(self, guild_id: int, limit: int = 25) -> list[Meal]:
+        async with self._db.read() as tx:
+            return await self._meals.recent(tx, guild_id, limit)
+
+    async def by_event(self, event_id: int) -> Meal | None:
+        async with self._db.read() as tx:
+            return await self._meals.by_event(tx, event_id)
+
+    async def guild_for_member(self, meal_id: int, user_id: int) -> int:
+        """For buttons in DMs (no guild there): the meal's guild, if this person has answered it."""
+        async with self._db.read() as tx:
+            guild_id = await self._meals.guild_for_member(tx, meal_id, user_id)
+        if guild_id is None:
+            raise InvalidInput("Open the meal's post in the server to RSVP there.")
+        return guild_id
+
+    async def interested(self, meal: Meal, user_id: int) -> bool:
+        """Someone marked "Interested" on the Discord event: note them as a maybe (never downgrading an
+        answer they already gave). True if they had not answered before."""
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            if await self._rsvps.get(tx, meal.id, user_id) is not None:
+                return False
+            seq = await self._rsvps.next_seq(tx, meal.id)
+            await self._rsvps.put(tx, Rsvp(meal.id, user_id, RsvpStatus.MAYBE, 0, None, seq), now)
+        return True
+
+    async def attach_post(self, meal_id: int, channel_id: int, message_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await self._meals.set_post(tx, meal_id, channel_id, message_id)
+
+    async def attach_event(self, meal_id: int, event_id: int | None) -> None:
+        async with self._db.transaction() as tx:
+            await self._meals.set_event(tx, meal_id, event_id)
+
+    async def edit(
+        self,
+        guild_id: int,
+        meal_id: int,
+        *,
+        start: LocalTime | None = None,
+        venue: str | None = None,
+        capacity: int | None = None,
+        question: str | None = None,
+    ) -> MealChange:
+        """Change a meal; a new time moves reminders and everyone who answered is told."""
+        now = self._clock()
+        offsets = await self._offsets(guild_id)
+        async with self._db.transaction() as tx:
+            before = await self._require(tx, guild_id, meal_id)
+            if before.cancelled:
+                raise InvalidInput("This meal was cancelled; create a new one with /meal add.")
+            if before.ends_at <= now:
+                raise InvalidInput("This meal is over; it can't be changed any more.")
+            changes: dict[str, object] = {}
+            if start is not None:
+                changes |= {"starts_at": start.utc, "ends_at": start.utc + (before.ends_at - before.starts_at)}
+                if before.rsvp_cutoff is not None:
+                    changes["rsvp_cutoff"] = start.utc - (before.starts_at - before.rsvp_cutoff)
+            if venue is not None:
+                changes["venue"] = _text(venue, MAX_VENUE, "venue")
+            if question is not None:
+                changes["question"] = _text(question, MAX_QUESTION, "question") or DEFAULT_QUESTION
+            if capacity is not None:
+                _check_capacity(capacity)
+                count = await self._rsvps.headcount(tx, before)
+                if capacity < count.going + count.offered:
+                    raise InvalidInput(
+                        f"{count.going + count.offered} seats are already taken; capacity can't go below that "
+                        "(nobody loses a seat they have)."
+                    )
+                changes["capacity"] = capacity
+            if not changes:
+                raise InvalidInput("Nothing to change: give a new date/time, venue, capacity or question.")
+            meal = dataclasses.replace(before, **changes)  # type: ignore[arg-type]
+            await self._meals.save(tx, meal, now)
+            if meal.starts_at != before.starts_at:
+                await self._reschedule_reminders(tx, meal, now, offsets)
+            offers = await self._promote(tx, meal, now)
+            rsvps = await self._rsvps.all(tx, meal.id)
+        notify = tuple(r.user_id for r in rsvps if r.status is not RsvpStatus.DECLINED)
+        moved = meal.starts_at != before.starts_at or meal.venue != before.venue
+        return MealChange(meal, before, notify if moved else (), tuple(offers))
+
+    async def cancel(self, guild_id: int, meal_id: int) -> MealChange:
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            before = await self._require(tx, guild_id, meal_id)
+            if before.cancelled:
+                raise InvalidInput("This meal is already cancelled.")
+            meal = dataclasses.replace(before, status=MealStatus.CANCELLED)
+            await self._meals.save(tx, meal, now)
+            await self._reminders.drop_pending(tx, meal.id)
+            rsvps = await self._rsvps.all(tx, meal.id)
+        notify = tuple(r.user_id for r in rsvps if r.status is not RsvpStatus.DECLINED)
+        return MealChange(meal, before, notify)
+
+    # ------------------------------------------------------------------------------------ RSVPs
+
+    async def needs_answer(self, guild_id: int, meal_id: int, user_id: int) -> bool:
+        """True when this person's "Going" should first ask the meal's question."""
+        async with self._db.read() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            rsvp = await self._rsvps.get(tx, meal.id, user_id)
+        return (
+            meal.rsvp_open(self._clock())
+            and (rsvp is None or rsvp.answer is None)
+            and not (rsvp is not None and rsvp.status.holds_seat)
+        )
+
+    async def going(self, guild_id: int, meal_id: int, user_id: int, answer: str | None = None) -> RsvpResult:
+        now = self._clock()
+        offsets = await self._offsets(guild_id)
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            offers = await self._promote(tx, meal, now)  # settle lapsed offers first: the line is current
+            current = await self._rsvps.get(tx, meal.id, user_id)
+            count = await self._rsvps.headcount(tx, meal)
+            previous = current.status if current else None
+            outcome, rsvp = await self._decide_going(
+                tx, meal=meal, current=current, count=count, user_id=user_id, answer=answer, now=now
+            )
+            if rsvp is not None and rsvp is not current:
+                await self._rsvps.put(tx, rsvp, now)
+                if rsvp.status is RsvpStatus.GOING:
+                    await self._reminders.schedule(tx, meal.id, user_id, reminder_times(meal.starts_at, offsets, now))
+            position = await self._position(tx, meal, user_id) if outcome is GoingOutcome.WAITLISTED else None
+            count = await self._rsvps.headcount(tx, meal)
+        return RsvpResult(meal, outcome, rsvp, previous, count, tuple(offers), position)
+
+    async def _decide_going(
+        self,
+        tx: Transaction,
+        *,
+        meal: Meal,
+        current: Rsvp | None,
+        count: Headcount,
+        user_id: int,
+        answer: str | None,
+        now: dt.datetime,
+    ) -> tuple[GoingOutcome, Rsvp | None]:
+        if meal.cancelled:
+            return GoingOutcome.CANCELLED, current
+        if current is not None and current.status is RsvpStatus.GOING:
+            return GoingOutcome.ALREADY_GOING, current
+        if current is not None and current.status is RsvpStatus.OFFERED:  # "Going" on the post claims it
+            return GoingOutcome.CONFIRMED, dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
+        if current is not None and current.status is RsvpStatus.WAITLISTED:
+            return GoingOutcome.ALREADY_WAITLISTED, current
+        if not meal.rsvp_open(now):
+            return GoingOutcome.CLOSED, current
+        guests = current.guests if current else 0
+        kept_answer = (
+            _text(answer, MAX_ANSWER, "answer") if answer is not None else (current.answer if current else None)
+        )
+        seq = await self._rsvps.next_seq(tx, meal.id)
+        status = RsvpStatus.GOING if seat_for_newcomer(count, 1 + guests) else RsvpStatus.WAITLISTED
+        outcome = GoingOutcome.CONFIRMED if status is RsvpStatus.GOING else GoingOutcome.WAITLISTED
+        return outcome, Rsvp(meal.id, user_id, status, guests, kept_answer, seq)
+
+    async def not_going(self, guild_id: int, meal_id: int, user_id: int, status: RsvpStatus) -> RsvpResult:
+        """ "Maybe" or "Can't go": frees any seat, which is offered to the next person waiting."""
+        assert status in (RsvpStatus.MAYBE, RsvpStatus.DECLINED)
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            current = await self._rsvps.get(tx, meal.id, user_id)
+            previous = current.status if current else None
+            if meal.cancelled:
+                return RsvpResult(
+                    meal, GoingOutcome.CANCELLED, current, previous, await self._rsvps.headcount(tx, meal)
+                )
+            seq = current.seq if current else await self._rsvps.next_seq(tx, meal.id)
+            rsvp = Rsvp(
+                meal.id, user_id, status, current.guests if current else 0, current.answer if current else None, seq
+            )
+            await self._rsvps.put(tx, rsvp, now)
+            await self._reminders.drop_pending(tx, meal.id, user_id)
+            offers = await self._promote(tx, meal, now)
+            count = await self._rsvps.headcount(tx, meal)
+        return RsvpResult(meal, None, rsvp, previous, count, tuple(offers))
+
+    async def toggle_guest(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
+        """+1: add a guest if a seat is free (or while waiting), or take the guest off again."""
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            current = await self._rsvps.get(tx, meal.id, user_id)
+            if meal.cancelled:
+                raise InvalidInput("This meal was cancelled.")
+            if current is None or current.status not in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.OFFERED):
+                raise InvalidInput("Click **Going** first; then you can bring a guest with **+1**.")
+            count = await self._rsvps.headcount(tx, meal)
+            if current.guests >= MAX_GUESTS:
+                rsvp = dataclasses.replace(current, guests=0)
+            elif current.status is RsvpStatus.WAITLISTED or count.seats_left >= 1:
+                if not meal.rsvp_open(now):
+                    raise InvalidInput("RSVPs for this meal are closed, so guests can't be added any more.")
+                rsvp = dataclasses.replace(current, guests=MAX_GUESTS)
+            else:
+                raise InvalidInput("There's no seat left for a guest; you keep your own seat.")
+            await self._rsvps.put(tx, rsvp, now)
+            offers = await self._promote(tx, meal, now)
+            count = await self._rsvps.headcount(tx, meal)
+        return RsvpResult(meal, None, rsvp, current.status, count, tuple(offers))
+
+    async def claim(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
+        now = self._clock()
+        offsets = await self._offsets(guild_id)
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            offers = await self._promote(tx, meal, now)  # expires this offer first if its time is up
+            current = await self._rsvps.get(tx, meal.id, user_id)
+            if meal.cancelled:
+                raise InvalidInput("This meal was cancelled.")
+            if current is not None and current.status is RsvpStatus.GOING:
+                raise InvalidInput("You already have your seat. See you there!")
+            if current is None or current.status is not RsvpStatus.OFFERED:
+                raise InvalidInput(
+                    "This seat offer has expired and the seat went to the next person. "
+                    "Click **Going** on the meal post to join the waitlist again."
+                )
+            rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
+            await self._rsvps.put(tx, rsvp, now)
+            await self._reminders.schedule(tx, meal.id, user_id, reminder_times(meal.starts_at, offsets, now))
+            count = await self._rsvps.headcount(tx, meal)
+        return RsvpResult(meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count, tuple(offers))
+
+    async def expire_offers(self) -> list[tuple[Meal, list[Offer]]]:
+        """Pass lapsed offers on to the next people waiting (the background loop's job)."""
+        now = self._clock()
+        results = []
+        async with self._db.transaction() as tx:
+            meal_ids = sorted({r.meal_id for r in await self._rsvps.expired_offers(tx, now)})
+            for meal_id in meal_ids:
+                row = await tx.fetch_one("SELECT guild_id FROM meals WHERE id = ?", (meal_id,))
+                assert row is not None
+                meal = await self._require(tx, row["guild_id"], meal_id)
+                results.append((meal, await self._promote(tx, meal, now)))
+        return results
+
+    async def check_in(self, guild_id: int, meal_id: int, user_id: int, *, by_manager: bool) -> Rsvp:
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            if meal.cancelled:
+                raise InvalidInput("This meal was cancelled.")
+            if not by_manager and not meal.checkin_open(now):
+                raise InvalidInput("Check-in opens 30 minutes before the meal and closes when it ends.")
+            current = await self._rsvps.get(tx, meal.id, user_id)
+            if current is not None and current.checked_in_at is not None:
+                raise InvalidInput("Already checked in. Enjoy the meal!")
+            if current is None or not current.status.holds_seat:
+                if not by_manager:
+                    raise InvalidInput("You're not on the list for this meal; please see the host.")
+                # A walk-in the host lets in: recorded as going, even beyond capacity (they are there).
+                current = Rsvp(meal.id, user_id, RsvpStatus.GOING, 0, None, await self._rsvps.next_seq(tx, meal.id))
+            rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None, checked_in_at=now)
+            await self._rsvps.put(tx, rsvp, now)
+        return rsvp
+
+    # ------------------------------------------------------------------------------------ internals
+
+    async def _require(self, tx: Transaction, guild_id: int, meal_id: int) -> Meal:
+        meal = await self._meals.get(tx, meal_id, guild_id)
+        if meal is None:
+            raise InvalidInput(f"There is no meal #{meal_id} on this server. `/meal attendees` lists the meals.")
+        return meal
+
+    async def _promote(self, tx: Transaction, meal: Meal, now: dt.datetime) -> list[Offer]:
+        """Expire lapsed offers, then offer free seats to the head of the waitlist, strictly in order."""
+        for lapsed in await self._rsvps.expired_offers(tx, now, meal.id):
+            await self._rsvps.put(
+                tx, dataclasses.replace(lapsed, status=RsvpStatus.EXPIRED, offer_expires_at=None), now
+            )
+        if meal.cancelled or now >= meal.starts_at:
+            return []
+        count = await self._rsvps.headcount(tx, meal)
+        offers = []
+        seats = count.seats_left
+        for waiting in await self._rsvps.waitlist(tx, meal.id):
+            if waiting.party > seats:
+                break  # first come, first served: nobody jumps the head of the line
+            expires = now + claim_window(now, meal.starts_at)
+            await self._rsvps.put(
+                tx, dataclasses.replace(waiting, status=RsvpStatus.OFFERED, offer_expires_at=expires), now
+            )
+            offers.append(Offer(meal, waiting.user_id, expires))
+            seats -= waiting.party
+        return offers
+
+    async def _position(self, tx: Transaction, meal: Meal, user_id: int) -> int:
+        line = await self._rsvps.waitlist(tx, meal.id)
+        return next(i for i, r in enumerate(line, start=1) if r.user_id == user_id)
+
+    async def _offsets(self, guild_id: int) -> tuple[dt.timedelta, ...]:
+        """The guild's reminder offsets; read before a transaction opens (the lock is not re-entrant)."""
+        settings = await self._settings.get(guild_id)
+        return settings.reminder_offsets if settings else DEFAULT_REMINDER_OFFSETS
+
+    async def _reschedule_reminders(
+        self, tx: Transaction, meal: Meal, now: dt.datetime, offsets: tuple[dt.timedelta, ...]
+    ) -> None:
+        await self._reminders.drop_pending(tx, meal.id)
+        for rsvp in await self._rsvps.all(tx, meal.id):
+            if rsvp.status is RsvpStatus.GOING:
+                await self._reminders.schedule(tx, meal.id, rsvp.user_id, reminder_times(meal.starts_at, offsets, now))
+
+
+def _check_capacity(seats: int) -> None:
+    if not 1 <= seats <= MAX_CAPACITY:
+        raise InvalidInput(f"Capacity must be between 1 and {MAX_CAPACITY} seats.")
+
+
+def _text(value: str | None, limit: int, what: str) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split())
+    if len(cleaned) > limit:
+        raise InvalidInput(f"That {what} is too long ({len(cleaned)} characters); keep it under {limit}.")
+    return cleaned or None

@@ -1,0 +1,188 @@
+"""How a meal looks in Discord (the post's embed and buttons) and keeping the post and the native
+scheduled event in step with the database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.meals import Meal
+from bot.services.meals import MealChange, MealState
+from bot.ui.rsvp import dm_view, meal_view, send_offers
+from bot.ui.style import BRAND
+
+if TYPE_CHECKING:
+    from bot.app import ListeningTourBot
+
+log = logging.getLogger(__name__)
+
+CANCELLED_COLOUR = discord.Colour.dark_grey()
+REFRESH_INTERVAL = dt.timedelta(seconds=2)  # at most one post edit per meal this often: bursts are batched
+
+
+def when_text(meal: Meal) -> str:
+    """Discord timestamps (shown in each reader's own timezone) plus the city's wall time."""
+    start, end = meal.local(meal.starts_at), meal.local(meal.ends_at)
+    return (
+        f"{discord.utils.format_dt(meal.starts_at, 'F')} ({discord.utils.format_dt(meal.starts_at, 'R')})\n"
+        f"Local time in {meal.place.city}: {start:%a %d %b, %H:%M}–{end:%H:%M} {start:%Z}"
+    )
+
+
+def seats_text(state: MealState) -> str:
+    count = state.headcount
+    if state.meal.cancelled:
+        return "—"
+    waiting = f" · {count.waitlisted} waiting" if count.waitlisted else ""
+    if count.seats_left == 0:
+        return f"Full ({count.capacity} seats){waiting}"
+    return f"{count.seats_left} of {count.capacity} left{waiting}"
+
+
+def meal_embed(state: MealState) -> discord.Embed:
+    meal, count = state.meal, state.headcount
+    title = meal.title + (" — cancelled" if meal.cancelled else "")
+    embed = discord.Embed(title=title, colour=CANCELLED_COLOUR if meal.cancelled else BRAND)
+    embed.description = when_text(meal)
+    embed.add_field(name="Where", value=f"{meal.venue or 'Venue to be announced'}\n{meal.place.label}", inline=True)
+    embed.add_field(name="Seats", value=seats_text(state), inline=True)
+    embed.add_field(name="Host", value=f"<@{meal.host_id}>", inline=True)
+    embed.add_field(name="Going", value=str(count.going + count.offered), inline=True)
+    embed.add_field(name="Maybe", value=str(count.maybe), inline=True)
+    if meal.rsvp_cutoff is not None and not meal.cancelled:
+        embed.add_field(name="RSVP by", value=discord.utils.format_dt(meal.rsvp_cutoff, "f"), inline=True)
+    if meal.cancelled:
+        embed.set_footer(text=f"Meal #{meal.id} · This meal was cancelled.")
+    else:
+        embed.set_footer(text=f"Meal #{meal.id} · We'll ask: “{meal.question}” · Change your answer any time.")
+    return embed
+
+
+class MealPosts:
+    """Keeps each meal's post and Discord event in step with the database.
+
+    Post edits are batched: the first change edits at once, later changes within REFRESH_INTERVAL are
+    folded into one edit at the end of it, so a burst of clicks costs a handful of edits, not one each.
+    """
+
+    def __init__(self, bot: ListeningTourBot) -> None:
+        self._bot = bot
+        self._last_edit: dict[int, dt.datetime] = {}
+        self._pending: dict[int, asyncio.Task[None]] = {}
+
+    async def publish(self, meal: Meal, channel: discord.abc.Messageable) -> discord.Message:
+        state = await self._bot.services.meals.state(meal.guild_id, meal.id)
+        message = await channel.send(embed=meal_embed(state), view=meal_view(meal))
+        await self._bot.services.meals.attach_post(meal.id, message.channel.id, message.id)
+        self._last_edit[meal.id] = self._bot.clock()
+        return message
+
+    async def changed(self, guild_id: int, meal_id: int) -> None:
+        if meal_id in self._pending:
+            return  # an edit is already scheduled; it will read the latest state
+        last = self._last_edit.get(meal_id)
+        now = self._bot.clock()
+        if last is None or now - last >= REFRESH_INTERVAL:
+            await self.refresh(guild_id, meal_id)
+            return
+        delay = (last + REFRESH_INTERVAL - now).total_seconds()
+        self._pending[meal_id] = asyncio.create_task(self._refresh_later(guild_id, meal_id, delay))
+
+    async def _refresh_later(self, guild_id: int, meal_id: int, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self._pending.pop(meal_id, None)
+        await self.refresh(guild_id, meal_id)
+
+    async def refresh(self, guild_id: int, meal_id: int) -> None:
+        state = await self._bot.services.meals.state(guild_id, meal_id)
+        meal = state.meal
+        self._last_edit[meal_id] = self._bot.clock()
+        if meal.channel_id is None or meal.message_id is None:
+            return
+        message = self._bot.get_partial_messageable(meal.channel_id, guild_id=guild_id).get_partial_message(
+            meal.message_id
+        )
+        try:
+            await message.edit(embed=meal_embed(state), view=meal_view(meal))
+        except discord.NotFound:
+            log.warning("the post of meal %s was deleted; RSVPs keep working from DMs and the event", meal_id)
+
+    async def announce_change(self, guild: discord.Guild, change: MealChange) -> None:
+        """After /meal edit or cancel: the post, the event, freed seats and everyone who answered."""
+        meal = change.meal
+        await self.refresh(guild.id, meal.id)
+        await self.update_event(meal, guild)
+        await send_offers(self._bot, change.offers)
+        text = change_notice(change)
+        if text is None:
+            return
+        for user_id in change.notify:
+            await self._bot.messenger.dm(
+                guild_id=guild.id,
+                user_id=user_id,
+                purpose="meal change",
+                content=text,
+                view=None if meal.cancelled else dm_view(meal.id, ("ics",)),
+                fallback_channel_id=meal.channel_id,
+            )
+
+    async def close(self) -> None:
+        for task in list(self._pending.values()):
+            task.cancel()
+
+    # ------------------------------------------------------------------------------ scheduled events
+
+    async def create_event(self, meal: Meal, guild: discord.Guild) -> str | None:
+        """Create the native Discord event; returns a note for the manager if it could not be done."""
+        try:
+            event = await guild.create_scheduled_event(
+                name=meal.title,
+                start_time=meal.starts_at,
+                end_time=meal.ends_at,
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                location=_location(meal),
+                description=f"Listening Tour {meal.slot.value} with customers in {meal.place.city}. "
+                "RSVP with the buttons on the meal post.",
+            )
+        except discord.Forbidden:
+            return "I couldn't create the Discord event: give me the Manage Events permission."
+        await self._bot.services.meals.attach_event(meal.id, event.id)
+        return None
+
+    async def update_event(self, meal: Meal, guild: discord.Guild) -> None:
+        if meal.event_id is None:
+            return
+        try:
+            event = guild.get_scheduled_event(meal.event_id) or await guild.fetch_scheduled_event(meal.event_id)
+            if meal.cancelled:
+                await event.cancel()
+            else:
+                await event.edit(start_time=meal.starts_at, end_time=meal.ends_at, location=_location(meal))
+        except (discord.NotFound, discord.Forbidden) as error:
+            log.warning("could not update the event of meal %s: %s", meal.id, error)
+
+
+def change_notice(change: MealChange) -> str | None:
+    meal, before = change.meal, change.before
+    if meal.cancelled:
+        return f"**{before.title}** on {discord.utils.format_dt(before.starts_at, 'F')} has been cancelled. Sorry!"
+    parts = []
+    if meal.starts_at != before.starts_at:
+        local = meal.local(meal.starts_at)
+        parts.append(f"now starts {discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time)")
+    if meal.venue != before.venue:
+        parts.append(f"is now at {meal.venue}")
+    if not parts:
+        return None
+    return f"Update: **{meal.title}** {' and '.join(parts)}. Your RSVP still stands."
+
+
+def _location(meal: Meal) -> str:
+    return f"{meal.venue}, {meal.place.label}"[:100] if meal.venue else meal.place.label[:100]

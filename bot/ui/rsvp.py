@@ -1,0 +1,225 @@
+"""RSVP interactions: the buttons on a meal post and in DMs, the RSVP question, and what each click says.
+
+Every button is one persistent ``DynamicItem`` (``lt:rsvp:<action>:<meal id>``), so posts keep working
+after a restart. The guild comes from the interaction; in a DM, from the clicker's own RSVP to that meal
+(someone without one cannot act on it).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.domain.calendar import calendar_file
+from bot.domain.errors import InvalidInput
+from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus
+from bot.domain.timeparse import format_offsets
+from bot.errors import report_error, run_safely
+from bot.services.meals import Offer, RsvpResult
+
+if TYPE_CHECKING:
+    from bot.app import ListeningTourBot
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction["ListeningTourBot"]
+
+ANSWER_INPUT = "lt:rsvp:answer"
+POST_BUTTONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
+    "going": ("Going", discord.ButtonStyle.success, 0),
+    "maybe": ("Maybe", discord.ButtonStyle.secondary, 0),
+    "no": ("Can't go", discord.ButtonStyle.danger, 0),
+    "plus1": (f"+{MAX_GUESTS} guest", discord.ButtonStyle.secondary, 0),
+    "ics": ("Add to calendar", discord.ButtonStyle.secondary, 1),
+    "here": ("I'm here", discord.ButtonStyle.primary, 1),
+}
+DM_BUTTONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
+    "claim": ("Claim my seat", discord.ButtonStyle.success, 0),
+    "cant": ("I can't make it", discord.ButtonStyle.danger, 0),
+}
+BUTTONS = POST_BUTTONS | DM_BUTTONS
+
+
+class RsvpButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:rsvp:(?P<action>[a-z0-9]+):(?P<meal>\d+)"
+):
+    def __init__(self, action: str, meal_id: int, *, disabled: bool = False) -> None:
+        label, style, row = BUTTONS.get(action, ("Unavailable", discord.ButtonStyle.secondary, 0))
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label, style=style, row=row, custom_id=f"lt:rsvp:{action}:{meal_id}", disabled=disabled
+        )
+        super().__init__(button)
+        self.action = action
+        self.meal_id = meal_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RsvpButton:
+        return cls(match["action"], int(match["meal"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_safely(interaction, lambda: _on_click(interaction, self.action, self.meal_id), f"RSVP {self.action}")
+
+
+def meal_view(meal: Meal) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in POST_BUTTONS:
+        view.add_item(RsvpButton(action, meal.id, disabled=meal.cancelled and action != "ics"))
+    return view
+
+
+def dm_view(meal_id: int, actions: Iterable[str]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in actions:
+        view.add_item(RsvpButton(action, meal_id))
+    return view
+
+
+class RsvpQuestionModal(discord.ui.Modal):
+    """Asked on someone's first "Going": the meal's question ("What do you do?")."""
+
+    def __init__(self, meal: Meal) -> None:
+        super().__init__(title=f"RSVP: {meal.title}"[:45], custom_id=f"lt:rsvp:modal:{meal.id}")
+        self.meal_id = meal.id
+        self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=meal.question[:45],
+            custom_id=ANSWER_INPUT,
+            style=discord.TextStyle.paragraph,
+            max_length=300,
+            placeholder="A sentence is plenty: it helps us seat you with the right people.",
+        )
+        self.add_item(self.answer)
+
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await going(interaction, self.meal_id, self.answer.value)
+
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_error(interaction, error, "RSVP question")
+
+
+# ----------------------------------------------------------------------------------------------- handlers
+
+
+async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None:
+    meals = interaction.client.services.meals
+    guild_id = await guild_of(interaction, meal_id)
+    user_id = interaction.user.id
+    if action == "going":
+        if await meals.needs_answer(guild_id, meal_id, user_id):
+            await interaction.response.send_modal(RsvpQuestionModal(await meals.get(guild_id, meal_id)))
+            return
+        await going(interaction, meal_id, None)
+    elif action in ("maybe", "no", "cant"):
+        status = RsvpStatus.MAYBE if action == "maybe" else RsvpStatus.DECLINED
+        await _not_going(interaction, await meals.not_going(guild_id, meal_id, user_id, status))
+    elif action == "plus1":
+        result = await meals.toggle_guest(guild_id, meal_id, user_id)
+        guests = result.rsvp.guests if result.rsvp else 0
+        text = "You're bringing a guest: your party has 2 seats." if guests else "Guest removed: just you."
+        await _answer(interaction, result, text)
+    elif action == "claim":
+        result = await meals.claim(guild_id, meal_id, user_id)
+        await _answer(
+            interaction, result, f"The seat is yours! See you at **{result.meal.title}** {_when(result.meal)}."
+        )
+    elif action == "ics":
+        await _calendar(interaction, await meals.get(guild_id, meal_id))
+    elif action == "here":
+        await meals.check_in(guild_id, meal_id, user_id, by_manager=False)
+        await interaction.response.send_message("You're checked in. Welcome, and enjoy the meal!", ephemeral=True)
+        await interaction.client.meal_posts.changed(guild_id, meal_id)
+    else:
+        raise InvalidInput("This button is from an older version of the bot; use the buttons on the meal post.")
+
+
+async def guild_of(interaction: Interaction, meal_id: int) -> int:
+    if interaction.guild_id is not None:
+        return interaction.guild_id
+    return await interaction.client.services.meals.guild_for_member(meal_id, interaction.user.id)
+
+
+async def going(interaction: Interaction, meal_id: int, answer: str | None) -> None:
+    guild_id = await guild_of(interaction, meal_id)
+    result = await interaction.client.services.meals.going(guild_id, meal_id, interaction.user.id, answer)
+    await _answer(interaction, result, await _going_text(interaction, result))
+
+
+async def _going_text(interaction: Interaction, result: RsvpResult) -> str:
+    meal, rsvp = result.meal, result.rsvp
+    if result.outcome is GoingOutcome.CONFIRMED:
+        settings = await interaction.client.services.guild_setup.settings(meal.guild_id)
+        seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"
+        return (
+            f"{seat}: **{meal.title}** {_when(meal)}. I'll remind you {format_offsets(settings.reminder_offsets)} "
+            f"before. Bringing someone? Click **+{MAX_GUESTS} guest**."
+        )
+    if result.outcome is GoingOutcome.WAITLISTED:
+        return (
+            f"**{meal.title}** is full, so you're **#{result.waitlist_position}** on the waitlist. "
+            "If a seat frees up I'll DM you a button to claim it."
+        )
+    if result.outcome is GoingOutcome.ALREADY_GOING:
+        party = " with a guest" if rsvp and rsvp.guests else ""
+        return f"You're already going{party}. Can't make it after all? Click **Can't go**."
+    if result.outcome is GoingOutcome.ALREADY_WAITLISTED:
+        return f"You're already on the waitlist (#{result.waitlist_position}). I'll DM you if a seat frees up."
+    if result.outcome is GoingOutcome.CLOSED:
+        return "RSVPs for this meal are closed. Ask the host if you'd still like to come."
+    return "This meal was cancelled."
+
+
+async def _not_going(interaction: Interaction, result: RsvpResult) -> None:
+    if result.outcome is GoingOutcome.CANCELLED:
+        await _answer(interaction, result, "This meal was cancelled.")
+        return
+    freed = " Your seat goes to the next person waiting." if result.previous in _SEATED else ""
+    if result.rsvp is not None and result.rsvp.status is RsvpStatus.MAYBE:
+        text = f"Marked as a maybe for **{result.meal.title}**.{freed} Click **Going** when you know."
+    else:
+        text = f"Thanks for letting us know: you're not going to **{result.meal.title}**.{freed}"
+    await _answer(interaction, result, text)
+
+
+_SEATED = (RsvpStatus.GOING, RsvpStatus.OFFERED)
+
+
+async def _answer(interaction: Interaction, result: RsvpResult, text: str) -> None:
+    """Reply to the clicker, then update the post and offer any freed seats."""
+    await interaction.response.send_message(text, ephemeral=True)
+    await interaction.client.meal_posts.changed(result.meal.guild_id, result.meal.id)
+    await send_offers(interaction.client, result.offers)
+
+
+async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
+    for offer in offers:
+        meal = offer.meal
+        await bot.messenger.dm(
+            guild_id=meal.guild_id,
+            user_id=offer.user_id,
+            purpose="seat offer",
+            content=(
+                f"A seat opened up for **{meal.title}** {_when(meal)}! Claim it "
+                f"{discord.utils.format_dt(offer.expires_at, 'R')} or it passes to the next person waiting."
+            ),
+            view=dm_view(meal.id, ("claim", "cant")),
+            fallback_channel_id=meal.channel_id,
+        )
+
+
+async def _calendar(interaction: Interaction, meal: Meal) -> None:
+    data = calendar_file([meal], stamp=interaction.client.clock())
+    await interaction.response.send_message(
+        f"Here's **{meal.title}** for your calendar (times in {meal.place.city}'s timezone).",
+        file=discord.File(io.BytesIO(data), filename=f"meal-{meal.id}.ics"),
+        ephemeral=True,
+    )
+
+
+def _when(meal: Meal) -> str:
+    local = meal.local(meal.starts_at)
+    return f"on {discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time in {meal.place.city})"

@@ -1,0 +1,350 @@
+"""/meal add · edit · cancel · attendees · checkin, plus the loops that send reminders and pass on
+unclaimed seats, and the listener that offers an RSVP to people marking "Interested" on the event."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.app import ListeningTourBot
+from bot.checks import manager_only
+from bot.domain.customers import spreadsheet_safe
+from bot.domain.errors import InvalidInput
+from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot, RsvpStatus
+from bot.domain.timeparse import (
+    LocalTime,
+    local_to_utc,
+    parse_date,
+    parse_duration,
+    parse_local_datetime,
+    parse_time_of_day,
+)
+from bot.notify import Delivery
+from bot.services.meals import MealState
+from bot.services.reminders import DueReminder
+from bot.ui.meal_admin import CancelMealButton, cancel_prompt
+from bot.ui.pages import page_view, paginate
+from bot.ui.rsvp import RsvpButton, dm_view, send_offers
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[ListeningTourBot]
+HOUSEKEEPING_EVERY = dt.timedelta(minutes=1)
+
+
+class MealsCog(commands.Cog):
+    meal = app_commands.Group(name="meal", description="Meals with customers", guild_only=True)
+
+    def __init__(self, bot: ListeningTourBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.housekeeping.start()
+
+    async def cog_unload(self) -> None:
+        self.housekeeping.cancel()
+
+    # ------------------------------------------------------------------------------------ commands
+
+    @manager_only
+    @meal.command(name="add", description="Publish a meal with RSVP buttons and a Discord event")
+    @app_commands.describe(
+        city="City of the meal",
+        date="Day of the meal in that city, e.g. 2026-03-14",
+        time="Local start time in that city, e.g. 12:30 or 7pm",
+        venue="Restaurant or address (can be added later with /meal edit)",
+        capacity="Seats, guests included (default from /setup)",
+        duration="How long it lasts, e.g. 90m (default 90m)",
+        question="Asked when someone first says Going (default: What do you do?)",
+        rsvp_cutoff="Close RSVPs this long before the start, e.g. 24h (default: at the start)",
+        slot="Breakfast, lunch or dinner (default: from the start time)",
+        channel="Where to post it (default: the announcement channel from /setup)",
+    )
+    async def add(
+        self,
+        interaction: Interaction,
+        city: app_commands.Range[str, 1, 100],
+        date: app_commands.Range[str, 1, 40],
+        time: app_commands.Range[str, 1, 20],
+        venue: app_commands.Range[str, 1, 200] | None = None,
+        capacity: app_commands.Range[int, 1, 1000] | None = None,
+        duration: app_commands.Range[str, 1, 20] | None = None,
+        question: app_commands.Range[str, 1, 200] | None = None,
+        rsvp_cutoff: app_commands.Range[str, 1, 20] | None = None,
+        slot: MealSlot | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        place = self._place(city)
+        start = parse_local_datetime(date, time, place.timezone, now=self.bot.clock())
+        target = await self._target_channel(interaction, channel)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        meal = await self.bot.services.meals.create(
+            interaction.guild.id,
+            host_id=interaction.user.id,
+            place=place,
+            start=start,
+            duration=parse_duration(duration) if duration else DEFAULT_DURATION,
+            capacity=capacity,
+            venue=venue,
+            question=question,
+            cutoff_before=parse_duration(rsvp_cutoff) if rsvp_cutoff else None,
+            slot=slot,
+        )
+        message = await self.bot.meal_posts.publish(meal, target)
+        notes = [n for n in (start.note, await self.bot.meal_posts.create_event(meal, interaction.guild)) if n]
+        await interaction.followup.send(
+            "\n".join([f"Published **{meal.title}** (meal #{meal.id}): {message.jump_url}", *notes]), ephemeral=True
+        )
+
+    @manager_only
+    @meal.command(name="edit", description="Change a meal's time, venue, seats or question; people are told")
+    @app_commands.describe(
+        meal="The meal to change",
+        date="New day, e.g. 2026-03-15 (keeps the time unless you give one)",
+        time="New local start time, e.g. 13:00 (keeps the day unless you give one)",
+        venue="New venue",
+        capacity="New number of seats (never below the seats already taken)",
+        question="New RSVP question",
+    )
+    async def edit(
+        self,
+        interaction: Interaction,
+        meal: int,
+        date: app_commands.Range[str, 1, 40] | None = None,
+        time: app_commands.Range[str, 1, 20] | None = None,
+        venue: app_commands.Range[str, 1, 200] | None = None,
+        capacity: app_commands.Range[int, 1, 1000] | None = None,
+        question: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        current = await self.bot.services.meals.get(interaction.guild.id, meal)
+        start = self._new_start(current, date, time)
+        change = await self.bot.services.meals.edit(
+            interaction.guild.id, meal, start=start, venue=venue, capacity=capacity, question=question
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.meal_posts.announce_change(interaction.guild, change)
+        told = f" {len(change.notify)} people who answered were told." if change.notify else ""
+        note = f"\n{start.note}" if start and start.note else ""
+        await interaction.followup.send(f"Updated **{change.meal.title}** (meal #{meal}).{told}{note}", ephemeral=True)
+
+    @manager_only
+    @meal.command(name="cancel", description="Cancel a meal; everyone who answered is told")
+    @app_commands.describe(meal="The meal to cancel")
+    async def cancel(self, interaction: Interaction, meal: int) -> None:
+        assert interaction.guild is not None
+        state = await self.bot.services.meals.state(interaction.guild.id, meal)
+        if state.meal.cancelled:
+            raise InvalidInput("This meal is already cancelled.")
+        text, view = cancel_prompt(state)
+        await interaction.response.send_message(text, view=view, ephemeral=True)
+
+    @manager_only
+    @meal.command(name="attendees", description="Who is coming, with their answers (list + CSV)")
+    @app_commands.describe(meal="The meal")
+    async def attendees(self, interaction: Interaction, meal: int) -> None:
+        assert interaction.guild is not None
+        state = await self.bot.services.meals.state(interaction.guild.id, meal)
+        pages = paginate(f"{state.meal.title} — attendees", attendee_lines(state, self.bot.clock()))
+        file = discord.File(io.BytesIO(attendees_csv(state)), filename=f"meal-{meal}-attendees.csv")
+        view = page_view(pages, interaction.user.id)
+        if view is None:
+            await interaction.response.send_message(embed=pages[0], file=file, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=pages[0], file=file, view=view, ephemeral=True)
+
+    @manager_only
+    @meal.command(name="checkin", description="Check someone in at a meal (walk-ins welcome)")
+    @app_commands.describe(meal="The meal", member="Who arrived")
+    async def checkin(self, interaction: Interaction, meal: int, member: discord.Member) -> None:
+        assert interaction.guild is not None
+        await self.bot.services.meals.check_in(interaction.guild.id, meal, member.id, by_manager=True)
+        await interaction.response.send_message(f"Checked in {member.mention}.", ephemeral=True)
+        await self.bot.meal_posts.changed(interaction.guild.id, meal)
+
+    @edit.autocomplete("meal")
+    @cancel.autocomplete("meal")
+    @checkin.autocomplete("meal")
+    async def upcoming_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        return _choices(await self.bot.services.meals.upcoming(interaction.guild_id), current)
+
+    @attendees.autocomplete("meal")
+    async def any_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        return _choices(await self.bot.services.meals.recent(interaction.guild_id, limit=100), current)
+
+    @add.autocomplete("city")
+    async def city_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        cities = self.bot.services.customers.autocomplete(current) if current.strip() else []
+        return [app_commands.Choice(name=c.label, value=str(c.geonameid)) for c in cities[:25]]
+
+    # ------------------------------------------------------------------------------------ helpers
+
+    def _place(self, typed: str) -> MealPlace:
+        city = self.bot.services.customers.resolve_one(typed)
+        return MealPlace(city.geonameid, city.name, city.label, city.timezone, city.latitude, city.longitude)
+
+    def _new_start(self, meal: Meal, date: str | None, time: str | None) -> LocalTime | None:
+        if date is None and time is None:
+            return None
+        local = meal.local(meal.starts_at)
+        day = parse_date(date) if date else local.date()
+        clock = parse_time_of_day(time) if time else local.time().replace(tzinfo=None)
+        start = local_to_utc(day, clock, meal.place.timezone)
+        if start.utc <= self.bot.clock():
+            raise InvalidInput("That time has already passed. Pick a future time.")
+        return start
+
+    async def _target_channel(
+        self, interaction: Interaction, channel: discord.TextChannel | None
+    ) -> discord.TextChannel:
+        if channel is not None:
+            return channel
+        assert interaction.guild is not None
+        settings = await self.bot.services.guild_setup.settings(interaction.guild.id)
+        found = interaction.guild.get_channel(settings.announce_channel_id or 0)
+        if not isinstance(found, discord.TextChannel):
+            raise InvalidInput(
+                "Where should I post it? Give a `channel`, or set an announcement channel with `/setup`."
+            )
+        return found
+
+    # ------------------------------------------------------------------------------------ background
+
+    @tasks.loop(seconds=HOUSEKEEPING_EVERY.total_seconds())
+    async def housekeeping(self) -> None:
+        # A child task, not a plain await: simcord settles by waiting for tasks to finish (see
+        # ../shared/testing/README.md, pitfall 1); in production it makes no difference.
+        await asyncio.create_task(self.run_housekeeping())
+
+    @housekeeping.before_loop
+    async def _wait_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def run_housekeeping(self) -> None:
+        for meal, offers in await self.bot.services.meals.expire_offers():
+            await send_offers(self.bot, offers)
+            await self.bot.meal_posts.changed(meal.guild_id, meal.id)
+        for due in await self.bot.services.reminders.due():
+            await self.send_reminder(due)
+
+    async def send_reminder(self, due: DueReminder) -> None:
+        meal = due.meal
+        local = meal.local(meal.starts_at)
+        where = f" at {meal.venue}" if meal.venue else ""
+        text = (
+            f"Reminder: **{meal.title}** starts {discord.utils.format_dt(meal.starts_at, 'R')}, "
+            f"{discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time){where}. See you there!"
+        )
+        try:
+            delivery = await self.bot.messenger.dm(
+                guild_id=meal.guild_id,
+                user_id=due.reminder.user_id,
+                purpose="reminder",
+                content=text,
+                view=dm_view(meal.id, ("cant", "ics")),
+                fallback_channel_id=meal.channel_id,
+            )
+        except discord.HTTPException as error:
+            retry = await self.bot.services.reminders.failed(due, f"{error.status} {error.code}: {error.text}")
+            log.warning("reminder %s failed (%s); retry at %s", due.reminder.id, error.status, retry)
+            return
+        await self.bot.services.reminders.sent(due.reminder.id, via=delivery.value)
+        if delivery is Delivery.FAILED:
+            log.info("reminder %s: %s has closed DMs and the meal has no post", due.reminder.id, due.reminder.user_id)
+
+    # ------------------------------------------------------------------------------------ events
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
+        meal = await self.bot.services.meals.by_event(event.id)
+        if meal is None or meal.guild_id != event.guild_id or not meal.rsvp_open(self.bot.clock()):
+            return
+        if not await self.bot.services.meals.interested(meal, user.id):
+            return  # they already answered on the post
+        await self.bot.messenger.dm(
+            guild_id=meal.guild_id,
+            user_id=user.id,
+            purpose="event interest",
+            content=f"You're interested in **{meal.title}**. Want a seat? Say so here (I've noted you as a maybe).",
+            view=dm_view(meal.id, ("going", "no")),
+        )
+        await self.bot.meal_posts.changed(meal.guild_id, meal.id)
+
+
+def _choices(meals: list[Meal], current: str) -> list[app_commands.Choice[int]]:
+    typed = current.casefold().strip().lstrip("#")
+    choices = []
+    for meal in meals:
+        label = f"#{meal.id} {meal.title} · {meal.local(meal.starts_at):%a %d %b %H:%M}" + (
+            " (cancelled)" if meal.cancelled else ""
+        )
+        if typed in label.casefold():
+            choices.append(app_commands.Choice(name=label[:100], value=meal.id))
+    return choices[:25]
+
+
+_STATUS_ORDER = [
+    RsvpStatus.GOING,
+    RsvpStatus.OFFERED,
+    RsvpStatus.WAITLISTED,
+    RsvpStatus.MAYBE,
+    RsvpStatus.DECLINED,
+    RsvpStatus.EXPIRED,
+]
+
+
+def attendee_lines(state: MealState, now: dt.datetime) -> list[str]:
+    count = state.headcount
+    no_shows = [r for r in state.with_status(RsvpStatus.GOING) if r.checked_in_at is None]
+    summary = (
+        f"**{count.going}** going ({count.seats_left} seats left) · {count.waitlisted} waiting · "
+        f"{count.maybe} maybe · {sum(1 for r in state.rsvps if r.checked_in_at)} checked in"
+    )
+    if now > state.meal.ends_at:
+        summary += f" · **{len(no_shows)} no-shows**"
+    lines = [summary, ""]
+    for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
+        guest = " +1" if rsvp.guests else ""
+        here = " ✅" if rsvp.checked_in_at else ""
+        answer = f" — “{rsvp.answer}”" if rsvp.answer else ""
+        lines.append(f"<@{rsvp.user_id}>{guest} · {rsvp.status.value}{here}{answer}")
+    return lines
+
+
+def attendees_csv(state: MealState) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["meal_id", "user_id", "status", "guests", "answer", "checked_in_at", "waitlist_order"])
+    for rsvp in state.rsvps:
+        writer.writerow(
+            [
+                state.meal.id,
+                str(rsvp.user_id),
+                rsvp.status.value,
+                rsvp.guests,
+                spreadsheet_safe(rsvp.answer),
+                rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else "",
+                rsvp.seq,
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8 correctly
+
+
+async def setup(bot: ListeningTourBot) -> None:
+    bot.add_dynamic_items(RsvpButton, CancelMealButton)
+    await bot.add_cog(MealsCog(bot))
+
+
+async def teardown(bot: ListeningTourBot) -> None:
+    bot.remove_dynamic_items(RsvpButton, CancelMealButton)

@@ -1,0 +1,359 @@
+"""SQL for meals, RSVPs, reminders and DM failures. Methods take the open transaction (``tx``) so a
+service can make one decision over several reads and writes atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.meals import Headcount, Meal, MealPlace, MealSlot, MealStatus, Rsvp, RsvpStatus
+from storage.codecs import (
+    decode_datetime,
+    decode_optional_datetime,
+    encode_datetime,
+    encode_optional_datetime,
+)
+from storage.database import Database, Transaction
+
+_SEAT_STATUSES = (RsvpStatus.GOING.value, RsvpStatus.OFFERED.value)
+
+
+@dataclass(frozen=True)
+class NewMeal:
+    guild_id: int
+    place: MealPlace
+    slot: MealSlot
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    question: str
+    host_id: int
+    venue: str | None = None
+    rsvp_cutoff: dt.datetime | None = None
+    tour_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    meal_id: int
+    user_id: int
+    offset: dt.timedelta
+    due_at: dt.datetime
+    attempts: int
+
+
+class MealRepository:
+    async def create(self, tx: Transaction, meal: NewMeal, now: dt.datetime) -> int:
+        place = meal.place
+        return await tx.insert(
+            """
+            INSERT INTO meals (guild_id, tour_id, geonameid, city, city_label, timezone, latitude, longitude,
+                               slot, venue, starts_at, ends_at, capacity, question, rsvp_cutoff, host_id,
+                               created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                meal.guild_id, meal.tour_id, place.geonameid, place.city, place.label, place.timezone,
+                place.latitude, place.longitude, meal.slot.value, meal.venue, encode_datetime(meal.starts_at),
+                encode_datetime(meal.ends_at), meal.capacity, meal.question,
+                encode_optional_datetime(meal.rsvp_cutoff), meal.host_id, encode_datetime(now),
+                encode_datetime(now),
+            ),
+        )  # fmt: skip
+
+    async def get(self, tx: Transaction, meal_id: int, guild_id: int) -> Meal | None:
+        """A meal of this guild only: guilds never see each other's meals."""
+        row = await tx.fetch_one("SELECT * FROM meals WHERE id = ? AND guild_id = ?", (meal_id, guild_id))
+        return None if row is None else _meal(row)
+
+    async def guild_for_member(self, tx: Transaction, meal_id: int, user_id: int) -> int | None:
+        """The guild of a meal, only if this person has answered it (how DM buttons find their guild)."""
+        row = await tx.fetch_one(
+            "SELECT m.guild_id FROM meals m JOIN rsvps r ON r.meal_id = m.id WHERE m.id = ? AND r.user_id = ?",
+            (meal_id, user_id),
+        )
+        return None if row is None else int(row["guild_id"])
+
+    async def by_event(self, tx: Transaction, event_id: int) -> Meal | None:
+        row = await tx.fetch_one("SELECT * FROM meals WHERE event_id = ?", (event_id,))
+        return None if row is None else _meal(row)
+
+    async def upcoming(self, tx: Transaction, guild_id: int, now: dt.datetime, limit: int) -> list[Meal]:
+        rows = await tx.fetch_all(
+            "SELECT * FROM meals WHERE guild_id = ? AND ends_at > ? ORDER BY starts_at, id LIMIT ?",
+            (guild_id, encode_datetime(now), limit),
+        )
+        return [_meal(row) for row in rows]
+
+    async def recent(self, tx: Transaction, guild_id: int, limit: int) -> list[Meal]:
+        rows = await tx.fetch_all(
+            "SELECT * FROM meals WHERE guild_id = ? ORDER BY starts_at DESC, id DESC LIMIT ?", (guild_id, limit)
+        )
+        return [_meal(row) for row in rows]
+
+    async def set_post(self, tx: Transaction, meal_id: int, channel_id: int, message_id: int) -> None:
+        await tx.execute(
+            "UPDATE meals SET channel_id = ?, message_id = ? WHERE id = ?", (channel_id, message_id, meal_id)
+        )
+
+    async def set_event(self, tx: Transaction, meal_id: int, event_id: int | None) -> None:
+        await tx.execute("UPDATE meals SET event_id = ? WHERE id = ?", (event_id, meal_id))
+
+    async def save(self, tx: Transaction, meal: Meal, now: dt.datetime) -> None:
+        """Write back the fields /meal edit and /meal cancel may change."""
+        await tx.execute(
+            """
+            UPDATE meals SET venue = ?, starts_at = ?, ends_at = ?, capacity = ?, question = ?, rsvp_cutoff = ?,
+                             slot = ?, status = ?, updated_at = ?
+            WHERE id = ? AND guild_id = ?
+            """,
+            (
+                meal.venue, encode_datetime(meal.starts_at), encode_datetime(meal.ends_at), meal.capacity,
+                meal.question, encode_optional_datetime(meal.rsvp_cutoff), meal.slot.value, meal.status.value,
+                encode_datetime(now), meal.id, meal.guild_id,
+            ),
+        )  # fmt: skip
+
+
+class RsvpRepository:
+    async def get(self, tx: Transaction, meal_id: int, user_id: int) -> Rsvp | None:
+        row = await tx.fetch_one("SELECT * FROM rsvps WHERE meal_id = ? AND user_id = ?", (meal_id, user_id))
+        return None if row is None else _rsvp(row)
+
+    async def all(self, tx: Transaction, meal_id: int) -> list[Rsvp]:
+        rows = await tx.fetch_all("SELECT * FROM rsvps WHERE meal_id = ? ORDER BY seq", (meal_id,))
+        return [_rsvp(row) for row in rows]
+
+    async def headcount(self, tx: Transaction, meal: Meal) -> Headcount:
+        rows = await tx.fetch_all(
+            "SELECT status, SUM(1 + guests) AS people FROM rsvps WHERE meal_id = ? GROUP BY status", (meal.id,)
+        )
+        people = {row["status"]: int(row["people"]) for row in rows}
+        return Headcount(
+            capacity=meal.capacity,
+            going=people.get(RsvpStatus.GOING, 0),
+            offered=people.get(RsvpStatus.OFFERED, 0),
+            maybe=people.get(RsvpStatus.MAYBE, 0),
+            waitlisted=people.get(RsvpStatus.WAITLISTED, 0),
+        )
+
+    async def next_seq(self, tx: Transaction, meal_id: int) -> int:
+        row = await tx.fetch_one("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM rsvps WHERE meal_id = ?", (meal_id,))
+        assert row is not None
+        return int(row["seq"])
+
+    async def put(
+        self,
+        tx: Transaction,
+        rsvp: Rsvp,
+        now: dt.datetime,
+    ) -> None:
+        await tx.execute(
+            """
+            INSERT INTO rsvps (meal_id, user_id, status, guests, answer, seq, offer_expires_at, checked_in_at,
+                               created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (meal_id, user_id) DO UPDATE SET
+                status = excluded.status, guests = excluded.guests, answer = excluded.answer, seq = excluded.seq,
+                offer_expires_at = excluded.offer_expires_at, checked_in_at = excluded.checked_in_at,
+                updated_at = excluded.updated_at
+            """,
+            (
+                rsvp.meal_id, rsvp.user_id, rsvp.status.value, rsvp.guests, rsvp.answer, rsvp.seq,
+                encode_optional_datetime(rsvp.offer_expires_at), encode_optional_datetime(rsvp.checked_in_at),
+                encode_datetime(now), encode_datetime(now),
+            ),
+        )  # fmt: skip
+
+    async def waitlist(self, tx: Transaction, meal_id: int) -> list[Rsvp]:
+        rows = await tx.fetch_all(
+            "SELECT * FROM rsvps WHERE meal_id = ? AND status = ? ORDER BY seq", (meal_id, RsvpStatus.WAITLISTED.value)
+        )
+        return [_rsvp(row) for row in rows]
+
+    async def expired_offers(self, tx: Transaction, now: dt.datetime, meal_id: int | None = None) -> list[Rsvp]:
+        sql = "SELECT * FROM rsvps WHERE status = ? AND offer_expires_at <= ?"
+        params: list[object] = [RsvpStatus.OFFERED.value, encode_datetime(now)]
+        if meal_id is not None:
+            sql += " AND meal_id = ?"
+            params.append(meal_id)
+        return [_rsvp(row) for row in await tx.fetch_all(sql + " ORDER BY meal_id, seq", params)]
+
+    async def for_user(self, tx: Transaction, user_id: int) -> list[sqlite3.Row]:
+        return await tx.fetch_all(
+            "SELECT r.*, m.guild_id FROM rsvps r JOIN meals m ON m.id = r.meal_id WHERE r.user_id = ?", (user_id,)
+        )
+
+
+class ReminderRepository:
+    async def schedule(
+        self, tx: Transaction, meal_id: int, user_id: int, times: Sequence[tuple[dt.timedelta, dt.datetime]]
+    ) -> None:
+        await tx.execute_many(
+            """
+            INSERT INTO reminders (meal_id, user_id, offset_minutes, due_at, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (meal_id, user_id, offset_minutes) DO UPDATE SET
+                due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at, attempts = 0,
+                last_error = NULL
+            WHERE reminders.sent_at IS NULL
+            """,
+            [
+                (meal_id, user_id, int(offset.total_seconds() // 60), encode_datetime(due), encode_datetime(due))
+                for offset, due in times
+            ],
+        )
+
+    async def drop_pending(self, tx: Transaction, meal_id: int, user_id: int | None = None) -> None:
+        """Unsent reminders of one person (or everyone) for a meal; sent ones stay as the record."""
+        if user_id is None:
+            await tx.execute("DELETE FROM reminders WHERE meal_id = ? AND sent_at IS NULL", (meal_id,))
+        else:
+            await tx.execute(
+                "DELETE FROM reminders WHERE meal_id = ? AND user_id = ? AND sent_at IS NULL", (meal_id, user_id)
+            )
+
+    async def due(self, tx: Transaction, now: dt.datetime, limit: int) -> list[Reminder]:
+        rows = await tx.fetch_all(
+            """
+            SELECT * FROM reminders WHERE sent_at IS NULL AND next_attempt_at <= ?
+            ORDER BY next_attempt_at, id LIMIT ?
+            """,
+            (encode_datetime(now), limit),
+        )
+        return [
+            Reminder(
+                id=row["id"],
+                meal_id=row["meal_id"],
+                user_id=row["user_id"],
+                offset=dt.timedelta(minutes=row["offset_minutes"]),
+                due_at=decode_datetime(row["due_at"]),
+                attempts=row["attempts"],
+            )
+            for row in rows
+        ]
+
+    async def mark_sent(self, tx: Transaction, reminder_id: int, now: dt.datetime, via: str) -> bool:
+        """False if it was already sent (so a second sender backs off): the at-most-once guard."""
+        changed = await tx.execute(
+            "UPDATE reminders SET sent_at = ?, delivered_via = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND sent_at IS NULL",
+            (encode_datetime(now), via, reminder_id),
+        )
+        return changed == 1
+
+    async def mark_failed(self, tx: Transaction, reminder_id: int, error: str, retry_at: dt.datetime | None) -> None:
+        """Record a failure; ``retry_at=None`` gives up (the row is closed as undeliverable)."""
+        if retry_at is None:
+            await tx.execute(
+                "UPDATE reminders SET attempts = attempts + 1, last_error = ?, sent_at = next_attempt_at, "
+                "delivered_via = 'gave up' WHERE id = ?",
+                (error[:500], reminder_id),
+            )
+        else:
+            await tx.execute(
+                "UPDATE reminders SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                (error[:500], encode_datetime(retry_at), reminder_id),
+            )
+
+    async def for_meal(self, tx: Transaction, meal_id: int) -> list[sqlite3.Row]:
+        return await tx.fetch_all("SELECT * FROM reminders WHERE meal_id = ? ORDER BY id", (meal_id,))
+
+
+class DmFailureRepository:
+    async def record(
+        self, tx: Transaction, *, guild_id: int, user_id: int, code: int, purpose: str, at: dt.datetime
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO dm_failures (guild_id, user_id, code, purpose, at) VALUES (?, ?, ?, ?, ?)",
+            (guild_id, user_id, code, purpose, encode_datetime(at)),
+        )
+
+    async def for_guild(self, tx: Transaction, guild_id: int) -> list[sqlite3.Row]:
+        return await tx.fetch_all("SELECT * FROM dm_failures WHERE guild_id = ? ORDER BY id", (guild_id,))
+
+
+def _meal(row: sqlite3.Row) -> Meal:
+    return Meal(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        place=MealPlace(
+            geonameid=row["geonameid"],
+            city=row["city"],
+            label=row["city_label"],
+            timezone=row["timezone"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+        ),
+        slot=MealSlot(row["slot"]),
+        starts_at=decode_datetime(row["starts_at"]),
+        ends_at=decode_datetime(row["ends_at"]),
+        capacity=row["capacity"],
+        question=row["question"],
+        host_id=row["host_id"],
+        venue=row["venue"],
+        rsvp_cutoff=decode_optional_datetime(row["rsvp_cutoff"]),
+        status=MealStatus(row["status"]),
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        event_id=row["event_id"],
+        tour_id=row["tour_id"],
+    )
+
+
+def _rsvp(row: sqlite3.Row) -> Rsvp:
+    return Rsvp(
+        meal_id=row["meal_id"],
+        user_id=row["user_id"],
+        status=RsvpStatus(row["status"]),
+        guests=row["guests"],
+        answer=row["answer"],
+        seq=row["seq"],
+        offer_expires_at=decode_optional_datetime(row["offer_expires_at"]),
+        checked_in_at=decode_optional_datetime(row["checked_in_at"]),
+        updated_at=decode_optional_datetime(row["updated_at"]),
+    )
+
+
+class MealPersonalData:
+    """A person's RSVPs, reminders and DM failures, for /privacy show and /privacy delete."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
+        async with self._db.read() as tx:
+            rsvps = await tx.fetch_all(
+                """
+                SELECT m.id AS meal_id, m.city, m.slot, m.starts_at, r.status, r.guests, r.answer, r.checked_in_at,
+                       r.updated_at
+                FROM rsvps r JOIN meals m ON m.id = r.meal_id
+                WHERE m.guild_id = ? AND r.user_id = ? ORDER BY m.starts_at
+                """,
+                (guild_id, user_id),
+            )
+            reminders = await tx.fetch_all(
+                """
+                SELECT x.meal_id, x.offset_minutes, x.due_at, x.sent_at, x.delivered_via FROM reminders x
+                JOIN meals m ON m.id = x.meal_id WHERE m.guild_id = ? AND x.user_id = ? ORDER BY x.id
+                """,
+                (guild_id, user_id),
+            )
+            failures = await tx.fetch_all(
+                "SELECT code, purpose, at FROM dm_failures WHERE guild_id = ? AND user_id = ? ORDER BY id",
+                (guild_id, user_id),
+            )
+        sections = {"rsvps": rsvps, "reminders": reminders, "dm_failures": failures}
+        return {name: [dict(row) for row in rows] for name, rows in sections.items() if rows}
+
+    async def forget_user(self, guild_id: int, user_id: int) -> None:
+        async with self._db.transaction() as tx:
+            for table in ("reminders", "rsvps"):
+                await tx.execute(
+                    f"DELETE FROM {table} WHERE user_id = ? AND meal_id IN (SELECT id FROM meals WHERE guild_id = ?)",  # noqa: S608 - fixed table names
+                    (user_id, guild_id),
+                )
+            await tx.execute("DELETE FROM dm_failures WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))

@@ -1,0 +1,155 @@
+"""A community manager publishes, edits and cancels meals; customers see the post and the event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+import simcord
+from discord import app_commands
+
+from bot.errors import NOT_MANAGER, NotManager
+from tests.bot.meal_story import dms, labels, post_fields, publish, rsvp_going, said
+from tests.conftest import World
+
+
+async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configured: World) -> None:
+    post = await publish(configured, capacity=8)
+
+    [embed] = post.embeds
+    assert embed.title == "Lunch in Toronto"
+    assert "Local time in Toronto: Sat 10 Jan, 12:30–14:00 EST" in embed.description
+    assert "<t:1768066200:F>" in embed.description  # 17:30 UTC, shown in each reader's own timezone
+    fields = post_fields(configured)
+    assert fields["Where"] == "Café Nero\nToronto, Ontario, CA"
+    assert fields["Seats"] == "8 of 8 left"
+    assert fields["Host"] == f"<@{configured.manager.id}>"
+    assert labels(post) == ["Going", "Maybe", "Can't go", "+1 guest", "Add to calendar", "I'm here"]
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.name == "Lunch in Toronto"
+    assert event.start_time == dt.datetime(2026, 1, 10, 17, 30, tzinfo=dt.UTC)
+    assert event.end_time == dt.datetime(2026, 1, 10, 19, 0, tzinfo=dt.UTC)
+    assert event.location == "Café Nero, Toronto, Ontario, CA"
+
+
+async def test_the_slot_follows_the_local_time(configured: World) -> None:
+    await publish(configured, time="7:30am")
+    assert configured.channel.last_message.embeds[0].title == "Breakfast in Toronto"
+    await publish(configured, time="7pm")
+    assert configured.channel.last_message.embeds[0].title == "Dinner in Toronto"
+
+
+async def test_bad_meal_input_is_explained_and_nothing_is_posted(configured: World) -> None:
+    cases = [
+        ({"city": "Xyzzyqwv"}, "I couldn't find"),
+        ({"date": "2025-12-01"}, "has already passed"),
+        ({"date": "next friday"}, "is not a date I can read. Write it like 2026-03-14."),
+        ({"time": "25:00"}, "is not a time of day"),
+        (
+            {"date": "2026-03-08", "time": "2:30"},
+            "does not exist on 2026-03-08 in America/Toronto: the clocks jump forward. Try 03:30",
+        ),
+        ({"duration": "10h"}, "A meal lasts between 15 minutes and 6 hours."),
+    ]
+    for options, expected in cases:
+        values = {"city": "Toronto", "date": "2026-01-10", "time": "12:30"} | options
+        result = await configured.manager.slash(configured.channel, "meal add", **values)
+
+        assert result.ephemeral and expected in result.response.content, (options, result.response.content)
+        simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+    assert configured.channel.history() == []
+    assert list(configured.bot.get_guild(configured.guild.id).scheduled_events) == []
+
+
+async def test_customers_cannot_publish_meals(configured: World) -> None:
+    result = await configured.members[0].slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30"
+    )
+
+    assert result.ephemeral and result.response.content == NOT_MANAGER
+    assert configured.channel.history() == []
+    simcord.assert_error(configured.env, NotManager)
+
+
+async def test_without_an_announcement_channel_the_manager_is_told_where_to_set_one(world: World) -> None:
+    result = await world.admin.slash(world.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30")
+
+    assert result.response.content.startswith("Where should I post it?")
+    simcord.assert_error(world.env, app_commands.CommandInvokeError)
+
+
+async def test_rescheduling_moves_the_post_the_event_and_tells_people(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    await ben.click(post, label="Maybe")
+
+    result = await configured.manager.slash(
+        configured.channel, "meal edit", meal=1, time="13:00", venue="Pizzeria Libretto"
+    )
+
+    assert said(result) == "Updated **Lunch in Toronto** (meal #1). 2 people who answered were told."
+    assert "13:00–14:30 EST" in configured.channel.last_message.embeds[0].description
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.start_time == dt.datetime(2026, 1, 10, 18, 0, tzinfo=dt.UTC)
+    assert event.location == "Pizzeria Libretto, Toronto, Ontario, CA"
+    for member in (ana, ben):
+        notice = dms(member)[-1].content
+        assert notice.startswith("Update: **Lunch in Toronto** now starts <t:1768068000:F> (13:00 local time)")
+        assert "is now at Pizzeria Libretto" in notice
+    reminders = await configured.bot.services.reminders.for_meal(1)
+    assert {r["due_at"] for r in reminders} == {"2026-01-09T18:00:00.000000Z", "2026-01-10T16:00:00.000000Z"}
+
+
+async def test_capacity_never_drops_below_the_seats_taken(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=3)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+
+    result = await configured.manager.slash(configured.channel, "meal edit", meal=1, capacity=1)
+
+    assert result.response.content.startswith("2 seats are already taken; capacity can't go below that")
+    assert (await configured.bot.services.meals.get(configured.guild.id, 1)).capacity == 3
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
+async def test_cancelling_asks_first_then_updates_everything_and_tells_people(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    await ben.click(post, label="Can't go")
+
+    prompt = await configured.manager.slash(configured.channel, "meal cancel", meal=1)
+    assert prompt.ephemeral and "1 people who answered will be told" in prompt.response.content
+    assert not (await configured.bot.services.meals.get(configured.guild.id, 1)).cancelled  # not yet
+
+    done = await configured.manager.click(prompt.response, label="Yes, cancel the meal")
+
+    assert done.response is not None
+    meal_post = configured.channel.last_message
+    assert meal_post.embeds[0].title == "Lunch in Toronto — cancelled"
+    disabled = {child.label: child.disabled for row in meal_post.components for child in row.children}
+    assert disabled["Going"] and not disabled["Add to calendar"]
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.status is discord.EventStatus.cancelled
+    assert dms(ana)[-1].content.startswith("**Lunch in Toronto** on <t:1768066200:F> has been cancelled.")
+    assert dms(ben) == []  # they had said they can't go
+    assert await configured.bot.services.reminders.for_meal(1) == []  # pending reminders dropped
+    late = await configured.members[2].click(meal_post, label="Add to calendar")
+    assert late.response.attachments[0].filename == "meal-1.ics"
+
+
+async def test_guilds_never_see_each_others_meals(configured: World) -> None:
+    await publish(configured)
+    other = configured.env.create_guild("Other Co")
+    channel = other.create_text_channel("general")
+    owner = other.add_member(
+        configured.env.create_user("olga"),
+        roles=[other.create_role("Admins", permissions=discord.Permissions(manage_guild=True))],
+    )
+
+    result = await owner.slash(channel, "meal attendees", meal=1)
+
+    assert result.response.content.startswith("There is no meal #1 on this server.")
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
