@@ -607,6 +607,7 @@ class Gazetteer:
         """Cities within ``radius_km`` of ``city`` (itself included, at 0 km), nearest first."""
         if radius_km < 0 or math.isnan(radius_km):
             return []
+        radius_km = min(radius_km, math.pi * EARTH_RADIUS_KM)  # half the globe already covers everything
         lat_span = radius_km / 111.0 + 1
         cos_lat = math.cos(math.radians(city.latitude))
         lon_span = 361.0 if cos_lat < 0.01 else min(361.0, radius_km / (111.32 * cos_lat) + 1)
@@ -630,7 +631,7 @@ def _decide(query: str, match: _Match) -> Resolution:
     """Apply the ambiguity rule to candidates already sorted by population."""
     cities = match.cities
     if not cities:
-        return Resolution(query, ResolutionStatus.UNKNOWN, message=f"I couldn't find “{query.strip()}”.")
+        return Resolution(query, ResolutionStatus.UNKNOWN, message=f"I couldn't find “{clean(query)}”.")
     top, others = cities[0], cities[1:MAX_CHOICES + 1]
     text = clean(query)
     if not others:

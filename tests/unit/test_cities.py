@@ -515,6 +515,7 @@ def test_nearby_toronto_counts_its_suburbs_but_not_montreal(gazetteer: Gazetteer
     assert "Montréal" not in names
     assert gazetteer.nearby(resolved(gazetteer, "Toronto"), -1) == []
     assert gazetteer.nearby(resolved(gazetteer, "Toronto"), math.nan) == []
+    assert len(gazetteer.nearby(resolved(gazetteer, "Toronto"), math.inf)) == len(gazetteer)
 
 
 def test_a_resolution_knows_whether_it_resolved() -> None:
