@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.cities import City, Resolution, ResolutionStatus
 from bot.domain.customers import (
+    FORMULA_STARTS,
     MAX_COMPANY,
     MAX_NAME,
     MAX_OFFER,
@@ -39,6 +40,8 @@ from bot.domain.errors import InvalidInput
 
 COLUMNS = ("discord_id", "discord_name", "name", "email", "city", "what_i_do", "offer", "seek", "company", "website")
 IDENTITY_COLUMNS = ("discord_id", "discord_name", "email")
+# Written by /customers export for people to read; ignored on import, so an export imports back unchanged.
+EXPORT_ONLY_COLUMNS = ("city_label", "source", "consented", "allow_dms", "listed", "introductions", "quotes")
 MAX_ROWS = 200_000
 MAX_BYTES = 25 * 1024 * 1024
 
@@ -110,7 +113,7 @@ def read_rows(text: str) -> tuple[tuple[str, ...], list[_RawRow]]:
 
 
 def _check_header(columns: tuple[str, ...]) -> None:
-    unknown = [name for name in columns if name not in COLUMNS]
+    unknown = [name for name in columns if name not in COLUMNS and name not in EXPORT_ONLY_COLUMNS]
     if unknown:
         raise InvalidInput(
             f"Unknown column(s) {', '.join(f'`{n}`' for n in unknown)} in the header. "
@@ -141,8 +144,13 @@ def _body(reader: Iterator[list[str]], columns: tuple[str, ...]) -> Iterator[_Ra
         count += 1
         if count > MAX_ROWS:
             raise InvalidInput(f"At most {MAX_ROWS:,} customers per file; split it and import each part.")
-        padded = cells + [""] * (len(columns) - len(cells))
+        padded = [_unescape(cell) for cell in cells] + [""] * (len(columns) - len(cells))
         yield _RawRow(start, dict(zip(columns, padded, strict=False)), extra_cells=len(cells) > len(columns))
+
+
+def _unescape(cell: str) -> str:
+    """Undo the apostrophe an export puts before formula-like text ("'=SUM" → "=SUM")."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_STARTS else cell
 
 
 def plan_import(text: str, resolve: Resolver) -> ImportPlan:

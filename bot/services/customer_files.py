@@ -14,12 +14,19 @@ from dataclasses import dataclass
 
 from bot.domain.cities import Gazetteer
 from bot.domain.clock import Clock
-from bot.domain.customer_import import COLUMNS, MAX_BYTES, ImportPlan, plan_import, resolve_with_ids
+from bot.domain.customer_import import (
+    COLUMNS,
+    EXPORT_ONLY_COLUMNS,
+    MAX_BYTES,
+    ImportPlan,
+    plan_import,
+    resolve_with_ids,
+)
 from bot.domain.customers import Customer, OptIn, spreadsheet_safe
 from bot.domain.errors import InvalidInput, NotAllowed
-from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, Progress
+from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, PendingImport, Progress
 
-EXPORT_COLUMNS = (*COLUMNS, "city_label", "source", "consented", *(opt_in.value for opt_in in OptIn))
+EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +66,26 @@ class CustomerFileService:
         resolve = resolve_with_ids(self._gazetteer.resolve_many, self._gazetteer.get)
         return await asyncio.to_thread(plan_import, text, resolve)
 
+    async def check_pending(self, guild_id: int, import_id: int) -> None:
+        """Refuse early (before the reply says "Importing…") an import of another guild or one already done."""
+        await self._pending(guild_id, import_id)
+
     async def confirm(
         self, guild_id: int, import_id: int, *, progress: Progress | None = None
     ) -> tuple[ImportPlan, ImportCounts]:
+        pending = await self._pending(guild_id, import_id)
+        plan = await self.plan(pending.content)
+        counts = await self._customers.apply_import(guild_id, plan.rows, at=self._clock(), progress=progress)
+        await self._imports.claim(import_id, at=self._clock())
+        return plan, counts
+
+    async def _pending(self, guild_id: int, import_id: int) -> PendingImport:
         pending = await self._imports.get(import_id)
         if pending is None or pending.guild_id != guild_id:
             raise NotAllowed("That import belongs to another server.")
         if pending.done:
             raise InvalidInput("This file was already imported. To import it again, run /customers import again.")
-        plan = await self.plan(pending.content)
-        counts = await self._customers.apply_import(guild_id, plan.rows, at=self._clock(), progress=progress)
-        await self._imports.claim(import_id, at=self._clock())
-        return plan, counts
+        return pending
 
     async def export_csv(self, guild_id: int) -> tuple[bytes, int]:
         """Every customer of the guild as CSV (UTF-8 with BOM for spreadsheets), safe to open in one."""

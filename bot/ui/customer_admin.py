@@ -1,0 +1,217 @@
+"""What managers see: customers per city, who is in a city (paginated), import reports, and their buttons."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.checks import require_manager
+from bot.domain.customer_import import problem_lines
+from bot.domain.customers import Customer
+from bot.domain.errors import NotAllowed
+from bot.errors import run_safely
+from bot.services.customer_files import DryRun
+from bot.services.customers import CityCount, CustomersNear
+from bot.ui.style import BRAND, WARNING, chunk_lines
+
+if TYPE_CHECKING:
+    from bot.app import ListeningTourBot
+
+    Interaction = discord.Interaction[ListeningTourBot]
+
+CHART_FILE = "customers-by-city.png"
+PAGE_SIZE = 10
+MAX_CITY_LINES = 25
+MAX_PROBLEM_LINES = 15
+DESCRIPTION_LIMIT = 4096
+
+
+# ------------------------------------------------------------------------------------------ counts
+
+
+def cities_embed(counts: Sequence[CityCount]) -> discord.Embed:
+    customers = sum(c.customers for c in counts)
+    requests = sum(c.requests for c in counts)
+    lines = [
+        f"**{c.city.label}**: {c.customers} customer{'s' * (c.customers != 1)}, "
+        f"{c.requests} stop request{'s' * (c.requests != 1)}"
+        for c in counts[:MAX_CITY_LINES]
+    ]
+    if len(counts) > MAX_CITY_LINES:
+        lines.append(f"… and {len(counts) - MAX_CITY_LINES} more cities (see /customers export)")
+    embed = discord.Embed(
+        title="Customers by city",
+        description="\n".join(lines)[:DESCRIPTION_LIMIT],
+        colour=BRAND,
+    )
+    embed.set_footer(text=f"{customers} customers with a city · {requests} stop requests · {len(counts)} cities")
+    embed.set_image(url=f"attachment://{CHART_FILE}")
+    return embed
+
+
+# -------------------------------------------------------------------------------------------- list
+
+
+def page_count(near: CustomersNear) -> int:
+    return max(1, math.ceil(len(near.customers) / PAGE_SIZE))
+
+
+def customers_page_embed(near: CustomersNear, page: int) -> discord.Embed:
+    where = near.city.label if not near.radius_km else f"{near.city.label}, within {near.radius_km:.0f} km"
+    embed = discord.Embed(title=f"Customers in {where}", colour=BRAND)
+    chunk = near.customers[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    embed.description = "\n".join(_customer_line(c, town.name) for c, town in chunk) or "No customers here yet."
+    towns = [
+        f"{town.name}{f' ({distance:.0f} km)' if distance else ''}: {count}" for town, distance, count in near.towns
+    ]
+    if len(towns) > 1:
+        embed.add_field(name="By town", value=chunk_lines(towns)[0], inline=False)
+    embed.set_footer(text=f"Page {page + 1}/{page_count(near)} · {len(near.customers)} customers")
+    return embed
+
+
+def _customer_line(customer: Customer, town: str) -> str:
+    who = f"<@{customer.user_id}>" if customer.user_id else f"{customer.name or customer.discord_name or 'someone'}"
+    if customer.user_id is None:
+        who += " (not on the server yet)"
+    what = customer.profile.what_i_do or customer.profile.company
+    line = f"• {who} · {town}"
+    return f"{line} · {what[:80]}" if what else line
+
+
+def customers_page_view(near: CustomersNear, page: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    radius = round(near.radius_km)
+    view.add_item(CustomersPageButton(near.city.geonameid, radius, page - 1, label="Previous", disabled=page <= 0))
+    view.add_item(
+        CustomersPageButton(
+            near.city.geonameid, radius, page + 1, label="Next", disabled=page + 1 >= page_count(near)
+        )
+    )
+    return view
+
+
+class CustomersPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"lt:customers:page:(?P<city>\d+)-(?P<radius>\d+)-(?P<page>\d+)",
+):
+    """Previous/Next on /customers list; managers only, and always the clicking guild's customers."""
+
+    def __init__(
+        self, geonameid: int, radius_km: int, page: int, *, label: str = "Page", disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"lt:customers:page:{geonameid}-{radius_km}-{max(page, 0)}",
+                disabled=disabled,
+            )
+        )
+        self.geonameid, self.radius_km, self.page = geonameid, radius_km, max(page, 0)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> CustomersPageButton:
+        return cls(int(match["city"]), int(match["radius"]), int(match["page"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_safely(interaction, lambda: self._turn(interaction), "customers list page")
+
+    async def _turn(self, interaction: Interaction) -> None:
+        if interaction.guild_id is None:
+            raise NotAllowed("That only works inside a server.")
+        await require_manager(interaction)
+        customers = interaction.client.services.customers
+        near = await customers.customers_near(
+            interaction.guild_id, customers.city(self.geonameid), float(self.radius_km)
+        )
+        page = min(self.page, page_count(near) - 1)
+        await interaction.response.edit_message(
+            embed=customers_page_embed(near, page), view=customers_page_view(near, page)
+        )
+
+
+# ------------------------------------------------------------------------------------------ import
+
+
+def import_report_embed(dry: DryRun, filename: str) -> discord.Embed:
+    plan = dry.plan
+    good, bad = len(plan.rows), len(plan.problems)
+    embed = discord.Embed(
+        title=f"Dry run of {filename}: nothing imported yet",
+        colour=WARNING if bad else BRAND,
+        description=(
+            f"{plan.total:,} rows read: **{good:,} ready** ({dry.new:,} new customers, {dry.known:,} already known "
+            f"and updated), **{bad:,} with problems**."
+        ),
+    )
+    if bad:
+        blocks = chunk_lines(problem_lines(plan.problems, MAX_PROBLEM_LINES))
+        embed.add_field(name="Rows that will be skipped", value=blocks[0], inline=False)
+    hint = (
+        "Press Confirm to import the ready rows. Fix the others and import the file again: re-importing is safe."
+        if good
+        else "Nothing can be imported: fix the rows above and try again."
+    )
+    embed.set_footer(text=hint)
+    return embed
+
+
+def import_view(import_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ImportConfirmButton(import_id))
+    return view
+
+
+class ImportConfirmButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:import:confirm:(?P<import_id>\d+)"
+):
+    """Writes a checked CSV. Managers only; the import must belong to the clicking guild."""
+
+    def __init__(self, import_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Confirm import", style=discord.ButtonStyle.success, custom_id=f"lt:import:confirm:{import_id}"
+            )
+        )
+        self.import_id = import_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ImportConfirmButton:
+        return cls(int(match["import_id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_safely(interaction, lambda: self._confirm(interaction), "import confirm button")
+
+    async def _confirm(self, interaction: Interaction) -> None:
+        if interaction.guild_id is None:
+            raise NotAllowed("That only works inside a server.")
+        await require_manager(interaction)
+        files = interaction.client.services.customer_files
+        await files.check_pending(interaction.guild_id, self.import_id)
+        await interaction.response.edit_message(content="Importing…", view=None)
+
+        async def progress(done: int, total: int) -> None:
+            await interaction.edit_original_response(content=f"Importing… {done:,} of {total:,} rows written")
+
+        plan, counts = await files.confirm(
+            interaction.guild_id, self.import_id, progress=progress
+        )
+        await interaction.edit_original_response(
+            content=(
+                f"Imported: {counts.added:,} new customers, {counts.updated:,} updated"
+                f"{f', {len(plan.problems):,} rows skipped' if plan.problems else ''}. See them with /customers cities."
+            ),
+            view=None,
+        )
+
+
+MANAGER_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (CustomersPageButton, ImportConfirmButton)

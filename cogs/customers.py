@@ -1,0 +1,106 @@
+"""/customers cities|list|import|export: managers see who is where, and bring in or take out their list."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import discord
+from discord import app_commands
+
+from bot.app import ListeningTourBot
+from bot.checks import manager_only
+from bot.domain.customer_import import COLUMNS, MAX_BYTES
+from bot.domain.errors import InvalidInput
+from bot.services.customers import MAX_RADIUS_KM
+from bot.ui.charts import city_chart_png
+from bot.ui.customer_admin import (
+    CHART_FILE,
+    MANAGER_ITEMS,
+    cities_embed,
+    customers_page_embed,
+    customers_page_view,
+    import_report_embed,
+    import_view,
+)
+from cogs.customer_commands import city_choices
+
+Interaction = discord.Interaction[ListeningTourBot]
+
+
+def _guild(interaction: Interaction) -> int:
+    assert interaction.guild_id is not None  # the group is guild_only
+    return interaction.guild_id
+
+
+class CustomersCommands(app_commands.Group, name="customers", description="Your customers", guild_only=True):
+    @manager_only
+    @app_commands.command(name="cities", description="Customers and stop requests per city, with a chart")
+    async def cities(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # drawing the chart takes a moment
+        counts = await interaction.client.services.customers.city_counts(_guild(interaction))
+        if not counts:
+            await interaction.followup.send(
+                "No customers with a city yet. Customers use /city set; you can bring your list with "
+                "/customers import.",
+                ephemeral=True,
+            )
+            return
+        png = await asyncio.to_thread(city_chart_png, counts)
+        await interaction.followup.send(
+            embed=cities_embed(counts), file=discord.File(io.BytesIO(png), filename=CHART_FILE), ephemeral=True
+        )
+
+    @manager_only
+    @app_commands.command(name="list", description="Who lives in a city, and in the towns around it")
+    @app_commands.describe(city="The city", radius_km="Also count towns within this distance (0–500 km)")
+    @app_commands.autocomplete(city=city_choices)
+    async def list_customers(
+        self,
+        interaction: Interaction,
+        city: app_commands.Range[str, 1, 200],
+        radius_km: app_commands.Range[int, 0, int(MAX_RADIUS_KM)] = 0,
+    ) -> None:
+        customers = interaction.client.services.customers
+        near = await customers.customers_near(_guild(interaction), customers.resolve_one(city), float(radius_km))
+        await interaction.response.send_message(
+            embed=customers_page_embed(near, 0), view=customers_page_view(near, 0), ephemeral=True
+        )
+
+    @manager_only
+    @app_commands.command(name="import", description="Import customers from a CSV file (a dry run comes first)")
+    @app_commands.describe(file=f"CSV with a header row; columns: {', '.join(COLUMNS)}"[:100])
+    async def import_customers(self, interaction: Interaction, file: discord.Attachment) -> None:
+        if file.size > MAX_BYTES:
+            raise InvalidInput(f"That file is too big; the limit is {MAX_BYTES // 2**20} MB. Split it in parts.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        dry = await interaction.client.services.customer_files.dry_run(
+            _guild(interaction), by=interaction.user.id, filename=file.filename, data=data
+        )
+        embed = import_report_embed(dry, file.filename)
+        if dry.import_id is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.followup.send(embed=embed, view=import_view(dry.import_id), ephemeral=True)
+
+    @manager_only
+    @app_commands.command(name="export", description="Download every customer as a CSV file")
+    async def export(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data, count = await interaction.client.services.customer_files.export_csv(_guild(interaction))
+        await interaction.followup.send(
+            f"{count:,} customers. Cells that a spreadsheet would run as a formula start with an apostrophe.",
+            file=discord.File(io.BytesIO(data), filename="customers.csv"),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: ListeningTourBot) -> None:
+    bot.add_dynamic_items(*MANAGER_ITEMS)
+    bot.tree.add_command(CustomersCommands())
+
+
+async def teardown(bot: ListeningTourBot) -> None:
+    bot.remove_dynamic_items(*MANAGER_ITEMS)
+    bot.tree.remove_command("customers")

@@ -1,0 +1,176 @@
+"""A manager imports the customer list from a CSV (dry run, then Confirm) and exports it again."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import simcord
+
+from bot.domain.cities import default_gazetteer
+from bot.domain.errors import InvalidInput
+from bot.errors import NOT_MANAGER, NotManager
+from tests.conftest import MakeBot, World
+
+GOOD = (
+    "discord_id,discord_name,name,email,city,what_i_do,company\n"
+    "111111111111111111,,Ana Costa,,Toronto,Bakery,Costa Breads\n"
+    ",ben.okafor,Ben Okafor,,\"Detroit, MI\",Logistics,\n"
+    ",,Chen Wei,chen@example.com,Chicago,Design studio,\n"
+)
+WITH_PROBLEMS = GOOD + (
+    ",,Dara Singh,dara@example.com,Springfield,,\n"  # line 5: ambiguous
+    ",,Eli Brooks,eli@example,Austin,,\n"  # line 6: bad email
+    ",,No One,,Dallas,,\n"  # line 7: nobody
+    "12,,Fatima,,Dallas,,\n"  # line 8: bad discord id
+    ",ben.okafor,Ben again,,Austin,,\n"  # line 9: duplicate
+    ",,Gus,gus@example.com,Xqzvtown,,\n"  # line 10: unknown city
+)
+
+
+def city_id(query: str) -> int:
+    city = default_gazetteer().resolve(query).city
+    assert city is not None
+    return city.geonameid
+
+
+def answer(result: simcord.InteractionResult) -> simcord.ResponseMessage:
+    """The reply after "thinking…": the deferred response, edited (or the last follow-up)."""
+    message = result.followups[-1] if result.followups else result.response
+    assert message is not None
+    return message
+
+
+def import_id_of(message: simcord.ResponseMessage) -> int:
+    return int(message.components[0]["components"][0]["custom_id"].rsplit(":", 1)[1])
+
+
+async def customer_count(world: World) -> int:
+    return len(await world.bot.services.customer_files._customers.all_in_guild(world.guild.id))
+
+
+async def test_dry_run_reports_every_bad_row_and_writes_nothing(configured: World) -> None:
+    maria = configured.manager
+
+    dry = await maria.slash(configured.channel, "customers import", file=("customers.csv", WITH_PROBLEMS.encode()))
+
+    assert dry.ephemeral
+    [embed] = answer(dry).embeds
+    assert embed.title == "Dry run of customers.csv: nothing imported yet"
+    assert "9 rows read: **3 ready** (3 new customers, 0 already known and updated), **6 with problems**" in (
+        embed.description or ""
+    )
+    problems = embed.fields[0].value or ""
+    assert "line 5: city “Springfield” could be several places" in problems
+    assert "line 6: email “eli@example” is not an email address" in problems
+    assert "line 7: no discord_id, discord_name or email: I can't tell who this is" in problems
+    assert "line 8: discord_id “12” is not a Discord user id (17 to 20 digits)" in problems
+    assert "line 9: same discord_name as line 3 (ben.okafor): a person appears once" in problems
+    assert "line 10: city “Xqzvtown”: I couldn't find" in problems
+    assert await customer_count(configured) == 0
+
+
+async def test_confirm_imports_the_good_rows_and_reimport_changes_nothing(
+    configured: World, make_bot: MakeBot
+) -> None:
+    maria = configured.manager
+    dry = await maria.slash(configured.channel, "customers import", file=("customers.csv", WITH_PROBLEMS.encode()))
+
+    import_id = import_id_of(answer(dry))
+    await configured.env.restart_bot(await make_bot())  # the Confirm button survives a restart
+    done = await maria.click(answer(dry), label="Confirm import")
+
+    assert done.response.content == (
+        "Imported: 3 new customers, 0 updated, 6 rows skipped. See them with /customers cities."
+    )
+    assert done.response.components == []
+    customers = {c.name: c for c in await configured.bot.services.customer_files._customers.all_in_guild(
+        configured.guild.id)}
+    assert set(customers) == {"Ana Costa", "Ben Okafor", "Chen Wei"}
+    assert customers["Ana Costa"].user_id == 111111111111111111
+    assert customers["Ben Okafor"].user_id is None and customers["Ben Okafor"].discord_name == "ben.okafor"
+    assert customers["Chen Wei"].city_id == city_id("Chicago")
+    assert all(not c.opt_ins and not c.consented for c in customers.values())
+
+    again = await maria.slash(configured.channel, "customers import", file=("again.csv", GOOD.encode()))
+    assert "(0 new customers, 3 already known and updated)" in (answer(again).embeds[0].description or "")
+    await maria.click(answer(again), label="Confirm import")
+    assert await customer_count(configured) == 3
+
+    with pytest.raises(InvalidInput, match="already imported"):  # a second click that raced the first
+        await configured.bot.services.customer_files.confirm(configured.guild.id, import_id)
+
+
+async def test_what_a_customer_entered_wins_over_the_spreadsheet(configured: World) -> None:
+    ana = configured.members[0]
+    asked = await ana.slash(configured.channel, "city set", city="Austin, TX")
+    await ana.click(asked.response, label="I agree, save my city")
+    sheet = f"discord_id,name,city,what_i_do\n{ana.id},Ana C.,Toronto,Bakery\n"
+
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", sheet.encode()))
+    await configured.manager.click(answer(dry), label="Confirm import")
+
+    stored = await configured.bot.services.customers.customer(configured.guild.id, ana.id)
+    assert stored is not None
+    assert stored.city_id == city_id("Austin, TX")  # her own answer stays
+    assert stored.profile.what_i_do == "Bakery"  # the gap is filled
+
+
+async def test_bad_files_are_refused_with_a_reason(configured: World) -> None:
+    maria = configured.manager
+    for filename, data, expected in [
+        ("list.xlsx", b"PK\x03\x04", "Please attach a .csv file"),
+        ("c.csv", b"\xff\xfe\x00b\x00a\x00d", "That file isn't UTF-8 text."),
+        ("c.csv", b"", "The file is empty"),
+        ("c.csv", b"name,town\nAna,Toronto\n", "Unknown column(s) `town` in the header."),
+        ("c.csv", b"name,city\nAna,Toronto\n", "The header needs a way to know who each row is"),
+    ]:
+        result = await maria.slash(configured.channel, "customers import", file=(filename, data))
+
+        message = answer(result)
+        assert message.ephemeral and message.content.startswith(expected), message.content
+        configured.env.errors.clear()
+    assert await customer_count(configured) == 0
+
+
+async def test_only_managers_can_import_or_confirm(configured: World) -> None:
+    ana = configured.members[0]
+
+    refused = await ana.slash(configured.channel, "customers import", file=("c.csv", GOOD.encode()))
+    assert refused.ephemeral and refused.response.content == NOT_MANAGER
+    simcord.assert_error(configured.env, NotManager)
+
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", GOOD.encode()))
+    volunteers = configured.guild.create_role("Volunteers")
+    await configured.admin.slash(configured.channel, "setup", manager_role=volunteers)  # Maria is no longer one
+    denied = await configured.manager.click(answer(dry), label="Confirm import")
+    assert denied.ephemeral and denied.response.content == NOT_MANAGER
+    assert await customer_count(configured) == 0
+
+
+async def test_export_is_safe_to_open_in_a_spreadsheet(configured: World) -> None:
+    sheet = (
+        "discord_name,name,city,what_i_do,company\n"
+        "ana,=HYPERLINK(\"http://evil\"),Toronto,+1 on everything,@acme\n"
+        "ben,Ben,Chicago,-minus,\"tab\tinside\"\n"
+    )
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", sheet.encode()))
+    await configured.manager.click(answer(dry), label="Confirm import")
+
+    exported = await configured.manager.slash(configured.channel, "customers export")
+
+    message = answer(exported)
+    assert message.ephemeral and message.content.startswith("2 customers.")
+    [attachment] = message.attachments
+    rows = list(csv.DictReader(io.StringIO((await attachment.read()).decode("utf-8-sig"))))
+    assert [r["name"] for r in rows] == ["'=HYPERLINK(\"http://evil\")", "Ben"]
+    assert [r["what_i_do"] for r in rows] == ["'+1 on everything", "'-minus"]
+    assert rows[0]["company"] == "'@acme" and rows[1]["company"] == "tab\tinside"
+    assert rows[0]["city_label"] == "Toronto, Ontario, CA"
+
+    # The export reads back in unchanged (cities are written as geonames ids).
+    back = await configured.manager.slash(
+        configured.channel, "customers import", file=("back.csv", (await attachment.read()))
+    )
+    assert "0 new customers, 2 already known" in (answer(back).embeds[0].description or "")
