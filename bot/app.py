@@ -17,7 +17,7 @@ from bot.ui.meal_post import MealPosts
 log = logging.getLogger(__name__)
 
 # Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
-COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands", "cogs.meals")
+COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands", "cogs.customers", "cogs.meals")
 
 
 class ListeningTourBot(commands.Bot):
