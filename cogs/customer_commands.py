@@ -30,7 +30,7 @@ Interaction = discord.Interaction[ListeningTourBot]
 async def city_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """≤ 25 cities labelled "Portland, Oregon, US"; the value is the geonames id."""
     cities = interaction.client.services.customers.autocomplete(current)
-    return [app_commands.Choice(name=city.label, value=str(city.geonameid)) for city in cities]
+    return [app_commands.Choice(name=city.label, value=city.option_value) for city in cities]
 
 
 class CityCommands(app_commands.Group, name="city", description="Where you are", guild_only=True):

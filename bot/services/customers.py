@@ -68,10 +68,7 @@ class CustomerService:
 
     def resolve(self, typed: str) -> Resolution:
         """Free text, or the geonames id an autocomplete choice sends as its value."""
-        text = typed.strip()
-        if text.isdigit() and (city := self._gazetteer.get(int(text))) is not None:
-            return Resolution(typed, ResolutionStatus.RESOLVED, city)
-        return self._gazetteer.resolve(typed)
+        return self._gazetteer.resolve_option(typed)
 
     def resolve_one(self, typed: str) -> City:
         """A city, or a message saying what to type instead (ambiguous input lists the options)."""

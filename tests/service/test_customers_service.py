@@ -69,8 +69,8 @@ async def test_dm_invitees_are_opted_in_customers_in_or_near_the_city(services: 
     toronto = customers.city(city_id("Toronto"))
 
     assert await customers.dm_invitees(GUILD, toronto, 0) == [11]
-    assert await customers.dm_invitees(GUILD, toronto, 40) == [11, 12]  # Mississauga ≈ 20 km away
-    assert await customers.dm_invitees(GUILD, toronto, 80) == [11, 12, 15]  # Hamilton ≈ 58 km
+    assert await customers.dm_invitees(GUILD, toronto, 40) == [11, 12]  # Mississauga ≈ 25 km away
+    assert await customers.dm_invitees(GUILD, toronto, 80) == [11, 12, 15]  # Hamilton ≈ 62 km
     assert await customers.dm_invitees(OTHER_GUILD, toronto, 80) == []
     with pytest.raises(InvalidInput, match="radius"):
         await customers.dm_invitees(GUILD, toronto, 5000)
