@@ -17,6 +17,7 @@ import simcord
 
 from bot.app import ListeningTourBot
 from bot.config import Settings
+from bot.demo_customers import seed_customers
 from bot.runtime import build_bot, open_database
 
 MANAGER_ROLE = "Community Team"
@@ -26,7 +27,7 @@ CUSTOMERS = (
     ("ben", "Ben Okafor", "Toronto"),
     ("chen", "Chen Wei", "Detroit"),
     ("dara", "Dara Singh", "Chicago"),
-    ("eli", "Eli Brooks", "St. Louis"),
+    ("eli", "Eli Brooks", "St. Louis, MO"),  # plain "St. Louis" also matches Saint-Louis, Senegal
     ("fatima", "Fatima Haddad", "Dallas"),
     ("gus", "Gus Larsen", "Austin"),
     ("hana", "Hana Kim", "Austin"),
@@ -65,6 +66,14 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
         by_can_manage_server=True,
         manager_role_id=team.id,
         announce_channel_id=community.channel.id,
+    )
+    await seed_customers(
+        bot.services,
+        community.guild.id,
+        [
+            (community.customers[username].id, username, display, community.customer_cities[username])
+            for username, display, _ in CUSTOMERS
+        ],
     )
 
 
