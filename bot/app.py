@@ -10,6 +10,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.errors import ListeningTourTree
+from bot.housekeeping import Housekeeper
 from bot.notify import Messenger
 from bot.services import Services
 from bot.ui.meal_post import MealPosts
@@ -34,15 +35,12 @@ class ListeningTourBot(commands.Bot):
         self.clock = clock  # simcord virtualises discord.utils.utcnow in tests and the demo
         self.messenger = Messenger(self)
         self.meal_posts = MealPosts(self)
+        self.housekeeper = Housekeeper(self)
 
     async def setup_hook(self) -> None:
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
-
-    async def close(self) -> None:
-        await self.meal_posts.close()
-        await super().close()
 
     async def sync_commands(self) -> None:
         """Instant in a development guild; global otherwise (Discord may take a while to show changes)."""

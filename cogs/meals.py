@@ -1,9 +1,8 @@
-"""/meal add · edit · cancel · attendees · checkin, plus the loops that send reminders and pass on
-unclaimed seats, and the listener that offers an RSVP to people marking "Interested" on the event."""
+"""/meal add · edit · cancel · attendees · checkin, and the listener that offers an RSVP to people
+marking "Interested" on the event. Reminders and lapsed offers are handled by bot/housekeeping.py."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import io
@@ -11,7 +10,7 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.app import ListeningTourBot
 from bot.checks import manager_only
@@ -26,16 +25,13 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
-from bot.notify import Delivery
 from bot.services.meals import MealState
-from bot.services.reminders import DueReminder
 from bot.ui.meal_admin import CancelMealButton, cancel_prompt
 from bot.ui.pages import page_view, paginate
-from bot.ui.rsvp import RsvpButton, dm_view, send_offers
+from bot.ui.rsvp import RsvpButton, offer_rsvp
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ListeningTourBot]
-HOUSEKEEPING_EVERY = dt.timedelta(minutes=1)
 
 
 class MealsCog(commands.Cog):
@@ -45,10 +41,10 @@ class MealsCog(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.housekeeping.start()
+        self.bot.housekeeper.start()
 
     async def cog_unload(self) -> None:
-        self.housekeeping.cancel()
+        self.bot.housekeeper.stop()
 
     # ------------------------------------------------------------------------------------ commands
 
@@ -219,67 +215,14 @@ class MealsCog(commands.Cog):
             )
         return found
 
-    # ------------------------------------------------------------------------------------ background
-
-    @tasks.loop(seconds=HOUSEKEEPING_EVERY.total_seconds())
-    async def housekeeping(self) -> None:
-        # A child task, not a plain await: simcord settles by waiting for tasks to finish (see
-        # ../shared/testing/README.md, pitfall 1); in production it makes no difference.
-        await asyncio.create_task(self.run_housekeeping())
-
-    @housekeeping.before_loop
-    async def _wait_ready(self) -> None:
-        await self.bot.wait_until_ready()
-
-    async def run_housekeeping(self) -> None:
-        for meal, offers in await self.bot.services.meals.expire_offers():
-            await send_offers(self.bot, offers)
-            await self.bot.meal_posts.changed(meal.guild_id, meal.id)
-        for due in await self.bot.services.reminders.due():
-            await self.send_reminder(due)
-
-    async def send_reminder(self, due: DueReminder) -> None:
-        meal = due.meal
-        local = meal.local(meal.starts_at)
-        where = f" at {meal.venue}" if meal.venue else ""
-        text = (
-            f"Reminder: **{meal.title}** starts {discord.utils.format_dt(meal.starts_at, 'R')}, "
-            f"{discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time){where}. See you there!"
-        )
-        try:
-            delivery = await self.bot.messenger.dm(
-                guild_id=meal.guild_id,
-                user_id=due.reminder.user_id,
-                purpose="reminder",
-                content=text,
-                view=dm_view(meal.id, ("cant", "ics")),
-                fallback_channel_id=meal.channel_id,
-            )
-        except discord.HTTPException as error:
-            retry = await self.bot.services.reminders.failed(due, f"{error.status} {error.code}: {error.text}")
-            log.warning("reminder %s failed (%s); retry at %s", due.reminder.id, error.status, retry)
-            return
-        await self.bot.services.reminders.sent(due.reminder.id, via=delivery.value)
-        if delivery is Delivery.FAILED:
-            log.info("reminder %s: %s has closed DMs and the meal has no post", due.reminder.id, due.reminder.user_id)
-
     # ------------------------------------------------------------------------------------ events
 
     @commands.Cog.listener()
     async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
+        # Only fires for users discord.py has cached; the housekeeper's hourly sweep catches the rest.
         meal = await self.bot.services.meals.by_event(event.id)
-        if meal is None or meal.guild_id != event.guild_id or not meal.rsvp_open(self.bot.clock()):
-            return
-        if not await self.bot.services.meals.interested(meal, user.id):
-            return  # they already answered on the post
-        await self.bot.messenger.dm(
-            guild_id=meal.guild_id,
-            user_id=user.id,
-            purpose="event interest",
-            content=f"You're interested in **{meal.title}**. Want a seat? Say so here (I've noted you as a maybe).",
-            view=dm_view(meal.id, ("going", "no")),
-        )
-        await self.bot.meal_posts.changed(meal.guild_id, meal.id)
+        if meal is not None and meal.guild_id == event.guild_id:
+            await offer_rsvp(self.bot, meal, user.id)
 
 
 def _choices(meals: list[Meal], current: str) -> list[app_commands.Choice[int]]:

@@ -81,6 +81,13 @@ class MealRepository:
         row = await tx.fetch_one("SELECT * FROM meals WHERE event_id = ?", (event_id,))
         return None if row is None else _meal(row)
 
+    async def with_events(self, tx: Transaction, now: dt.datetime) -> list[Meal]:
+        rows = await tx.fetch_all(
+            "SELECT * FROM meals WHERE event_id IS NOT NULL AND status = 'scheduled' AND starts_at > ? ORDER BY id",
+            (encode_datetime(now),),
+        )
+        return [_meal(row) for row in rows]
+
     async def upcoming(self, tx: Transaction, guild_id: int, now: dt.datetime, limit: int) -> list[Meal]:
         rows = await tx.fetch_all(
             "SELECT * FROM meals WHERE guild_id = ? AND ends_at > ? ORDER BY starts_at, id LIMIT ?",
@@ -235,6 +242,19 @@ class ReminderRepository:
             )
             for row in rows
         ]
+
+    async def next_due(self, tx: Transaction) -> dt.datetime | None:
+        """The earliest unsent reminder attempt or pending seat-offer expiry."""
+        row = await tx.fetch_one(
+            """
+            SELECT MIN(t) AS t FROM (
+                SELECT MIN(next_attempt_at) AS t FROM reminders WHERE sent_at IS NULL
+                UNION ALL
+                SELECT MIN(offer_expires_at) AS t FROM rsvps WHERE status = 'offered'
+            )
+            """
+        )
+        return None if row is None else decode_optional_datetime(row["t"])
 
     async def mark_sent(self, tx: Transaction, reminder_id: int, now: dt.datetime, via: str) -> bool:
         """False if it was already sent (so a second sender backs off): the at-most-once guard."""

@@ -144,6 +144,13 @@ class MealService:
         async with self._db.read() as tx:
             return await self._meals.recent(tx, guild_id, limit)
 
+    async def open_with_events(self) -> list[Meal]:
+        """Meals still taking RSVPs that have a Discord event (every guild: for the interest sweep)."""
+        now = self._clock()
+        async with self._db.read() as tx:
+            meals = await self._meals.with_events(tx, now)
+        return [meal for meal in meals if meal.rsvp_open(now)]
+
     async def by_event(self, event_id: int) -> Meal | None:
         async with self._db.read() as tx:
             return await self._meals.by_event(tx, event_id)

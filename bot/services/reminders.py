@@ -63,6 +63,11 @@ class ReminderService:
                     await self._reminders.mark_sent(tx, reminder.id, now, via="skipped")
         return ready
 
+    async def next_due(self) -> dt.datetime | None:
+        """When the next reminder or seat offer falls due (for the housekeeping loop's sleep)."""
+        async with self._db.read() as tx:
+            return await self._reminders.next_due(tx)
+
     async def sent(self, reminder_id: int, via: str) -> bool:
         async with self._db.transaction() as tx:
             return await self._reminders.mark_sent(tx, reminder_id, self._clock(), via)

@@ -211,6 +211,21 @@ async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
         )
 
 
+async def offer_rsvp(bot: ListeningTourBot, meal: Meal, user_id: int) -> None:
+    """Someone marked "Interested" on the meal's Discord event: note a maybe and offer a seat by DM."""
+    if not meal.rsvp_open(bot.clock()) or not await bot.services.meals.interested(meal, user_id):
+        return  # closed, or they already answered on the post
+    await bot.messenger.dm(
+        guild_id=meal.guild_id,
+        user_id=user_id,
+        purpose="event interest",
+        content=f"You're interested in **{meal.title}** {_when(meal)}. Want a seat? "
+        "Say so here (I've noted you as a maybe).",
+        view=dm_view(meal.id, ("going", "no")),
+    )
+    await bot.meal_posts.changed(meal.guild_id, meal.id)
+
+
 async def _calendar(interaction: Interaction, meal: Meal) -> None:
     data = calendar_file([meal], stamp=interaction.client.clock())
     await interaction.response.send_message(

@@ -1,0 +1,242 @@
+"""Customers RSVP in chat: the question, seats, the waitlist, offers and claims, guests, calendar, check-in."""
+
+from __future__ import annotations
+
+import icalendar
+import simcord
+
+from bot.domain.meals import RsvpStatus
+from tests.bot.meal_story import ANSWER, dms, labels, post_fields, publish, rsvp_going
+from tests.conftest import World
+
+HOUR = 3600
+
+
+async def statuses(world: World, meal_id: int = 1) -> dict[int, str]:
+    state = await world.bot.services.meals.state(world.guild.id, meal_id)
+    return {r.user_id: r.status.value for r in state.rsvps}
+
+
+async def test_first_going_asks_the_question_and_stores_the_answer(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured, capacity=8)
+
+    shown = await ana.click(post, label="Going")
+    assert shown.modal is not None and shown.modal["title"] == "RSVP: Lunch in Toronto"
+    done = await ana.submit_modal(shown, {ANSWER: "  I run a   bakery "})
+
+    assert done.ephemeral
+    assert done.response.content.startswith("You're going: **Lunch in Toronto** on <t:1768066200:F> (12:30 local")
+    assert "I'll remind you 24h, 2h before." in done.response.content
+    assert post_fields(configured)["Seats"] == "7 of 8 left"
+    state = await configured.bot.services.meals.state(configured.guild.id, 1)
+    [rsvp] = state.rsvps
+    assert (rsvp.user_id, rsvp.status, rsvp.answer) == (ana.id, RsvpStatus.GOING, "I run a bakery")
+    again = await ana.click(post, label="Going")
+    assert again.modal is None  # asked once
+    assert again.response.content.startswith("You're already going.")
+
+
+async def test_a_full_meal_waitlists_then_offers_the_freed_seat_to_claim(configured: World) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=2)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+
+    told = await rsvp_going(configured, chen, post)
+
+    assert told.startswith("**Lunch in Toronto** is full, so you're **#1** on the waitlist.")
+    assert post_fields(configured)["Seats"] == "Full (2 seats) · 1 waiting"
+
+    left = await ana.click(post, label="Can't go")
+
+    assert left.response.content.endswith("Your seat goes to the next person waiting.")
+    [offer] = dms(chen)
+    assert offer.content.startswith("A seat opened up for **Lunch in Toronto**")
+    assert labels(offer) == ["Claim my seat", "I can't make it"]
+    assert await statuses(configured) == {ana.id: "declined", ben.id: "going", chen.id: "offered"}
+
+    claimed = await chen.user.click(offer, label="Claim my seat")  # in a DM: no guild on the interaction
+
+    assert claimed.response.content.startswith("The seat is yours! See you at **Lunch in Toronto**")
+    assert await statuses(configured) == {ana.id: "declined", ben.id: "going", chen.id: "going"}
+    assert post_fields(configured)["Seats"] == "Full (2 seats)"
+
+
+async def test_an_unclaimed_offer_passes_to_the_next_person(configured: World) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=1)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    await rsvp_going(configured, chen, post)
+    await ana.click(post, label="Can't go")
+    [offer] = dms(ben)
+    assert "<t:" in offer.content and "R>" in offer.content  # the deadline, relative
+
+    await configured.env.advance_time(12 * HOUR + 2 * 60)  # the claim window is 12 h this far ahead
+
+    assert await statuses(configured) == {ana.id: "declined", ben.id: "expired", chen.id: "offered"}
+    assert dms(chen)[-1].content.startswith("A seat opened up")
+    late = await ben.user.click(offer, label="Claim my seat")
+    assert late.response.content.startswith("This seat offer has expired and the seat went to the next person.")
+
+
+async def test_declining_an_offer_passes_it_on_at_once(configured: World) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=1)
+    for member in (ana, ben, chen):
+        await rsvp_going(configured, member, post)
+    await ana.click(post, label="Can't go")
+
+    await ben.user.click(dms(ben)[-1], label="I can't make it")
+
+    assert await statuses(configured) == {ana.id: "declined", ben.id: "declined", chen.id: "offered"}
+
+
+async def test_a_guest_takes_a_seat_and_frees_it_again(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=2)
+    await rsvp_going(configured, ana, post)
+
+    plus = await ana.click(post, label="+1 guest")
+    assert plus.response.content == "You're bringing a guest: your party has 2 seats."
+    assert (await rsvp_going(configured, ben, post)).startswith("**Lunch in Toronto** is full")
+
+    minus = await ana.click(post, label="+1 guest")
+
+    assert minus.response.content == "Guest removed: just you."
+    assert await statuses(configured) == {ana.id: "going", ben.id: "offered"}
+
+
+async def test_guests_need_a_seat_and_an_rsvp(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=1)
+
+    early = await ana.click(post, label="+1 guest")
+    assert early.response.content == "Click **Going** first; then you can bring a guest with **+1**."
+    await rsvp_going(configured, ana, post)
+    full = await ana.click(post, label="+1 guest")
+    assert full.response.content == "There's no seat left for a guest; you keep your own seat."
+    assert await statuses(configured) == {ana.id: "going"}
+
+
+async def test_maybe_and_changing_your_mind(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured, capacity=3)
+
+    maybe = await ana.click(post, label="Maybe")
+    assert maybe.response.content.startswith("Marked as a maybe for **Lunch in Toronto**.")
+    assert post_fields(configured)["Maybe"] == "1"
+    await rsvp_going(configured, ana, post)
+    assert await statuses(configured) == {ana.id: "going"}
+
+
+async def test_rsvps_close_at_the_cutoff(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, rsvp_cutoff="24h")
+    await rsvp_going(configured, ana, post)
+
+    await configured.env.advance_time(8 * 24 * HOUR + 17 * HOUR + 31 * 60)  # past 17:30 UTC on Jan 9
+
+    closed = await ben.click(post, label="Going")
+    assert closed.modal is None
+    assert closed.response.content == "RSVPs for this meal are closed. Ask the host if you'd still like to come."
+    assert await statuses(configured) == {ana.id: "going"}
+
+
+async def test_add_to_calendar_gives_an_ics_file_in_the_citys_timezone(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+
+    result = await ana.click(post, label="Add to calendar")
+
+    assert result.ephemeral
+    [attachment] = result.response.attachments
+    assert attachment.filename == "meal-1.ics"
+    calendar = icalendar.Calendar.from_ical(await attachment.read())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Lunch in Toronto"
+    assert event.decoded("dtstart").isoformat() == "2026-01-10T12:30:00-05:00"
+    assert event["dtstart"].params["TZID"] == "America/Toronto"
+    assert str(event["location"]) == "Café Nero, Toronto, Ontario, CA"
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Toronto"]
+
+
+async def test_check_in_is_open_only_around_the_meal(configured: World) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=3)
+    await rsvp_going(configured, ana, post)
+
+    early = await ana.click(post, label="I'm here")
+    assert early.response.content == "Check-in opens 30 minutes before the meal and closes when it ends."
+    await configured.env.advance_time(9 * 24 * HOUR + 17 * HOUR + 20 * 60)  # 12:20 in Toronto on the day
+
+    here = await ana.click(post, label="I'm here")
+    stranger = await ben.click(post, label="I'm here")
+    walk_in = await configured.manager.slash(configured.channel, "meal checkin", meal=1, member=chen)
+
+    assert here.response.content == "You're checked in. Welcome, and enjoy the meal!"
+    assert stranger.response.content == "You're not on the list for this meal; please see the host."
+    assert walk_in.response.content == f"Checked in <@{chen.id}>."
+    state = await configured.bot.services.meals.state(configured.guild.id, 1)
+    checked = {r.user_id for r in state.rsvps if r.checked_in_at is not None}
+    assert checked == {ana.id, chen.id}
+
+
+async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=1)
+    await rsvp_going(configured, ana, post, answer="=HYPERLINK(evil)")
+    await rsvp_going(configured, ben, post, answer="Bakery owner")
+    await chen.click(post, label="Maybe")
+
+    result = await configured.manager.slash(configured.channel, "meal attendees", meal=1)
+
+    [embed] = result.response.embeds
+    assert embed.title == "Lunch in Toronto — attendees"
+    lines = embed.description.splitlines()
+    assert lines[0] == "**1** going (0 seats left) · 1 waiting · 1 maybe · 0 checked in"
+    assert lines[2:] == [
+        f"<@{ana.id}> · going — “=HYPERLINK(evil)”",
+        f"<@{ben.id}> · waitlisted — “Bakery owner”",
+        f"<@{chen.id}> · maybe",
+    ]
+    [attachment] = result.response.attachments
+    text = (await attachment.read()).decode("utf-8-sig")
+    assert text.splitlines()[1] == f"1,{ana.id},going,0,'=HYPERLINK(evil),,1"  # formula defused
+    denied = await ana.slash(configured.channel, "meal attendees", meal=1)
+    assert denied.ephemeral and "Only community managers" in denied.response.content
+    simcord.assert_error(configured.env, Exception)
+
+
+async def test_marking_interested_on_the_event_offers_an_rsvp(configured: World) -> None:
+    ana = configured.members[0]
+    await publish(configured)
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+
+    await ana.subscribe_event(event)
+    await configured.env.advance_time(HOUR)  # the hourly sweep of the event's subscriber list
+
+    [offer] = dms(ana)
+    assert offer.content.startswith("You're interested in **Lunch in Toronto** on <t:1768066200:F>")
+    assert labels(offer) == ["Going", "Can't go"]
+    assert await statuses(configured) == {ana.id: "maybe"}
+    shown = await ana.user.click(offer, label="Going")
+    done = await ana.user.submit_modal(shown, {ANSWER: "Florist"})
+    assert done.response.content.startswith("You're going")
+    assert await statuses(configured) == {ana.id: "going"}
+
+
+async def test_a_stranger_cannot_use_someone_elses_dm_buttons(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=1)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    await ana.click(post, label="Can't go")
+    [offer] = dms(ben)
+
+    # The claim button is in Ben's DMs; even with its custom_id, Chen has no offer to claim.
+    result = await configured.members[2].click(configured.channel.last_message, label="Going")
+    assert result.modal is not None  # Chen just gets the normal RSVP flow on the post
+    assert await statuses(configured) == {ana.id: "declined", ben.id: "offered"}
+    assert offer.components  # Ben's offer is untouched
