@@ -62,6 +62,7 @@ class ProfileCommands(app_commands.Group, name="profile", description="What you 
         me = member_of(interaction)
         subject = member.id if member else me.user_id
         services = interaction.client.services
+        await services.customers.claim_imported(me)
         customer = await services.customers.visible_profile(me.guild_id, viewer_id=me.user_id, subject_id=subject)
         embed = profile_embed(customer, services.customers.label(customer.city_id), mine=subject == me.user_id)
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -94,6 +95,7 @@ class PrivacyCommands(app_commands.Group, name="privacy", description="Your data
     @app_commands.command(name="show", description="Everything Listening Tour stores about you, as a file")
     async def show(self, interaction: Interaction) -> None:
         me = member_of(interaction)
+        await interaction.client.services.customers.claim_imported(me)
         document = await interaction.client.services.privacy.export(me.guild_id, me.user_id)
         data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")
         await interaction.response.send_message(

@@ -72,6 +72,18 @@ class CustomerRepository:
                     (guild_id, user_id, name, when, when),
                 )
 
+    async def link_imported(self, guild_id: int, user_id: int, *, username: str, at: dt.datetime) -> bool:
+        """Give the member the row a manager imported under their username, if they have none yet."""
+        async with self._db.transaction() as tx:
+            return bool(
+                await tx.execute(
+                    "UPDATE customers SET user_id = ?, updated_at = ? "
+                    "WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL AND NOT EXISTS "
+                    "(SELECT 1 FROM customers WHERE guild_id = ? AND user_id = ?)",
+                    (user_id, encode_datetime(at), guild_id, username.lower(), guild_id, user_id),
+                )
+            )
+
     async def set_city(self, guild_id: int, user_id: int, city_id: int, *, at: dt.datetime) -> None:
         await self._update(guild_id, user_id, "city_id = ?", (city_id,), at)
 

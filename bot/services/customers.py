@@ -95,6 +95,11 @@ class CustomerService:
     async def customer(self, guild_id: int, user_id: int) -> Customer | None:
         return await self._customers.get(guild_id, user_id)
 
+    async def claim_imported(self, member: Member) -> None:
+        """Before showing or deleting someone's data: the row a manager imported under their username is
+        theirs (so /privacy show and /privacy delete reach it too)."""
+        await self._customers.link_imported(member.guild_id, member.user_id, username=member.username, at=self._clock())
+
     async def needs_consent(self, member: Member) -> bool:
         customer = await self._customers.get(member.guild_id, member.user_id)
         return customer is None or not customer.consented

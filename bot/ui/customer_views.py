@@ -322,6 +322,7 @@ class DeleteMeButton(
         if self.action == "keep":
             await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
             return
+        await interaction.client.services.customers.claim_imported(member)  # an imported row is theirs too
         await interaction.client.services.privacy.forget(member.guild_id, member.user_id)
         await interaction.response.edit_message(
             content="Done: everything Listening Tour stored about you on this server is gone.", embed=None, view=None

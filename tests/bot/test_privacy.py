@@ -103,3 +103,24 @@ async def test_keep_my_data_deletes_nothing(world: World) -> None:
 
     assert kept.response.content == "Nothing was deleted."
     assert await world.bot.services.customers.customer(world.guild.id, ana.id) is not None
+
+
+async def test_a_person_a_manager_imported_can_see_and_delete_that_row(
+    configured: World, settings: Settings
+) -> None:
+    ana = configured.members[0]
+    sheet = "discord_name,name,email,city,what_i_do\nana,Ana Costa,ana@example.com,Toronto,Bakery\n"
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", sheet.encode()))
+    await configured.manager.click(dry.response, label="Confirm import")
+
+    shown = await ana.slash(configured.channel, "privacy show")
+    data = json.loads(await shown.response.attachments[0].read())
+    assert data["customer"]["email"] == "ana@example.com" and data["customer"]["source"] == "import"
+
+    asked = await ana.slash(configured.channel, "privacy delete")
+    await ana.click(asked.response, label="Yes, delete my data")
+
+    with sqlite3.connect(settings.database_path()) as connection:
+        [(left,)] = connection.execute("SELECT COUNT(*) FROM customers WHERE email = 'ana@example.com'")
+    assert left == 0
+    assert rows_mentioning(settings, ana.id) == {}
