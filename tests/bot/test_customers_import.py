@@ -174,3 +174,26 @@ async def test_export_is_safe_to_open_in_a_spreadsheet(configured: World) -> Non
         configured.channel, "customers import", file=("back.csv", (await attachment.read()))
     )
     assert "0 new customers, 2 already known" in (answer(back).embeds[0].description or "")
+
+
+async def test_a_big_import_shows_its_progress_by_editing_the_reply(configured: World) -> None:
+    rows = "".join(f"u{i:05d}@example.com,Customer {i},Toronto\n" for i in range(12_000))
+    data = ("email,name,city\n" + rows).encode()
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("big.csv", data))
+    assert "12,000 rows read: **12,000 ready**" in (answer(dry).embeds[0].description or "")
+
+    done = await configured.manager.click(answer(dry), label="Confirm import")
+
+    edits = [
+        request.json["content"]
+        for request in configured.env.http_requests
+        if request.method == "PATCH" and isinstance(request.json, dict) and request.json.get("content")
+    ]
+    assert edits[-4:] == [
+        "Importing… 5,000 of 12,000 rows written",
+        "Importing… 10,000 of 12,000 rows written",
+        "Importing… 12,000 of 12,000 rows written",
+        "Imported: 12,000 new customers, 0 updated. See them with /customers cities.",
+    ]
+    assert done.response.content == edits[-1]
+    assert await customer_count(configured) == 12_000
