@@ -120,3 +120,42 @@ async def test_privacy_forgets_everything_about_a_person(services: Services, db:
         "guild_id": str(GUILD), "user_id": "10", "exported_at": NOW.isoformat()
     }
     assert await services.customers.customer(GUILD, 11) is not None  # others are untouched
+
+
+async def test_guilds_never_see_each_others_customers(services: Services) -> None:
+    await services.customers.set_city(member(10, guild_id=GUILD), city_id("Toronto"), consenting=True)
+    await services.customers.request_stop(GUILD, 10, "Austin, TX", None)
+    sheet = b"email,city\nx@example.com,Toronto\n"
+    dry = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=sheet)
+    assert dry.import_id is not None
+
+    with pytest.raises(NotAllowed, match="another server"):
+        await services.customer_files.confirm(OTHER_GUILD, dry.import_id)
+    toronto = services.customers.city(city_id("Toronto"))
+    assert await services.customers.city_counts(OTHER_GUILD) == []
+    assert (await services.customers.customers_near(OTHER_GUILD, toronto, 50)).customers == ()
+    exported, count = await services.customer_files.export_csv(OTHER_GUILD)
+    assert count == 0 and exported.decode("utf-8-sig").count("\n") == 1  # the header only
+    assert await services.privacy.export(OTHER_GUILD, 10) == {
+        "guild_id": str(OTHER_GUILD), "user_id": "10", "exported_at": NOW.isoformat()
+    }
+
+
+async def test_a_registered_feature_is_exported_and_forgotten_too(services: Services) -> None:
+    class Rsvps:
+        def __init__(self) -> None:
+            self.forgotten: list[tuple[int, int]] = []
+
+        async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
+            return {"rsvps": [{"meal": 7, "status": "going"}]}
+
+        async def forget_user(self, guild_id: int, user_id: int) -> None:
+            self.forgotten.append((guild_id, user_id))
+
+    rsvps = Rsvps()
+    services.privacy.register(rsvps)
+    services.privacy.register(rsvps)  # registering twice does not double anything
+
+    assert (await services.privacy.export(GUILD, 10))["rsvps"] == [{"meal": 7, "status": "going"}]
+    await services.privacy.forget(GUILD, 10)
+    assert rsvps.forgotten == [(GUILD, 10)]
