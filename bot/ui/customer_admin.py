@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from bot.app import ListeningTourBot
 
     Interaction = discord.Interaction[ListeningTourBot]
+
+log = logging.getLogger(__name__)
 
 CHART_FILE = "customers-by-city.png"
 PAGE_SIZE = 10
@@ -198,13 +202,9 @@ class ImportConfirmButton(
         files = interaction.client.services.customer_files
         await files.check_pending(interaction.guild_id, self.import_id)
         await interaction.response.edit_message(content="Importing…", view=None)
-
-        async def progress(done: int, total: int) -> None:
-            await interaction.edit_original_response(content=f"Importing… {done:,} of {total:,} rows written")
-
-        plan, counts = await files.confirm(
-            interaction.guild_id, self.import_id, progress=progress
-        )
+        progress = ReplyProgress(interaction)
+        plan, counts = await files.confirm(interaction.guild_id, self.import_id, progress=progress)
+        await progress.finish()
         await interaction.edit_original_response(
             content=(
                 f"Imported: {counts.added:,} new customers, {counts.updated:,} updated"
@@ -212,6 +212,30 @@ class ImportConfirmButton(
             ),
             view=None,
         )
+
+
+class ReplyProgress:
+    """Shows "Importing… n of N" by editing the reply, without making the import wait for Discord: the import
+    holds the database's write lock, so an edit runs as its own task and is skipped while one is in flight."""
+
+    def __init__(self, interaction: Interaction) -> None:
+        self._interaction = interaction
+        self._pending: asyncio.Task[None] | None = None
+
+    async def __call__(self, done: int, total: int) -> None:
+        if self._pending is None or self._pending.done():
+            self._pending = asyncio.create_task(self._edit(f"Importing… {done:,} of {total:,} rows written"))
+
+    async def _edit(self, text: str) -> None:
+        try:
+            await self._interaction.edit_original_response(content=text)
+        except discord.HTTPException as failure:  # progress is a courtesy; the import goes on
+            log.warning("could not show import progress: %s", failure)
+
+    async def finish(self) -> None:
+        """Let the last progress edit land before the final answer replaces it."""
+        if self._pending is not None:
+            await self._pending
 
 
 MANAGER_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (CustomersPageButton, ImportConfirmButton)
