@@ -6,7 +6,7 @@ import simcord
 from discord import app_commands
 
 from bot.domain.cities import default_gazetteer
-from tests.conftest import World
+from tests.conftest import MakeBot, World
 
 
 def city_id(query: str) -> int:
@@ -107,3 +107,13 @@ async def test_unknown_or_garbage_city_gets_the_resolvers_message_and_changes_no
         simcord.assert_error(world.env, app_commands.CommandInvokeError)
     assert await world.bot.services.customers.customer(world.guild.id, ana.id) is None
     assert world.channel.history() == []
+
+
+async def test_consent_button_still_works_after_a_restart(world: World, make_bot: MakeBot) -> None:
+    ana = world.members[0]
+    asked = await ana.slash(world.channel, "city set", city="Detroit")
+
+    await world.env.restart_bot(await make_bot())
+    await ana.click(asked.response, label="I agree, save my city")
+
+    assert await stored_city(world, ana.id) == city_id("Detroit")
