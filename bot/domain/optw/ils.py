@@ -29,33 +29,34 @@ Clock = Callable[[], float]
 class SearchSettings:
     """Knobs of the search. Defaults are tuned on the published OPTW instances (see docs)."""
 
-    max_iterations: int = 4000
+    max_iterations: int = 30000
     # Stop after this many shakes without a better solution.
-    patience: int = 1500
+    patience: int = 5000
     # Return to the best solution after this many shakes without improving it.
     restart_after: int = 60
     # Insertion ratio noise: ratio * (1 + noise * U(0, 1)); 0 gives the plain greedy choice.
-    noise: float = 0.2
+    noise: float = 1.5
     swaps: bool = True
 
 
 class _Route:
     """One route with start and end sentinels and the schedule that makes insertion checks O(1)."""
 
-    __slots__ = ("arrival", "closing", "maxshift", "nodes", "start", "wait")
+    __slots__ = ("arrival", "closing", "latest", "nodes", "start")
 
     def __init__(self, nodes: list[int]) -> None:
         self.nodes = nodes
         self.arrival: list[float] = []
         self.start: list[float] = []
-        self.wait: list[float] = []
         self.closing: list[float] = []
-        self.maxshift: list[float] = []
+        # Latest arrival at each position that keeps the rest of the route feasible. It generalises
+        # Wait + MaxShift to several windows per node: arriving later never helps, so it is a threshold.
+        self.latest: list[float] = []
 
     def copy(self) -> _Route:
         clone = _Route(list(self.nodes))
-        clone.arrival, clone.start, clone.wait = list(self.arrival), list(self.start), list(self.wait)
-        clone.closing, clone.maxshift = list(self.closing), list(self.maxshift)
+        clone.arrival, clone.start = list(self.arrival), list(self.start)
+        clone.closing, clone.latest = list(self.closing), list(self.latest)
         return clone
 
     @property
@@ -101,10 +102,10 @@ class IteratedLocalSearch:
 
     # ----------------------------------------------------------------- schedule bookkeeping
     def _schedule(self, route: _Route) -> bool:
-        """Recompute arrival/start/wait forwards and MaxShift backwards; False if the route is infeasible."""
+        """Recompute arrival/start forwards and latest arrivals backwards; False if the route is infeasible."""
         rows, service, windows = self.rows, self.service_list, self.windows
         nodes = route.nodes
-        arrival, start, wait, closing = [self.depart], [self.depart], [0.0], [math.inf]
+        arrival, start, closing = [self.depart], [self.depart], [math.inf]
         finish = self.depart + service[nodes[0]]
         feasible = True
         for k in range(1, len(nodes) - 1):
@@ -119,26 +120,30 @@ class IteratedLocalSearch:
                 feasible = False
             arrival.append(reach)
             start.append(begin)
-            wait.append(begin - reach)
             closing.append(close)
             finish = begin + service[node]
         end_arrival = finish + rows[nodes[-2]][nodes[-1]]
         arrival.append(end_arrival)
         start.append(end_arrival)
-        wait.append(0.0)
         closing.append(self.instance.budget)
-        maxshift = [0.0] * len(nodes)
-        maxshift[-1] = self.instance.budget - end_arrival
+        route.arrival, route.start, route.closing = arrival, start, closing
+        route.latest = self._latest_arrivals(nodes)
+        return feasible and end_arrival <= self.instance.budget + EPS
+
+    def _latest_arrivals(self, nodes: list[int]) -> list[float]:
+        rows, service, windows = self.rows, self.service_list, self.windows
+        latest = [0.0] * len(nodes)
+        latest[-1] = self.instance.budget
         for p in range(len(nodes) - 2, 0, -1):
-            maxshift[p] = min(closing[p] - start[p], wait[p + 1] + maxshift[p + 1])
-        route.arrival, route.start, route.wait, route.closing, route.maxshift = (
-            arrival,
-            start,
-            wait,
-            closing,
-            maxshift,
-        )
-        return feasible and maxshift[-1] >= -EPS
+            node = nodes[p]
+            bound = latest[p + 1] - service[node] - rows[node][nodes[p + 1]]
+            value = -math.inf
+            for opening, closing_time in reversed(windows[node]):
+                if opening <= bound + EPS:
+                    value = min(closing_time, bound)
+                    break
+            latest[p] = value
+        return latest
 
     def _repair(self, state: _State, route: _Route) -> None:
         """Drop visits until the route is feasible (removals can delay others when travel times break the
@@ -153,12 +158,17 @@ class IteratedLocalSearch:
             state.score -= float(self.score[node])
 
     # ----------------------------------------------------------------- insertion
-    def _insertion_costs(self, route: _Route, candidates: IntArray) -> tuple[FloatMatrix, IntArray]:
-        """For each candidate, the smallest feasible time shift over positions in ``route`` (inf if none)
-        and the position (index in ``route.nodes`` to insert before)."""
-        nodes = np.asarray(route.nodes)
-        previous, following = nodes[:-1], nodes[1:]
-        finish = np.asarray(route.start[:-1]) + self.service[previous]
+    def _slot_shifts(
+        self,
+        candidates: IntArray,
+        previous: IntArray,
+        finish: FloatMatrix,
+        following: IntArray,
+        next_arrival: FloatMatrix,
+        next_latest: FloatMatrix,
+    ) -> FloatMatrix:
+        """Time shift at ``following[p]`` when candidate ``u`` is served between ``previous[p]`` (whose
+        service ends at ``finish[p]``) and ``following[p]``: a U x P matrix, inf where it breaks a window."""
         reach = finish[None, :] + self.travel[candidates[:, None], previous[None, :]]
         if self.width == 1:
             opening = self.opens[candidates, 0][:, None]
@@ -170,10 +180,18 @@ class IteratedLocalSearch:
             opening = np.take_along_axis(self.opens[candidates], np.minimum(index, self.width - 1), axis=1)
         begin = np.maximum(reach, opening)
         new_arrival = begin + self.service[candidates][:, None] + self.travel[candidates[:, None], following]
-        shift = new_arrival - np.asarray(route.arrival[1:])[None, :]
-        slack = np.asarray(route.wait[1:]) + np.asarray(route.maxshift[1:])
-        ok &= shift <= slack[None, :] + EPS
-        shift = np.where(ok, shift, np.inf)
+        shift = new_arrival - next_arrival[None, :]
+        ok &= new_arrival <= next_latest[None, :] + EPS
+        return np.where(ok, shift, np.inf)
+
+    def _insertion_costs(self, route: _Route, candidates: IntArray) -> tuple[FloatMatrix, IntArray]:
+        """For each candidate, the smallest feasible time shift over positions in ``route`` (inf if none)
+        and the position (index in ``route.nodes`` to insert before)."""
+        nodes = np.asarray(route.nodes)
+        previous, following = nodes[:-1], nodes[1:]
+        finish = np.asarray(route.start[:-1]) + self.service[previous]
+        latest = np.asarray(route.latest[1:])
+        shift = self._slot_shifts(candidates, previous, finish, following, np.asarray(route.arrival[1:]), latest)
         position = shift.argmin(axis=1)
         return shift[np.arange(len(candidates)), position], position + 1
 
@@ -228,37 +246,38 @@ class IteratedLocalSearch:
             self._insert(state, route_index, node, position)
 
     # ----------------------------------------------------------------- local moves
-    def swap(self, state: _State) -> bool:
-        """Replace one visit by a higher-scoring unvisited node that fits in its place; True if improved."""
+    def replace(self, state: _State) -> bool:
+        """Put a higher-scoring unvisited node in the place of a visit wherever it fits; True if improved."""
         improved = False
         for route_index in range(len(state.routes)):
-            position = 1
-            while position < len(state.routes[route_index].nodes) - 1:
-                improved = self._try_swap(state, route_index, position) or improved
-                position += 1
+            while self._best_replacement(state, route_index):
+                improved = True
         return improved
 
-    def _try_swap(self, state: _State, route_index: int, position: int) -> bool:
+    def _best_replacement(self, state: _State, route_index: int) -> bool:
         route = state.routes[route_index]
-        removed = route.nodes[position]
-        candidates = np.flatnonzero(self.eligible & ~state.visited & (self.score > self.score[removed]))
+        if len(route.nodes) < 3:
+            return False
+        candidates = np.flatnonzero(self.eligible & ~state.visited)
         if not len(candidates):
             return False
-        trial = _Route(route.nodes[:position] + route.nodes[position + 1 :])
-        if not self._schedule(trial):
+        nodes = np.asarray(route.nodes)
+        previous, current, following = nodes[:-2], nodes[1:-1], nodes[2:]
+        finish = np.asarray(route.start[:-2]) + self.service[previous]
+        latest = np.asarray(route.latest[2:])
+        shift = self._slot_shifts(candidates, previous, finish, following, np.asarray(route.arrival[2:]), latest)
+        gain = self.score[candidates][:, None] - self.score[current][None, :]
+        gain = np.where(np.isfinite(shift) & (gain > EPS), gain, -np.inf)
+        flat = int(gain.argmax())
+        if gain.flat[flat] == -np.inf:
             return False
-        costs, positions = self._insertion_costs(trial, candidates)
-        fits = np.isfinite(costs)
-        if not fits.any():
-            return False
-        # The best score first, then the smallest shift.
-        order = np.lexsort((costs[fits], -self.score[candidates[fits]]))
-        pick = int(np.flatnonzero(fits)[order[0]])
-        state.routes[route_index] = trial
-        state.visited[removed] = False
-        state.score -= float(self.score[removed])
+        row, column = divmod(flat, gain.shape[1])
+        removed, added = int(current[column]), int(candidates[row])
+        route.nodes[column + 1] = added
+        self._schedule(route)
+        state.visited[removed], state.visited[added] = False, True
+        state.score += float(self.score[added] - self.score[removed])
         state.cache.clear()
-        self._insert(state, route_index, int(candidates[pick]), int(positions[pick]))
         return True
 
     def shake(self, state: _State, length: int, offset: int) -> None:
@@ -279,7 +298,7 @@ class IteratedLocalSearch:
     def improve(self, state: _State, noise: float) -> None:
         """Fill, then swap and refill until neither helps."""
         self.fill(state, noise)
-        while self.settings.swaps and self.swap(state):
+        while self.settings.swaps and self.replace(state):
             self.fill(state, noise)
 
     # ----------------------------------------------------------------- driver
