@@ -33,9 +33,7 @@ def assert_valid(instance: Instance, solution: Solution) -> float:
 
 def small_cases(seeds: range, customers: int | None = None) -> list[tuple[int, int, int, int]]:
     """(seed, customers, routes, windows per node): 6 to 12 customers, 1 or 2 routes, 1 or 2 windows."""
-    return [
-        (seed, customers or 6 + seed % 7, routes, 1 + seed % 2) for seed in seeds for routes in (1, 2)
-    ]
+    return [(seed, customers or 6 + seed % 7, routes, 1 + seed % 2) for seed in seeds for routes in (1, 2)]
 
 
 def assert_optimal(seed: int, customers: int, routes: int, windows: int) -> None:
@@ -50,9 +48,7 @@ def assert_optimal(seed: int, customers: int, routes: int, windows: int) -> None
 
 
 @pytest.mark.parametrize(("seed", "customers", "routes", "windows"), small_cases(range(30)))
-def test_solver_finds_the_mip_optimum_on_small_instances(
-    seed: int, customers: int, routes: int, windows: int
-) -> None:
+def test_solver_finds_the_mip_optimum_on_small_instances(seed: int, customers: int, routes: int, windows: int) -> None:
     assert_optimal(seed, customers, routes, windows)
 
 

@@ -1,0 +1,126 @@
+"""Tour planner solver (bot.domain.optw): optimality, benchmark quality and tour-sized speed.
+
+    python benchmarks/planner.py            # full run (~5 minutes)
+    python benchmarks/planner.py --quick    # well under a minute, for CI
+
+Measures, each against a baseline measured in the same run (one greedy insertion pass by score²/shift):
+1. share of exact optima on random small instances (12 customers, 1 and 2 routes, 1 or 2 windows per
+   node) against the HiGHS MIP: for ``solve`` (labeling for small instances) and for the iterated local
+   search alone;
+2. score, gap to the published best-known score and time on the published OPTW/TOPTW instances in
+   benchmarks/optw_instances (10 s limit per instance, one core);
+3. time and score on a tour-sized instance: 2,000 candidate cities, 4 days x 3 meal windows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from benchmarks._optw_mip import solve_mip
+from benchmarks._optw_random import random_instance, tour_instance
+from bot.domain.optw import Instance, SearchSettings, Solution, check_solution, greedy, read_optw, solve
+
+INSTANCES = Path(__file__).resolve().parent / "optw_instances"
+# (file, routes, best-known score) — sources in optw_instances/README.md.
+PUBLISHED = [
+    ("c101", 1, 320),
+    ("c103", 1, 400),
+    ("c106", 1, 340),
+    ("r101", 1, 198),
+    ("rc101", 1, 219),
+    ("pr01", 1, 308),
+    ("pr02", 1, 404),
+    ("pr01", 2, 502),
+    ("pr02", 2, 715),
+    ("pr01", 3, 622),
+    ("pr02", 3, 947),
+    ("pr01", 4, 657),
+    ("pr02", 4, 1083),
+]
+QUICK_PUBLISHED = [("c101", 1, 320), ("r101", 1, 198), ("pr01", 2, 502)]
+
+
+def timed(run: Callable[[], Solution], instance: Instance) -> tuple[float, float]:
+    """(validated score, seconds); fails loudly if the routes break a rule."""
+    started = time.perf_counter()
+    solution = run()
+    elapsed = time.perf_counter() - started
+    check = check_solution(instance, solution.routes)
+    if not check.feasible:
+        raise SystemExit(f"infeasible routes on {instance.name}: {check.problems}")
+    return check.score, elapsed
+
+
+def optimality(count: int) -> None:
+    print(f"\n1. Exact optima on {2 * count} random instances (12 customers; 1 and 2 routes; 1-2 windows)")
+    ils = SearchSettings(max_iterations=2000, patience=500)
+    hits = {"solve": 0, "ILS alone": 0, "greedy (baseline)": 0}
+    seconds = dict.fromkeys([*hits, "HiGHS MIP"], 0.0)
+    for seed in range(count):
+        for routes in (1, 2):
+            instance = random_instance(1000 + seed, 12, routes, windows=1 + seed % 2)
+            started = time.perf_counter()
+            optimum = solve_mip(instance).score
+            seconds["HiGHS MIP"] += time.perf_counter() - started
+            runs: dict[str, Callable[[], Solution]] = {
+                "solve": lambda i=instance, s=seed: solve(i, seed=s),
+                "ILS alone": lambda i=instance, s=seed: solve(i, seed=s, exact_when_small=False, settings=ils),
+                "greedy (baseline)": lambda i=instance: greedy(i),
+            }
+            for name, run in runs.items():
+                score, elapsed = timed(run, instance)
+                hits[name] += abs(score - optimum) < 1e-6
+                seconds[name] += elapsed
+    total = 2 * count
+    for name, seconds_taken in seconds.items():
+        share = f"{hits[name]}/{total} optimal ({100 * hits[name] / total:.1f} %)" if name in hits else "reference"
+        print(f"   {name:<18} {share:<28} {1000 * seconds_taken / total:8.1f} ms/instance")
+
+
+def published(cases: list[tuple[str, int, int]], limit: float) -> None:
+    print(f"\n2. Published instances (time limit {limit:g} s, seed 0); gap = (best known - score) / best known")
+    print(f"   {'instance':<10}{'m':>2}{'best':>7}{'greedy':>8}{'score':>7}{'gap %':>7}{'time s':>8}{'x greedy':>10}")
+    gaps, greedy_gaps = [], []
+    for name, routes, best in cases:
+        instance = read_optw(INSTANCES / f"{name}.txt", decimals=2 if name.startswith("pr") else 1, routes=routes)
+        base, _ = timed(lambda i=instance: greedy(i), instance)
+        score, elapsed = timed(lambda i=instance: solve(i, seed=0, time_limit=limit), instance)
+        gap = 100 * (best - score) / best
+        gaps.append(gap)
+        greedy_gaps.append(100 * (best - base) / best)
+        print(f"   {name:<10}{routes:>2}{best:>7}{base:>8g}{score:>7g}{gap:>7.2f}{elapsed:>8.2f}{score / base:>10.3f}")
+    print(f"   average gap {statistics.mean(gaps):.2f} % (greedy baseline {statistics.mean(greedy_gaps):.2f} %)")
+
+
+def tour(limit: float) -> None:
+    started = time.perf_counter()
+    instance = tour_instance()
+    built = time.perf_counter() - started
+    print(f"\n3. Tour-sized instance: {instance.size} cities, 4 days x 3 meal windows (built in {built:.2f} s)")
+    base, base_time = timed(lambda: greedy(instance), instance)
+    score, elapsed = timed(lambda: solve(instance, seed=0, time_limit=limit), instance)
+    print(f"   greedy (baseline)  score {base:>8g}  {base_time:6.2f} s")
+    print(f"   solve ({limit:g} s limit) score {score:>8g}  {elapsed:6.2f} s   score x{score / base:.3f} of greedy")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a short run for CI")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    optimality(10 if args.quick else 200)
+    published(QUICK_PUBLISHED if args.quick else PUBLISHED, 1.0 if args.quick else 10.0)
+    tour(2.0)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
