@@ -1,9 +1,9 @@
-"""The one SQLite connection the bot writes through.
+"""The SQLite store: one writer connection behind a lock, and one reader connection beside it.
 
-SQLite transactions belong to a connection, not to a coroutine, so every use of the connection goes
-through one asyncio lock: ``transaction()`` for writes (``BEGIN IMMEDIATE`` … ``COMMIT``) and ``read()``
-for reads. That keeps a reader from seeing another coroutine's uncommitted rows and makes
-check-then-write rules (seats, "send once") exact.
+SQLite transactions belong to a connection, not to a coroutine, so every write goes through one asyncio
+lock: ``transaction()`` (``BEGIN IMMEDIATE`` … ``COMMIT``). That makes check-then-write rules (seats,
+"send once") exact. Reads use a second connection (``read()``, a snapshot of committed data under its
+own lock), so a burst of writes never makes a read wait: WAL lets one writer and readers work at once.
 
 Durability: WAL with ``synchronous=NORMAL``. A committed row survives a crash of the process (SIGKILL);
 on power loss the last few commits may be lost. ``FULL`` was ~15× slower on these machines
@@ -27,9 +27,11 @@ BUSY_TIMEOUT_MS = 5_000
 
 
 class Database:
-    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
-        self._connection = connection
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
+        self._connection = writer
+        self._reader = reader  # None for ":memory:", where a second connection would see another database
         self._lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
         self._holder: asyncio.Task[object] | None = None
         self.path = path
 
@@ -38,20 +40,16 @@ class Database:
         path = str(path)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 must not open implicit ones.
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-        ):
-            await connection.execute(pragma)
-        return cls(connection, path)
+        writer = await _connect(path)
+        await (await writer.execute("PRAGMA journal_mode = WAL")).close()  # persistent: set by the writer
+        reader = None if path == ":memory:" else await _connect(path)
+        return cls(writer, reader, path)
 
     async def close(self) -> None:
         async with self._locked():
+            if self._reader is not None:
+                async with self._read_lock:
+                    await self._reader.close()
             await self._connection.close()
 
     async def __aenter__(self) -> Self:
@@ -78,19 +76,29 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Serialised write transaction: commits on success, rolls back on any exception."""
         async with self._locked():
-            await self._connection.execute("BEGIN IMMEDIATE")
+            await (await self._connection.execute("BEGIN IMMEDIATE")).close()
             try:
                 yield Transaction(self._connection)
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                await (await self._connection.execute("ROLLBACK")).close()
                 raise
-            await self._connection.execute("COMMIT")
+            await (await self._connection.execute("COMMIT")).close()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:
-        """Serialised reads outside any write transaction (a consistent view under the lock)."""
-        async with self._locked():
-            yield Transaction(self._connection)
+        """A consistent snapshot of committed data, without waiting for writers."""
+        if self._reader is None:
+            async with self._locked():
+                yield Transaction(self._connection)
+            return
+        if asyncio.current_task() is self._holder:  # it would not see the open transaction's own rows
+            raise RuntimeError("nested database access: pass the open transaction down instead")
+        async with self._read_lock:
+            await (await self._reader.execute("BEGIN")).close()
+            try:
+                yield Transaction(self._reader)
+            finally:
+                await (await self._reader.execute("COMMIT")).close()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self.read() as tx:
@@ -99,6 +107,19 @@ class Database:
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self.read() as tx:
             return await tx.fetch_one(sql, params)
+
+
+async def _connect(path: str) -> aiosqlite.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 must not open implicit ones.
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    for pragma in (
+        f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA foreign_keys = ON",
+    ):
+        await (await connection.execute(pragma)).close()
+    return connection
 
 
 class Transaction:

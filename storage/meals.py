@@ -175,11 +175,24 @@ class RsvpRepository:
             ),
         )  # fmt: skip
 
-    async def waitlist(self, tx: Transaction, meal_id: int) -> list[Rsvp]:
+    async def waitlist(self, tx: Transaction, meal_id: int, limit: int = -1) -> list[Rsvp]:
+        """The waitlist in order of arrival (the first ``limit`` people; -1 for everyone)."""
         rows = await tx.fetch_all(
-            "SELECT * FROM rsvps WHERE meal_id = ? AND status = ? ORDER BY seq", (meal_id, RsvpStatus.WAITLISTED.value)
+            "SELECT * FROM rsvps WHERE meal_id = ? AND status = ? ORDER BY seq LIMIT ?",
+            (meal_id, RsvpStatus.WAITLISTED.value, limit),
         )
         return [_rsvp(row) for row in rows]
+
+    async def waitlist_position(self, tx: Transaction, meal_id: int, user_id: int) -> int:
+        row = await tx.fetch_one(
+            """
+            SELECT COUNT(*) AS ahead FROM rsvps
+            WHERE meal_id = ? AND status = ? AND seq <= (SELECT seq FROM rsvps WHERE meal_id = ? AND user_id = ?)
+            """,
+            (meal_id, RsvpStatus.WAITLISTED.value, meal_id, user_id),
+        )
+        assert row is not None
+        return int(row["ahead"])
 
     async def expired_offers(self, tx: Transaction, now: dt.datetime, meal_id: int | None = None) -> list[Rsvp]:
         sql = "SELECT * FROM rsvps WHERE status = ? AND offer_expires_at <= ?"

@@ -132,6 +132,15 @@ class Headcount:
     def seats_left(self) -> int:
         return max(0, self.capacity - self.going - self.offered)
 
+    def after(self, before: Rsvp | None, now: Rsvp) -> Headcount:
+        """The headcount once one person's answer changed from ``before`` to ``now``."""
+        people = {"going": self.going, "offered": self.offered, "maybe": self.maybe, "waitlisted": self.waitlisted}
+        if before is not None and before.status.value in people:
+            people[before.status.value] -= before.party
+        if now.status.value in people:
+            people[now.status.value] += now.party
+        return Headcount(capacity=self.capacity, **people)
+
 
 class GoingOutcome(StrEnum):
     CONFIRMED = "confirmed"

@@ -225,7 +225,7 @@ class MealService:
             await self._meals.save(tx, meal, now)
             if meal.starts_at != before.starts_at:
                 await self._reschedule_reminders(tx, meal, now, offsets)
-            offers = await self._promote(tx, meal, now)
+            offers, _ = await self._promote(tx, meal, now)
             rsvps = await self._rsvps.all(tx, meal.id)
         notify = tuple(r.user_id for r in rsvps if r.status is not RsvpStatus.DECLINED)
         moved = meal.starts_at != before.starts_at or meal.venue != before.venue
@@ -262,19 +262,19 @@ class MealService:
         offsets = await self._offsets(guild_id)
         async with self._db.transaction() as tx:
             meal = await self._require(tx, guild_id, meal_id)
-            offers = await self._promote(tx, meal, now)  # settle lapsed offers first: the line is current
+            offers, count = await self._promote(tx, meal, now)  # settle lapsed offers first: the line is current
             current = await self._rsvps.get(tx, meal.id, user_id)
-            count = await self._rsvps.headcount(tx, meal)
             previous = current.status if current else None
             outcome, rsvp = await self._decide_going(
                 tx, meal=meal, current=current, count=count, user_id=user_id, answer=answer, now=now
             )
             if rsvp is not None and rsvp is not current:
                 await self._rsvps.put(tx, rsvp, now)
+                count = count.after(current, rsvp)
                 if rsvp.status is RsvpStatus.GOING:
                     await self._reminders.schedule(tx, meal.id, user_id, reminder_times(meal.starts_at, offsets, now))
-            position = await self._position(tx, meal, user_id) if outcome is GoingOutcome.WAITLISTED else None
-            count = await self._rsvps.headcount(tx, meal)
+            waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
+            position = await self._position(tx, meal, user_id) if outcome in waiting else None
         return RsvpResult(meal, outcome, rsvp, previous, count, tuple(offers), position)
 
     async def _decide_going(
@@ -325,8 +325,7 @@ class MealService:
             )
             await self._rsvps.put(tx, rsvp, now)
             await self._reminders.drop_pending(tx, meal.id, user_id)
-            offers = await self._promote(tx, meal, now)
-            count = await self._rsvps.headcount(tx, meal)
+            offers, count = await self._promote(tx, meal, now)
         return RsvpResult(meal, None, rsvp, previous, count, tuple(offers))
 
     async def toggle_guest(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
@@ -349,8 +348,7 @@ class MealService:
             else:
                 raise InvalidInput("There's no seat left for a guest; you keep your own seat.")
             await self._rsvps.put(tx, rsvp, now)
-            offers = await self._promote(tx, meal, now)
-            count = await self._rsvps.headcount(tx, meal)
+            offers, count = await self._promote(tx, meal, now)
         return RsvpResult(meal, None, rsvp, current.status, count, tuple(offers))
 
     async def claim(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
@@ -358,7 +356,7 @@ class MealService:
         offsets = await self._offsets(guild_id)
         async with self._db.transaction() as tx:
             meal = await self._require(tx, guild_id, meal_id)
-            offers = await self._promote(tx, meal, now)  # expires this offer first if its time is up
+            offers, count = await self._promote(tx, meal, now)  # expires this offer first if its time is up
             current = await self._rsvps.get(tx, meal.id, user_id)
             if meal.cancelled:
                 raise InvalidInput("This meal was cancelled.")
@@ -372,8 +370,9 @@ class MealService:
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
             await self._rsvps.put(tx, rsvp, now)
             await self._reminders.schedule(tx, meal.id, user_id, reminder_times(meal.starts_at, offsets, now))
-            count = await self._rsvps.headcount(tx, meal)
-        return RsvpResult(meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count, tuple(offers))
+        return RsvpResult(
+            meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count.after(current, rsvp), tuple(offers)
+        )
 
     async def expire_offers(self) -> list[tuple[Meal, list[Offer]]]:
         """Pass lapsed offers on to the next people waiting (the background loop's job)."""
@@ -385,7 +384,8 @@ class MealService:
                 row = await tx.fetch_one("SELECT guild_id FROM meals WHERE id = ?", (meal_id,))
                 assert row is not None
                 meal = await self._require(tx, row["guild_id"], meal_id)
-                results.append((meal, await self._promote(tx, meal, now)))
+                offers, _ = await self._promote(tx, meal, now)
+                results.append((meal, offers))
         return results
 
     async def check_in(self, guild_id: int, meal_id: int, user_id: int, *, by_manager: bool) -> Rsvp:
@@ -416,31 +416,31 @@ class MealService:
             raise InvalidInput(f"There is no meal #{meal_id} on this server. `/meal attendees` lists the meals.")
         return meal
 
-    async def _promote(self, tx: Transaction, meal: Meal, now: dt.datetime) -> list[Offer]:
-        """Expire lapsed offers, then offer free seats to the head of the waitlist, strictly in order."""
+    async def _promote(self, tx: Transaction, meal: Meal, now: dt.datetime) -> tuple[list[Offer], Headcount]:
+        """Expire lapsed offers, then offer free seats to the head of the waitlist, strictly in order.
+
+        Returns the offers made and the headcount afterwards (so callers need not count again).
+        """
         for lapsed in await self._rsvps.expired_offers(tx, now, meal.id):
             await self._rsvps.put(
                 tx, dataclasses.replace(lapsed, status=RsvpStatus.EXPIRED, offer_expires_at=None), now
             )
-        if meal.cancelled or now >= meal.starts_at:
-            return []
         count = await self._rsvps.headcount(tx, meal)
-        offers = []
-        seats = count.seats_left
-        for waiting in await self._rsvps.waitlist(tx, meal.id):
-            if waiting.party > seats:
+        offers: list[Offer] = []
+        if meal.cancelled or now >= meal.starts_at or count.seats_left == 0 or count.waitlisted == 0:
+            return offers, count  # the common case in a burst: nothing to look at
+        for waiting in await self._rsvps.waitlist(tx, meal.id, limit=count.seats_left):  # parties need ≥ 1 seat
+            if waiting.party > count.seats_left:
                 break  # first come, first served: nobody jumps the head of the line
             expires = now + claim_window(now, meal.starts_at)
-            await self._rsvps.put(
-                tx, dataclasses.replace(waiting, status=RsvpStatus.OFFERED, offer_expires_at=expires), now
-            )
+            offered = dataclasses.replace(waiting, status=RsvpStatus.OFFERED, offer_expires_at=expires)
+            await self._rsvps.put(tx, offered, now)
             offers.append(Offer(meal, waiting.user_id, expires))
-            seats -= waiting.party
-        return offers
+            count = count.after(waiting, offered)
+        return offers, count
 
     async def _position(self, tx: Transaction, meal: Meal, user_id: int) -> int:
-        line = await self._rsvps.waitlist(tx, meal.id)
-        return next(i for i, r in enumerate(line, start=1) if r.user_id == user_id)
+        return await self._rsvps.waitlist_position(tx, meal.id, user_id)
 
     async def _offsets(self, guild_id: int) -> tuple[dt.timedelta, ...]:
         """The guild's reminder offsets; read before a transaction opens (the lock is not re-entrant)."""

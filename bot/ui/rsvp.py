@@ -109,10 +109,15 @@ async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None
     meals = interaction.client.services.meals
     guild_id = await guild_of(interaction, meal_id)
     user_id = interaction.user.id
+    if action == "ics":  # a read: answer at once
+        await _calendar(interaction, await meals.get(guild_id, meal_id))
+        return
+    if action == "going" and await meals.needs_answer(guild_id, meal_id, user_id):
+        await interaction.response.send_modal(RsvpQuestionModal(await meals.get(guild_id, meal_id)))
+        return
+    # Writes wait their turn behind a burst of other clicks: acknowledge first, answer when done.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     if action == "going":
-        if await meals.needs_answer(guild_id, meal_id, user_id):
-            await interaction.response.send_modal(RsvpQuestionModal(await meals.get(guild_id, meal_id)))
-            return
         await going(interaction, meal_id, None)
     elif action in ("maybe", "no", "cant"):
         status = RsvpStatus.MAYBE if action == "maybe" else RsvpStatus.DECLINED
@@ -127,11 +132,9 @@ async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None
         await _answer(
             interaction, result, f"The seat is yours! See you at **{result.meal.title}** {_when(result.meal)}."
         )
-    elif action == "ics":
-        await _calendar(interaction, await meals.get(guild_id, meal_id))
     elif action == "here":
         await meals.check_in(guild_id, meal_id, user_id, by_manager=False)
-        await interaction.response.send_message("You're checked in. Welcome, and enjoy the meal!", ephemeral=True)
+        await _reply(interaction, "You're checked in. Welcome, and enjoy the meal!")
         await interaction.client.meal_posts.changed(guild_id, meal_id)
     else:
         raise InvalidInput("This button is from an older version of the bot; use the buttons on the meal post.")
@@ -145,6 +148,8 @@ async def guild_of(interaction: Interaction, meal_id: int) -> int:
 
 async def going(interaction: Interaction, meal_id: int, answer: str | None) -> None:
     guild_id = await guild_of(interaction, meal_id)
+    if not interaction.response.is_done():  # from the question modal
+        await interaction.response.defer(ephemeral=True, thinking=True)
     result = await interaction.client.services.meals.going(guild_id, meal_id, interaction.user.id, answer)
     await _answer(interaction, result, await _going_text(interaction, result))
 
@@ -190,9 +195,16 @@ _SEATED = (RsvpStatus.GOING, RsvpStatus.OFFERED)
 
 async def _answer(interaction: Interaction, result: RsvpResult, text: str) -> None:
     """Reply to the clicker, then update the post and offer any freed seats."""
-    await interaction.response.send_message(text, ephemeral=True)
+    await _reply(interaction, text)
     await interaction.client.meal_posts.changed(result.meal.guild_id, result.meal.id)
     await send_offers(interaction.client, result.offers)
+
+
+async def _reply(interaction: Interaction, text: str) -> None:
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:

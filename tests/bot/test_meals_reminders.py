@@ -1,0 +1,114 @@
+"""Reminders: durable, sent once each (also across restarts), falling back when DMs are closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import simcord
+
+from tests.bot.meal_story import dms, labels, publish, rsvp_going
+from tests.conftest import MakeBot, World
+
+HOUR = 3600
+MINUTE = 60
+# The meal is on Jan 10 at 17:30 UTC; the virtual clock starts on Jan 1 at 00:00 UTC.
+TO_24H_BEFORE = (8 * 24 + 17) * HOUR + 31 * MINUTE  # Jan 9, 17:31
+TO_2H_BEFORE = 22 * HOUR  # Jan 10, 15:31
+
+
+def reminders(member: simcord.MemberActor) -> list[str]:
+    return [m.content for m in dms(member) if m.content.startswith("Reminder:")]
+
+
+async def test_reminders_arrive_once_each_even_across_restarts(configured: World, make_bot: MakeBot) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+
+    await configured.env.restart_bot(await make_bot())
+    await configured.env.advance_time(TO_24H_BEFORE)
+
+    [first] = reminders(ana)
+    assert first.startswith("Reminder: **Lunch in Toronto** starts <t:1768066200:R>, <t:1768066200:F> (12:30 local")
+    assert first.endswith("at Café Nero. See you there!")
+    assert labels(dms(ana)[-1]) == ["I can't make it", "Add to calendar"]
+
+    await configured.env.restart_bot(await make_bot())
+    await configured.env.advance_time(TO_2H_BEFORE)
+    await configured.env.advance_time(4 * HOUR)  # past the meal: nothing more
+
+    assert len(reminders(ana)) == 2
+    rows = await configured.bot.services.reminders.for_meal(1)
+    assert [(r["offset_minutes"], r["delivered_via"]) for r in rows] == [(1440, "dm"), (120, "dm")]
+
+
+async def test_closed_dms_fall_back_to_the_channel_and_are_recorded(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    configured.env.inject_error(
+        "POST",
+        f"/channels/{ana.user.dm_channel.id}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+        times=None,
+    )
+
+    await configured.env.advance_time(TO_24H_BEFORE)
+
+    fallback = configured.channel.last_message
+    assert fallback.content.startswith(f"<@{ana.id}> Reminder: **Lunch in Toronto**")
+    assert reminders(ana) == []
+    failures = await configured.bot.services.reminders.dm_failures(configured.guild.id)
+    assert [(f["user_id"], f["code"], f["purpose"]) for f in failures] == [(ana.id, 50007, "reminder")]
+    rows = await configured.bot.services.reminders.for_meal(1)
+    assert rows[0]["delivered_via"] == "channel"
+
+
+async def test_a_failed_reminder_is_retried_with_backoff_and_sent_once(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    configured.env.inject_error("POST", f"/channels/{ana.user.dm_channel.id}/messages", status=500, times=1)
+
+    await configured.env.advance_time(TO_24H_BEFORE - 30)  # 17:30:30: the first attempt failed at 17:30
+
+    assert reminders(ana) == []
+    [row, _] = await configured.bot.services.reminders.for_meal(1)
+    assert (row["attempts"], row["sent_at"], row["next_attempt_at"]) == (1, None, "2026-01-09T17:31:00.000000Z")
+    await configured.env.advance_time(MINUTE)  # the retry, a minute later
+
+    assert len(reminders(ana)) == 1
+    [row, _] = await configured.bot.services.reminders.for_meal(1)
+    assert (row["attempts"], row["delivered_via"]) == (2, "dm")
+    assert row["last_error"].startswith("500")
+
+
+async def test_cant_make_it_from_a_reminder_frees_the_seat_for_the_next_person(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=1)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    await configured.env.advance_time(TO_24H_BEFORE)
+
+    answer = await ana.user.click(dms(ana)[-1], label="I can't make it")
+
+    assert answer.response.content.endswith("Your seat goes to the next person waiting.")
+    assert dms(ben)[-1].content.startswith("A seat opened up for **Lunch in Toronto**")
+    await configured.env.advance_time(TO_2H_BEFORE)
+    assert len(reminders(ana)) == 1  # no 2-hour reminder for someone who is not coming
+
+
+async def test_reminders_are_written_only_for_times_still_ahead(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await configured.env.advance_time(TO_24H_BEFORE)  # past the 24-hour mark
+
+    await rsvp_going(configured, ana, post)
+
+    rows = await configured.bot.services.reminders.for_meal(1)
+    assert [r["offset_minutes"] for r in rows] == [120]
+    assert dt.datetime.fromisoformat(rows[0]["due_at"].replace("Z", "+00:00")) == dt.datetime(
+        2026, 1, 10, 15, 30, tzinfo=dt.UTC
+    )
