@@ -76,13 +76,13 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Serialised write transaction: commits on success, rolls back on any exception."""
         async with self._locked():
-            await (await self._connection.execute("BEGIN IMMEDIATE")).close()
+            await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._connection)
             except BaseException:
-                await (await self._connection.execute("ROLLBACK")).close()
+                await self._connection.execute("ROLLBACK")
                 raise
-            await (await self._connection.execute("COMMIT")).close()
+            await self._connection.execute("COMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:
@@ -94,11 +94,11 @@ class Database:
         if asyncio.current_task() is self._holder:  # it would not see the open transaction's own rows
             raise RuntimeError("nested database access: pass the open transaction down instead")
         async with self._read_lock:
-            await (await self._reader.execute("BEGIN")).close()
+            await self._reader.execute("BEGIN")
             try:
                 yield Transaction(self._reader)
             finally:
-                await (await self._reader.execute("COMMIT")).close()
+                await self._reader.execute("COMMIT")
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self.read() as tx:
@@ -123,7 +123,12 @@ async def _connect(path: str) -> aiosqlite.Connection:
 
 
 class Transaction:
-    """What code inside ``transaction()`` or ``read()`` may do with the connection."""
+    """What code inside ``transaction()`` or ``read()`` may do with the connection.
+
+    Each method is one hop to aiosqlite's worker thread (~20 µs each, PITFALLS.md): a plain
+    ``async with connection.execute(...)`` costs three (execute, fetch, close), which tripled the cost
+    of an RSVP in a burst.
+    """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
@@ -131,25 +136,21 @@ class Transaction:
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns how many rows it changed."""
         cursor = await self._connection.execute(sql, params)
-        await cursor.close()
-        return cursor.rowcount
+        return cursor.rowcount  # a finished DML statement holds nothing open; the cursor is freed with it
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id."""
-        cursor = await self._connection.execute(sql, params)
-        await cursor.close()
-        if cursor.lastrowid is None:
+        row = await self._connection.execute_insert(sql, params)
+        if row is None or row[0] is None:
             raise RuntimeError("INSERT produced no row id")
-        return cursor.lastrowid
+        return int(row[0])
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         await self._connection.executemany(sql, rows)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._connection.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        rows = await self._connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
