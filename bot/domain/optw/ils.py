@@ -37,6 +37,8 @@ class SearchSettings:
     # Insertion ratio noise: ratio * (1 + noise * U(0, 1)); 0 gives the plain greedy choice.
     noise: float = 1.5
     swaps: bool = True
+    # Share of shakes after which the removed nodes may not come straight back.
+    tabu_share: float = 0.5
 
 
 class _Route:
@@ -280,8 +282,10 @@ class IteratedLocalSearch:
         state.cache.clear()
         return True
 
-    def shake(self, state: _State, length: int, offset: int) -> None:
-        """Remove ``length`` consecutive visits from every route, starting at ``offset`` (wrapping)."""
+    def shake(self, state: _State, length: int, offset: int) -> list[int]:
+        """Remove ``length`` consecutive visits from every route, starting at ``offset`` (wrapping);
+        returns the removed nodes."""
+        removed: list[int] = []
         for route in state.routes:
             customers = route.customers
             if not customers:
@@ -291,9 +295,11 @@ class IteratedLocalSearch:
             for k in drop:
                 state.visited[customers[k]] = False
                 state.score -= float(self.score[customers[k]])
+                removed.append(customers[k])
             route.nodes = [route.nodes[0], *[n for k, n in enumerate(customers) if k not in drop], route.nodes[-1]]
             self._repair(state, route)
         state.cache.clear()
+        return removed
 
     def improve(self, state: _State, noise: float) -> None:
         """Fill, then swap and refill until neither helps."""
@@ -326,7 +332,14 @@ class IteratedLocalSearch:
         most = max(1, len(self.instance.customers) // (3 * self.instance.routes))
         while iteration < settings.max_iterations and stale < settings.patience and clock() < deadline:
             iteration += 1
-            self.shake(current, length, offset)
+            removed = self.shake(current, length, offset)
+            if self.rng.random() < settings.tabu_share:
+                # Refill without the nodes just removed, so the search leaves the basin it was in;
+                # they may come back in the second fill if room is left.
+                current.visited[removed] = True
+                self.improve(current, settings.noise)
+                current.visited[removed] = False
+                current.cache.clear()
             self.improve(current, settings.noise)
             if current.score > best.score + EPS:
                 best, length, stale = current.copy(), 1, 0
