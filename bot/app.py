@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -36,11 +39,23 @@ class ListeningTourBot(commands.Bot):
         self.messenger = Messenger(self)
         self.meal_posts = MealPosts(self)
         self.housekeeper = Housekeeper(self)
+        self._background: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
+
+    def run_in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Long work after an interaction was answered (bulk DMs); errors are logged, never lost."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background work %s failed", task.get_name(), exc_info=task.exception())
 
     async def sync_commands(self) -> None:
         """Instant in a development guild; global otherwise (Discord may take a while to show changes)."""

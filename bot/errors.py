@@ -82,9 +82,7 @@ async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> No
         log.warning("could not tell the user about an error: %s", failure)
 
 
-async def run_safely(
-    interaction: discord.Interaction[Any], handler: Callable[[], Awaitable[None]], where: str
-) -> None:
+async def run_safely(interaction: discord.Interaction[Any], handler: Callable[[], Awaitable[None]], where: str) -> None:
     """Run a component callback so that every error reaches the user like a command's would."""
     try:
         await handler()

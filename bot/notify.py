@@ -56,4 +56,3 @@ class Messenger:
             )
             return Delivery.CHANNEL
         return Delivery.DM
-

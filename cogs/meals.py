@@ -25,10 +25,12 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
+from bot.invitations import invite_nearby
 from bot.services.meals import MealState
 from bot.ui.meal_admin import CancelMealButton, cancel_prompt
 from bot.ui.pages import page_view, paginate
 from bot.ui.rsvp import RsvpButton, offer_rsvp
+from bot.ui.style import plural
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ListeningTourBot]
@@ -61,6 +63,7 @@ class MealsCog(commands.Cog):
         rsvp_cutoff="Close RSVPs this long before the start, e.g. 24h (default: at the start)",
         slot="Breakfast, lunch or dinner (default: from the start time)",
         channel="Where to post it (default: the announcement channel from /setup)",
+        invite_radius_km="DM an invitation to customers living this close who accept DMs (0: nobody)",
     )
     async def add(
         self,
@@ -75,6 +78,7 @@ class MealsCog(commands.Cog):
         rsvp_cutoff: app_commands.Range[str, 1, 20] | None = None,
         slot: MealSlot | None = None,
         channel: discord.TextChannel | None = None,
+        invite_radius_km: app_commands.Range[int, 0, 500] = 50,
     ) -> None:
         assert interaction.guild is not None
         place = self._place(city)
@@ -98,6 +102,11 @@ class MealsCog(commands.Cog):
         await interaction.followup.send(
             "\n".join([f"Published **{meal.title}** (meal #{meal.id}): {message.jump_url}", *notes]), ephemeral=True
         )
+        if invite_radius_km > 0:
+            meal = await self.bot.services.meals.get(interaction.guild.id, meal.id)  # now with its post
+            self.bot.run_in_background(
+                invite_nearby(self.bot, meal, invite_radius_km, interaction), name=f"invitations for meal {meal.id}"
+            )
 
     @manager_only
     @meal.command(name="edit", description="Change a meal's time, venue, seats or question; people are told")
@@ -127,7 +136,7 @@ class MealsCog(commands.Cog):
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.meal_posts.announce_change(interaction.guild, change)
-        told = f" {len(change.notify)} people who answered were told." if change.notify else ""
+        told = f" Told {plural(len(change.notify), 'person', 'people')} who answered." if change.notify else ""
         note = f"\n{start.note}" if start and start.note else ""
         await interaction.followup.send(f"Updated **{change.meal.title}** (meal #{meal}).{told}{note}", ephemeral=True)
 

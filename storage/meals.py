@@ -70,12 +70,31 @@ class MealRepository:
         return None if row is None else _meal(row)
 
     async def guild_for_member(self, tx: Transaction, meal_id: int, user_id: int) -> int | None:
-        """The guild of a meal, only if this person has answered it (how DM buttons find their guild)."""
+        """The guild of a meal, only if this person answered or was invited (how DM buttons find it)."""
         row = await tx.fetch_one(
-            "SELECT m.guild_id FROM meals m JOIN rsvps r ON r.meal_id = m.id WHERE m.id = ? AND r.user_id = ?",
-            (meal_id, user_id),
+            """
+            SELECT m.guild_id FROM meals m WHERE m.id = ? AND (
+                EXISTS (SELECT 1 FROM rsvps r WHERE r.meal_id = m.id AND r.user_id = ?)
+                OR EXISTS (SELECT 1 FROM invitations i WHERE i.meal_id = m.id AND i.user_id = ?))
+            """,
+            (meal_id, user_id, user_id),
         )
         return None if row is None else int(row["guild_id"])
+
+    async def not_yet_invited(self, tx: Transaction, meal_id: int, user_ids: Sequence[int]) -> list[int]:
+        """Those of ``user_ids`` neither invited to nor answering this meal yet, in the order given."""
+        rows = await tx.fetch_all(
+            "SELECT user_id FROM invitations WHERE meal_id = ? UNION SELECT user_id FROM rsvps WHERE meal_id = ?",
+            (meal_id, meal_id),
+        )
+        done = {row["user_id"] for row in rows}
+        return [user_id for user_id in user_ids if user_id not in done]
+
+    async def record_invitation(self, tx: Transaction, meal_id: int, user_id: int, via: str, at: dt.datetime) -> None:
+        await tx.execute(
+            "INSERT OR IGNORE INTO invitations (meal_id, user_id, sent_at, delivered_via) VALUES (?, ?, ?, ?)",
+            (meal_id, user_id, encode_datetime(at), via),
+        )
 
     async def by_event(self, tx: Transaction, event_id: int) -> Meal | None:
         row = await tx.fetch_one("SELECT * FROM meals WHERE event_id = ?", (event_id,))
@@ -379,12 +398,19 @@ class MealPersonalData:
                 "SELECT code, purpose, at FROM dm_failures WHERE guild_id = ? AND user_id = ? ORDER BY id",
                 (guild_id, user_id),
             )
-        sections = {"rsvps": rsvps, "reminders": reminders, "dm_failures": failures}
+            invitations = await tx.fetch_all(
+                """
+                SELECT i.meal_id, i.sent_at, i.delivered_via FROM invitations i JOIN meals m ON m.id = i.meal_id
+                WHERE m.guild_id = ? AND i.user_id = ? ORDER BY i.sent_at
+                """,
+                (guild_id, user_id),
+            )
+        sections = {"rsvps": rsvps, "reminders": reminders, "dm_failures": failures, "invitations": invitations}
         return {name: [dict(row) for row in rows] for name, rows in sections.items() if rows}
 
     async def forget_user(self, guild_id: int, user_id: int) -> None:
         async with self._db.transaction() as tx:
-            for table in ("reminders", "rsvps"):
+            for table in ("reminders", "rsvps", "invitations"):
                 await tx.execute(
                     f"DELETE FROM {table} WHERE user_id = ? AND meal_id IN (SELECT id FROM meals WHERE guild_id = ?)",  # noqa: S608 - fixed table names
                     (user_id, guild_id),

@@ -26,6 +26,4 @@ class GuildSettings:
 
 def is_manager(settings: GuildSettings, *, role_ids: Iterable[int], can_manage_server: bool) -> bool:
     """Managers hold the configured manager role, or the Manage Server permission (server admins)."""
-    return can_manage_server or (
-        settings.manager_role_id is not None and settings.manager_role_id in set(role_ids)
-    )
+    return can_manage_server or (settings.manager_role_id is not None and settings.manager_role_id in set(role_ids))

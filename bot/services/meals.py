@@ -160,8 +160,16 @@ class MealService:
         async with self._db.read() as tx:
             guild_id = await self._meals.guild_for_member(tx, meal_id, user_id)
         if guild_id is None:
-            raise InvalidInput("Open the meal's post in the server to RSVP there.")
+            raise InvalidInput("Open the meal's post in the server to RSVP there.")  # no answer, no invitation
         return guild_id
+
+    async def not_yet_invited(self, meal: Meal, user_ids: list[int]) -> list[int]:
+        async with self._db.read() as tx:
+            return await self._meals.not_yet_invited(tx, meal.id, user_ids)
+
+    async def record_invitation(self, meal: Meal, user_id: int, via: str) -> None:
+        async with self._db.transaction() as tx:
+            await self._meals.record_invitation(tx, meal.id, user_id, via, self._clock())
 
     async def interested(self, meal: Meal, user_id: int) -> bool:
         """Someone marked "Interested" on the Discord event: note them as a maybe (never downgrading an

@@ -11,6 +11,7 @@ from bot.checks import require_manager
 from bot.domain.errors import InvalidInput
 from bot.errors import run_safely
 from bot.services.meals import MealState
+from bot.ui.style import plural
 
 if TYPE_CHECKING:
     from bot.app import ListeningTourBot
@@ -20,7 +21,7 @@ def cancel_prompt(state: MealState) -> tuple[str, discord.ui.View]:
     answered = sum(1 for r in state.rsvps if r.status.value != "declined")
     text = (
         f"Cancel **{state.meal.title}** (meal #{state.meal.id})? The post and the Discord event will say so, "
-        f"and {answered} people who answered will be told. This can't be undone."
+        f"and {plural(answered, 'person', 'people')} who answered will be told. This can't be undone."
     )
     view = discord.ui.View(timeout=None)
     view.add_item(CancelMealButton(state.meal.id))
@@ -53,5 +54,6 @@ class CancelMealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
         await interaction.response.defer(ephemeral=True)
         await interaction.client.meal_posts.announce_change(interaction.guild, change)
         await interaction.edit_original_response(
-            content=f"Cancelled **{change.meal.title}**. {len(change.notify)} people were told.", view=None
+            content=f"Cancelled **{change.meal.title}**. Told {plural(len(change.notify), 'person', 'people')}.",
+            view=None,
         )

@@ -130,7 +130,7 @@ async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None
     elif action == "claim":
         result = await meals.claim(guild_id, meal_id, user_id)
         await _answer(
-            interaction, result, f"The seat is yours! See you at **{result.meal.title}** {_when(result.meal)}."
+            interaction, result, f"The seat is yours! See you at **{result.meal.title}** {when_line(result.meal)}."
         )
     elif action == "here":
         await meals.check_in(guild_id, meal_id, user_id, by_manager=False)
@@ -160,7 +160,7 @@ async def _going_text(interaction: Interaction, result: RsvpResult) -> str:
         settings = await interaction.client.services.guild_setup.settings(meal.guild_id)
         seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"
         return (
-            f"{seat}: **{meal.title}** {_when(meal)}. I'll remind you {format_offsets(settings.reminder_offsets)} "
+            f"{seat}: **{meal.title}** {when_line(meal)}. I'll remind you {format_offsets(settings.reminder_offsets)} "
             f"before. Bringing someone? Click **+{MAX_GUESTS} guest**."
         )
     if result.outcome is GoingOutcome.WAITLISTED:
@@ -215,7 +215,7 @@ async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
             user_id=offer.user_id,
             purpose="seat offer",
             content=(
-                f"A seat opened up for **{meal.title}** {_when(meal)}! Claim it "
+                f"A seat opened up for **{meal.title}** {when_line(meal)}! Claim it "
                 f"{discord.utils.format_dt(offer.expires_at, 'R')} or it passes to the next person waiting."
             ),
             view=dm_view(meal.id, ("claim", "cant")),
@@ -231,7 +231,7 @@ async def offer_rsvp(bot: ListeningTourBot, meal: Meal, user_id: int) -> None:
         guild_id=meal.guild_id,
         user_id=user_id,
         purpose="event interest",
-        content=f"You're interested in **{meal.title}** {_when(meal)}. Want a seat? "
+        content=f"You're interested in **{meal.title}** {when_line(meal)}. Want a seat? "
         "Say so here (I've noted you as a maybe).",
         view=dm_view(meal.id, ("going", "no")),
     )
@@ -247,6 +247,7 @@ async def _calendar(interaction: Interaction, meal: Meal) -> None:
     )
 
 
-def _when(meal: Meal) -> str:
+def when_line(meal: Meal) -> str:
+    """“on <Discord timestamp> (12:30 local time in Toronto)”."""
     local = meal.local(meal.starts_at)
     return f"on {discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time in {meal.place.city})"

@@ -43,9 +43,7 @@ def settings_view(guild_id: int) -> discord.ui.View:
     return view
 
 
-class ResetSettingsButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:setup:reset:(?P<guild_id>\d+)"
-):
+class ResetSettingsButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:setup:reset:(?P<guild_id>\d+)"):
     """Puts reminders and default capacity back to their defaults (managers only)."""
 
     def __init__(self, guild_id: int) -> None:

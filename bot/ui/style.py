@@ -22,3 +22,8 @@ def chunk_lines(lines: list[str], limit: int = EMBED_FIELD_LIMIT) -> list[str]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 customer", "2 customers" (or the given plural: "1 person", "3 people")."""
+    return f"{count} {word if count == 1 else many or word + 's'}"

@@ -88,7 +88,7 @@ async def test_rescheduling_moves_the_post_the_event_and_tells_people(configured
         configured.channel, "meal edit", meal=1, time="13:00", venue="Pizzeria Libretto"
     )
 
-    assert said(result) == "Updated **Lunch in Toronto** (meal #1). 2 people who answered were told."
+    assert said(result) == "Updated **Lunch in Toronto** (meal #1). Told 2 people who answered."
     assert "13:00–14:30 EST" in configured.channel.last_message.embeds[0].description
     [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
     assert event.start_time == dt.datetime(2026, 1, 10, 18, 0, tzinfo=dt.UTC)
@@ -121,7 +121,7 @@ async def test_cancelling_asks_first_then_updates_everything_and_tells_people(co
     await ben.click(post, label="Can't go")
 
     prompt = await configured.manager.slash(configured.channel, "meal cancel", meal=1)
-    assert prompt.ephemeral and "1 people who answered will be told" in prompt.response.content
+    assert prompt.ephemeral and "1 person who answered will be told" in prompt.response.content
     assert not (await configured.bot.services.meals.get(configured.guild.id, 1)).cancelled  # not yet
 
     done = await configured.manager.click(prompt.response, label="Yes, cancel the meal")
