@@ -13,11 +13,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import discord
 import simcord
 
 from bot.app import ListeningTourBot
 from bot.config import Settings
 from bot.demo_customers import seed_customers
+from bot.demo_meals import seed_meals
 from bot.runtime import build_bot, open_database
 
 MANAGER_ROLE = "Community Team"
@@ -75,6 +77,12 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
             for username, display, _ in CUSTOMERS
         ],
     )
+    guild = bot.get_guild(community.guild.id)
+    assert guild is not None
+    channel = guild.get_channel(community.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    users = {username: actor.id for username, actor in community.customers.items()}
+    await seed_meals(bot, guild, channel, community.manager.id, users)
 
 
 async def run_demo(settings: Settings, port: int) -> int:
