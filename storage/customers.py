@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.domain.customer_import import ImportRow
 from bot.domain.customers import Customer, OptIn, Profile, StopRequest
-from storage.codecs import encode_datetime
+from storage.codecs import decode_datetime, encode_datetime
 from storage.database import Database, Transaction
 
 Progress = Callable[[int, int], Awaitable[None]]
@@ -310,6 +310,7 @@ class PendingImport:
     filename: str
     content: str
     done: bool
+    created_at: dt.datetime
 
 
 class CustomerImportRepository:
@@ -331,8 +332,19 @@ class CustomerImportRepository:
         if row is None:
             return None
         return PendingImport(
-            row["id"], row["guild_id"], row["created_by"], row["filename"], row["content"], row["status"] == "done"
+            row["id"], row["guild_id"], row["created_by"], row["filename"], row["content"], row["status"] == "done",
+            decode_datetime(row["created_at"]),
         )
+
+    async def drop_stale(self, *, before: dt.datetime) -> int:
+        """Empty files whose dry run nobody confirmed in time (they hold other people's data). The rows stay,
+        so an import id is never reused and an old Confirm button can't import a newer file."""
+        async with self._db.transaction() as tx:
+            return await tx.execute(
+                "UPDATE customer_imports SET content = '' "
+                "WHERE status = 'pending' AND created_at < ? AND content != ''",
+                (encode_datetime(before),),
+            )
 
     async def claim(self, import_id: int, *, at: dt.datetime) -> bool:
         """Mark a pending import done and drop its file (it holds other people's data); False if it was done."""
@@ -354,6 +366,9 @@ class CustomerImportRepository:
 
     async def forget_user(self, guild_id: int, user_id: int) -> None:
         async with self._db.transaction() as tx:
+            # Anonymised rather than deleted, so import ids are never reused (see drop_stale).
             await tx.execute(
-                "DELETE FROM customer_imports WHERE guild_id = ? AND created_by = ?", (guild_id, user_id)
+                "UPDATE customer_imports SET created_by = 0, filename = '', content = '', status = 'done' "
+                "WHERE guild_id = ? AND created_by = ?",
+                (guild_id, user_id),
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from bot.domain.customers import Customer, OptIn, spreadsheet_safe
 from bot.domain.errors import InvalidInput, NotAllowed
 from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, PendingImport, Progress
 
+PENDING_FOR = dt.timedelta(days=1)  # how long a checked file waits for Confirm before it is dropped
 EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
 
 
@@ -53,6 +55,7 @@ class CustomerFileService:
     async def dry_run(self, guild_id: int, *, by: int, filename: str, data: bytes) -> DryRun:
         """Check a CSV without writing any customer; keep it for the Confirm button if a row is good."""
         text = decode_csv(filename, data)
+        await self._imports.drop_stale(before=self._clock() - PENDING_FOR)
         plan = await self.plan(text)
         known_keys = await self._customers.known_identities(guild_id)
         known = sum(1 for row in plan.rows if any(key in known_keys for key in row.keys))
@@ -81,8 +84,10 @@ class CustomerFileService:
 
     async def _pending(self, guild_id: int, import_id: int) -> PendingImport:
         pending = await self._imports.get(import_id)
-        if pending is None or pending.guild_id != guild_id:
+        if pending is not None and pending.guild_id != guild_id:
             raise NotAllowed("That import belongs to another server.")
+        if pending is None or (not pending.done and pending.created_at < self._clock() - PENDING_FOR):
+            raise InvalidInput("This dry run has expired (files are kept for a day). Run /customers import again.")
         if pending.done:
             raise InvalidInput("This file was already imported. To import it again, run /customers import again.")
         return pending
@@ -101,9 +106,19 @@ class CustomerFileService:
         city = None if customer.city_id is None else self._gazetteer.get(customer.city_id)
         profile = customer.profile
         return [
-            customer.user_id, customer.discord_name, customer.name, customer.email, customer.city_id,
-            profile.what_i_do, profile.offer, profile.seek, profile.company, profile.website,
-            city.label if city else "", customer.source, "yes" if customer.consented else "no",
+            customer.user_id,
+            customer.discord_name,
+            customer.name,
+            customer.email,
+            customer.city_id,
+            profile.what_i_do,
+            profile.offer,
+            profile.seek,
+            profile.company,
+            profile.website,
+            city.label if city else "",
+            customer.source,
+            "yes" if customer.consented else "no",
             *("yes" if customer.opted_in(opt_in) else "no" for opt_in in OptIn),
         ]
 
@@ -117,4 +132,3 @@ def decode_csv(filename: str, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("That file isn't UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.") from None
-

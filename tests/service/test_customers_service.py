@@ -159,3 +159,23 @@ async def test_a_registered_feature_is_exported_and_forgotten_too(services: Serv
     assert (await services.privacy.export(GUILD, 10))["rsvps"] == [{"meal": 7, "status": "going"}]
     await services.privacy.forget(GUILD, 10)
     assert rsvps.forgotten == [(GUILD, 10)]
+
+
+async def test_an_unconfirmed_file_expires_after_a_day(db: Database) -> None:
+    now = [NOW]
+    services = Services.build(db, lambda: now[0])
+    sheet = b"email,city\nx@example.com,Toronto\n"
+    old = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=sheet)
+    assert old.import_id is not None
+
+    now[0] = NOW + dt.timedelta(days=1, minutes=1)
+    with pytest.raises(InvalidInput, match="expired"):
+        await services.customer_files.confirm(GUILD, old.import_id)
+    fresh = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=sheet)  # empties the old file
+
+    rows = await db.fetch_all("SELECT id, content FROM customer_imports ORDER BY id")
+    assert [(row["id"], bool(row["content"])) for row in rows] == [(old.import_id, False), (fresh.import_id, True)]
+    assert fresh.import_id != old.import_id  # an old Confirm button can never import a newer file
+    with pytest.raises(InvalidInput, match="expired"):
+        await services.customer_files.confirm(GUILD, old.import_id)
+    assert await services.customers.city_counts(GUILD) == []
