@@ -259,12 +259,13 @@ _STATUS_ORDER = [
 def attendee_lines(state: MealState, now: dt.datetime) -> list[str]:
     count = state.headcount
     no_shows = [r for r in state.with_status(RsvpStatus.GOING) if r.checked_in_at is None]
+    checked_in = sum(1 for r in state.rsvps if r.checked_in_at)
     summary = (
-        f"**{count.going}** going ({count.seats_left} seats left) · {count.waitlisted} waiting · "
-        f"{count.maybe} maybe · {sum(1 for r in state.rsvps if r.checked_in_at)} checked in"
+        f"**{count.going}** going ({plural(count.seats_left, 'seat')} left) · {count.waitlisted} waiting · "
+        f"{count.maybe} maybe · {checked_in} checked in"
     )
     if now > state.meal.ends_at:
-        summary += f" · **{len(no_shows)} no-shows**"
+        summary += f" · **{plural(len(no_shows), 'no-show')}**"
     lines = [summary, ""]
     for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
         guest = " +1" if rsvp.guests else ""

@@ -7,7 +7,7 @@ import simcord
 
 from bot.domain.meals import RsvpStatus
 from tests.bot.meal_story import ANSWER, dms, labels, post_fields, publish, rsvp_going
-from tests.conftest import World
+from tests.conftest import MakeBot, World
 
 HOUR = 3600
 
@@ -240,3 +240,29 @@ async def test_a_stranger_cannot_use_someone_elses_dm_buttons(configured: World)
     assert result.modal is not None  # Chen just gets the normal RSVP flow on the post
     assert await statuses(configured) == {ana.id: "declined", ben.id: "offered"}
     assert offer.components  # Ben's offer is untouched
+
+
+async def test_rsvp_buttons_keep_working_after_a_restart(configured: World, make_bot: MakeBot) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=2)
+    await rsvp_going(configured, ana, post)
+
+    await configured.env.restart_bot(await make_bot())
+
+    assert (await rsvp_going(configured, ben, post)).startswith("You're going")
+    assert post_fields(configured)["Seats"] == "Full (2 seats)"
+
+
+async def test_no_shows_are_counted_once_the_meal_is_over(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=3)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    await configured.env.advance_time(9 * 24 * HOUR + 17 * HOUR + 40 * 60)  # during the meal
+    await ana.click(post, label="I'm here")
+    await configured.env.advance_time(2 * HOUR)  # after it
+
+    result = await configured.manager.slash(configured.channel, "meal attendees", meal=1)
+
+    summary = result.response.embeds[0].description.splitlines()[0]
+    assert summary == "**2** going (1 seat left) · 0 waiting · 0 maybe · 1 checked in · **1 no-show**"
