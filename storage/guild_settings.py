@@ -7,15 +7,17 @@ import sqlite3
 
 from bot.domain.guild_settings import GuildSettings
 from storage.codecs import encode_datetime
-from storage.database import Database
+from storage.database import Database, Transaction
 
 
 class GuildSettingsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get(self, guild_id: int) -> GuildSettings | None:
-        row = await self._db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    async def get(self, guild_id: int, tx: Transaction | None = None) -> GuildSettings | None:
+        """The stored settings; inside an open transaction pass it as ``tx`` (the lock is not re-entrant)."""
+        sql, params = "SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        row = await (tx.fetch_one(sql, params) if tx is not None else self._db.fetch_one(sql, params))
         return None if row is None else _from_row(row)
 
     async def save(self, settings: GuildSettings, *, by: int, at: dt.datetime) -> None:
@@ -51,8 +53,6 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
         guild_id=row["guild_id"],
         manager_role_id=row["manager_role_id"],
         announce_channel_id=row["announce_channel_id"],
-        reminder_offsets=tuple(
-            dt.timedelta(minutes=int(m)) for m in str(row["reminder_offsets"]).split(",") if m
-        ),
+        reminder_offsets=tuple(dt.timedelta(minutes=int(m)) for m in str(row["reminder_offsets"]).split(",") if m),
         default_capacity=row["default_capacity"],
     )

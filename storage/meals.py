@@ -153,18 +153,25 @@ class RsvpRepository:
         rows = await tx.fetch_all("SELECT * FROM rsvps WHERE meal_id = ? ORDER BY seq", (meal_id,))
         return [_rsvp(row) for row in rows]
 
-    async def headcount(self, tx: Transaction, meal: Meal) -> Headcount:
+    async def headcount(self, tx: Transaction, meal: Meal, now: dt.datetime | None = None) -> tuple[Headcount, int]:
+        """People per answer, and how many seat offers have lapsed by ``now`` (one query for both)."""
         rows = await tx.fetch_all(
-            "SELECT status, SUM(1 + guests) AS people FROM rsvps WHERE meal_id = ? GROUP BY status", (meal.id,)
+            """
+            SELECT status, SUM(1 + guests) AS people,
+                   SUM(status = 'offered' AND offer_expires_at <= ?) AS lapsed
+            FROM rsvps WHERE meal_id = ? GROUP BY status
+            """,
+            (encode_datetime(now) if now else "", meal.id),
         )
         people = {row["status"]: int(row["people"]) for row in rows}
-        return Headcount(
+        count = Headcount(
             capacity=meal.capacity,
             going=people.get(RsvpStatus.GOING, 0),
             offered=people.get(RsvpStatus.OFFERED, 0),
             maybe=people.get(RsvpStatus.MAYBE, 0),
             waitlisted=people.get(RsvpStatus.WAITLISTED, 0),
         )
+        return count, sum(int(row["lapsed"] or 0) for row in rows)
 
     async def next_seq(self, tx: Transaction, meal_id: int) -> int:
         row = await tx.fetch_one("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM rsvps WHERE meal_id = ?", (meal_id,))

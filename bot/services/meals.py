@@ -134,7 +134,8 @@ class MealService:
     async def state(self, guild_id: int, meal_id: int) -> MealState:
         async with self._db.read() as tx:
             meal = await self._require(tx, guild_id, meal_id)
-            return MealState(meal, await self._rsvps.headcount(tx, meal), tuple(await self._rsvps.all(tx, meal.id)))
+            count, _ = await self._rsvps.headcount(tx, meal)
+            return MealState(meal, count, tuple(await self._rsvps.all(tx, meal.id)))
 
     async def upcoming(self, guild_id: int, limit: int = 25) -> list[Meal]:
         async with self._db.read() as tx:
@@ -202,7 +203,6 @@ class MealService:
     ) -> MealChange:
         """Change a meal; a new time moves reminders and everyone who answered is told."""
         now = self._clock()
-        offsets = await self._offsets(guild_id)
         async with self._db.transaction() as tx:
             before = await self._require(tx, guild_id, meal_id)
             if before.cancelled:
@@ -220,7 +220,7 @@ class MealService:
                 changes["question"] = _text(question, MAX_QUESTION, "question") or DEFAULT_QUESTION
             if capacity is not None:
                 _check_capacity(capacity)
-                count = await self._rsvps.headcount(tx, before)
+                count, _ = await self._rsvps.headcount(tx, before)
                 if capacity < count.going + count.offered:
                     raise InvalidInput(
                         f"{count.going + count.offered} seats are already taken; capacity can't go below that "
@@ -232,7 +232,7 @@ class MealService:
             meal = dataclasses.replace(before, **changes)  # type: ignore[arg-type]
             await self._meals.save(tx, meal, now)
             if meal.starts_at != before.starts_at:
-                await self._reschedule_reminders(tx, meal, now, offsets)
+                await self._reschedule_reminders(tx, meal, now, await self._offsets(tx, guild_id))
             offers, _ = await self._promote(tx, meal, now)
             rsvps = await self._rsvps.all(tx, meal.id)
         notify = tuple(r.user_id for r in rsvps if r.status is not RsvpStatus.DECLINED)
@@ -267,7 +267,6 @@ class MealService:
 
     async def going(self, guild_id: int, meal_id: int, user_id: int, answer: str | None = None) -> RsvpResult:
         now = self._clock()
-        offsets = await self._offsets(guild_id)
         async with self._db.transaction() as tx:
             meal = await self._require(tx, guild_id, meal_id)
             offers, count = await self._promote(tx, meal, now)  # settle lapsed offers first: the line is current
@@ -280,7 +279,9 @@ class MealService:
                 await self._rsvps.put(tx, rsvp, now)
                 count = count.after(current, rsvp)
                 if rsvp.status is RsvpStatus.GOING:
-                    await self._reminders.schedule(tx, meal.id, user_id, reminder_times(meal.starts_at, offsets, now))
+                    await self._reminders.schedule(
+                        tx, meal.id, user_id, reminder_times(meal.starts_at, await self._offsets(tx, guild_id), now)
+                    )
             waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
             position = await self._position(tx, meal, user_id) if outcome in waiting else None
         return RsvpResult(meal, outcome, rsvp, previous, count, tuple(offers), position)
@@ -325,7 +326,7 @@ class MealService:
             previous = current.status if current else None
             if meal.cancelled:
                 return RsvpResult(
-                    meal, GoingOutcome.CANCELLED, current, previous, await self._rsvps.headcount(tx, meal)
+                    meal, GoingOutcome.CANCELLED, current, previous, (await self._rsvps.headcount(tx, meal))[0]
                 )
             seq = current.seq if current else await self._rsvps.next_seq(tx, meal.id)
             rsvp = Rsvp(
@@ -346,7 +347,7 @@ class MealService:
                 raise InvalidInput("This meal was cancelled.")
             if current is None or current.status not in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.OFFERED):
                 raise InvalidInput("Click **Going** first; then you can bring a guest with **+1**.")
-            count = await self._rsvps.headcount(tx, meal)
+            count, _ = await self._rsvps.headcount(tx, meal)
             if current.guests >= MAX_GUESTS:
                 rsvp = dataclasses.replace(current, guests=0)
             elif current.status is RsvpStatus.WAITLISTED or count.seats_left >= 1:
@@ -361,7 +362,6 @@ class MealService:
 
     async def claim(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
         now = self._clock()
-        offsets = await self._offsets(guild_id)
         async with self._db.transaction() as tx:
             meal = await self._require(tx, guild_id, meal_id)
             offers, count = await self._promote(tx, meal, now)  # expires this offer first if its time is up
@@ -377,7 +377,9 @@ class MealService:
                 )
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
             await self._rsvps.put(tx, rsvp, now)
-            await self._reminders.schedule(tx, meal.id, user_id, reminder_times(meal.starts_at, offsets, now))
+            await self._reminders.schedule(
+                tx, meal.id, user_id, reminder_times(meal.starts_at, await self._offsets(tx, guild_id), now)
+            )
         return RsvpResult(
             meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count.after(current, rsvp), tuple(offers)
         )
@@ -429,11 +431,13 @@ class MealService:
 
         Returns the offers made and the headcount afterwards (so callers need not count again).
         """
-        for lapsed in await self._rsvps.expired_offers(tx, now, meal.id):
-            await self._rsvps.put(
-                tx, dataclasses.replace(lapsed, status=RsvpStatus.EXPIRED, offer_expires_at=None), now
-            )
-        count = await self._rsvps.headcount(tx, meal)
+        count, lapsed = await self._rsvps.headcount(tx, meal, now)
+        if lapsed:
+            for offer in await self._rsvps.expired_offers(tx, now, meal.id):
+                await self._rsvps.put(
+                    tx, dataclasses.replace(offer, status=RsvpStatus.EXPIRED, offer_expires_at=None), now
+                )
+            count, _ = await self._rsvps.headcount(tx, meal)
         offers: list[Offer] = []
         if meal.cancelled or now >= meal.starts_at or count.seats_left == 0 or count.waitlisted == 0:
             return offers, count  # the common case in a burst: nothing to look at
@@ -450,9 +454,8 @@ class MealService:
     async def _position(self, tx: Transaction, meal: Meal, user_id: int) -> int:
         return await self._rsvps.waitlist_position(tx, meal.id, user_id)
 
-    async def _offsets(self, guild_id: int) -> tuple[dt.timedelta, ...]:
-        """The guild's reminder offsets; read before a transaction opens (the lock is not re-entrant)."""
-        settings = await self._settings.get(guild_id)
+    async def _offsets(self, tx: Transaction, guild_id: int) -> tuple[dt.timedelta, ...]:
+        settings = await self._settings.get(guild_id, tx)
         return settings.reminder_offsets if settings else DEFAULT_REMINDER_OFFSETS
 
     async def _reschedule_reminders(
