@@ -11,13 +11,16 @@ from discord import app_commands
 from bot.app import ListeningTourBot
 from bot.checks import manager_only
 from bot.domain.customer_import import COLUMNS, MAX_BYTES
+from bot.domain.customers import city_role_name
 from bot.domain.errors import InvalidInput
 from bot.services.customers import MAX_RADIUS_KM
 from bot.ui.charts import city_chart_png
+from bot.ui.city_roles import hand_out_city_role
 from bot.ui.customer_admin import (
     CHART_FILE,
     MANAGER_ITEMS,
     cities_embed,
+    city_role_report,
     customers_page_embed,
     customers_page_view,
     import_report_embed,
@@ -66,6 +69,23 @@ class CustomersCommands(app_commands.Group, name="customers", description="Your 
         await interaction.response.send_message(
             embed=customers_page_embed(near, 0), view=customers_page_view(near, 0), ephemeral=True
         )
+
+    @manager_only
+    @app_commands.command(name="roles", description="Give a city's listed customers a 📍 role you can mention")
+    @app_commands.describe(city="The city", radius_km="Include towns within this distance (0–500 km)")
+    @app_commands.autocomplete(city=city_choices)
+    async def city_role(
+        self,
+        interaction: Interaction,
+        city: app_commands.Range[str, 1, 200],
+        radius_km: app_commands.Range[int, 0, int(MAX_RADIUS_KM)] = 0,
+    ) -> None:
+        customers = interaction.client.services.customers
+        place = customers.resolve_one(city)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # one Discord call per member
+        members = await customers.city_role_members(_guild(interaction), place, float(radius_km))
+        handout = await hand_out_city_role(interaction, city_role_name(place.hint), members.user_ids)
+        await interaction.followup.send(city_role_report(handout, members.not_listed), ephemeral=True)
 
     @manager_only
     @app_commands.command(name="import", description="Import customers from a CSV file (a dry run comes first)")

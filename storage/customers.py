@@ -129,14 +129,15 @@ class CustomerRepository:
             )
         return [_customer(row) for row in rows]
 
-    async def dm_user_ids(self, guild_id: int, city_ids: Sequence[int]) -> list[int]:
+    async def opted_in_user_ids(self, guild_id: int, city_ids: Sequence[int], opt_in: OptIn) -> list[int]:
+        """Members (with a user id) living in any of the cities who turned ``opt_in`` on, by user id."""
         if not city_ids:
             return []
         async with self._db.read() as tx:
             await _load_ids(tx, city_ids)
             rows = await tx.fetch_all(
-                "SELECT user_id FROM customers WHERE guild_id = ? AND allow_dms = 1 AND user_id IS NOT NULL "
-                "AND city_id IN (SELECT id FROM temp.wanted_ids) ORDER BY user_id",
+                f"SELECT user_id FROM customers WHERE guild_id = ? AND {OptIn(opt_in).value} = 1 "  # noqa: S608 - our column
+                "AND user_id IS NOT NULL AND city_id IN (SELECT id FROM temp.wanted_ids) ORDER BY user_id",
                 (guild_id,),
             )
         return [row["user_id"] for row in rows]

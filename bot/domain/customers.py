@@ -134,3 +134,11 @@ def spreadsheet_safe(value: object) -> str:
     """The cell text, with a leading apostrophe when a spreadsheet would read it as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+CITY_ROLE_PREFIX = "📍 "
+
+
+def city_role_name(city_hint: str) -> str:
+    """ "📍 Portland, OR": the role managers use to address a city (names are unique per hint)."""
+    return (CITY_ROLE_PREFIX + city_hint)[:100]

@@ -52,6 +52,12 @@ class StopRequestSaved:
     updated: bool
 
 
+@dataclass(frozen=True, slots=True)
+class CityRoleMembers:
+    user_ids: tuple[int, ...]
+    not_listed: int  # customers of the area left out because they did not opt in (or are not on the server)
+
+
 class CustomerService:
     def __init__(
         self, customers: CustomerRepository, stop_requests: StopRequestRepository, gazetteer: Gazetteer, clock: Clock
@@ -199,7 +205,17 @@ class CustomerService:
         For the meals feature's invitations. Imported people who never joined the server have no user id
         and are left out. Sorted by user id; an empty list when nobody qualifies.
         """
-        return await self._customers.dm_user_ids(guild_id, list(self._places_within(city, radius_km)))
+        return await self._customers.opted_in_user_ids(
+            guild_id, list(self._places_within(city, radius_km)), OptIn.DMS
+        )
+
+    async def city_role_members(self, guild_id: int, city: City, radius_km: float) -> CityRoleMembers:
+        """Who may get a city's role: customers in or near it who chose to be listed (a role is visible to
+        everyone on the server, so it tells where they live)."""
+        places = list(self._places_within(city, radius_km))
+        listed = await self._customers.opted_in_user_ids(guild_id, places, OptIn.LISTED)
+        everyone = await self._customers.in_cities(guild_id, places)
+        return CityRoleMembers(tuple(listed), len(everyone) - len(listed))
 
     def _places_within(self, city: City, radius_km: float) -> dict[int, tuple[City, float]]:
         if not 0 <= radius_km <= MAX_RADIUS_KM:

@@ -18,6 +18,7 @@ from bot.domain.errors import NotAllowed
 from bot.errors import run_safely
 from bot.services.customer_files import DryRun
 from bot.services.customers import CityCount, CustomersNear
+from bot.ui.city_roles import RoleHandout
 from bot.ui.style import BRAND, WARNING, chunk_lines
 
 if TYPE_CHECKING:
@@ -92,9 +93,7 @@ def customers_page_view(near: CustomersNear, page: int) -> discord.ui.View:
     radius = round(near.radius_km)
     view.add_item(CustomersPageButton(near.city.geonameid, radius, page - 1, label="Previous", disabled=page <= 0))
     view.add_item(
-        CustomersPageButton(
-            near.city.geonameid, radius, page + 1, label="Next", disabled=page + 1 >= page_count(near)
-        )
+        CustomersPageButton(near.city.geonameid, radius, page + 1, label="Next", disabled=page + 1 >= page_count(near))
     )
     return view
 
@@ -139,6 +138,26 @@ class CustomersPageButton(
         await interaction.response.edit_message(
             embed=customers_page_embed(near, page), view=customers_page_view(near, page)
         )
+
+
+# ------------------------------------------------------------------------------------------- roles
+
+
+def city_role_report(handout: RoleHandout, not_listed: int) -> str:
+    verb = "Created" if handout.created else "Updated"
+    lines = [f"{verb} {handout.role.mention}: given to {handout.given} customer{'s' * (handout.given != 1)}."]
+    if not_listed:
+        lines.append(
+            f"{not_listed} other customer{'s' * (not_listed != 1)} of the area didn't choose to be listed "
+            "(or aren't on the server), so they don't get it."
+        )
+    if handout.left_server:
+        lines.append(f"{handout.left_server} have left the server.")
+    lines.append(
+        "Members who stop being listed, move or delete their data lose the role. Members allowed to mention "
+        "all roles can mention it to address the city."
+    )
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------ import

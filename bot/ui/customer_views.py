@@ -25,6 +25,7 @@ from bot.domain.customers import (
 from bot.domain.errors import NotAllowed
 from bot.errors import report_error, run_safely
 from bot.services.customers import Member, profile_fields
+from bot.ui.city_roles import drop_city_roles
 from bot.ui.style import BRAND, WARNING
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ async def city_answer(interaction: Interaction, city: City, note: str | None) ->
         view.add_item(CityConsentButton("decline", city.geonameid))
         return CityAnswer(note, embed, view)
     await services.customers.set_city(member, city.geonameid)
+    await drop_city_roles(interaction)  # the old city's role no longer fits
     return CityAnswer(_saved_text(city, note))
 
 
@@ -118,9 +120,7 @@ class CityConsentButton(
     async def _answer(self, interaction: Interaction) -> None:
         member = member_of(interaction)  # the clicker, in the clicking guild: it is their own city
         if self.action == "decline":
-            await interaction.response.edit_message(
-                content="No problem: nothing was stored.", embed=None, view=None
-            )
+            await interaction.response.edit_message(content="No problem: nothing was stored.", embed=None, view=None)
             return
         city = await interaction.client.services.customers.set_city(member, self.geonameid, consenting=True)
         await interaction.response.edit_message(
@@ -130,9 +130,7 @@ class CityConsentButton(
         )
 
 
-class CityPickSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"lt:city:pick:(?P<user>\d+)"
-):
+class CityPickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"lt:city:pick:(?P<user>\d+)"):
     """ "Which Springfield?": the options are the resolver's choices, values are geonames ids."""
 
     def __init__(self, user_id: int, choices: tuple[City, ...] = ()) -> None:
@@ -271,6 +269,8 @@ class OptInToggleButton(
 
     async def _toggle(self, interaction: Interaction) -> None:
         customer = await interaction.client.services.customers.toggle_opt_in(member_of(interaction), self.opt_in)
+        if self.opt_in is OptIn.LISTED and not customer.opted_in(OptIn.LISTED):
+            await drop_city_roles(interaction)  # a city role shows everyone where they live
         await interaction.response.edit_message(embed=privacy_embed(customer), view=privacy_view(customer))
 
 
@@ -323,6 +323,7 @@ class DeleteMeButton(
             await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
             return
         await interaction.client.services.customers.claim_imported(member)  # an imported row is theirs too
+        await drop_city_roles(interaction)
         await interaction.client.services.privacy.forget(member.guild_id, member.user_id)
         await interaction.response.edit_message(
             content="Done: everything Listening Tour stored about you on this server is gone.", embed=None, view=None
