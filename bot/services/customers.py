@@ -101,6 +101,10 @@ class CustomerService:
     async def customer(self, guild_id: int, user_id: int) -> Customer | None:
         return await self._customers.get(guild_id, user_id)
 
+    async def in_guild(self, guild_id: int) -> list[Customer]:
+        """Every customer of the guild, oldest first."""
+        return await self._customers.all_in_guild(guild_id)
+
     async def claim_imported(self, member: Member) -> None:
         """Before showing or deleting someone's data: the row a manager imported under their username is
         theirs (so /privacy show and /privacy delete reach it too)."""

@@ -47,7 +47,7 @@ def import_id_of(message: simcord.ResponseMessage) -> int:
 
 
 async def customer_count(world: World) -> int:
-    return len(await world.bot.services.customer_files._customers.all_in_guild(world.guild.id))
+    return len(await world.bot.services.customers.in_guild(world.guild.id))
 
 
 async def test_dry_run_reports_every_bad_row_and_writes_nothing(configured: World) -> None:
@@ -85,8 +85,7 @@ async def test_confirm_imports_the_good_rows_and_reimport_changes_nothing(
         "Imported: 3 new customers, 0 updated, 6 rows skipped. See them with /customers cities."
     )
     assert done.response.components == []
-    customers = {c.name: c for c in await configured.bot.services.customer_files._customers.all_in_guild(
-        configured.guild.id)}
+    customers = {c.name: c for c in await configured.bot.services.customers.in_guild(configured.guild.id)}
     assert set(customers) == {"Ana Costa", "Ben Okafor", "Chen Wei"}
     assert customers["Ana Costa"].user_id == 111111111111111111
     assert customers["Ben Okafor"].user_id is None and customers["Ben Okafor"].discord_name == "ben.okafor"
