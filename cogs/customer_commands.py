@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.app import ListeningTourBot
 from bot.domain.cities import ResolutionStatus
 from bot.domain.errors import InvalidInput
+from bot.ui.city_choices import city_choices
 from bot.ui.customer_views import (
     CUSTOMER_ITEMS,
     ProfileModal,
@@ -25,12 +26,6 @@ from bot.ui.customer_views import (
 )
 
 Interaction = discord.Interaction[ListeningTourBot]
-
-
-async def city_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """≤ 25 cities labelled "Portland, Oregon, US"; the value is the geonames id."""
-    cities = interaction.client.services.customers.autocomplete(current)
-    return [app_commands.Choice(name=city.label, value=city.option_value) for city in cities]
 
 
 class CityCommands(app_commands.Group, name="city", description="Where you are", guild_only=True):
@@ -84,11 +79,12 @@ class TourRequestCommands(app_commands.Group, name="tour", description="Listenin
         )
         others = saved.asked - 1
         verb = "Updated your request" if saved.updated else "Thanks! You asked"
-        crowd = "You're the first to ask for it." if not others else (
-            f"{saved.asked} people have asked for {saved.city.name} so far.")
-        await interaction.response.send_message(
-            f"{verb} for a stop in **{saved.city.label}**. {crowd}", ephemeral=True
+        crowd = (
+            "You're the first to ask for it."
+            if not others
+            else (f"{saved.asked} people have asked for {saved.city.name} so far.")
         )
+        await interaction.response.send_message(f"{verb} for a stop in **{saved.city.label}**. {crowd}", ephemeral=True)
 
 
 class PrivacyCommands(app_commands.Group, name="privacy", description="Your data and opt-ins", guild_only=True):

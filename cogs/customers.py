@@ -15,6 +15,7 @@ from bot.domain.customers import city_role_name
 from bot.domain.errors import InvalidInput
 from bot.services.customers import MAX_RADIUS_KM
 from bot.ui.charts import city_chart_png
+from bot.ui.city_choices import city_choices
 from bot.ui.city_roles import hand_out_city_role
 from bot.ui.customer_admin import (
     CHART_FILE,
@@ -26,7 +27,6 @@ from bot.ui.customer_admin import (
     import_report_embed,
     import_view,
 )
-from cogs.customer_commands import city_choices
 
 Interaction = discord.Interaction[ListeningTourBot]
 
