@@ -108,10 +108,12 @@ class CustomersCommands(app_commands.Group, name="customers", description="Your 
     @app_commands.command(name="export", description="Download every customer as a CSV file")
     async def export(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data, count = await interaction.client.services.customer_files.export_csv(_guild(interaction))
+        export = await interaction.client.services.customer_files.export_file(_guild(interaction))
+        zipped = " (zipped: it is big)" if export.filename.endswith(".zip") else ""
         await interaction.followup.send(
-            f"{count:,} customers. Cells that a spreadsheet would run as a formula start with an apostrophe.",
-            file=discord.File(io.BytesIO(data), filename="customers.csv"),
+            f"{export.customers:,} customers{zipped}. Cells that a spreadsheet would run as a formula start "
+            "with an apostrophe.",
+            file=discord.File(io.BytesIO(export.data), filename=export.filename),
             ephemeral=True,
         )
 

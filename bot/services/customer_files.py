@@ -11,6 +11,7 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 
 from bot.domain.cities import Gazetteer
@@ -27,8 +28,16 @@ from bot.domain.customers import Customer, OptIn, spreadsheet_safe
 from bot.domain.errors import InvalidInput, NotAllowed
 from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, PendingImport, Progress
 
+ATTACHMENT_LIMIT = 8 * 1024 * 1024  # Discord's smallest upload limit for a server without boosts
 PENDING_FOR = dt.timedelta(days=1)  # how long a checked file waits for Confirm before it is dropped
 EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    filename: str
+    data: bytes
+    customers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,16 @@ class CustomerFileService:
         if pending.done:
             raise InvalidInput("This file was already imported. To import it again, run /customers import again.")
         return pending
+
+    async def export_file(self, guild_id: int) -> ExportFile:
+        """The CSV, zipped when it would be too big to attach to a Discord message."""
+        data, count = await self.export_csv(guild_id)
+        if len(data) <= ATTACHMENT_LIMIT:
+            return ExportFile("customers.csv", data, count)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("customers.csv", data)
+        return ExportFile("customers.zip", buffer.getvalue(), count)
 
     async def export_csv(self, guild_id: int) -> tuple[bytes, int]:
         """Every customer of the guild as CSV (UTF-8 with BOM for spreadsheets), safe to open in one."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 import simcord
@@ -198,3 +199,18 @@ async def test_a_big_import_shows_its_progress_by_editing_the_reply(configured: 
     assert edits[-1] == "Imported: 12,000 new customers, 0 updated. See them with /customers cities."
     assert done.response.content == edits[-1]
     assert await customer_count(configured) == 12_000
+
+
+async def test_a_big_export_comes_zipped(configured: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.services.customer_files.ATTACHMENT_LIMIT", 100)
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", GOOD.encode()))
+    await configured.manager.click(answer(dry), label="Confirm import")
+
+    exported = await configured.manager.slash(configured.channel, "customers export")
+
+    message = answer(exported)
+    assert message.content.startswith("3 customers (zipped: it is big).")
+    [attachment] = message.attachments
+    with zipfile.ZipFile(io.BytesIO(await attachment.read())) as archive:
+        assert archive.namelist() == ["customers.csv"]
+        assert len(archive.read("customers.csv").decode("utf-8-sig").splitlines()) == 4

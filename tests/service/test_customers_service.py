@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -179,3 +180,32 @@ async def test_an_unconfirmed_file_expires_after_a_day(db: Database) -> None:
     with pytest.raises(InvalidInput, match="expired"):
         await services.customer_files.confirm(GUILD, old.import_id)
     assert await services.customers.city_counts(GUILD) == []
+
+
+async def test_importing_the_same_list_twice_leaves_the_same_customers(services: Services, db: Database) -> None:
+    rng = random.Random(7)
+    towns = ["Toronto", "Austin, TX", "Chicago", "Detroit", "Dallas"]
+    lines = ["discord_id,discord_name,email,name,city,what_i_do"]
+    for i in range(300):
+        kind = rng.randrange(3)
+        discord_id = str(100_000_000_000_000_000 + i) if kind == 0 else ""
+        name = f"user{i}" if kind == 1 else ""
+        email = f"u{i}@example.com" if kind == 2 or rng.random() < 0.3 else ""
+        what = rng.choice(["", "Bakery", "Design"])
+        lines.append(f'{discord_id},{name},{email},Person {i},"{rng.choice(towns)}",{what}')
+    data = "\n".join(lines).encode()
+
+    async def snapshot() -> list[dict[str, object]]:
+        rows = await db.fetch_all("SELECT * FROM customers ORDER BY id")
+        return [{k: v for k, v in zip(row.keys(), row, strict=True) if k != "updated_at"} for row in rows]
+
+    first = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=data)
+    assert first.import_id is not None and first.new == 300
+    await services.customer_files.confirm(GUILD, first.import_id)
+    before = await snapshot()
+    second = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=data)
+    assert second.import_id is not None and (second.new, second.known) == (0, 300)
+    await services.customer_files.confirm(GUILD, second.import_id)
+
+    assert await snapshot() == before
+    assert len(before) == 300 and {row["what_i_do"] for row in before} == {None, "Bakery", "Design"}
