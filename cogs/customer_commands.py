@@ -48,7 +48,9 @@ class ProfileCommands(app_commands.Group, name="profile", description="What you 
     @app_commands.command(name="edit", description="Fill in what you do, what you can offer and what you seek")
     async def edit(self, interaction: Interaction) -> None:
         member = member_of(interaction)
-        customer = await interaction.client.services.customers.customer(member.guild_id, member.user_id)
+        customers = interaction.client.services.customers
+        await customers.claim_imported(member)  # a profile a manager imported comes pre-filled
+        customer = await customers.customer(member.guild_id, member.user_id)
         await interaction.response.send_modal(ProfileModal(customer))
 
     @app_commands.command(name="show", description="Your profile, or another member's if they chose to be listed")

@@ -121,3 +121,18 @@ async def test_bad_stop_requests_are_refused_and_change_nothing(world: World) ->
         assert answer.ephemeral and answer.response.content.startswith(expected), answer.response.content
         simcord.assert_error(world.env, app_commands.CommandInvokeError)
     assert await world.bot.services.customers.stop_requests(world.guild.id, ana.id) == []
+
+
+async def test_a_profile_a_manager_imported_comes_pre_filled(configured: World) -> None:
+    ana = configured.members[0]
+    sheet = "discord_name,city,what_i_do,company\nana,Toronto,Bakery,Costa Breads\n"
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", sheet.encode()))
+    await configured.manager.click(dry.response, label="Confirm import")
+
+    shown = await ana.slash(configured.channel, "profile edit")
+
+    inputs = {c["custom_id"]: c.get("value") for row in shown.modal["components"] for c in _inputs(row)}
+    assert (inputs["lt:profile:what_i_do"], inputs["lt:profile:company"]) == ("Bakery", "Costa Breads")
+    saved = await ana.submit_modal(shown, {**FULL_PROFILE, "lt:profile:company": "Costa Breads Ltd"})
+    assert embed_fields(saved)["City"] == "Toronto, Ontario, CA"
+    assert len(await configured.bot.services.customers.in_guild(configured.guild.id)) == 1  # linked, not doubled
