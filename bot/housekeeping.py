@@ -106,7 +106,7 @@ class Housekeeper:
                 user_id=due.reminder.user_id,
                 purpose="reminder",
                 content=text,
-                view=dm_view(meal.id, ("cant", "ics")),
+                view=dm_view(meal.id, ("cant", "ics"), for_user=due.reminder.user_id),
                 fallback_channel_id=meal.channel_id,
             )
         except discord.HTTPException as error:

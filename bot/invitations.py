@@ -48,7 +48,7 @@ async def invite_nearby(
         try:
             delivery = await bot.messenger.dm(
                 guild_id=meal.guild_id, user_id=user_id, purpose="invitation", content=text,
-                view=dm_view(meal.id, ("going", "no", "ics")),
+                view=dm_view(meal.id, ("going", "no", "ics"), for_user=user_id),
             )  # fmt: skip
         except discord.HTTPException as error:
             log.warning("invitation to %s for meal %s failed: %s", user_id, meal.id, error)

@@ -370,11 +370,13 @@ class MealService:
                 raise InvalidInput("This meal was cancelled.")
             if current is not None and current.status is RsvpStatus.GOING:
                 raise InvalidInput("You already have your seat. See you there!")
-            if current is None or current.status is not RsvpStatus.OFFERED:
+            if current is not None and current.status is RsvpStatus.EXPIRED:
                 raise InvalidInput(
                     "This seat offer has expired and the seat went to the next person. "
                     "Click **Going** on the meal post to join the waitlist again."
                 )
+            if current is None or current.status is not RsvpStatus.OFFERED:
+                raise InvalidInput("There's no seat offer waiting for you at this meal.")
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
             await self._rsvps.put(tx, rsvp, now)
             await self._reminders.schedule(

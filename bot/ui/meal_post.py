@@ -126,7 +126,7 @@ class MealPosts:
                 user_id=user_id,
                 purpose="meal change",
                 content=text,
-                view=None if meal.cancelled else dm_view(meal.id, ("ics",)),
+                view=None if meal.cancelled else dm_view(meal.id, ("ics",), for_user=user_id),
                 fallback_channel_id=meal.channel_id,
             )
 

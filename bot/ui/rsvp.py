@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.calendar import calendar_file
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus
 from bot.domain.timeparse import format_offsets
 from bot.errors import report_error, run_safely
@@ -45,25 +45,39 @@ BUTTONS = POST_BUTTONS | DM_BUTTONS
 
 
 class RsvpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:rsvp:(?P<action>[a-z0-9]+):(?P<meal>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"lt:rsvp:(?P<action>[a-z0-9]+):(?P<meal>\d+)(?::(?P<user>\d+))?",
 ):
-    def __init__(self, action: str, meal_id: int, *, disabled: bool = False) -> None:
+    """``lt:rsvp:<action>:<meal>`` on posts; personal buttons (DMs, and their channel fallback) add
+    ``:<user>`` so nobody else can press them for their own answer by mistake."""
+
+    def __init__(self, action: str, meal_id: int, *, for_user: int | None = None, disabled: bool = False) -> None:
         label, style, row = BUTTONS.get(action, ("Unavailable", discord.ButtonStyle.secondary, 0))
+        custom_id = f"lt:rsvp:{action}:{meal_id}" + (f":{for_user}" if for_user is not None else "")
         button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label, style=style, row=row, custom_id=f"lt:rsvp:{action}:{meal_id}", disabled=disabled
+            label=label, style=style, row=row, custom_id=custom_id, disabled=disabled
         )
         super().__init__(button)
         self.action = action
         self.meal_id = meal_id
+        self.for_user = for_user
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> RsvpButton:
-        return cls(match["action"], int(match["meal"]))
+        user = match["user"]
+        return cls(match["action"], int(match["meal"]), for_user=int(user) if user else None)
 
     async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        await run_safely(interaction, lambda: _on_click(interaction, self.action, self.meal_id), f"RSVP {self.action}")
+        await run_safely(interaction, lambda: self._click(interaction), f"RSVP {self.action}")
+
+    async def _click(self, interaction: Interaction) -> None:
+        if self.for_user is not None and self.for_user != interaction.user.id:
+            raise NotAllowed(
+                "This button belongs to someone else's message. Use the buttons on the meal post for your own answer."
+            )
+        await _on_click(interaction, self.action, self.meal_id)
 
 
 def meal_view(meal: Meal) -> discord.ui.View:
@@ -73,10 +87,11 @@ def meal_view(meal: Meal) -> discord.ui.View:
     return view
 
 
-def dm_view(meal_id: int, actions: Iterable[str]) -> discord.ui.View:
+def dm_view(meal_id: int, actions: Iterable[str], *, for_user: int) -> discord.ui.View:
+    """Buttons for one person's message (a DM, or its fallback in the channel)."""
     view = discord.ui.View(timeout=None)
     for action in actions:
-        view.add_item(RsvpButton(action, meal_id))
+        view.add_item(RsvpButton(action, meal_id, for_user=for_user))
     return view
 
 
@@ -218,7 +233,7 @@ async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
                 f"A seat opened up for **{meal.title}** {when_line(meal)}! Claim it "
                 f"{discord.utils.format_dt(offer.expires_at, 'R')} or it passes to the next person waiting."
             ),
-            view=dm_view(meal.id, ("claim", "cant")),
+            view=dm_view(meal.id, ("claim", "cant"), for_user=offer.user_id),
             fallback_channel_id=meal.channel_id,
         )
 
@@ -233,7 +248,7 @@ async def offer_rsvp(bot: ListeningTourBot, meal: Meal, user_id: int) -> None:
         purpose="event interest",
         content=f"You're interested in **{meal.title}** {when_line(meal)}. Want a seat? "
         "Say so here (I've noted you as a maybe).",
-        view=dm_view(meal.id, ("going", "no")),
+        view=dm_view(meal.id, ("going", "no"), for_user=user_id),
     )
     await bot.meal_posts.changed(meal.guild_id, meal.id)
 

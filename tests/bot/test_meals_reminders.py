@@ -112,3 +112,25 @@ async def test_reminders_are_written_only_for_times_still_ahead(configured: Worl
     assert dt.datetime.fromisoformat(rows[0]["due_at"].replace("Z", "+00:00")) == dt.datetime(
         2026, 1, 10, 15, 30, tzinfo=dt.UTC
     )
+
+
+async def test_a_reminder_shown_in_the_channel_cannot_be_answered_by_someone_else(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=3)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    configured.env.inject_error(
+        "POST", f"/channels/{ana.user.dm_channel.id}/messages", status=403, code=50007,
+        message="Cannot send messages to this user", times=None,
+    )  # fmt: skip
+    await configured.env.advance_time(TO_24H_BEFORE)
+    fallback = configured.channel.last_message
+    assert fallback.content.startswith(f"<@{ana.id}> Reminder:")
+
+    wrong = await ben.click(fallback, label="I can't make it")  # Ben meant well; it is Ana's reminder
+
+    assert wrong.response.content.startswith("This button belongs to someone else's message.")
+    state = await configured.bot.services.meals.state(configured.guild.id, 1)
+    assert {r.user_id: r.status.value for r in state.rsvps} == {ana.id: "going", ben.id: "going"}
+    mine = await ana.click(fallback, label="I can't make it")
+    assert mine.response.content.startswith("Thanks for letting us know")
