@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.cities import City, Resolution, ResolutionStatus
@@ -179,7 +179,7 @@ def plan_import(text: str, resolve: Resolver) -> ImportPlan:
 def _check_row(raw: _RawRow, resolution: Resolution) -> ImportRow:
     cells = raw.cells
     if raw.extra_cells:
-        raise InvalidInput("more cells than columns (a comma inside a value needs \"quotes\")")
+        raise InvalidInput('more cells than columns (a comma inside a value needs "quotes")')
     user_id = _discord_id(cells.get("discord_id", ""))
     discord_name = _discord_name(cells.get("discord_name", ""))
     email = _email(cells.get("email", ""))
@@ -216,9 +216,7 @@ def _discord_name(text: str) -> str | None:
     if not name:
         return None
     if not _DISCORD_NAME.match(name):
-        raise InvalidInput(
-            f"discord_name “{text.strip()[:40]}” is not a Discord username (2–32 of a–z, 0–9, _ and .)"
-        )
+        raise InvalidInput(f"discord_name “{text.strip()[:40]}” is not a Discord username (2–32 of a–z, 0–9, _ and .)")
     return name
 
 
@@ -258,10 +256,16 @@ def resolve_with_ids(resolve_many: Resolver, get: Callable[[int], City | None]) 
     return resolve
 
 
-def problem_lines(problems: Iterable[RowProblem], limit: int) -> list[str]:
-    """The first ``limit`` problems as lines, and how many more there are."""
-    listed = list(problems)
-    lines = [str(problem) for problem in listed[:limit]]
-    if len(listed) > limit:
-        lines.append(f"… and {len(listed) - limit:,} more")
+def problem_lines(problems: Sequence[RowProblem], *, max_chars: int) -> list[str]:
+    """As many problems as fit in ``max_chars`` (one line each), then how many more there are."""
+    lines: list[str] = []
+    used = 0
+    for index, problem in enumerate(problems):
+        line = str(problem)
+        reserve = len(f"… and {len(problems):,} more rows with problems") + 1
+        if used + len(line) + 1 + reserve > max_chars:
+            lines.append(f"… and {len(problems) - index:,} more rows with problems")
+            break
+        lines.append(line)
+        used += len(line) + 1
     return lines

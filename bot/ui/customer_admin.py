@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 CHART_FILE = "customers-by-city.png"
 PAGE_SIZE = 10
 MAX_CITY_LINES = 25
-MAX_PROBLEM_LINES = 15
+MAX_PROBLEM_CHARS = 2_400  # fits three embed fields even when chunking leaves gaps
 DESCRIPTION_LIMIT = 4096
 
 
@@ -175,8 +175,10 @@ def import_report_embed(dry: DryRun, filename: str) -> discord.Embed:
         ),
     )
     if bad:
-        blocks = chunk_lines(problem_lines(plan.problems, MAX_PROBLEM_LINES))
-        embed.add_field(name="Rows that will be skipped", value=blocks[0], inline=False)
+        # Up to three fields of 1,024 characters: the embed stays well under Discord's 6,000.
+        blocks = chunk_lines(problem_lines(plan.problems, max_chars=MAX_PROBLEM_CHARS))
+        for number, block in enumerate(blocks[:3]):
+            embed.add_field(name="Rows that will be skipped" if number == 0 else "\u200b", value=block, inline=False)
     hint = (
         "Press Confirm to import the ready rows. Fix the others and import the file again: re-importing is safe."
         if good

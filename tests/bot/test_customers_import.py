@@ -214,3 +214,18 @@ async def test_a_big_export_comes_zipped(configured: World, monkeypatch: pytest.
     with zipfile.ZipFile(io.BytesIO(await attachment.read())) as archive:
         assert archive.namelist() == ["customers.csv"]
         assert len(archive.read("customers.csv").decode("utf-8-sig").splitlines()) == 4
+
+
+async def test_many_bad_rows_are_summed_up_within_discords_embed_limits(configured: World) -> None:
+    bad = "".join(f",,Person {i},p{i}@example.com,Springfield,,\n" for i in range(200))
+    data = ("discord_id,discord_name,name,email,city,what_i_do,company\n" + bad).encode()
+
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", data))
+
+    [embed] = answer(dry).embeds
+    listed = "\n".join(field.value or "" for field in embed.fields)
+    assert listed.startswith("line 2: city “Springfield” could be several places")
+    shown = listed.count("\nline ") + 1
+    assert listed.endswith(f"… and {200 - shown:,} more rows with problems") and shown >= 5
+    assert len(embed) <= 6000 and all(len(field.value or "") <= 1024 for field in embed.fields)
+    assert answer(dry).components == []  # nothing to confirm
