@@ -13,8 +13,12 @@ PROFILES = {
     "ana": ("I run a bakery with 12 people", "Advice on opening a second shop", "A good accountant", "Costa Breads"),
     "ben": ("Logistics for small importers", "Cheap shipping to the US", "Food makers to ship for", "Okafor Freight"),
     "chen": ("Industrial design studio", "Product design reviews", "Manufacturers in the Midwest", "Wei Studio"),
-    "dara": ("Accounting for small businesses", "A free first tax review", "Growing shops that need books",
-             "Singh & Co"),
+    "dara": (
+        "Accounting for small businesses",
+        "A free first tax review",
+        "Growing shops that need books",
+        "Singh & Co",
+    ),
     "eli": ("Craft brewery", "Event space for 40 people", "Distribution in Texas", "Brooks Brewing"),
     "fatima": ("Marketing agency", "Social media audits", "Local businesses to work with", "Haddad Media"),
     "gus": ("Coffee roaster", "Tasting sessions", "Cafés across Texas", "Larsen Roasters"),
@@ -31,9 +35,7 @@ STOP_REQUESTS = (
 )
 
 
-async def seed_customers(
-    services: Services, guild_id: int, people: Iterable[tuple[int, str, str, str]]
-) -> None:
+async def seed_customers(services: Services, guild_id: int, people: Iterable[tuple[int, str, str, str]]) -> None:
     """``people``: (user id, username, display name, city as typed). Everyone agreed to be stored."""
     ids = {}
     for user_id, username, display_name, city_text in people:

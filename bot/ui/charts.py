@@ -24,10 +24,20 @@ def city_chart_png(counts: Sequence[CityCount], *, title: str = "Customers and s
     axes = figure.add_subplot()
     positions = range(len(shown))
     height = 0.4
-    axes.barh([p + height / 2 for p in positions], [c.customers for c in shown], height,
-              label="customers", color=_CUSTOMERS_COLOUR)
-    axes.barh([p - height / 2 for p in positions], [c.requests for c in shown], height,
-              label="stop requests", color=_REQUESTS_COLOUR)
+    axes.barh(
+        [p + height / 2 for p in positions],
+        [c.customers for c in shown],
+        height,
+        label="customers",
+        color=_CUSTOMERS_COLOUR,
+    )
+    axes.barh(
+        [p - height / 2 for p in positions],
+        [c.requests for c in shown],
+        height,
+        label="stop requests",
+        color=_REQUESTS_COLOUR,
+    )
     axes.set_yticks(list(positions), [_short(c.city.label) for c in shown])
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 customers
     axes.set_title(title)
