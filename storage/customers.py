@@ -65,11 +65,12 @@ class CustomerRepository:
                 "WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL",
                 (user_id, name, when, guild_id, username.lower()),
             )
-            if not linked:
+            if not linked:  # keep the username too, so a later import by discord_name finds this row
                 await tx.insert(
-                    "INSERT INTO customers (guild_id, user_id, name, source, created_at, updated_at) "
-                    "VALUES (?, ?, ?, 'discord', ?, ?)",
-                    (guild_id, user_id, name, when, when),
+                    "INSERT INTO customers (guild_id, user_id, discord_name, name, source, created_at, updated_at) "
+                    "VALUES (?, ?, (SELECT CASE WHEN EXISTS (SELECT 1 FROM customers WHERE guild_id = ? "
+                    "AND discord_name = ?) THEN NULL ELSE ? END), ?, 'discord', ?, ?)",
+                    (guild_id, user_id, guild_id, username.lower(), username.lower(), name, when, when),
                 )
 
     async def link_imported(self, guild_id: int, user_id: int, *, username: str, at: dt.datetime) -> bool:

@@ -209,3 +209,17 @@ async def test_importing_the_same_list_twice_leaves_the_same_customers(services:
 
     assert await snapshot() == before
     assert len(before) == 300 and {row["what_i_do"] for row in before} == {None, "Bakery", "Design"}
+
+
+async def test_an_import_by_username_finds_a_member_who_signed_up_first(services: Services) -> None:
+    ana = member(10, "ana")
+    await services.customers.set_city(ana, city_id("Austin, TX"), consenting=True)
+    sheet = b"discord_name,email,city,company\nAna,ana@example.com,Toronto,Costa Breads\n"
+
+    dry = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=sheet)
+    assert dry.import_id is not None and (dry.new, dry.known) == (0, 1)
+    await services.customer_files.confirm(GUILD, dry.import_id)
+
+    [only] = await services.customers.in_guild(GUILD)
+    assert (only.user_id, only.email, only.profile.company) == (10, "ana@example.com", "Costa Breads")
+    assert only.city_id == city_id("Austin, TX")  # her own answer wins
