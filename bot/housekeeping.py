@@ -1,4 +1,4 @@
-"""Work that falls due by itself: reminders to send and seat offers that lapse.
+"""Work that falls due by itself: reminders to send, seat offers that lapse, seats freed without a click.
 
 The loop does not tick on a fixed beat: after each run it sleeps until the next thing is due (at most
 an hour), and anything that schedules earlier work pokes it. So a reminder goes out on its minute,
@@ -52,7 +52,7 @@ class Housekeeper:
 
     async def run(self) -> None:
         self._run_started = self._bot.clock()
-        for meal, offers in await self._bot.services.meals.expire_offers():
+        for meal, offers in await self._bot.services.meals.settle_waitlists():
             await send_offers(self._bot, offers)
             await self._bot.meal_posts.changed(meal.guild_id, meal.id)
         for due in await self._bot.services.reminders.due():

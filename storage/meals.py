@@ -107,6 +107,23 @@ class MealRepository:
         )
         return [_meal(row) for row in rows]
 
+    async def needing_promotion(self, tx: Transaction, now: dt.datetime) -> list[Meal]:
+        """Meals with a lapsed seat offer, or with free seats while people wait."""
+        rows = await tx.fetch_all(
+            """
+            SELECT m.* FROM meals m
+            WHERE EXISTS (SELECT 1 FROM rsvps r WHERE r.meal_id = m.id AND r.status = 'offered'
+                                                  AND r.offer_expires_at <= :now)
+               OR (m.status = 'scheduled' AND m.starts_at > :now
+                   AND EXISTS (SELECT 1 FROM rsvps r WHERE r.meal_id = m.id AND r.status = 'waitlisted')
+                   AND m.capacity > (SELECT COALESCE(SUM(1 + r.guests), 0) FROM rsvps r
+                                     WHERE r.meal_id = m.id AND r.status IN ('going', 'offered')))
+            ORDER BY m.id
+            """,
+            {"now": encode_datetime(now)},
+        )
+        return [_meal(row) for row in rows]
+
     async def upcoming(self, tx: Transaction, guild_id: int, now: dt.datetime, limit: int) -> list[Meal]:
         rows = await tx.fetch_all(
             "SELECT * FROM meals WHERE guild_id = ? AND ends_at > ? ORDER BY starts_at, id LIMIT ?",
@@ -220,13 +237,12 @@ class RsvpRepository:
         assert row is not None
         return int(row["ahead"])
 
-    async def expired_offers(self, tx: Transaction, now: dt.datetime, meal_id: int | None = None) -> list[Rsvp]:
-        sql = "SELECT * FROM rsvps WHERE status = ? AND offer_expires_at <= ?"
-        params: list[object] = [RsvpStatus.OFFERED.value, encode_datetime(now)]
-        if meal_id is not None:
-            sql += " AND meal_id = ?"
-            params.append(meal_id)
-        return [_rsvp(row) for row in await tx.fetch_all(sql + " ORDER BY meal_id, seq", params)]
+    async def expired_offers(self, tx: Transaction, now: dt.datetime, meal_id: int) -> list[Rsvp]:
+        rows = await tx.fetch_all(
+            "SELECT * FROM rsvps WHERE meal_id = ? AND status = ? AND offer_expires_at <= ? ORDER BY seq",
+            (meal_id, RsvpStatus.OFFERED.value, encode_datetime(now)),
+        )
+        return [_rsvp(row) for row in rows]
 
     async def for_user(self, tx: Transaction, user_id: int) -> list[sqlite3.Row]:
         return await tx.fetch_all(

@@ -386,16 +386,13 @@ class MealService:
             meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count.after(current, rsvp), tuple(offers)
         )
 
-    async def expire_offers(self) -> list[tuple[Meal, list[Offer]]]:
-        """Pass lapsed offers on to the next people waiting (the background loop's job)."""
+    async def settle_waitlists(self) -> list[tuple[Meal, list[Offer]]]:
+        """Pass lapsed offers on, and offer seats freed without a click (a person deleted their data)
+        to the people waiting: the background loop's job."""
         now = self._clock()
         results = []
         async with self._db.transaction() as tx:
-            meal_ids = sorted({r.meal_id for r in await self._rsvps.expired_offers(tx, now)})
-            for meal_id in meal_ids:
-                row = await tx.fetch_one("SELECT guild_id FROM meals WHERE id = ?", (meal_id,))
-                assert row is not None
-                meal = await self._require(tx, row["guild_id"], meal_id)
+            for meal in await self._meals.needing_promotion(tx, now):
                 offers, _ = await self._promote(tx, meal, now)
                 results.append((meal, offers))
         return results
