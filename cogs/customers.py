@@ -29,6 +29,7 @@ from bot.ui.customer_admin import (
 )
 
 Interaction = discord.Interaction[ListeningTourBot]
+BIG_FILE_LINES = 5_000
 
 
 def _guild(interaction: Interaction) -> int:
@@ -95,14 +96,13 @@ class CustomersCommands(app_commands.Group, name="customers", description="Your 
             raise InvalidInput(f"That file is too big; the limit is {MAX_BYTES // 2**20} MB. Split it in parts.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
+        if (lines := data.count(b"\n")) > BIG_FILE_LINES:  # a few seconds of checking: say what is going on
+            await interaction.edit_original_response(content=f"Checking {lines:,} lines of {file.filename}…")
         dry = await interaction.client.services.customer_files.dry_run(
             _guild(interaction), by=interaction.user.id, filename=file.filename, data=data
         )
-        embed = import_report_embed(dry, file.filename)
-        if dry.import_id is None:
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.followup.send(embed=embed, view=import_view(dry.import_id), ephemeral=True)
+        view = import_view(dry.import_id) if dry.import_id is not None else None
+        await interaction.edit_original_response(content=None, embed=import_report_embed(dry, file.filename), view=view)
 
     @manager_only
     @app_commands.command(name="export", description="Download every customer as a CSV file")

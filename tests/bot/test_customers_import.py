@@ -181,6 +181,11 @@ async def test_a_big_import_shows_its_progress_by_editing_the_reply(configured: 
     data = ("email,name,city\n" + rows).encode()
     dry = await configured.manager.slash(configured.channel, "customers import", file=("big.csv", data))
     assert "12,000 rows read: **12,000 ready**" in (answer(dry).embeds[0].description or "")
+    assert answer(dry).content == ""  # the "Checking 12,001 lines of big.csv…" line was replaced by the report
+    assert any(
+        isinstance(r.json, dict) and r.json.get("content") == "Checking 12,001 lines of big.csv…"
+        for r in configured.env.http_requests
+    )
 
     done = await configured.manager.click(answer(dry), label="Confirm import")
 
