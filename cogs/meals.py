@@ -27,6 +27,7 @@ from bot.domain.timeparse import (
 )
 from bot.invitations import invite_nearby
 from bot.services.meals import MealState
+from bot.ui.city_choices import city_choices
 from bot.ui.meal_admin import CancelMealButton, cancel_prompt
 from bot.ui.pages import page_view, paginate
 from bot.ui.rsvp import RsvpButton, offer_rsvp
@@ -65,6 +66,7 @@ class MealsCog(commands.Cog):
         channel="Where to post it (default: the announcement channel from /setup)",
         invite_radius_km="DM an invitation to customers living this close who accept DMs (0: nobody)",
     )
+    @app_commands.autocomplete(city=city_choices)
     async def add(
         self,
         interaction: Interaction,
@@ -187,11 +189,6 @@ class MealsCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         return _choices(await self.bot.services.meals.recent(interaction.guild_id, limit=100), current)
-
-    @add.autocomplete("city")
-    async def city_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        cities = self.bot.services.customers.autocomplete(current) if current.strip() else []
-        return [app_commands.Choice(name=c.label, value=str(c.geonameid)) for c in cities[:25]]
 
     # ------------------------------------------------------------------------------------ helpers
 

@@ -32,6 +32,14 @@ async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configu
     assert event.location == "Café Nero, Toronto, Ontario, CA"
 
 
+async def test_city_autocomplete_offers_labelled_cities_and_the_choice_resolves(configured: World) -> None:
+    choices = await configured.manager.autocomplete(configured.channel, "meal add", "city", "toro")
+
+    assert choices[0] == {"name": "Toronto, Ontario, CA", "value": "6167865"}
+    await configured.manager.slash(configured.channel, "meal add", city="6167865", date="2026-01-10", time="12:30")
+    assert configured.channel.last_message.embeds[0].title == "Lunch in Toronto"
+
+
 async def test_the_slot_follows_the_local_time(configured: World) -> None:
     await publish(configured, time="7:30am")
     assert configured.channel.last_message.embeds[0].title == "Breakfast in Toronto"
