@@ -356,6 +356,8 @@ class IteratedLocalSearch:
         deadline = math.inf if time_limit is None else clock() + time_limit
         settings = self.settings
         current = self.empty_state()
+        if not self.eligible.any():
+            return self._solution(current, 0)
         self.improve(current, noise=0.0)
         best = current.copy()
         length, offset, stale, iteration = 1, 1, 0, 0

@@ -61,8 +61,8 @@ def _vertex_count(fields: list[str]) -> int:
     if len(fields) < 3:
         raise OptwFormatError("line 1 must be 'k v N t'")
     count = _number(fields[2], 1, "N")
-    if count != int(count) or count < 2:
-        raise OptwFormatError(f"line 1: N must be a whole number of at least 2, got {fields[2]}")
+    if count != int(count) or count < 1:
+        raise OptwFormatError(f"line 1: N must be a whole number of at least 1, got {fields[2]}")
     return int(count)
 
 
