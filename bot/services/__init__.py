@@ -12,6 +12,7 @@ from bot.services.guild_setup import GuildSetupService
 from bot.services.meals import MealService
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
+from bot.services.tours import TourService
 from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
@@ -26,17 +27,20 @@ class Services:
     privacy: PrivacyService  # every repository holding personal data is registered here
     meals: MealService
     reminders: ReminderService
+    tours: TourService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
         gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
         customers, stop_requests = CustomerRepository(db), StopRequestRepository(db)
         imports = CustomerImportRepository(db)
+        customer_service = CustomerService(customers, stop_requests, gazetteer, clock)
         return cls(
             guild_setup=GuildSetupService(GuildSettingsRepository(db), clock),
-            customers=CustomerService(customers, stop_requests, gazetteer, clock),
+            customers=customer_service,
             customer_files=CustomerFileService(customers, imports, gazetteer, clock),
             privacy=PrivacyService([customers, stop_requests, imports, MealPersonalData(db)], clock),
             meals=MealService(db, GuildSettingsRepository(db), clock),
             reminders=ReminderService(db, clock),
+            tours=TourService(db, customer_service, clock),
         )

@@ -1,0 +1,28 @@
+-- Tours, their planner parameters, pinned and dropped stops, and the current plan (issue 5).
+CREATE TABLE tours (
+    id                 INTEGER PRIMARY KEY,
+    guild_id           INTEGER NOT NULL,
+    name               TEXT NOT NULL,
+    start_city         INTEGER NOT NULL,
+    end_city           INTEGER NOT NULL,
+    first_day          TEXT NOT NULL,
+    last_day           TEXT NOT NULL,
+    meals              TEXT NOT NULL,
+    daily_drive_hours  REAL NOT NULL,
+    status             TEXT NOT NULL DEFAULT 'draft',
+    plan               TEXT,
+    planned_at         TEXT,
+    created_by         INTEGER NOT NULL,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    UNIQUE (guild_id, name)
+);
+
+CREATE TABLE tour_stops (
+    tour_id    INTEGER NOT NULL REFERENCES tours (id) ON DELETE CASCADE,
+    geonameid  INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('pin', 'drop')),
+    day        INTEGER,
+    slot       TEXT,
+    PRIMARY KEY (tour_id, geonameid)
+);

@@ -1,0 +1,112 @@
+"""SQL for tours and their pinned/dropped stops. Methods take the open transaction (``tx``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from bot.domain.meals import MealSlot
+from bot.domain.tours import StopKind, Tour, TourStatus, TourStop
+from storage.codecs import decode_optional_datetime, encode_datetime
+from storage.database import Transaction
+
+
+class TourRepository:
+    async def create(
+        self,
+        tx: Transaction,
+        *,
+        guild_id: int,
+        name: str,
+        start_city: int,
+        end_city: int,
+        first_day: dt.date,
+        last_day: dt.date,
+        meals: str,
+        daily_drive_hours: float,
+        created_by: int,
+        now: dt.datetime,
+    ) -> int:
+        return await tx.insert(
+            """
+            INSERT INTO tours (guild_id, name, start_city, end_city, first_day, last_day, meals, daily_drive_hours,
+                               created_by, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                guild_id, name, start_city, end_city, first_day.isoformat(), last_day.isoformat(), meals,
+                daily_drive_hours, created_by, encode_datetime(now), encode_datetime(now),
+            ),
+        )  # fmt: skip
+
+    async def name_taken(self, tx: Transaction, guild_id: int, name: str) -> bool:
+        row = await tx.fetch_one(
+            "SELECT 1 FROM tours WHERE guild_id = ? AND name = ? COLLATE NOCASE AND status != 'cancelled'",
+            (guild_id, name),
+        )
+        return row is not None
+
+    async def get(self, tx: Transaction, guild_id: int, tour_id: int) -> Tour | None:
+        """A tour of this guild only: guilds never see each other's tours."""
+        row = await tx.fetch_one("SELECT * FROM tours WHERE id = ? AND guild_id = ?", (tour_id, guild_id))
+        if row is None:
+            return None
+        stops = await tx.fetch_all("SELECT * FROM tour_stops WHERE tour_id = ? ORDER BY geonameid", (tour_id,))
+        return _tour(row, tuple(_stop(stop) for stop in stops))
+
+    async def in_guild(self, tx: Transaction, guild_id: int, limit: int) -> list[Tour]:
+        rows = await tx.fetch_all(
+            "SELECT * FROM tours WHERE guild_id = ? ORDER BY status = 'cancelled', first_day DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_tour(row, ()) for row in rows]
+
+    async def set_stop(self, tx: Transaction, tour_id: int, stop: TourStop) -> None:
+        await tx.execute(
+            """
+            INSERT INTO tour_stops (tour_id, geonameid, kind, day, slot) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (tour_id, geonameid) DO UPDATE SET kind = excluded.kind, day = excluded.day,
+                                                          slot = excluded.slot
+            """,
+            (tour_id, stop.geonameid, stop.kind.value, stop.day, stop.slot.value if stop.slot else None),
+        )
+
+    async def save_plan(self, tx: Transaction, tour_id: int, plan: str, now: dt.datetime) -> None:
+        await tx.execute(
+            "UPDATE tours SET plan = ?, planned_at = ?, status = ?, updated_at = ? WHERE id = ?",
+            (plan, encode_datetime(now), TourStatus.PLANNED.value, encode_datetime(now), tour_id),
+        )
+
+    async def set_status(self, tx: Transaction, tour_id: int, status: TourStatus, now: dt.datetime) -> None:
+        await tx.execute(
+            "UPDATE tours SET status = ?, updated_at = ? WHERE id = ?", (status.value, encode_datetime(now), tour_id)
+        )
+
+    async def meal_ids(self, tx: Transaction, guild_id: int, tour_id: int) -> list[int]:
+        rows = await tx.fetch_all(
+            "SELECT id FROM meals WHERE guild_id = ? AND tour_id = ? ORDER BY starts_at, id", (guild_id, tour_id)
+        )
+        return [int(row["id"]) for row in rows]
+
+
+def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:
+    return Tour(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        name=row["name"],
+        start_city=row["start_city"],
+        end_city=row["end_city"],
+        first_day=dt.date.fromisoformat(row["first_day"]),
+        last_day=dt.date.fromisoformat(row["last_day"]),
+        meals=row["meals"],
+        daily_drive_hours=row["daily_drive_hours"],
+        status=TourStatus(row["status"]),
+        plan=row["plan"],
+        planned_at=decode_optional_datetime(row["planned_at"]),
+        created_by=row["created_by"],
+        stops=stops,
+    )
+
+
+def _stop(row: sqlite3.Row) -> TourStop:
+    return TourStop(row["geonameid"], StopKind(row["kind"]), row["day"], MealSlot(row["slot"]) if row["slot"] else None)
