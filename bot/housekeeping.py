@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import tasks
 
+from bot.errors import contained
 from bot.notify import Delivery
 from bot.services.reminders import DueReminder
-from bot.ui.rsvp import dm_view, offer_rsvp, send_offers
+from bot.ui.rsvp import MealButtons, offer_rsvp, send_offers, when_line
 
 if TYPE_CHECKING:
     from bot.app import ListeningTourBot
@@ -52,14 +53,19 @@ class Housekeeper:
 
     async def run(self) -> None:
         self._run_started = self._bot.clock()
-        for meal, offers in await self._bot.services.meals.settle_waitlists():
-            await send_offers(self._bot, offers)
-            await self._bot.meal_posts.changed(meal.guild_id, meal.id)
-        for due in await self._bot.services.reminders.due():
-            await self.send_reminder(due)
+        async with contained("settling waitlists"):
+            for meal, offers in await self._bot.services.meals.settle_waitlists():
+                await send_offers(self._bot, offers)
+                async with contained(f"refreshing the post of meal {meal.id}"):
+                    await self._bot.meal_posts.changed(meal.guild_id, meal.id)
+        async with contained("sending reminders"):
+            for due in await self._bot.services.reminders.due():
+                async with contained(f"reminder {due.reminder.id}"):
+                    await self.send_reminder(due)
         if self._last_sweep is None or self._run_started - self._last_sweep >= INTEREST_SWEEP_EVERY:
             self._last_sweep = self._run_started
-            await self.sweep_interest()
+            async with contained("the interest sweep"):
+                await self.sweep_interest()
         await self._plan()
 
     async def poke(self) -> None:
@@ -86,19 +92,16 @@ class Housekeeper:
             event = guild.get_scheduled_event(meal.event_id or 0) if guild else None
             if event is None:
                 continue
-            try:
+            async with contained(f"offering meal {meal.id} to the people interested"):
                 async for user in event.users():
                     await offer_rsvp(self._bot, meal, user.id)
-            except discord.HTTPException as error:
-                log.warning("could not list who is interested in meal %s: %s", meal.id, error)
 
     async def send_reminder(self, due: DueReminder) -> None:
         meal = due.meal
-        local = meal.local(meal.starts_at)
         where = f" at {meal.venue}" if meal.venue else ""
         text = (
             f"Reminder: **{meal.title}** starts {discord.utils.format_dt(meal.starts_at, 'R')}, "
-            f"{discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time){where}. See you there!"
+            f"{when_line(meal).removeprefix('on ')}{where}. See you there!"
         )
         try:
             delivery = await self._bot.messenger.dm(
@@ -106,7 +109,7 @@ class Housekeeper:
                 user_id=due.reminder.user_id,
                 purpose="reminder",
                 content=text,
-                view=dm_view(meal.id, ("cant", "ics"), for_user=due.reminder.user_id),
+                buttons=MealButtons(meal.id, ("cant", "ics")),
                 fallback_channel_id=meal.channel_id,
             )
         except discord.HTTPException as error:

@@ -25,10 +25,11 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
-from bot.invitations import invite_nearby
+from bot.invitations import invite_nearby, progress_of
 from bot.services.meals import MealState
 from bot.ui.city_choices import city_choices
 from bot.ui.meal_admin import CancelMealButton, cancel_prompt
+from bot.ui.notes import ShowNoteButton
 from bot.ui.pages import page_view, paginate
 from bot.ui.rsvp import RsvpButton, offer_rsvp
 from bot.ui.style import plural
@@ -136,11 +137,13 @@ class MealsCog(commands.Cog):
         change = await self.bot.services.meals.edit(
             interaction.guild.id, meal, start=start, venue=venue, capacity=capacity, question=question
         )
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.meal_posts.announce_change(interaction.guild, change)
-        told = f" Told {plural(len(change.notify), 'person', 'people')} who answered." if change.notify else ""
-        note = f"\n{start.note}" if start and start.note else ""
-        await interaction.followup.send(f"Updated **{change.meal.title}** (meal #{meal}).{told}{note}", ephemeral=True)
+        note = f" {start.note}" if start and start.note else ""
+        headline = f"Updated **{change.meal.title}** (meal #{meal}).{note}"
+        await interaction.response.send_message(headline, ephemeral=True)
+        self.bot.run_in_background(
+            self.bot.meal_posts.announce_change(interaction.guild, change, progress_of(interaction, headline)),
+            name=f"changes of meal {meal}",
+        )
 
     @manager_only
     @meal.command(name="cancel", description="Cancel a meal; everyone who answered is told")
@@ -292,9 +295,9 @@ def attendees_csv(state: MealState) -> bytes:
 
 
 async def setup(bot: ListeningTourBot) -> None:
-    bot.add_dynamic_items(RsvpButton, CancelMealButton)
+    bot.add_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton)
     await bot.add_cog(MealsCog(bot))
 
 
 async def teardown(bot: ListeningTourBot) -> None:
-    bot.remove_dynamic_items(RsvpButton, CancelMealButton)
+    bot.remove_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton)

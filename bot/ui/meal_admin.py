@@ -10,6 +10,7 @@ import discord
 from bot.checks import require_manager
 from bot.domain.errors import InvalidInput
 from bot.errors import run_safely
+from bot.invitations import progress_of
 from bot.services.meals import MealState
 from bot.ui.style import plural
 
@@ -51,9 +52,11 @@ class CancelMealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
         if interaction.guild is None:
             raise InvalidInput("Cancel meals from the server.")
         change = await interaction.client.services.meals.cancel(interaction.guild.id, self.meal_id)
-        await interaction.response.defer(ephemeral=True)
-        await interaction.client.meal_posts.announce_change(interaction.guild, change)
-        await interaction.edit_original_response(
-            content=f"Cancelled **{change.meal.title}**. Told {plural(len(change.notify), 'person', 'people')}.",
-            view=None,
+        headline = f"Cancelled **{change.meal.title}** (meal #{change.meal.id})."
+        await interaction.response.edit_message(content=headline, view=None)
+        interaction.client.run_in_background(
+            interaction.client.meal_posts.announce_change(
+                interaction.guild, change, progress_of(interaction, headline)
+            ),
+            name=f"cancellation of meal {change.meal.id}",
         )

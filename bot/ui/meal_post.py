@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.domain.meals import Meal
+from bot.errors import contained
+from bot.invitations import Progress, send_paced
 from bot.services.meals import MealChange, MealState
-from bot.ui.rsvp import dm_view, meal_view, send_offers
-from bot.ui.style import BRAND
+from bot.ui.rsvp import MealButtons, meal_view, send_offers, when_line
+from bot.ui.style import BRAND, plural
 
 if TYPE_CHECKING:
     from bot.app import ListeningTourBot
@@ -110,25 +112,39 @@ class MealPosts:
         except discord.NotFound:
             log.warning("the post of meal %s was deleted; RSVPs keep working from DMs and the event", meal_id)
 
-    async def announce_change(self, guild: discord.Guild, change: MealChange) -> None:
-        """After /meal edit or cancel: the post, the event, freed seats and everyone who answered."""
+    async def announce_change(self, guild: discord.Guild, change: MealChange, report: Progress | None = None) -> None:
+        """After /meal edit or cancel: post, event and freed seats at once, then everyone who answered is
+        told, paced (``report`` receives progress lines for the manager's reply)."""
+        meal = change.meal
+        await self.apply_change(guild, change)
+        text = change_notice(change)
+        if text is None or not change.notify:
+            return
+        total = len(change.notify)
+
+        async def progress(done: int) -> None:
+            if report is not None:
+                await report(f"Telling the people who answered… {done}/{total}")
+
+        async with contained(f"notices for meal {meal.id}"):
+            sent = await send_paced(
+                self._bot, meal, change.notify, content=text, purpose="meal change", progress=progress,
+                buttons=None if meal.cancelled else MealButtons(meal.id, ("ics",)),
+            )  # fmt: skip
+            if report is not None:
+                told = plural(sent.by_dm + sent.by_note, "person", "people")
+                unreached = f" ({sent.failed} could not be reached)" if sent.failed else ""
+                await report(f"Told {told} who answered{unreached}.")
+
+    async def apply_change(self, guild: discord.Guild, change: MealChange) -> None:
+        """After /meal edit or cancel: the post, the Discord event and any freed seats (each best effort)."""
         meal = change.meal
         await self._bot.housekeeper.poke()
-        await self.refresh(guild.id, meal.id)
-        await self.update_event(meal, guild)
+        async with contained(f"refreshing the post of meal {meal.id}"):
+            await self.refresh(guild.id, meal.id)
+        async with contained(f"updating the event of meal {meal.id}"):
+            await self.update_event(meal, guild)
         await send_offers(self._bot, change.offers)
-        text = change_notice(change)
-        if text is None:
-            return
-        for user_id in change.notify:
-            await self._bot.messenger.dm(
-                guild_id=guild.id,
-                user_id=user_id,
-                purpose="meal change",
-                content=text,
-                view=None if meal.cancelled else dm_view(meal.id, ("ics",), for_user=user_id),
-                fallback_channel_id=meal.channel_id,
-            )
 
     # ------------------------------------------------------------------------------ scheduled events
 
@@ -151,26 +167,33 @@ class MealPosts:
         return None
 
     async def update_event(self, meal: Meal, guild: discord.Guild) -> None:
+        """Follow the meal: cancelled → cancel the event (or end it, if it is already running);
+        otherwise its name, times and place (a running event's start can't move)."""
         if meal.event_id is None:
             return
         try:
             event = guild.get_scheduled_event(meal.event_id) or await guild.fetch_scheduled_event(meal.event_id)
-            if meal.cancelled:
-                await event.cancel()
-            else:
-                await event.edit(start_time=meal.starts_at, end_time=meal.ends_at, location=_location(meal))
-        except (discord.NotFound, discord.Forbidden) as error:
-            log.warning("could not update the event of meal %s: %s", meal.id, error)
+        except discord.NotFound:
+            log.warning("the Discord event of meal %s was deleted", meal.id)
+            return
+        running = event.status is discord.EventStatus.active
+        if meal.cancelled:
+            await (event.end() if running else event.cancel())
+        elif running:
+            await event.edit(name=meal.title, end_time=meal.ends_at, location=_location(meal))
+        else:
+            await event.edit(
+                name=meal.title, start_time=meal.starts_at, end_time=meal.ends_at, location=_location(meal)
+            )
 
 
 def change_notice(change: MealChange) -> str | None:
     meal, before = change.meal, change.before
     if meal.cancelled:
-        return f"**{before.title}** on {discord.utils.format_dt(before.starts_at, 'F')} has been cancelled. Sorry!"
+        return f"**{before.title}** {when_line(before)} has been cancelled. Sorry!"
     parts = []
     if meal.starts_at != before.starts_at:
-        local = meal.local(meal.starts_at)
-        parts.append(f"now starts {discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time)")
+        parts.append(f"now starts {when_line(meal).removeprefix('on ')}")
     if meal.venue != before.venue:
         parts.append(f"is now at {meal.venue}")
     if not parts:

@@ -7,10 +7,12 @@ after a restart. The guild comes from the interaction; in a DM, from the clicker
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -19,7 +21,7 @@ from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus
 from bot.domain.timeparse import format_offsets
-from bot.errors import report_error, run_safely
+from bot.errors import contained, report_error, run_safely
 from bot.services.meals import Offer, RsvpResult
 
 if TYPE_CHECKING:
@@ -85,6 +87,14 @@ def meal_view(meal: Meal) -> discord.ui.View:
     for action in POST_BUTTONS:
         view.add_item(RsvpButton(action, meal.id, disabled=meal.cancelled and action != "ics"))
     return view
+
+
+@dataclass(frozen=True)
+class MealButtons:
+    """RSVP buttons for a personal message (a DM or its private fallback); they carry the person's id."""
+
+    meal_id: int
+    actions: tuple[str, ...]
 
 
 def dm_view(meal_id: int, actions: Iterable[str], *, for_user: int) -> discord.ui.View:
@@ -209,9 +219,14 @@ _SEATED = (RsvpStatus.GOING, RsvpStatus.OFFERED)
 
 
 async def _answer(interaction: Interaction, result: RsvpResult, text: str) -> None:
-    """Reply to the clicker, then update the post and offer any freed seats."""
+    """Reply to the clicker, then update the post and offer any freed seats.
+
+    The clicker's answer is committed once the reply is sent: what follows is best effort and never
+    reported to them as their failure.
+    """
     await _reply(interaction, text)
-    await interaction.client.meal_posts.changed(result.meal.guild_id, result.meal.id)
+    async with contained(f"refreshing the post of meal {result.meal.id}"):
+        await interaction.client.meal_posts.changed(result.meal.guild_id, result.meal.id)
     await send_offers(interaction.client, result.offers)
 
 
@@ -223,19 +238,22 @@ async def _reply(interaction: Interaction, text: str) -> None:
 
 
 async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
+    """Tell each person a seat is theirs to claim; one failed DM does not stop the others."""
     for offer in offers:
         meal = offer.meal
-        await bot.messenger.dm(
-            guild_id=meal.guild_id,
-            user_id=offer.user_id,
-            purpose="seat offer",
-            content=(
-                f"A seat opened up for **{meal.title}** {when_line(meal)}! Claim it "
-                f"{discord.utils.format_dt(offer.expires_at, 'R')} or it passes to the next person waiting."
-            ),
-            view=dm_view(meal.id, ("claim", "cant"), for_user=offer.user_id),
-            fallback_channel_id=meal.channel_id,
-        )
+        async with contained(f"telling {offer.user_id} about a seat at meal {meal.id}"):
+            await bot.messenger.dm(
+                guild_id=meal.guild_id,
+                user_id=offer.user_id,
+                purpose="seat offer",
+                content=(
+                    f"A seat opened up for **{meal.title}** {when_line(meal)}! Claim it "
+                    f"{discord.utils.format_dt(offer.expires_at, 'R')} or it passes to the next person waiting."
+                ),
+                buttons=MealButtons(meal.id, ("claim", "cant")),
+                fallback_channel_id=meal.channel_id,
+                fallback_on_any_error=True,
+            )
 
 
 async def offer_rsvp(bot: ListeningTourBot, meal: Meal, user_id: int) -> None:
@@ -248,7 +266,7 @@ async def offer_rsvp(bot: ListeningTourBot, meal: Meal, user_id: int) -> None:
         purpose="event interest",
         content=f"You're interested in **{meal.title}** {when_line(meal)}. Want a seat? "
         "Say so here (I've noted you as a maybe).",
-        view=dm_view(meal.id, ("going", "no"), for_user=user_id),
+        buttons=MealButtons(meal.id, ("going", "no")),
     )
     await bot.meal_posts.changed(meal.guild_id, meal.id)
 
@@ -262,7 +280,12 @@ async def _calendar(interaction: Interaction, meal: Meal) -> None:
     )
 
 
+def local_words(meal: Meal, instant: dt.datetime | None = None) -> str:
+    """“Fri 9 Jan, 18:30 local time in Chicago”: the city's own date and time, never just the time."""
+    local = meal.local(instant or meal.starts_at)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} local time in {meal.place.city}"
+
+
 def when_line(meal: Meal) -> str:
-    """“on <Discord timestamp> (12:30 local time in Toronto)”."""
-    local = meal.local(meal.starts_at)
-    return f"on {discord.utils.format_dt(meal.starts_at, 'F')} ({local:%H:%M} local time in {meal.place.city})"
+    """“on <Discord timestamp> (Fri 9 Jan, 18:30 local time in Chicago)”."""
+    return f"on {discord.utils.format_dt(meal.starts_at, 'F')} ({local_words(meal)})"

@@ -7,6 +7,7 @@ import simcord
 from bot.domain.customers import OptIn
 from bot.services.customers import Member
 from tests.bot.meal_story import ANSWER, dms, labels, publish, said
+from tests.bot.test_meals_reminders import PRIVATE_FALLBACK
 from tests.conftest import World
 
 
@@ -62,7 +63,10 @@ async def test_people_with_closed_dms_are_invited_in_the_channel_and_recorded(co
         "Invited 1 customer within 10 km by DM and 1 in the channel (their DMs are closed)."
     )
     notice = configured.channel.last_message
-    assert notice.content.startswith(f"<@{ben.id}> you're invited to **Lunch in Toronto**")
+    assert notice.content == f"<@{ben.id}> {PRIVATE_FALLBACK}"  # nobody learns Ben lives nearby
+    shown = await ben.click(notice, label="Show")
+    assert shown.response.content.startswith("You're invited: **Lunch in Toronto**")
+    assert labels(shown.response.message) == ["Going", "Can't go", "Add to calendar"]
     assert len(dms(ana)) == 1
     failures = await configured.bot.services.reminders.dm_failures(configured.guild.id)
     assert [(f["user_id"], f["purpose"]) for f in failures] == [(ben.id, "invitation")]
@@ -80,3 +84,13 @@ async def test_nobody_is_invited_twice_and_zero_radius_invites_nobody(configured
     assert await configured.bot.services.meals.not_yet_invited(meal, [ana.id]) == [ana.id]
     await configured.bot.services.meals.record_invitation(meal, ana.id, "dm")
     assert await configured.bot.services.meals.not_yet_invited(meal, [ana.id]) == []
+
+
+async def test_many_private_notes_are_split_under_discords_mention_limit(configured: World) -> None:
+    people = list(range(10**17, 10**17 + 120))
+
+    await configured.bot.messenger.leave_notes(configured.guild.id, configured.channel.id, people, "Hello", None)
+
+    notes = [m for m in configured.channel.history() if PRIVATE_FALLBACK in m.content]
+    assert [m.content.count("<@") for m in notes] == [50, 50, 20]
+    assert max(len(m.content) for m in notes) <= 2000

@@ -103,7 +103,9 @@ async def test_rescheduling_moves_the_post_the_event_and_tells_people(configured
     assert event.location == "Pizzeria Libretto, Toronto, Ontario, CA"
     for member in (ana, ben):
         notice = dms(member)[-1].content
-        assert notice.startswith("Update: **Lunch in Toronto** now starts <t:1768068000:F> (13:00 local time)")
+        assert notice.startswith(
+            "Update: **Lunch in Toronto** now starts <t:1768068000:F> (Sat 10 Jan, 13:00 local time in Toronto)"
+        )
         assert "is now at Pizzeria Libretto" in notice
     reminders = await configured.bot.services.reminders.for_meal(1)
     assert {r["due_at"] for r in reminders} == {"2026-01-09T18:00:00.000000Z", "2026-01-10T16:00:00.000000Z"}
@@ -141,11 +143,31 @@ async def test_cancelling_asks_first_then_updates_everything_and_tells_people(co
     assert disabled["Going"] and not disabled["Add to calendar"]
     [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
     assert event.status is discord.EventStatus.cancelled
-    assert dms(ana)[-1].content.startswith("**Lunch in Toronto** on <t:1768066200:F> has been cancelled.")
+    assert dms(ana)[-1].content == (
+        "**Lunch in Toronto** on <t:1768066200:F> (Sat 10 Jan, 12:30 local time in Toronto) has been cancelled. Sorry!"
+    )
+    assert done.response.content == "Cancelled **Lunch in Toronto** (meal #1). Told 1 person who answered."
     assert dms(ben) == []  # they had said they can't go
     assert await configured.bot.services.reminders.for_meal(1) == []  # pending reminders dropped
     late = await configured.members[2].click(meal_post, label="Add to calendar")
     assert late.response.attachments[0].filename == "meal-1.ics"
+
+
+async def test_cancelling_a_meal_in_progress_ends_its_event_and_still_tells_people(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    await configured.env.advance_time((9 * 24 + 17) * 3600 + 40 * 60)  # 12:40 in Toronto: it has begun
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.status is discord.EventStatus.active
+
+    prompt = await configured.manager.slash(configured.channel, "meal cancel", meal=1)
+    done = await configured.manager.click(prompt.response, label="Yes, cancel the meal")
+
+    assert done.response.content == "Cancelled **Lunch in Toronto** (meal #1). Told 1 person who answered."
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.status is discord.EventStatus.completed
+    assert dms(ana)[-1].content.startswith("**Lunch in Toronto** on <t:1768066200:F>")
 
 
 async def test_guilds_never_see_each_others_meals(configured: World) -> None:

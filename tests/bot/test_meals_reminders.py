@@ -9,6 +9,7 @@ import simcord
 from tests.bot.meal_story import dms, labels, publish, rsvp_going
 from tests.conftest import MakeBot, World
 
+PRIVATE_FALLBACK = "I couldn't send you a direct message. Press **Show** to read it here; only you will see it."
 HOUR = 3600
 MINUTE = 60
 # The meal is on Jan 10 at 17:30 UTC; the virtual clock starts on Jan 1 at 00:00 UTC.
@@ -29,7 +30,9 @@ async def test_reminders_arrive_once_each_even_across_restarts(configured: World
     await configured.env.advance_time(TO_24H_BEFORE)
 
     [first] = reminders(ana)
-    assert first.startswith("Reminder: **Lunch in Toronto** starts <t:1768066200:R>, <t:1768066200:F> (12:30 local")
+    assert first.startswith(
+        "Reminder: **Lunch in Toronto** starts <t:1768066200:R>, <t:1768066200:F> (Sat 10 Jan, 12:30 local time"
+    )
     assert first.endswith("at Café Nero. See you there!")
     assert labels(dms(ana)[-1]) == ["I can't make it", "Add to calendar"]
 
@@ -58,7 +61,13 @@ async def test_closed_dms_fall_back_to_the_channel_and_are_recorded(configured: 
     await configured.env.advance_time(TO_24H_BEFORE)
 
     fallback = configured.channel.last_message
-    assert fallback.content.startswith(f"<@{ana.id}> Reminder: **Lunch in Toronto**")
+    assert fallback.content == f"<@{ana.id}> {PRIVATE_FALLBACK}"  # the channel learns nothing about Ana
+    shown = await ana.click(fallback, label="Show")
+    assert shown.ephemeral and shown.response.content.startswith("Reminder: **Lunch in Toronto** starts")
+    assert [b["label"] for row in shown.response.components for b in row["components"]] == [
+        "I can't make it",
+        "Add to calendar",
+    ]
     assert reminders(ana) == []
     failures = await configured.bot.services.reminders.dm_failures(configured.guild.id)
     assert [(f["user_id"], f["code"], f["purpose"]) for f in failures] == [(ana.id, 50007, "reminder")]
@@ -114,7 +123,7 @@ async def test_reminders_are_written_only_for_times_still_ahead(configured: Worl
     )
 
 
-async def test_a_reminder_shown_in_the_channel_cannot_be_answered_by_someone_else(configured: World) -> None:
+async def test_a_reminder_left_in_the_channel_opens_only_for_its_person(configured: World) -> None:
     ana, ben, _ = configured.members
     post = await publish(configured, capacity=3)
     await rsvp_going(configured, ana, post)
@@ -125,12 +134,13 @@ async def test_a_reminder_shown_in_the_channel_cannot_be_answered_by_someone_els
     )  # fmt: skip
     await configured.env.advance_time(TO_24H_BEFORE)
     fallback = configured.channel.last_message
-    assert fallback.content.startswith(f"<@{ana.id}> Reminder:")
 
-    wrong = await ben.click(fallback, label="I can't make it")  # Ben meant well; it is Ana's reminder
+    nosy = await ben.click(fallback, label="Show")  # Ben meant well; it is Ana's reminder
 
-    assert wrong.response.content.startswith("This button belongs to someone else's message.")
-    state = await configured.bot.services.meals.state(configured.guild.id, 1)
-    assert {r.user_id: r.status.value for r in state.rsvps} == {ana.id: "going", ben.id: "going"}
-    mine = await ana.click(fallback, label="I can't make it")
+    assert nosy.ephemeral
+    assert nosy.response.content == "This message is for someone else (or was deleted with their data)."
+    shown = await ana.click(fallback, label="Show")
+    mine = await ana.click(shown.response, label="I can't make it")
     assert mine.response.content.startswith("Thanks for letting us know")
+    state = await configured.bot.services.meals.state(configured.guild.id, 1)
+    assert {r.user_id: r.status.value for r in state.rsvps} == {ana.id: "declined", ben.id: "going"}

@@ -26,7 +26,9 @@ async def test_first_going_asks_the_question_and_stores_the_answer(configured: W
     done = await ana.submit_modal(shown, {ANSWER: "  I run a   bakery "})
 
     assert done.ephemeral
-    assert done.response.content.startswith("You're going: **Lunch in Toronto** on <t:1768066200:F> (12:30 local")
+    assert done.response.content.startswith(
+        "You're going: **Lunch in Toronto** on <t:1768066200:F> (Sat 10 Jan, 12:30 local time in Toronto)"
+    )
     assert "I'll remind you 24h, 2h before." in done.response.content
     assert post_fields(configured)["Seats"] == "7 of 8 left"
     state = await configured.bot.services.meals.state(configured.guild.id, 1)

@@ -1,0 +1,48 @@
+"""The Show button on a channel fallback: reveals an undelivered DM to its recipients only."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.domain.errors import InvalidInput
+from bot.errors import run_safely
+from bot.ui.rsvp import dm_view
+
+if TYPE_CHECKING:
+    from bot.app import ListeningTourBot
+
+
+def note_view(note_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ShowNoteButton(note_id))
+    return view
+
+
+class ShowNoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:note:show:(?P<note>\d+)"):
+    def __init__(self, note_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Show", style=discord.ButtonStyle.primary, custom_id=f"lt:note:show:{note_id}")
+        )
+        self.note_id = note_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ShowNoteButton:
+        return cls(int(match["note"]))
+
+    async def callback(self, interaction: discord.Interaction[ListeningTourBot]) -> None:  # type: ignore[override]
+        await run_safely(interaction, lambda: self._show(interaction), "show note button")
+
+    async def _show(self, interaction: discord.Interaction[ListeningTourBot]) -> None:
+        if interaction.guild_id is None:
+            raise InvalidInput("Open this from the server.")
+        note = await interaction.client.services.notes.read(self.note_id, interaction.guild_id, interaction.user.id)
+        if note.meal_id is not None and note.actions:
+            view = dm_view(note.meal_id, note.actions, for_user=interaction.user.id)
+            await interaction.response.send_message(note.content, view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(note.content, ephemeral=True)
