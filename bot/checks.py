@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import is_manager
 from bot.errors import NotManager
 
@@ -51,3 +52,13 @@ def manager_only(command: CommandT) -> CommandT:
     command.add_check(_manager_predicate)
     command.extras[MANAGER_EXTRA] = True
     return command
+
+
+def require_can_post(channel: discord.TextChannel) -> None:
+    """Refuse up front, with the fix, rather than fail half-way (a meal stored but never posted)."""
+    permissions = channel.permissions_for(channel.guild.me)
+    if not (permissions.view_channel and permissions.send_messages and permissions.embed_links):
+        raise InvalidInput(
+            f"I can't post in {channel.mention}: give me View Channel, Send Messages and Embed Links there, "
+            "then try again."
+        )

@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only
+from bot.checks import manager_only, require_can_post
 from bot.domain.customers import spreadsheet_safe
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot, RsvpStatus
@@ -61,7 +61,7 @@ class MealsCog(commands.Cog):
         venue="Restaurant or address (can be added later with /meal edit)",
         capacity="Seats, guests included (default from /setup)",
         duration="How long it lasts, e.g. 90m (default 90m)",
-        question="Asked when someone first says Going (default: What do you do?)",
+        question="Asked when someone first says Going, up to 45 characters (default: What do you do?)",
         rsvp_cutoff="Close RSVPs this long before the start, e.g. 24h (default: at the start)",
         slot="Breakfast, lunch or dinner (default: from the start time)",
         channel="Where to post it (default: the announcement channel from /setup)",
@@ -77,7 +77,7 @@ class MealsCog(commands.Cog):
         venue: app_commands.Range[str, 1, 200] | None = None,
         capacity: app_commands.Range[int, 1, 1000] | None = None,
         duration: app_commands.Range[str, 1, 20] | None = None,
-        question: app_commands.Range[str, 1, 200] | None = None,
+        question: app_commands.Range[str, 1, 45] | None = None,
         rsvp_cutoff: app_commands.Range[str, 1, 20] | None = None,
         slot: MealSlot | None = None,
         channel: discord.TextChannel | None = None,
@@ -87,6 +87,7 @@ class MealsCog(commands.Cog):
         place = self._place(city)
         start = parse_local_datetime(date, time, place.timezone, now=self.bot.clock())
         target = await self._target_channel(interaction, channel)
+        require_can_post(target)
         await interaction.response.defer(ephemeral=True, thinking=True)
         meal = await self.bot.services.meals.create(
             interaction.guild.id,
@@ -119,7 +120,7 @@ class MealsCog(commands.Cog):
         time="New local start time, e.g. 13:00 (keeps the day unless you give one)",
         venue="New venue",
         capacity="New number of seats (never below the seats already taken)",
-        question="New RSVP question",
+        question="New RSVP question (up to 45 characters)",
     )
     async def edit(
         self,
@@ -129,7 +130,7 @@ class MealsCog(commands.Cog):
         time: app_commands.Range[str, 1, 20] | None = None,
         venue: app_commands.Range[str, 1, 200] | None = None,
         capacity: app_commands.Range[int, 1, 1000] | None = None,
-        question: app_commands.Range[str, 1, 200] | None = None,
+        question: app_commands.Range[str, 1, 45] | None = None,
     ) -> None:
         assert interaction.guild is not None
         current = await self.bot.services.meals.get(interaction.guild.id, meal)

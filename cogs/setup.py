@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only
+from bot.checks import manager_only, require_can_post
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import MAX_CAPACITY
 from bot.ui.setup_view import ResetSettingsButton, settings_embed, settings_view
@@ -38,7 +38,7 @@ class SetupCog(commands.Cog):
         if manager_role is not None:
             _check_manager_role(manager_role)
         if announcement_channel is not None:
-            _check_can_post(announcement_channel)
+            require_can_post(announcement_channel)
         settings = await self.bot.services.guild_setup.update(
             interaction.guild.id,
             by=interaction.user.id,
@@ -60,14 +60,6 @@ def _check_manager_role(role: discord.Role) -> None:
         raise InvalidInput("@everyone can't be the manager role: pick a role only your community team has.")
     if role.managed:
         raise InvalidInput(f"{role.name} belongs to an integration; pick a role your community team has.")
-
-
-def _check_can_post(channel: discord.TextChannel) -> None:
-    permissions = channel.permissions_for(channel.guild.me)
-    if not (permissions.send_messages and permissions.embed_links):
-        raise InvalidInput(
-            f"I can't post in {channel.mention}: give me Send Messages and Embed Links there, then try again."
-        )
 
 
 async def setup(bot: ListeningTourBot) -> None:

@@ -260,8 +260,10 @@ class ReminderRepository:
             VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (meal_id, user_id, offset_minutes) DO UPDATE SET
                 due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at, attempts = 0,
-                last_error = NULL
-            WHERE reminders.sent_at IS NULL
+                last_error = NULL, sent_at = NULL, delivered_via = NULL
+            -- Unsent: move it. Sent for another date (the meal moved): the new date needs its own.
+            -- Sent for this same date (Going → Maybe → Going): leave it, never remind twice.
+            WHERE reminders.sent_at IS NULL OR reminders.due_at != excluded.due_at
             """,
             [
                 (meal_id, user_id, int(offset.total_seconds() // 60), encode_datetime(due), encode_datetime(due))

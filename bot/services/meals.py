@@ -30,7 +30,7 @@ from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealRepository, NewMeal, ReminderRepository, RsvpRepository
 
 MAX_VENUE = 200
-MAX_QUESTION = 200
+MAX_QUESTION = 45  # it is the label of the RSVP form's field, which Discord caps at 45
 MAX_ANSWER = 300
 
 
@@ -212,6 +212,8 @@ class MealService:
             changes: dict[str, object] = {}
             if start is not None:
                 changes |= {"starts_at": start.utc, "ends_at": start.utc + (before.ends_at - before.starts_at)}
+                if before.slot is MealSlot.for_local_time(before.local(before.starts_at).time()):
+                    changes["slot"] = MealSlot.for_local_time(start.local.time())  # lunch moved to 19:30 is dinner
                 if before.rsvp_cutoff is not None:
                     changes["rsvp_cutoff"] = start.utc - (before.starts_at - before.rsvp_cutoff)
             if venue is not None:
@@ -350,12 +352,14 @@ class MealService:
             count, _ = await self._rsvps.headcount(tx, meal)
             if current.guests >= MAX_GUESTS:
                 rsvp = dataclasses.replace(current, guests=0)
-            elif current.status is RsvpStatus.WAITLISTED or count.seats_left >= 1:
+            elif current.status is RsvpStatus.WAITLISTED or (count.seats_left >= 1 and count.waitlisted == 0):
                 if not meal.rsvp_open(now):
                     raise InvalidInput("RSVPs for this meal are closed, so guests can't be added any more.")
                 rsvp = dataclasses.replace(current, guests=MAX_GUESTS)
             else:
-                raise InvalidInput("There's no seat left for a guest; you keep your own seat.")
+                raise InvalidInput(
+                    "There's no seat left for a guest (people waiting come first); you keep your own seat."
+                )
             await self._rsvps.put(tx, rsvp, now)
             offers, count = await self._promote(tx, meal, now)
         return RsvpResult(meal, None, rsvp, current.status, count, tuple(offers))

@@ -50,7 +50,7 @@ def meal_embed(state: MealState) -> discord.Embed:
     embed.add_field(name="Where", value=f"{meal.venue or 'Venue to be announced'}\n{meal.place.label}", inline=True)
     embed.add_field(name="Seats", value=seats_text(state), inline=True)
     embed.add_field(name="Host", value=f"<@{meal.host_id}>", inline=True)
-    embed.add_field(name="Going", value=str(count.going + count.offered), inline=True)
+    embed.add_field(name="Going (with guests)", value=str(count.going + count.offered), inline=True)
     embed.add_field(name="Maybe", value=str(count.maybe), inline=True)
     if meal.rsvp_cutoff is not None and not meal.cancelled:
         embed.add_field(name="RSVP by", value=discord.utils.format_dt(meal.rsvp_cutoff, "f"), inline=True)

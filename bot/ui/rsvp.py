@@ -166,9 +166,23 @@ async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None
 
 
 async def guild_of(interaction: Interaction, meal_id: int) -> int:
+    """The guild to act in: the interaction's; in a DM, the meal's — if the clicker answered or was
+    invited, and is still a member there (someone who left can't take a seat from an old DM)."""
     if interaction.guild_id is not None:
         return interaction.guild_id
-    return await interaction.client.services.meals.guild_for_member(meal_id, interaction.user.id)
+    guild_id = await interaction.client.services.meals.guild_for_member(meal_id, interaction.user.id)
+    guild = interaction.client.get_guild(guild_id)
+    if guild is None or not await _is_member(guild, interaction.user.id):
+        raise NotAllowed("You're no longer a member of that server, so this meal's buttons don't work for you.")
+    return guild_id
+
+
+async def _is_member(guild: discord.Guild, user_id: int) -> bool:
+    try:
+        await guild.fetch_member(user_id)  # no members intent, so no cache to ask
+    except discord.NotFound:
+        return False
+    return True
 
 
 async def going(interaction: Interaction, meal_id: int, answer: str | None) -> None:

@@ -111,6 +111,30 @@ async def test_rescheduling_moves_the_post_the_event_and_tells_people(configured
     assert {r["due_at"] for r in reminders} == {"2026-01-09T18:00:00.000000Z", "2026-01-10T16:00:00.000000Z"}
 
 
+async def test_moving_lunch_to_the_evening_makes_it_dinner_everywhere(configured: World) -> None:
+    await publish(configured)
+
+    await configured.manager.slash(configured.channel, "meal edit", meal=1, time="19:30")
+
+    assert configured.channel.last_message.embeds[0].title == "Dinner in Toronto"
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.name == "Dinner in Toronto"
+
+
+async def test_a_meal_is_not_created_where_the_bot_cannot_post(configured: World) -> None:
+    quiet = configured.guild.create_text_channel(
+        "read-only", overwrites={configured.guild.default_role: discord.PermissionOverwrite(send_messages=False)}
+    )
+
+    result = await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", channel=quiet
+    )
+
+    assert result.response.content.startswith(f"I can't post in <#{quiet.id}>: give me View Channel, Send Messages")
+    assert await configured.bot.services.meals.upcoming(configured.guild.id) == []
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
 async def test_capacity_never_drops_below_the_seats_taken(configured: World) -> None:
     ana, ben, _ = configured.members
     post = await publish(configured, capacity=3)

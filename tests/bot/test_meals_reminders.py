@@ -45,6 +45,22 @@ async def test_reminders_arrive_once_each_even_across_restarts(configured: World
     assert [(r["offset_minutes"], r["delivered_via"]) for r in rows] == [(1440, "dm"), (120, "dm")]
 
 
+async def test_postponing_a_meal_after_a_reminder_brings_new_reminders_for_the_new_date(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    await configured.env.advance_time(TO_24H_BEFORE)
+    assert len(reminders(ana)) == 1
+
+    await configured.manager.slash(configured.channel, "meal edit", meal=1, date="2026-01-17")
+    await configured.env.advance_time(7 * 24 * HOUR)  # Jan 16, 17:31: a day before the new date
+
+    assert len(reminders(ana)) == 2
+    assert "<t:1768671000:F>" in reminders(ana)[-1]  # Jan 17, 17:30 UTC
+    await configured.env.advance_time(TO_2H_BEFORE)
+    assert len(reminders(ana)) == 3
+
+
 async def test_closed_dms_fall_back_to_the_channel_and_are_recorded(configured: World) -> None:
     ana = configured.members[0]
     post = await publish(configured)

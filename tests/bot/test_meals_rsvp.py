@@ -6,6 +6,7 @@ import icalendar
 import simcord
 
 from bot.domain.meals import RsvpStatus
+from bot.errors import NotManager
 from tests.bot.meal_story import ANSWER, dms, labels, post_fields, publish, rsvp_going
 from tests.conftest import MakeBot, World
 
@@ -118,8 +119,25 @@ async def test_guests_need_a_seat_and_an_rsvp(configured: World) -> None:
     assert early.response.content == "Click **Going** first; then you can bring a guest with **+1**."
     await rsvp_going(configured, ana, post)
     full = await ana.click(post, label="+1 guest")
-    assert full.response.content == "There's no seat left for a guest; you keep your own seat."
+    assert full.response.content == (
+        "There's no seat left for a guest (people waiting come first); you keep your own seat."
+    )
     assert await statuses(configured) == {ana.id: "going"}
+
+
+async def test_a_guest_never_jumps_the_waitlist(configured: World) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=2)
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    await rsvp_going(configured, chen, post)  # waitlisted
+    await chen.click(post, label="+1 guest")  # Chen's party of two waits
+    await ana.click(post, label="Can't go")  # one seat frees: too small for Chen's party
+
+    sneaky = await ben.click(post, label="+1 guest")
+
+    assert sneaky.response.content.startswith("There's no seat left for a guest (people waiting come first)")
+    assert await statuses(configured) == {ana.id: "declined", ben.id: "going", chen.id: "waitlisted"}
 
 
 async def test_maybe_and_changing_your_mind(configured: World) -> None:
@@ -208,7 +226,7 @@ async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
     assert text.splitlines()[1] == f"1,{ana.id},going,0,'=HYPERLINK(evil),,1"  # formula defused
     denied = await ana.slash(configured.channel, "meal attendees", meal=1)
     assert denied.ephemeral and "Only community managers" in denied.response.content
-    simcord.assert_error(configured.env, Exception)
+    simcord.assert_error(configured.env, NotManager)
 
 
 async def test_marking_interested_on_the_event_offers_an_rsvp(configured: World) -> None:
@@ -229,7 +247,7 @@ async def test_marking_interested_on_the_event_offers_an_rsvp(configured: World)
     assert await statuses(configured) == {ana.id: "going"}
 
 
-async def test_a_stranger_cannot_use_someone_elses_dm_buttons(configured: World) -> None:
+async def test_someone_who_left_the_server_cannot_take_a_seat_from_an_old_dm(configured: World) -> None:
     ana, ben, _ = configured.members
     post = await publish(configured, capacity=1)
     await rsvp_going(configured, ana, post)
@@ -237,11 +255,13 @@ async def test_a_stranger_cannot_use_someone_elses_dm_buttons(configured: World)
     await ana.click(post, label="Can't go")
     [offer] = dms(ben)
 
-    # The claim button is in Ben's DMs; even with its custom_id, Chen has no offer to claim.
-    result = await configured.members[2].click(configured.channel.last_message, label="Going")
-    assert result.modal is not None  # Chen just gets the normal RSVP flow on the post
+    configured.guild.remove_member(ben)
+    result = await ben.user.click(offer, label="Claim my seat")
+
+    assert result.response.content == (
+        "You're no longer a member of that server, so this meal's buttons don't work for you."
+    )
     assert await statuses(configured) == {ana.id: "declined", ben.id: "offered"}
-    assert offer.components  # Ben's offer is untouched
 
 
 async def test_rsvp_buttons_keep_working_after_a_restart(configured: World, make_bot: MakeBot) -> None:
