@@ -33,6 +33,7 @@ class Housekeeper:
     def __init__(self, bot: ListeningTourBot) -> None:
         self._bot = bot
         self._run_started: dt.datetime | None = None
+        self._previous_run: dt.datetime | None = None
         self._last_sweep: dt.datetime | None = None
 
     def start(self) -> None:
@@ -52,7 +53,11 @@ class Housekeeper:
         await self._bot.wait_until_ready()
 
     async def run(self) -> None:
-        self._run_started = self._bot.clock()
+        self._previous_run, self._run_started = self._run_started, self._bot.clock()
+        if self._previous_run is not None:
+            async with contained("flipping check-in buttons"):
+                for meal in await self._bot.services.meals.checkin_turned(self._previous_run, self._run_started):
+                    await self._bot.meal_posts.refresh(meal.guild_id, meal.id)
         async with contained("settling waitlists"):
             for meal, offers in await self._bot.services.meals.settle_waitlists():
                 await send_offers(self._bot, offers)
@@ -76,8 +81,12 @@ class Housekeeper:
     async def _plan(self) -> None:
         assert self._run_started is not None
         now = self._bot.clock()
-        due = await self._bot.services.reminders.next_due()
-        target = min(due, now + MAX_SLEEP) if due is not None else now + MAX_SLEEP
+        due = [
+            await self._bot.services.reminders.next_due(),
+            await self._bot.services.meals.next_checkin_turn(now),
+            now + MAX_SLEEP,
+        ]
+        target = min(t for t in due if t is not None)
         # tasks.Loop counts the interval from the start of the last run.
         self.beat.change_interval(seconds=max(MIN_SLEEP, target - self._run_started).total_seconds())
 

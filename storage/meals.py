@@ -124,6 +124,26 @@ class MealRepository:
         )
         return [_meal(row) for row in rows]
 
+    async def posted_between(self, tx: Transaction, column: str, after: dt.datetime, until: dt.datetime) -> list[Meal]:
+        """Posted, scheduled meals whose ``starts_at`` or ``ends_at`` lies in (after, until]."""
+        assert column in ("starts_at", "ends_at")
+        rows = await tx.fetch_all(
+            f"SELECT * FROM meals WHERE status = 'scheduled' AND message_id IS NOT NULL "  # noqa: S608 - fixed names
+            f"AND {column} > ? AND {column} <= ? ORDER BY id",
+            (encode_datetime(after), encode_datetime(until)),
+        )
+        return [_meal(row) for row in rows]
+
+    async def next_after(self, tx: Transaction, column: str, after: dt.datetime) -> dt.datetime | None:
+        """The first posted, scheduled meal's ``starts_at`` or ``ends_at`` after ``after``."""
+        assert column in ("starts_at", "ends_at")
+        row = await tx.fetch_one(
+            f"SELECT MIN({column}) AS t FROM meals WHERE status = 'scheduled' AND message_id IS NOT NULL "  # noqa: S608
+            f"AND {column} > ?",
+            (encode_datetime(after),),
+        )
+        return None if row is None else decode_optional_datetime(row["t"])
+
     async def upcoming(self, tx: Transaction, guild_id: int, now: dt.datetime, limit: int) -> list[Meal]:
         rows = await tx.fetch_all(
             "SELECT * FROM meals WHERE guild_id = ? AND ends_at > ? ORDER BY starts_at, id LIMIT ?",

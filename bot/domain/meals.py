@@ -100,7 +100,7 @@ class Meal:
         return not self.cancelled and now < closes
 
     def checkin_open(self, now: dt.datetime) -> bool:
-        return not self.cancelled and self.starts_at - CHECKIN_EARLY <= now <= self.ends_at
+        return not self.cancelled and self.starts_at - CHECKIN_EARLY <= now < self.ends_at
 
 
 @dataclass(frozen=True)

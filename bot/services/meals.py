@@ -10,6 +10,7 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import DEFAULT_CAPACITY, DEFAULT_REMINDER_OFFSETS, MAX_CAPACITY
 from bot.domain.meals import (
+    CHECKIN_EARLY,
     DEFAULT_QUESTION,
     MAX_GUESTS,
     GoingOutcome,
@@ -155,6 +156,21 @@ class MealService:
     async def by_event(self, event_id: int) -> Meal | None:
         async with self._db.read() as tx:
             return await self._meals.by_event(tx, event_id)
+
+    async def checkin_turned(self, after: dt.datetime, until: dt.datetime) -> list[Meal]:
+        """Posted meals whose check-in opened or closed in (after, until]: their "I'm here" button flips."""
+        async with self._db.read() as tx:
+            opened = await self._meals.posted_between(tx, "starts_at", after + CHECKIN_EARLY, until + CHECKIN_EARLY)
+            closed = await self._meals.posted_between(tx, "ends_at", after, until)
+        return list({meal.id: meal for meal in [*opened, *closed]}.values())
+
+    async def next_checkin_turn(self, now: dt.datetime) -> dt.datetime | None:
+        """When the next posted meal's check-in opens or closes."""
+        async with self._db.read() as tx:
+            start = await self._meals.next_after(tx, "starts_at", now + CHECKIN_EARLY)
+            end = await self._meals.next_after(tx, "ends_at", now)
+        turns = [t for t in (start - CHECKIN_EARLY if start else None, end) if t is not None]
+        return min(turns, default=None)
 
     async def guild_for_member(self, meal_id: int, user_id: int) -> int:
         """For buttons in DMs (no guild there): the meal's guild, if this person has answered it."""

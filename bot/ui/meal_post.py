@@ -78,7 +78,7 @@ class MealPosts:
 
     async def publish(self, meal: Meal, channel: discord.abc.Messageable) -> discord.Message:
         state = await self._bot.services.meals.state(meal.guild_id, meal.id)
-        message = await channel.send(embed=meal_embed(state), view=meal_view(meal))
+        message = await channel.send(embed=meal_embed(state), view=meal_view(meal, self._bot.clock()))
         await self._bot.services.meals.attach_post(meal.id, message.channel.id, message.id)
         return message
 
@@ -107,7 +107,7 @@ class MealPosts:
             meal.message_id
         )
         try:
-            await message.edit(embed=meal_embed(state), view=meal_view(meal))
+            await message.edit(embed=meal_embed(state), view=meal_view(meal, self._bot.clock()))
             self.edits += 1
         except discord.NotFound:
             log.warning("the post of meal %s was deleted; RSVPs keep working from DMs and the event", meal_id)

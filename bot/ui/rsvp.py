@@ -19,7 +19,7 @@ import discord
 
 from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus
+from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus, reminder_times
 from bot.domain.timeparse import format_offsets
 from bot.errors import contained, report_error, run_safely
 from bot.services.meals import Offer, RsvpResult
@@ -82,10 +82,12 @@ class RsvpButton(
         await _on_click(interaction, self.action, self.meal_id)
 
 
-def meal_view(meal: Meal) -> discord.ui.View:
+def meal_view(meal: Meal, now: dt.datetime) -> discord.ui.View:
+    """The post's buttons: all off once cancelled (but the calendar file); "I'm here" only during the meal."""
     view = discord.ui.View(timeout=None)
     for action in POST_BUTTONS:
-        view.add_item(RsvpButton(action, meal.id, disabled=meal.cancelled and action != "ics"))
+        off = (meal.cancelled and action != "ics") or (action == "here" and not meal.checkin_open(now))
+        view.add_item(RsvpButton(action, meal.id, disabled=off))
     return view
 
 
@@ -197,11 +199,12 @@ async def _going_text(interaction: Interaction, result: RsvpResult) -> str:
     meal, rsvp = result.meal, result.rsvp
     if result.outcome is GoingOutcome.CONFIRMED:
         settings = await interaction.client.services.guild_setup.settings(meal.guild_id)
-        seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"
-        return (
-            f"{seat}: **{meal.title}** {when_line(meal)}. I'll remind you {format_offsets(settings.reminder_offsets)} "
-            f"before. Bringing someone? Click **+{MAX_GUESTS} guest**."
+        ahead = tuple(
+            o for o, _ in reminder_times(meal.starts_at, settings.reminder_offsets, interaction.client.clock())
         )
+        remind = f" I'll remind you {format_offsets(ahead)} before." if ahead else ""
+        seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"
+        return f"{seat}: **{meal.title}** {when_line(meal)}.{remind} Bringing someone? Click **+{MAX_GUESTS} guest**."
     if result.outcome is GoingOutcome.WAITLISTED:
         return (
             f"**{meal.title}** is full, so you're **#{result.waitlist_position}** on the waitlist. "

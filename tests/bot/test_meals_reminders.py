@@ -130,8 +130,9 @@ async def test_reminders_are_written_only_for_times_still_ahead(configured: Worl
     post = await publish(configured)
     await configured.env.advance_time(TO_24H_BEFORE)  # past the 24-hour mark
 
-    await rsvp_going(configured, ana, post)
+    told = await rsvp_going(configured, ana, post)
 
+    assert "I'll remind you 2h before." in told  # not "24h, 2h": that moment has passed
     rows = await configured.bot.services.reminders.for_meal(1)
     assert [r["offset_minutes"] for r in rows] == [120]
     assert dt.datetime.fromisoformat(rows[0]["due_at"].replace("Z", "+00:00")) == dt.datetime(

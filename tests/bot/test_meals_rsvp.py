@@ -187,9 +187,9 @@ async def test_check_in_is_open_only_around_the_meal(configured: World) -> None:
     post = await publish(configured, capacity=3)
     await rsvp_going(configured, ana, post)
 
-    early = await ana.click(post, label="I'm here")
-    assert early.response.content == "Check-in opens 30 minutes before the meal and closes when it ends."
-    await configured.env.advance_time(9 * 24 * HOUR + 17 * HOUR + 20 * 60)  # 12:20 in Toronto on the day
+    assert here_button_disabled(configured)  # days before the meal
+    await configured.env.advance_time(9 * 24 * HOUR + 17 * HOUR + 1)  # 12:00:01 in Toronto: check-in opens
+    assert not here_button_disabled(configured)
 
     here = await ana.click(post, label="I'm here")
     stranger = await ben.click(post, label="I'm here")
@@ -201,6 +201,14 @@ async def test_check_in_is_open_only_around_the_meal(configured: World) -> None:
     state = await configured.bot.services.meals.state(configured.guild.id, 1)
     checked = {r.user_id for r in state.rsvps if r.checked_in_at is not None}
     assert checked == {ana.id, chen.id}
+    await configured.env.advance_time(2 * HOUR)  # the meal is over
+    assert here_button_disabled(configured)
+
+
+def here_button_disabled(world: World) -> bool:
+    post = world.channel.last_message
+    [button] = [b for row in post.components for b in row.children if b.label == "I'm here"]
+    return bool(button.disabled)
 
 
 async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
