@@ -63,6 +63,17 @@ class Housekeeper:
                 await send_offers(self._bot, offers)
                 async with contained(f"refreshing the post of meal {meal.id}"):
                     await self._bot.meal_posts.changed(meal.guild_id, meal.id)
+        async with contained("telling people their seat offer lapsed"):
+            for meal, user_id in await self._bot.services.meals.lapsed_offers():
+                async with contained(f"lapse notice to {user_id}"):
+                    await self._bot.messenger.dm(
+                        guild_id=meal.guild_id,
+                        user_id=user_id,
+                        purpose="offer lapsed",
+                        content=f"Your seat offer for **{meal.title}** lapsed, so it went to the next person waiting. "
+                        "Still want to come? Click **Going** to join the waitlist again.",
+                        buttons=MealButtons(meal.id, ("going",)),
+                    )
         async with contained("sending reminders"):
             for due in await self._bot.services.reminders.due():
                 async with contained(f"reminder {due.reminder.id}"):

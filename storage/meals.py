@@ -264,6 +264,19 @@ class RsvpRepository:
         )
         return [_rsvp(row) for row in rows]
 
+    async def lapsed_untold(self, tx: Transaction) -> list[sqlite3.Row]:
+        """Expired offers still carrying their deadline: the person has not been told yet."""
+        return await tx.fetch_all(
+            "SELECT r.meal_id, r.user_id, m.guild_id FROM rsvps r JOIN meals m ON m.id = r.meal_id "
+            "WHERE r.status = 'expired' AND r.offer_expires_at IS NOT NULL ORDER BY r.meal_id, r.seq"
+        )
+
+    async def mark_lapse_told(self, tx: Transaction, meal_id: int, user_id: int) -> None:
+        await tx.execute(
+            "UPDATE rsvps SET offer_expires_at = NULL WHERE meal_id = ? AND user_id = ? AND status = 'expired'",
+            (meal_id, user_id),
+        )
+
     async def for_user(self, tx: Transaction, user_id: int) -> list[sqlite3.Row]:
         return await tx.fetch_all(
             "SELECT r.*, m.guild_id FROM rsvps r JOIN meals m ON m.id = r.meal_id WHERE r.user_id = ?", (user_id,)
@@ -321,13 +334,13 @@ class ReminderRepository:
         ]
 
     async def next_due(self, tx: Transaction) -> dt.datetime | None:
-        """The earliest unsent reminder attempt or pending seat-offer expiry."""
+        """The earliest unsent reminder attempt, pending seat-offer expiry, or lapse not yet told."""
         row = await tx.fetch_one(
             """
             SELECT MIN(t) AS t FROM (
                 SELECT MIN(next_attempt_at) AS t FROM reminders WHERE sent_at IS NULL
                 UNION ALL
-                SELECT MIN(offer_expires_at) AS t FROM rsvps WHERE status = 'offered'
+                SELECT MIN(offer_expires_at) AS t FROM rsvps WHERE status IN ('offered', 'expired')
             )
             """
         )

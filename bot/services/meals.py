@@ -417,6 +417,16 @@ class MealService:
                 results.append((meal, offers))
         return results
 
+    async def lapsed_offers(self) -> list[tuple[Meal, int]]:
+        """People whose seat offer lapsed and who were not told yet; marks them told."""
+        async with self._db.transaction() as tx:
+            found = []
+            for row in await self._rsvps.lapsed_untold(tx):
+                meal = await self._require(tx, row["guild_id"], row["meal_id"])
+                found.append((meal, int(row["user_id"])))
+                await self._rsvps.mark_lapse_told(tx, meal.id, int(row["user_id"]))
+        return found
+
     async def check_in(self, guild_id: int, meal_id: int, user_id: int, *, by_manager: bool) -> Rsvp:
         now = self._clock()
         async with self._db.transaction() as tx:
@@ -454,7 +464,8 @@ class MealService:
         if lapsed:
             for offer in await self._rsvps.expired_offers(tx, now, meal.id):
                 await self._rsvps.put(
-                    tx, dataclasses.replace(offer, status=RsvpStatus.EXPIRED, offer_expires_at=None), now
+                    # offer_expires_at stays until the person is told (see lapsed_offers)
+                    tx, dataclasses.replace(offer, status=RsvpStatus.EXPIRED), now
                 )
             count, _ = await self._rsvps.headcount(tx, meal)
         offers: list[Offer] = []

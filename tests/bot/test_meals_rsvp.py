@@ -80,6 +80,7 @@ async def test_an_unclaimed_offer_passes_to_the_next_person(configured: World) -
 
     assert await statuses(configured) == {ana.id: "declined", ben.id: "expired", chen.id: "offered"}
     assert dms(chen)[-1].content.startswith("A seat opened up")
+    assert dms(ben)[-1].content.startswith("Your seat offer for **Lunch in Toronto** lapsed")
     late = await ben.user.click(offer, label="Claim my seat")
     assert late.response.content.startswith("This seat offer has expired and the seat went to the next person.")
 
