@@ -18,7 +18,7 @@ from bot.domain.tour_planning.model import (
     TourRequest,
     meal_windows,
 )
-from bot.domain.tour_planning.planner import build_instance, over_limit, plan_tour, solve_within_limit
+from bot.domain.tour_planning.planner import build_instance, plan_tour, solve_within_limit
 
 __all__ = [
     "ALL_SLOTS",
@@ -40,7 +40,6 @@ __all__ = [
     "group_into_hubs",
     "in_ellipse",
     "meal_windows",
-    "over_limit",
     "plan_tour",
     "reach_km",
     "shortlist",

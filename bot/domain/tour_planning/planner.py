@@ -12,9 +12,11 @@ The daily driving limit L is enforced in two steps:
 1. In the instance, a leg longer than L takes its nights with it: it is driven L hours a day with a rest
    of 24 − L hours in between, so its travel time is ``t + ⌊t / L⌋ · (24 h − L)``. A long empty stretch
    thus costs days of the calendar, as it would on the road, and no single day of it exceeds L.
-2. On the result, each leg's driving is placed into daylight, at most L per day (``driving.place``); a leg
-   that does not fit gets one more night in the instance, which is solved again for a few short rounds;
-   if a leg still does not fit, the cheapest stops next to it are removed while the route stays valid.
+2. On the result, each leg's driving is placed into daylight, at most L per day (``driving.place``). If a
+   leg does not fit, it is made longer by what did not fit and all driving counts slower (×1.1, ×1.25, …:
+   less room to pack a day with driving), and the instance is solved again briefly. A route that is still
+   over is trimmed: the cheapest stops next to the legs over the limit are removed while the route stays
+   valid. The best route (by score) of the rounds that respects the limit is kept.
    Removing a stop never breaks a time window: leaving a stop out only makes the rest of the route
    earlier (great-circle times obey the triangle inequality), and waiting absorbs that.
 """
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ import numpy as np
 from bot.domain.cities import City
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import MealSlot
-from bot.domain.optw import Instance, Node, TimeWindow, check_solution, schedule_route, solve
+from bot.domain.optw import Instance, Node, TimeWindow, solve
 from bot.domain.timeparse import local_to_utc
 from bot.domain.tour_planning.candidates import (
     FloatArray,
@@ -45,7 +47,7 @@ from bot.domain.tour_planning.candidates import (
     reach_km,
     shortlist,
 )
-from bot.domain.tour_planning.driving import Drive, Placement, place
+from bot.domain.tour_planning.driving import Road, Simulation, Window, simulate
 from bot.domain.tour_planning.model import (
     Demand,
     Itinerary,
@@ -58,7 +60,10 @@ from bot.domain.tour_planning.model import (
 from bot.domain.tour_planning.tourclock import AWAKE_MINUTES, TourClock
 
 STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter hour
-REPAIR_ROUNDS = 3
+# Driving counted this much slower in each solving round, until every day fits the limit.
+SLOWER = (1.0, 1.1, 1.25, 1.45, 1.7)
+PENALTY_MINUTES = 120.0  # added to a leg that broke a rule, for the next round
+FILL_CANDIDATES = 40  # the best unvisited stops tried by the final greedy fill
 EXPLAINED = 8  # the biggest cities left out that the answer explains
 
 
@@ -66,10 +71,11 @@ EXPLAINED = 8  # the biggest cities left out that the answer explains
 class Slot:
     """One window of a meal node, remembered with its day and meal (the solver only sees the times)."""
 
-    opens: float
+    opens: float  # awake minutes (what the solver sees)
     closes: float
     day: int
     slot: MealSlot
+    window: Window  # real tour minutes (what the simulation checks)
 
 
 @dataclass
@@ -88,10 +94,29 @@ class Built:
     no_slot: list[Hub]
 
     clock: TourClock
+    service: float
 
     @property
     def limit(self) -> float:
         return self.request.settings.daily_drive_hours * 60
+
+    @functools.cached_property
+    def road(self) -> Road:
+        clock = self.clock
+        return Road(
+            depart=clock.minute(self.request.departs_at),
+            deadline=clock.minute(self.request.arrives_by),
+            limit=self.limit,
+            service=self.service,
+            minutes=lambda a, b: float(self.minutes[a, b]),
+            windows=lambda node: [slot.window for slot in self.slots[node]],
+            daylight=clock.daylight,
+            day_of=clock.day_of,
+            end=self.real.end,
+        )
+
+    def simulate(self, route: Sequence[int]) -> Simulation:
+        return simulate(self.road, route, self.real.start)
 
 
 def plan_tour(request: TourRequest, demand: Sequence[Demand]) -> Itinerary:
@@ -107,6 +132,7 @@ def plan_tour(request: TourRequest, demand: Sequence[Demand]) -> Itinerary:
     short = shortlist(request, grouped.hubs)
     built = build_instance(request, short.chosen)
     route, cut = solve_within_limit(built)
+    route = fill_within_limit(built, route)
     itinerary = _itinerary(built, route)
     left_out = explain(built, route, cut, short, demand, grouped.home)
     warnings = _pin_warnings(built, route) + _limit_warnings(built, route)
@@ -180,7 +206,7 @@ def build_instance(request: TourRequest, hubs: Sequence[Hub]) -> Built:
     minutes = np.ceil(settings.drive_minutes(1.0) * km / STEP_MINUTES - 1e-9) * STEP_MINUTES
     np.fill_diagonal(minutes, 0.0)
     instance = Instance(tuple(nodes), with_nights(minutes, settings.daily_drive_hours * 60), 0, 1, budget)
-    return Built(request, instance, instance, minutes, km, cities, node_hubs, expected, slots, no_slot, clock)
+    return Built(request, instance, instance, minutes, km, cities, node_hubs, expected, slots, no_slot, clock, service)
 
 
 def planning_service(request: TourRequest) -> float:
@@ -195,13 +221,14 @@ def _minutes_between(early: dt.time, late: dt.time) -> float:
     return (late.hour - early.hour) * 60.0 + late.minute - early.minute
 
 
-def with_nights(minutes: FloatArray, limit: float) -> FloatArray:
+def with_nights(minutes: FloatArray, limit: float, factor: float = 1.0) -> FloatArray:
     """Awake travel times: a leg longer than the daily limit rests out the rest of each awake day.
 
-    It may start late in a day, so it is given one rest more than it would need leaving at dawn.
+    It may start late in a day, so it is given one rest more than it would need leaving at dawn. With
+    ``factor`` > 1 driving counts slower, which leaves the solver less room to pack one day with driving.
     """
     nights = np.where(minutes > limit + 1e-9, np.ceil(minutes / limit - 1e-9), 0)
-    result: FloatArray = minutes + nights * (AWAKE_MINUTES - limit)
+    result: FloatArray = factor * minutes + nights * np.maximum(AWAKE_MINUTES - factor * limit, 0.0)
     return result
 
 
@@ -217,10 +244,13 @@ def _hub_slots(
         for window in request.meals:
             if any((p.day is not None and p.day != day) or (p.slot not in (None, window.slot)) for p in pins):
                 continue
-            opens = clock.awake(clock.minute(local_to_utc(date, window.opens, hub.city.timezone).utc))
-            closes = clock.awake(clock.minute(local_to_utc(date, window.closes, hub.city.timezone).utc))
+            real = Window(
+                clock.minute(local_to_utc(date, window.opens, hub.city.timezone).utc),
+                clock.minute(local_to_utc(date, window.closes, hub.city.timezone).utc),
+            )
+            opens, closes = clock.awake(real.opens), clock.awake(real.closes)
             if closes >= depart and opens + service <= budget and closes > opens - 1e-9:
-                found.append(Slot(max(opens, depart), closes, day, window.slot))
+                found.append(Slot(max(opens, depart), closes, day, window.slot, real))
     return found
 
 
@@ -228,87 +258,98 @@ def _hub_slots(
 
 
 def solve_within_limit(built: Built) -> tuple[tuple[int, ...], list[int]]:
-    """The solver's route, re-solved with a night added to legs over the limit and, failing that, trimmed.
+    """The best route that passes the simulation, and the nodes removed only to make it pass.
 
-    Returns the route (node ids) and the nodes removed only to respect the driving limit.
+    Each round solves the instance; when the simulation finds a leg that breaks a rule, that leg is made
+    two hours longer and all driving counts a little slower in the next round. Every round's route,
+    trimmed until it passes, is a candidate; the best total score wins.
     """
     settings = built.request.settings
-    travel = built.instance.travel.copy()
-    instance = built.instance
-    route: tuple[int, ...] = ()
-    for attempt in range(REPAIR_ROUNDS + 1):
+    best: tuple[float, tuple[int, ...], list[int]] | None = None
+    extra = np.zeros_like(built.minutes)  # penalties on legs that broke a rule so far
+    for attempt, factor in enumerate(SLOWER):
         seconds = settings.solve_seconds if attempt == 0 else settings.repair_seconds
+        travel = with_nights(built.minutes, built.limit, factor) + extra
+        instance = Instance(built.instance.nodes, travel, 0, 1, built.instance.budget)
         solution = solve(instance, seed=settings.seed, time_limit=seconds)
         route = solution.routes[0] if solution.routes else ()
-        over = over_limit(built, route)
-        if not over:
-            return route, []
-        for origin, target, _ in over:
-            if (origin, target) != (0, 1):  # the bare start → end route must stay possible
-                travel[origin, target] += AWAKE_MINUTES - built.limit  # this leg needs another night
-        instance = Instance(instance.nodes, travel, 0, 1, instance.budget)
-    return trim_to_limit(built, route)
+        failed = built.simulate(route).failed
+        if failed is not None and failed != (0, 1):  # the bare start → end route must stay possible
+            extra[failed] += PENALTY_MINUTES
+        kept, cut = trim_to_limit(built, route) if failed else (route, [])
+        score = _score(built, kept)
+        if best is None or score > best[0] + 1e-9:
+            best = (score, kept, cut)
+        if failed is None and attempt > 0:
+            break  # it passes after a repair: further rounds would only count driving slower still
+    assert best is not None
+    return best[1], best[2]
 
 
-def drives(built: Built, route: Sequence[int]) -> list[tuple[int, int, Drive]]:
-    """Each leg of the route (start and end included) with the interval its driving must fit in."""
-    visits, _ = schedule_route(built.real, route)
-    legs = []
-    for before, after in itertools.pairwise(visits):
-        clock = built.clock
-        latest = built.real.budget if after.node == built.real.end else after.start
-        drive = Drive(
-            minutes=float(built.minutes[before.node, after.node]),
-            earliest=clock.real(before.start + built.real.nodes[before.node].service),
-            latest=clock.real(latest),
-            daylight=clock.daylight,
-            day_of=clock.day_of,
-        )
-        legs.append((before.node, after.node, drive))
-    return legs
-
-
-def placement(built: Built, route: Sequence[int]) -> tuple[list[tuple[int, int, Drive]], Placement]:
-    legs = drives(built, route)
-    return legs, place([drive for _, _, drive in legs], built.limit)
-
-
-def over_limit(built: Built, route: Sequence[int]) -> list[tuple[int, int, float]]:
-    """Legs whose driving does not fit in daylight within the daily limit, with the minutes left over."""
-    legs, placed = placement(built, route)
-    return [(a, b, left) for (a, b, _), left in zip(legs, placed.overflow, strict=True) if left >= 1.0]
+def _score(built: Built, route: Sequence[int]) -> float:
+    return sum(built.real.nodes[node].score for node in route)
 
 
 def trim_to_limit(built: Built, route: tuple[int, ...]) -> tuple[tuple[int, ...], list[int]]:
-    """Remove the cheapest stops next to legs over the limit until every day fits (pinned stops last)."""
+    """Remove stops next to the leg that breaks a rule (the cheaper first) until the route passes.
+
+    Removing a stop never makes the rest later: one leg replaces two (triangle inequality) and a meal less
+    is time saved, so this ends with a route that passes or with the bare start → end.
+    """
     removed: list[int] = []
-    nodes = built.real.nodes
-    while over := over_limit(built, route):
-        touching = sorted({n for a, b, _ in over for n in (a, b) if n in route}, key=lambda n: (nodes[n].score, n))
-        shorter = [
-            candidate
-            for victim in touching
-            if check_solution(built.real, [candidate := tuple(n for n in route if n != victim)]).feasible
-        ]
-        if not shorter:
-            break  # nothing left to remove (or removing breaks a window): reported as a warning
-        removed.extend(set(route) - set(shorter[0]))
-        route = shorter[0]
+    while route and (failed := built.simulate(route).failed) is not None:
+        ends = [node for node in failed if node in route]
+        if not ends:
+            break
+        victim = min(ends, key=lambda n: (built.real.nodes[n].score, n))
+        route = tuple(n for n in route if n != victim)
+        removed.append(victim)
     return route, removed
+
+
+def fill_within_limit(built: Built, route: tuple[int, ...], tries: int = FILL_CANDIDATES) -> tuple[int, ...]:
+    """Greedy insertion on the real rules: add the best-scoring stop that still passes the simulation,
+    until none does. The search sees the limit only through penalties, so it may skip a stop that fits."""
+    if not built.simulate(route).feasible:
+        return route
+    scores = [node.score for node in built.real.nodes]
+    while True:
+        visited = set(route)
+        unvisited = sorted((n for n in built.real.customers if n not in visited), key=lambda n: (-scores[n], n))
+        for node in unvisited[:tries]:
+            longer = _insertion(built, route, node)
+            if longer is not None:
+                route = longer
+                break
+        else:
+            return route
+
+
+def _insertion(built: Built, route: tuple[int, ...], node: int) -> tuple[int, ...] | None:
+    """The route with ``node`` where it adds the least driving, if it passes anywhere."""
+    path = [built.real.start, *route, built.real.end]
+    minutes = built.minutes
+
+    def added(i: int) -> float:
+        return float(minutes[path[i], node] + minutes[node, path[i + 1]] - minutes[path[i], path[i + 1]])
+
+    for position in sorted(range(len(route) + 1), key=added):
+        longer = (*route[:position], node, *route[position:])
+        if built.simulate(longer).feasible:
+            return longer
+    return None
 
 
 # --------------------------------------------------------------------------------------- the itinerary
 
 
 def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
-    request = built.request
-    check = check_solution(built.real, [route])
-    assert check.feasible, check.problems  # trusted nothing: the solver's route is re-checked here
-    visits = check.schedules[0] if check.schedules else ()
+    request, clock = built.request, built.clock
+    simulation = built.simulate(route)
     meals = []
-    for visit in visits[1:-1]:
-        slot = next(s for s in built.slots[visit.node] if s.opens - 1e-6 <= visit.start <= s.closes + 1e-6)
-        starts = built.clock.instant(built.clock.real(visit.start))
+    for visit in simulation.visits[:-1] if simulation.feasible else []:
+        slot = built.slots[visit.node][visit.window]
+        starts = clock.instant(visit.start)
         hub = built.hubs[visit.node]
         meals.append(
             PlannedMeal(
@@ -321,17 +362,16 @@ def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
                 pinned=hub is not None and hub.pinned,
             )
         )
-    drives_, placed = placement(built, route)
     legs = [
         Leg(
-            origin=built.cities[a],
-            destination=built.cities[b],
-            road_km=round(float(built.km[a, b]) * request.settings.road_factor, 1),
+            origin=built.cities[drive.origin],
+            destination=built.cities[drive.target],
+            road_km=round(float(built.km[drive.origin, drive.target]) * request.settings.road_factor, 1),
             hours=drive.minutes / 60,
-            day=min(parts, default=drive.day_of(begins)),
-            departs_at=built.clock.instant(begins),
+            day=min(drive.parts, default=clock.day_of(drive.begins)),
+            departs_at=clock.instant(drive.begins),
         )
-        for (a, b, drive), parts, begins in zip(drives_, placed.per_leg, placed.starts, strict=True)
+        for drive in simulation.drives
         if drive.minutes > 0
     ]
     return Itinerary(
@@ -342,7 +382,7 @@ def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
         daily_drive_hours=request.settings.daily_drive_hours,
         meals=tuple(meals),
         legs=tuple(legs),
-        drive_by_day=tuple(minutes / 60 for minutes in placed.per_day(request.days)),
+        drive_by_day=tuple(minutes / 60 for minutes in simulation.per_day(request.days)),
     )
 
 
@@ -357,11 +397,13 @@ def _pin_warnings(built: Built, route: Sequence[int]) -> list[str]:
 
 
 def _limit_warnings(built: Built, route: Sequence[int]) -> list[str]:
-    limit = built.request.settings.daily_drive_hours
+    if built.simulate(route).feasible:
+        return []
+    settings = built.request.settings
     return [
-        f"{built.cities[a].name} → {built.cities[b].name} needs {left / 60:.1f} h more driving than "
-        f"{limit:g} h a day in daylight allows: there is no stop to break it. Add days or raise the limit."
-        for a, b, left in over_limit(built, route)
+        f"Even without stops, {built.request.start.name} → {built.request.end.name} does not fit "
+        f"{settings.daily_drive_hours:g} h of daytime driving a day before the arrival deadline. Add days or "
+        "raise the daily driving limit."
     ]
 
 

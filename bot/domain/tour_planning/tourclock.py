@@ -44,8 +44,14 @@ class TourClock:
         return (self.instant(minute).astimezone(self.zone).date() - self.first_day).days
 
     def daylight(self, day: int) -> tuple[float, float]:
-        index = min(max(day - self._first, 0), len(self._days) - 1)
-        return self._days[index]
+        """When driving is allowed on a tour day (any day, also before or after the tour)."""
+        index = day - self._first
+        if 0 <= index < len(self._days):
+            return self._days[index]
+        date = self.first_day + dt.timedelta(days=day)
+        opens = dt.datetime.combine(date, DRIVE_FROM, tzinfo=self.zone).astimezone(dt.UTC)
+        closes = dt.datetime.combine(date, DRIVE_UNTIL, tzinfo=self.zone).astimezone(dt.UTC)
+        return self.minute(opens), self.minute(closes)
 
     def awake(self, minute: float) -> float:
         """Real minute → awake minute (a night minute counts as the end of that evening)."""
