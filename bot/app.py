@@ -21,7 +21,8 @@ from bot.ui.meal_post import MealPosts
 log = logging.getLogger(__name__)
 
 # Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
-COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands", "cogs.customers", "cogs.meals")
+# cogs.tours adds its commands to the /tour group of cogs.customer_commands, so it loads after it.
+COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands", "cogs.customers", "cogs.meals", "cogs.tours")
 
 
 class ListeningTourBot(commands.Bot):

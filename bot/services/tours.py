@@ -22,6 +22,7 @@ from bot.domain.tour_planning import (
     Pin,
     PlanSettings,
     TourRequest,
+    check_reachable,
     meal_windows,
     plan_tour,
 )
@@ -67,6 +68,7 @@ class TourService:
             chosen,
             PlanSettings(daily_drive_hours=hours),
         )  # validates the dates, meals and limits
+        check_reachable(request)  # an impossible driving limit is told now, not at the first /tour plan
         slots = ",".join(window.slot.value for window in chosen)
         async with self._db.transaction() as tx:
             if await self._tours.name_taken(tx, guild_id, name):
@@ -125,10 +127,13 @@ class TourService:
     async def demand(self, guild_id: int) -> list[Demand]:
         return [Demand(c.city, c.customers, c.requests) for c in await self._customers.city_counts(guild_id)]
 
-    async def plan(self, guild_id: int, tour_id: int) -> tuple[Tour, Itinerary]:
+    async def plan(self, guild_id: int, tour_id: int, *, demand: list[Demand] | None = None) -> tuple[Tour, Itinerary]:
+        """Plan (or re-plan) and store the itinerary; ``demand`` as read by :meth:`demand` (read again if None)."""
         tour = await self._editable(guild_id, tour_id)
         request = self.request(tour)
-        itinerary = await asyncio.to_thread(plan_tour, request, await self.demand(guild_id))
+        if demand is None:
+            demand = await self.demand(guild_id)
+        itinerary = await asyncio.to_thread(plan_tour, request, demand)
         async with self._db.transaction() as tx:
             await self._tours.save_plan(tx, tour.id, json.dumps(itinerary.to_dict()), self._clock())
             saved = await self._tours.get(tx, guild_id, tour.id)

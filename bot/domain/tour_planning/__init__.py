@@ -18,7 +18,7 @@ from bot.domain.tour_planning.model import (
     TourRequest,
     meal_windows,
 )
-from bot.domain.tour_planning.planner import build_instance, plan_tour, solve_within_limit
+from bot.domain.tour_planning.planner import build_instance, check_reachable, plan_tour, solve_within_limit
 
 __all__ = [
     "ALL_SLOTS",
@@ -37,6 +37,7 @@ __all__ = [
     "Reason",
     "TourRequest",
     "build_instance",
+    "check_reachable",
     "group_into_hubs",
     "in_ellipse",
     "meal_windows",

@@ -127,7 +127,7 @@ def plan_tour(request: TourRequest, demand: Sequence[Demand]) -> Itinerary:
             "There are no customers with a city yet, so there is nobody to meet. Import your customer list "
             "(`/customers import`) or ask customers to `/city set`."
         )
-    _check_reachable(request)
+    check_reachable(request)
     grouped = group_into_hubs(demand, request)
     short = shortlist(request, grouped.hubs)
     built = build_instance(request, short.chosen)
@@ -146,7 +146,7 @@ def _with_pins(request: TourRequest, demand: list[Demand]) -> list[Demand]:
     return demand + [Demand(pin.city, 0) for pin in request.pins if pin.city.geonameid not in known]
 
 
-def _check_reachable(request: TourRequest) -> None:
+def check_reachable(request: TourRequest) -> None:
     settings = request.settings
     direct = _great_circle(request.start, request.end)
     hours = settings.drive_minutes(direct) / 60

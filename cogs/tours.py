@@ -1,0 +1,368 @@
+"""/tour new · plan · show · list · cancel · publish and /tour stop pin|drop|move (community managers).
+
+The ``/tour`` group itself belongs to cogs.customer_commands (customers' ``/tour request``); these
+commands are added to it when this cog loads, so both features share one group as Discord requires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.app import ListeningTourBot
+from bot.checks import manager_only
+from bot.domain.calendar import calendar_file
+from bot.domain.errors import InvalidInput
+from bot.domain.meals import Meal, MealPlace, MealSlot
+from bot.domain.timeparse import LocalTime
+from bot.domain.tour_planning import Itinerary, PlannedMeal
+from bot.domain.tours import Tour, TourStatus
+from bot.invitations import invite_nearby
+from bot.ui.city_choices import city_choices
+from bot.ui.pages import page_view, paginate
+from bot.ui.style import plural
+from bot.ui.tour_admin import CancelTourButton, cancel_prompt
+from bot.ui.tour_views import MAP_FILE, itinerary_pages, route_map_png, tour_line
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[ListeningTourBot]
+
+MEAL_CHOICES = [
+    app_commands.Choice(name="breakfast, lunch and dinner", value="breakfast,lunch,dinner"),
+    app_commands.Choice(name="lunch and dinner", value="lunch,dinner"),
+    app_commands.Choice(name="breakfast and dinner", value="breakfast,dinner"),
+    app_commands.Choice(name="breakfast and lunch", value="breakfast,lunch"),
+    app_commands.Choice(name="dinner only", value="dinner"),
+    app_commands.Choice(name="lunch only", value="lunch"),
+    app_commands.Choice(name="breakfast only", value="breakfast"),
+]
+
+
+async def tour_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+    if interaction.guild_id is None:
+        return []
+    typed = current.casefold().strip().lstrip("#")
+    tours = await interaction.client.services.tours.in_guild(interaction.guild_id, limit=100)
+    choices = []
+    for tour in tours:
+        label = f"#{tour.id} {tour.name} · {tour.first_day:%d %b %Y} · {tour.status.value}"
+        if typed in label.casefold():
+            choices.append(app_commands.Choice(name=label[:100], value=tour.id))
+    return choices[:25]
+
+
+# -------------------------------------------------------------------------------------------- commands
+
+
+@manager_only
+@app_commands.command(name="new", description="Create a tour: from, to, dates, meals per day, driving limit")
+@app_commands.rename(start="from", end="to")
+@app_commands.describe(
+    name="A name for the tour, e.g. Spring 2026",
+    start="Where the tour starts",
+    end="Where it ends (the same city for a loop)",
+    start_date="First day, e.g. 2026-03-14",
+    end_date="Last day, e.g. 2026-03-17 (or give days)",
+    days="How many days (or give an end date)",
+    meals="Meals per day (default: breakfast, lunch and dinner)",
+    daily_drive_hours="Most hours of driving per day (default 9)",
+)
+@app_commands.choices(meals=MEAL_CHOICES)
+@app_commands.autocomplete(start=city_choices, end=city_choices)
+async def new(
+    interaction: Interaction,
+    name: app_commands.Range[str, 1, 80],
+    start: app_commands.Range[str, 1, 100],
+    end: app_commands.Range[str, 1, 100],
+    start_date: app_commands.Range[str, 1, 40],
+    end_date: app_commands.Range[str, 1, 40] | None = None,
+    days: app_commands.Range[int, 1, 14] | None = None,
+    meals: str | None = None,
+    daily_drive_hours: app_commands.Range[float, 1.0, 16.0] | None = None,
+) -> None:
+    assert interaction.guild_id is not None
+    tour = await interaction.client.services.tours.create(
+        interaction.guild_id, by=interaction.user.id, name=name, start=start, end=end, start_date=start_date,
+        end_date=end_date, days=days, meals=meals, daily_drive_hours=daily_drive_hours,
+    )  # fmt: skip
+    services = interaction.client.services.tours
+    await interaction.response.send_message(
+        f"Created tour **#{tour.id} {tour.name}**: {services.city(tour.start_city).label} → "
+        f"{services.city(tour.end_city).label}, {tour.first_day:%a %d %b} to {tour.last_day:%a %d %b %Y} "
+        f"({plural(tour.days, 'day')}), {tour.meals.replace(',', ', ')}, at most {tour.daily_drive_hours:g} h of "
+        "driving a day. Next: `/tour plan`.",
+        ephemeral=True,
+    )
+
+
+@manager_only
+@app_commands.command(name="plan", description="Propose the route and meals that meet the most customers")
+@app_commands.describe(tour="The tour to plan")
+@app_commands.autocomplete(tour=tour_choices)
+async def plan(interaction: Interaction, tour: int) -> None:
+    assert interaction.guild_id is not None
+    await interaction.client.services.tours.get(interaction.guild_id, tour)  # a bad id is told before deferring
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await plan_and_show(interaction, tour, "")
+
+
+@manager_only
+@app_commands.command(name="show", description="The tour's current plan (and its calendar once published)")
+@app_commands.describe(tour="The tour")
+@app_commands.autocomplete(tour=tour_choices)
+async def show(interaction: Interaction, tour: int) -> None:
+    assert interaction.guild_id is not None
+    services = interaction.client.services
+    found = await services.tours.get(interaction.guild_id, tour)
+    itinerary = services.tours.itinerary(found)
+    if itinerary is None:
+        raise InvalidInput(f"**{found.name}** has no plan yet. Run `/tour plan` first.")
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    files = []
+    if found.status is TourStatus.PUBLISHED:
+        meals = [await services.meals.get(found.guild_id, meal_id) for meal_id in await services.tours.meal_ids(
+            found.guild_id, found.id
+        )]  # fmt: skip
+        ics = calendar_file(meals, stamp=interaction.client.clock(), name=f"Listening Tour: {found.name}")
+        files.append(discord.File(io.BytesIO(ics), filename=f"tour-{found.id}.ics"))
+    note = "Published: the calendar of every meal is attached." if files else f"Status: {found.status.value}."
+    await show_itinerary(interaction, found, itinerary, note, files)
+
+
+@manager_only
+@app_commands.command(name="list", description="Every tour of this server")
+async def list_tours(interaction: Interaction) -> None:
+    assert interaction.guild_id is not None
+    tours = await interaction.client.services.tours.in_guild(interaction.guild_id, limit=100)
+    lines = [tour_line(tour) for tour in tours] or ["No tours yet: create one with `/tour new`."]
+    pages = paginate("Tours", lines)
+    view = page_view(pages, interaction.user.id)
+    if view is None:
+        await interaction.response.send_message(embed=pages[0], ephemeral=True)
+    else:
+        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
+
+
+@manager_only
+@app_commands.command(name="cancel", description="Cancel a tour; its published meals are cancelled with notices")
+@app_commands.describe(tour="The tour to cancel")
+@app_commands.autocomplete(tour=tour_choices)
+async def cancel(interaction: Interaction, tour: int) -> None:
+    assert interaction.guild_id is not None
+    found = await interaction.client.services.tours.get(interaction.guild_id, tour)
+    if found.cancelled:
+        raise InvalidInput("This tour is already cancelled.")
+    meals = await interaction.client.services.tours.meal_ids(found.guild_id, found.id)
+    text, view = cancel_prompt(found, len(meals))
+    await interaction.response.send_message(text, view=view, ephemeral=True)
+
+
+@manager_only
+@app_commands.command(name="publish", description="Post every planned meal with RSVP buttons and a Discord event")
+@app_commands.describe(
+    tour="The planned tour",
+    channel="Where to post the meals (default: the announcement channel from /setup)",
+    invite_radius_km="DM an invitation to customers living this close who accept DMs (0: nobody)",
+)
+@app_commands.autocomplete(tour=tour_choices)
+async def publish(
+    interaction: Interaction,
+    tour: int,
+    channel: discord.TextChannel | None = None,
+    invite_radius_km: app_commands.Range[int, 0, 500] = 0,
+) -> None:
+    assert interaction.guild is not None
+    bot = interaction.client
+    found = await bot.services.tours.get(interaction.guild.id, tour)
+    itinerary = _publishable(found, bot.services.tours.itinerary(found))
+    target = await _target_channel(interaction, channel)
+    upcoming = [meal for meal in itinerary.meals if meal.starts_at > bot.clock()]
+    if not upcoming:
+        raise InvalidInput("Every meal of this plan is in the past. Re-plan with later dates.")
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    published: list[Meal] = []
+    notes: list[str] = []
+    for number, planned in enumerate(upcoming, start=1):
+        await _progress(interaction, f"Publishing **{found.name}**: meal {number} of {len(upcoming)}…")
+        meal = await _create_meal(interaction, found, planned)
+        await bot.meal_posts.publish(meal, target)
+        note = await bot.meal_posts.create_event(meal, interaction.guild)
+        if note and note not in notes:
+            notes.append(note)
+        published.append(meal)
+    await bot.services.tours.mark_published(found.guild_id, found.id)
+    skipped = len(itinerary.meals) - len(upcoming)
+    summary = [
+        f"Published **{found.name}**: {plural(len(published), 'meal')} in {target.mention}, each with a Discord "
+        "event. `/tour show` now attaches the tour's calendar.",
+        *([f"Skipped {plural(skipped, 'meal')} already in the past."] if skipped else []),
+        *notes,
+    ]
+    await _progress(interaction, "\n".join(summary))
+    if invite_radius_km > 0:
+        bot.run_in_background(
+            _invite_all(bot, found, invite_radius_km, interaction), name=f"invitations for tour {found.id}"
+        )
+
+
+# ------------------------------------------------------------------------------------- /tour stop …
+
+stop = app_commands.Group(name="stop", description="Pin, drop or move a tour stop, then re-plan")
+
+
+@manager_only
+@stop.command(name="pin", description="Make a city a must-visit stop, then re-plan")
+@app_commands.describe(tour="The tour", city="The city that must get a meal")
+@app_commands.autocomplete(tour=tour_choices)
+@app_commands.autocomplete(city=city_choices)
+async def pin(interaction: Interaction, tour: int, city: app_commands.Range[str, 1, 100]) -> None:
+    assert interaction.guild_id is not None
+    place = await interaction.client.services.tours.pin(interaction.guild_id, tour, city)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await plan_and_show(interaction, tour, f"📌 Pinned **{place.name}**. ")
+
+
+@manager_only
+@stop.command(name="drop", description="Never stop in a city, then re-plan")
+@app_commands.describe(tour="The tour", city="The city to leave out")
+@app_commands.autocomplete(tour=tour_choices)
+@app_commands.autocomplete(city=city_choices)
+async def drop(interaction: Interaction, tour: int, city: app_commands.Range[str, 1, 100]) -> None:
+    assert interaction.guild_id is not None
+    place = await interaction.client.services.tours.drop(interaction.guild_id, tour, city)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await plan_and_show(interaction, tour, f"🚫 Dropped **{place.name}**. ")
+
+
+@manager_only
+@stop.command(name="move", description="Hold a city's meal on a given day (and meal), then re-plan")
+@app_commands.describe(tour="The tour", city="The city", day="Tour day, 1 = the first", meal="Which meal")
+@app_commands.autocomplete(tour=tour_choices)
+@app_commands.autocomplete(city=city_choices)
+async def move(
+    interaction: Interaction,
+    tour: int,
+    city: app_commands.Range[str, 1, 100],
+    day: app_commands.Range[int, 1, 14],
+    meal: MealSlot | None = None,
+) -> None:
+    assert interaction.guild_id is not None
+    place = await interaction.client.services.tours.pin(interaction.guild_id, tour, city, day=day, slot=meal)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    what = f"{meal.value} on day {day}" if meal else f"day {day}"
+    await plan_and_show(interaction, tour, f"📌 Moved **{place.name}** to {what}. ")
+
+
+# -------------------------------------------------------------------------------------------- helpers
+
+
+async def plan_and_show(interaction: Interaction, tour_id: int, headline: str) -> None:
+    """Plan with progress in the (deferred) reply, then show the itinerary and the map."""
+    assert interaction.guild_id is not None
+    services = interaction.client.services.tours
+    await _progress(interaction, f"{headline}Planning, step 1 of 3: counting customers by city…")
+    demand = await services.demand(interaction.guild_id)
+    await _progress(
+        interaction,
+        f"{headline}Planning, step 2 of 3: searching routes over {plural(len(demand), 'place')} with customers…",
+    )
+    tour, itinerary = await services.plan(interaction.guild_id, tour_id, demand=demand)
+    await _progress(interaction, f"{headline}Planning, step 3 of 3: drawing the map…")
+    await show_itinerary(interaction, tour, itinerary, f"{headline}Here is the proposed tour.", [])
+
+
+async def show_itinerary(
+    interaction: Interaction, tour: Tour, itinerary: Itinerary, note: str, files: list[discord.File]
+) -> None:
+    png = await asyncio.to_thread(route_map_png, itinerary)
+    pages = itinerary_pages(tour, itinerary, with_map=True)
+    attachments = [discord.File(io.BytesIO(png), filename=MAP_FILE), *files]
+    view = page_view(pages, interaction.user.id)
+    if view is None:
+        await interaction.edit_original_response(content=note, embed=pages[0], attachments=attachments)
+    else:
+        await interaction.edit_original_response(content=note, embed=pages[0], attachments=attachments, view=view)
+
+
+async def _progress(interaction: Interaction, text: str) -> None:
+    try:
+        await interaction.edit_original_response(content=text)
+    except discord.HTTPException as error:  # the reply's token lasts 15 minutes; the work goes on
+        log.info("could not show tour progress: %s", error)
+
+
+def _publishable(tour: Tour, itinerary: Itinerary | None) -> Itinerary:
+    if tour.cancelled:
+        raise InvalidInput("This tour was cancelled.")
+    if tour.status is TourStatus.PUBLISHED:
+        raise InvalidInput("This tour is already published. Change single meals with `/meal edit`.")
+    if itinerary is None or not itinerary.meals:
+        raise InvalidInput(f"**{tour.name}** has no planned meals yet. Run `/tour plan` first.")
+    return itinerary
+
+
+async def _create_meal(interaction: Interaction, tour: Tour, planned: PlannedMeal) -> Meal:
+    city = planned.city
+    return await interaction.client.services.meals.create(
+        tour.guild_id,
+        host_id=interaction.user.id,
+        place=MealPlace(city.geonameid, city.name, city.label, city.timezone, city.latitude, city.longitude),
+        start=LocalTime(planned.starts_at, city.timezone),
+        duration=planned.ends_at - planned.starts_at,
+        slot=planned.slot,
+        tour_id=tour.id,
+    )
+
+
+async def _target_channel(interaction: Interaction, channel: discord.TextChannel | None) -> discord.TextChannel:
+    if channel is not None:
+        return channel
+    assert interaction.guild is not None
+    settings = await interaction.client.services.guild_setup.settings(interaction.guild.id)
+    found = interaction.guild.get_channel(settings.announce_channel_id or 0)
+    if not isinstance(found, discord.TextChannel):
+        raise InvalidInput(
+            "Where should I post the meals? Give a `channel`, or set an announcement channel with `/setup`."
+        )
+    return found
+
+
+async def _invite_all(bot: ListeningTourBot, tour: Tour, radius_km: float, interaction: Interaction) -> None:
+    """One meal after the other, so the paced DMs and the progress in the reply never overlap."""
+    for meal_id in await bot.services.tours.meal_ids(tour.guild_id, tour.id):
+        meal = await bot.services.meals.get(tour.guild_id, meal_id)
+        await invite_nearby(bot, meal, radius_km, interaction)
+
+
+COMMANDS: tuple[app_commands.Command[Any, Any, Any] | app_commands.Group, ...] = (
+    new, plan, show, list_tours, cancel, publish, stop,
+)  # fmt: skip
+
+
+def tour_group(bot: ListeningTourBot) -> app_commands.Group:
+    group = bot.tree.get_command("tour")
+    if isinstance(group, app_commands.Group):
+        return group
+    group = app_commands.Group(name="tour", description="Listening tours", guild_only=True)
+    bot.tree.add_command(group)
+    return group
+
+
+async def setup(bot: ListeningTourBot) -> None:
+    bot.add_dynamic_items(CancelTourButton)
+    group = tour_group(bot)
+    for command in COMMANDS:
+        group.add_command(command)
+
+
+async def teardown(bot: ListeningTourBot) -> None:
+    bot.remove_dynamic_items(CancelTourButton)
+    group = bot.tree.get_command("tour")
+    if isinstance(group, app_commands.Group):
+        for command in COMMANDS:
+            group.remove_command(command.name)
