@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | demo | backup | city | optw."""
+"""Command line: python -m bot run | demo | backup | city | optw | plan."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ log = logging.getLogger("bot")
 DELEGATED = {
     "city": ("bot.citycli", "resolve city names: city [--json] QUERY [QUERY …]"),
     "optw": ("bot.optwcli", "solve an orienteering-with-time-windows instance file"),
+    "plan": ("bot.plancli", "plan a tour from a customer CSV, without Discord"),
 }
 
 
