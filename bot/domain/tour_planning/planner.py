@@ -280,8 +280,8 @@ def solve_within_limit(built: Built) -> tuple[tuple[int, ...], list[int]]:
         score = _score(built, kept)
         if best is None or score > best[0] + 1e-9:
             best = (score, kept, cut)
-        if failed is None and attempt > 0:
-            break  # it passes after a repair: further rounds would only count driving slower still
+        if failed is None:
+            break  # it passes: further rounds would only count driving slower still
     assert best is not None
     return best[1], best[2]
 
