@@ -91,6 +91,7 @@ async def coalescing(meals: MealService, meal_id: int, signals: int) -> int:
     post = SimpleNamespace(edit=edit)
     bot = SimpleNamespace(  # just what MealPosts touches; the embed and buttons are rendered for real
         services=SimpleNamespace(meals=meals),
+        clock=lambda: NOW,
         housekeeper=SimpleNamespace(poke=poke),
         get_partial_messageable=lambda *_, **__: SimpleNamespace(get_partial_message=lambda *_: post),
     )
