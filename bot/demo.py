@@ -20,6 +20,7 @@ from bot.app import ListeningTourBot
 from bot.config import Settings
 from bot.demo_customers import seed_customers
 from bot.demo_meals import seed_meals
+from bot.demo_tours import seed_tours
 from bot.runtime import build_bot, open_database
 
 MANAGER_ROLE = "Community Team"
@@ -83,6 +84,7 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
     assert isinstance(channel, discord.TextChannel)
     users = {username: actor.id for username, actor in community.customers.items()}
     await seed_meals(bot, guild, channel, community.manager.id, users)
+    await seed_tours(bot, guild.id, community.manager.id)
 
 
 async def run_demo(settings: Settings, port: int) -> int:

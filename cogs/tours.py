@@ -71,6 +71,7 @@ async def tour_choices(interaction: Interaction, current: str) -> list[app_comma
     days="How many days (or give an end date)",
     meals="Meals per day (default: breakfast, lunch and dinner)",
     daily_drive_hours="Most hours of driving per day (default 9)",
+    min_attendance="Fewest customers expected for a meal to be worth it (default 3)",
 )
 @app_commands.choices(meals=MEAL_CHOICES)
 @app_commands.autocomplete(start=city_choices, end=city_choices)
@@ -84,11 +85,12 @@ async def new(
     days: app_commands.Range[int, 1, 14] | None = None,
     meals: str | None = None,
     daily_drive_hours: app_commands.Range[float, 1.0, 16.0] | None = None,
+    min_attendance: app_commands.Range[int, 0, 100] | None = None,
 ) -> None:
     assert interaction.guild_id is not None
     tour = await interaction.client.services.tours.create(
         interaction.guild_id, by=interaction.user.id, name=name, start=start, end=end, start_date=start_date,
-        end_date=end_date, days=days, meals=meals, daily_drive_hours=daily_drive_hours,
+        end_date=end_date, days=days, meals=meals, daily_drive_hours=daily_drive_hours, min_attendance=min_attendance,
     )  # fmt: skip
     services = interaction.client.services.tours
     await interaction.response.send_message(

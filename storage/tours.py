@@ -24,18 +24,19 @@ class TourRepository:
         last_day: dt.date,
         meals: str,
         daily_drive_hours: float,
+        min_attendance: int,
         created_by: int,
         now: dt.datetime,
     ) -> int:
         return await tx.insert(
             """
             INSERT INTO tours (guild_id, name, start_city, end_city, first_day, last_day, meals, daily_drive_hours,
-                               created_by, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               min_attendance, created_by, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 guild_id, name, start_city, end_city, first_day.isoformat(), last_day.isoformat(), meals,
-                daily_drive_hours, created_by, encode_datetime(now), encode_datetime(now),
+                daily_drive_hours, min_attendance, created_by, encode_datetime(now), encode_datetime(now),
             ),
         )  # fmt: skip
 
@@ -100,6 +101,7 @@ def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:
         last_day=dt.date.fromisoformat(row["last_day"]),
         meals=row["meals"],
         daily_drive_hours=row["daily_drive_hours"],
+        min_attendance=row["min_attendance"],
         status=TourStatus(row["status"]),
         plan=row["plan"],
         planned_at=decode_optional_datetime(row["planned_at"]),

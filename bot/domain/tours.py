@@ -42,6 +42,7 @@ class Tour:
     last_day: dt.date
     meals: str  # "breakfast,lunch,dinner"
     daily_drive_hours: float
+    min_attendance: int
     status: TourStatus
     plan: str | None  # the itinerary as JSON
     planned_at: dt.datetime | None

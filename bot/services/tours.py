@@ -52,6 +52,7 @@ class TourService:
         days: int | None = None,
         meals: str | None = None,
         daily_drive_hours: float | None = None,
+        min_attendance: int | None = None,
     ) -> Tour:
         """Validate everything first (cities, dates, meals, limits); nothing is stored on a bad input."""
         name = " ".join(name.split())
@@ -59,14 +60,16 @@ class TourService:
             raise InvalidInput(f"Give the tour a name of 1 to {MAX_NAME} characters.")
         first_day, last_day = self._dates(start_date, end_date, days)
         chosen = meal_windows(meals)
-        hours = PlanSettings().daily_drive_hours if daily_drive_hours is None else daily_drive_hours
+        defaults = PlanSettings()
+        hours = defaults.daily_drive_hours if daily_drive_hours is None else daily_drive_hours
+        least = defaults.min_attendance if min_attendance is None else min_attendance
         request = TourRequest(
             self._customers.resolve_one(start),
             self._customers.resolve_one(end),
             first_day,
             last_day,
             chosen,
-            PlanSettings(daily_drive_hours=hours),
+            PlanSettings(daily_drive_hours=hours, min_attendance=least),
         )  # validates the dates, meals and limits
         check_reachable(request)  # an impossible driving limit is told now, not at the first /tour plan
         slots = ",".join(window.slot.value for window in chosen)
@@ -76,7 +79,7 @@ class TourService:
             tour_id = await self._tours.create(
                 tx, guild_id=guild_id, name=name, start_city=request.start.geonameid,
                 end_city=request.end.geonameid, first_day=first_day, last_day=last_day, meals=slots,
-                daily_drive_hours=hours, created_by=by, now=self._clock(),
+                daily_drive_hours=hours, min_attendance=least, created_by=by, now=self._clock(),
             )  # fmt: skip
             tour = await self._tours.get(tx, guild_id, tour_id)
         assert tour is not None
@@ -116,7 +119,7 @@ class TourService:
             tour.first_day,
             tour.last_day,
             meal_windows(tour.meals),
-            settings or PlanSettings(daily_drive_hours=tour.daily_drive_hours),
+            settings or PlanSettings(daily_drive_hours=tour.daily_drive_hours, min_attendance=tour.min_attendance),
             pins,
             dropped,
         )

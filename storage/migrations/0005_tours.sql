@@ -9,6 +9,7 @@ CREATE TABLE tours (
     last_day           TEXT NOT NULL,
     meals              TEXT NOT NULL,
     daily_drive_hours  REAL NOT NULL,
+    min_attendance     INTEGER NOT NULL DEFAULT 3 CHECK (min_attendance >= 0),
     status             TEXT NOT NULL DEFAULT 'draft',
     plan               TEXT,
     planned_at         TEXT,

@@ -64,6 +64,7 @@ STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter 
 SLOWER = (1.0, 1.1, 1.25, 1.45, 1.7)
 PENALTY_MINUTES = 120.0  # added to a leg that broke a rule, for the next round
 FILL_CANDIDATES = 40  # the best unvisited stops tried by the final greedy fill
+ON_THE_WAY_HOURS = 0.5  # a skipped stop this close to the route was skipped for time, not distance
 EXPLAINED = 8  # the biggest cities left out that the answer explains
 
 
@@ -472,6 +473,11 @@ def _detail(reason: Reason, entry: Demand, hub: Hub | None, built: Built, route:
     if reason is Reason.DRIVING_LIMIT:
         return f"left out to keep every day within {settings.daily_drive_hours:g} h of driving{with_hub}"
     extra = _extra_driving_hours(built, route, hub)
+    if extra < ON_THE_WAY_HOURS:
+        return (
+            f"on the way{with_hub}, but a meal there leaves no time to reach the next meals in their slots; "
+            "the slots went to places that meet more customers"
+        )
     return (
         f"no free meal slot where the route passes{with_hub}: a meal there would add about {extra:.1f} h of "
         "driving, and the slots went to places that meet more customers"

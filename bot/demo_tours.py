@@ -1,0 +1,25 @@
+"""Demo data of tours: a planned Toronto → Austin tour over 4 days, written through the same service as
+/tour new and /tour plan (not published, so the channel keeps just the three demo meals)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.app import ListeningTourBot
+
+TOUR_NAME = "Winter listening tour"
+
+
+async def seed_tours(bot: ListeningTourBot, guild_id: int, manager_id: int) -> None:
+    tour = await bot.services.tours.create(
+        guild_id,
+        by=manager_id,
+        name=TOUR_NAME,
+        start="Toronto",
+        end="Austin",
+        start_date="2026-02-02",
+        days=4,
+        min_attendance=1,  # the demo community is small: one customer makes a meal worth it
+    )
+    await bot.services.tours.plan(guild_id, tour.id)
