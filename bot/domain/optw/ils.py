@@ -39,6 +39,10 @@ class SearchSettings:
     swaps: bool = True
     # Share of shakes after which the removed nodes may not come straight back.
     tabu_share: float = 0.5
+    # Reject a shake's result that scores worse than before by more than this share (1.0: accept all).
+    accept_drop: float = 0.02
+    # ... except once every this many shakes without a new best, to leave a local optimum for good.
+    kick_every: int = 25
 
 
 class _Route:
@@ -364,6 +368,7 @@ class IteratedLocalSearch:
         most = max(1, len(self.instance.customers) // (3 * self.instance.routes))
         while iteration < settings.max_iterations and stale < settings.patience and clock() < deadline:
             iteration += 1
+            before = current.copy()
             removed = self.shake(current, length, offset)
             if self.rng.random() < settings.tabu_share:
                 # Refill without the nodes just removed, so the search leaves the basin it was in;
@@ -376,6 +381,8 @@ class IteratedLocalSearch:
             # Polishing is worth its time only next to the best solution.
             if current.score >= best.score - EPS and self.tighten(current):
                 self.improve(current, settings.noise)
+            if not self._accepted(before, current, stale):
+                current = before  # much worse: walk on from where we were
             if current.score > best.score + EPS:
                 best, length, stale = current.copy(), 1, 0
             else:
@@ -387,6 +394,12 @@ class IteratedLocalSearch:
             if stale and stale % settings.restart_after == 0:
                 current = best.copy()
         return self._solution(best, iteration)
+
+    def _accepted(self, before: _State, after: _State, stale: int) -> bool:
+        settings = self.settings
+        if stale % settings.kick_every == settings.kick_every - 1:
+            return True  # a kick: leave this local optimum whatever it costs
+        return after.score >= before.score * max(0.0, 1.0 - settings.accept_drop) - EPS
 
     def _solution(self, state: _State, iterations: int) -> Solution:
         routes = tuple(tuple(route.customers) for route in state.routes if route.customers)
