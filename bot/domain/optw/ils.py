@@ -1,10 +1,12 @@
 """Iterated local search for the (team) orienteering problem with time windows.
 
 The skeleton is Vansteenwegen et al. (2009): greedy insertion by score²/time-shift with O(1) feasibility
-checks through each visit's Wait and MaxShift, and a shake that removes a run of consecutive visits from
-every route. On top of it: a swap move (drop a visit for a better unvisited node that then fits), seeded
-noise in the insertion choice, and restarts from the best solution. Insertion costs are evaluated for all
-candidates and positions at once with numpy, which is what makes a pure-Python search fast enough.
+checks per position, and a shake that removes a run of consecutive visits from every route. On top of it,
+each kept because it measured better (docs/benchmarks-planner.md): exact checks for several windows per
+node (latest arrival instead of Wait + MaxShift), seeded noise in the insertion choice, a refill that first
+leaves out the nodes just removed, a same-slot replace move, relocations that bring a route home earlier,
+threshold acceptance with periodic kicks, and restarts from the best solution. Insertion costs are
+evaluated for all candidates and positions at once with numpy, which makes a pure-Python search fast enough.
 """
 
 from __future__ import annotations
