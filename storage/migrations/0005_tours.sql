@@ -15,9 +15,11 @@ CREATE TABLE tours (
     planned_at         TEXT,
     created_by         INTEGER NOT NULL,
     created_at         TEXT NOT NULL,
-    updated_at         TEXT NOT NULL,
-    UNIQUE (guild_id, name)
+    updated_at         TEXT NOT NULL
 );
+-- A cancelled tour frees its name.
+CREATE UNIQUE INDEX tours_by_name ON tours (guild_id, name COLLATE NOCASE) WHERE status != 'cancelled';
+CREATE INDEX tours_by_guild ON tours (guild_id, first_day);
 
 CREATE TABLE tour_stops (
     tour_id    INTEGER NOT NULL REFERENCES tours (id) ON DELETE CASCADE,

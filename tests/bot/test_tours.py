@@ -131,6 +131,11 @@ async def test_manager_plans_adjusts_publishes_and_cancels_a_tour(configured: Wo
     assert all(event.status is discord.EventStatus.cancelled for event in events)
     listed = await configured.manager.slash(configured.channel, "tour list")
     assert "· cancelled" in listed.response.embeds[0].description
+    again = await new_tour(configured)  # a cancelled tour frees its name
+    assert said(again).startswith("Created tour **#2 Spring**")
+    taken = await new_tour(configured, name="spring")
+    assert taken.response.content == "There is already a tour called “spring”. Pick another name."
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
 
 
 async def test_bad_tour_input_is_explained_and_nothing_is_stored(configured: World) -> None:

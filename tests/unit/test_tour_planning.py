@@ -217,3 +217,18 @@ def test_an_itinerary_survives_storage() -> None:
     again = Itinerary.from_dict(itinerary.to_dict(), lambda geonameid: default_gazetteer().get(geonameid))  # type: ignore[arg-type, return-value]
 
     assert again == itinerary
+
+
+def test_a_fixed_arrival_at_the_end_is_kept() -> None:
+    # A conference in Austin at 14:00 on the last day: nothing may be planned after arriving for it.
+    deadline = dt.datetime(2026, 1, 15, 14, 0, tzinfo=ZoneInfo("America/Chicago")).astimezone(dt.UTC)
+    tour = request(arrive_by=deadline)
+
+    itinerary = plan_tour(tour, demand())
+
+    assert itinerary.meals and itinerary.legs[-1].destination.name == "Austin"
+    arrival = itinerary.legs[-1].departs_at + dt.timedelta(hours=itinerary.legs[-1].hours)
+    assert arrival <= deadline
+    assert all(meal.ends_at <= deadline for meal in itinerary.meals)
+    with pytest.raises(InvalidInput, match="fixed arrival is before the tour even leaves"):
+        request(arrive_by=dt.datetime(2026, 1, 11, tzinfo=dt.UTC))
