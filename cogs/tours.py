@@ -207,9 +207,8 @@ async def publish(
     ]
     await _progress(interaction, "\n".join(summary))
     if invite_radius_km > 0:
-        bot.run_in_background(
-            _invite_all(bot, found, invite_radius_km, interaction), name=f"invitations for tour {found.id}"
-        )
+        invite = _invite_all(bot, found, invite_radius_km, interaction, "\n".join(summary))
+        bot.run_in_background(invite, name=f"invitations for tour {found.id}")
 
 
 # ------------------------------------------------------------------------------------- /tour stop …
@@ -334,11 +333,17 @@ async def _target_channel(interaction: Interaction, channel: discord.TextChannel
     return found
 
 
-async def _invite_all(bot: ListeningTourBot, tour: Tour, radius_km: float, interaction: Interaction) -> None:
-    """One meal after the other, so the paced DMs and the progress in the reply never overlap."""
+async def _invite_all(
+    bot: ListeningTourBot, tour: Tour, radius_km: float, interaction: Interaction, summary: str
+) -> None:
+    """One meal after the other, so the paced DMs and the progress in the reply never overlap; then the
+    publishing summary comes back with a line about the invitations."""
     for meal_id in await bot.services.tours.meal_ids(tour.guild_id, tour.id):
         meal = await bot.services.meals.get(tour.guild_id, meal_id)
         await invite_nearby(bot, meal, radius_km, interaction)
+    await _progress(
+        interaction, f"{summary}\nInvited the customers within {radius_km:g} km of each meal who accept DMs."
+    )
 
 
 COMMANDS: tuple[app_commands.Command[Any, Any, Any] | app_commands.Group, ...] = (

@@ -7,9 +7,10 @@ import discord
 import simcord
 from discord import app_commands
 
+from bot.domain.customers import OptIn
 from bot.errors import NOT_MANAGER, NotManager
 from bot.services.customers import Member
-from tests.bot.meal_story import said
+from tests.bot.meal_story import dms, said
 from tests.conftest import World
 
 # Customers along Toronto → Austin, plus two big cities far off the way.
@@ -195,3 +196,24 @@ async def test_tour_and_city_options_autocomplete(configured: World) -> None:
     cities = await configured.manager.autocomplete(configured.channel, "tour stop pin", "city", "Milw", tour=1)
     assert cities and cities[0]["name"] == "Milwaukee, Wisconsin, US"
     assert len(await configured.manager.autocomplete(configured.channel, "tour plan", "tour", "")) == 2
+
+
+async def test_publishing_can_invite_nearby_customers_who_accept_dms(configured: World) -> None:
+    ana, ben, _ = configured.members
+    await seed_customers(configured)
+    for actor, city_text, dms_ok in ((ana, "Chicago", True), (ben, "Chicago", False)):
+        service = configured.bot.services.customers
+        member = Member(configured.guild.id, actor.id, actor.user.name, actor.user.name)
+        await service.set_city(member, service.resolve_one(city_text).geonameid, consenting=True)
+        await service.set_opt_in(member, OptIn.DMS, dms_ok)
+    await new_tour(configured)
+    await configured.manager.slash(configured.channel, "tour plan", tour=1)
+
+    result = await configured.manager.slash(configured.channel, "tour publish", tour=1, invite_radius_km=30)
+    await configured.env.advance_time(30)  # invitations are paced, one a second, meal after meal
+
+    [invitation] = dms(ana)
+    assert invitation.content.startswith("You're invited: **Breakfast in Chicago**")
+    assert dms(ben) == []  # no DMs without consent
+    assert said(result).startswith("Published **Spring**: ")
+    assert said(result).endswith("Invited the customers within 30 km of each meal who accept DMs.")
