@@ -26,7 +26,7 @@ _ENDS = "#ED4245"
 def summary_line(tour: Tour, itinerary: Itinerary) -> str:
     return (
         f"**{itinerary.start.name} → {itinerary.end.name}** · {plural(itinerary.days, 'day')} · "
-        f"{plural(len(itinerary.meals), 'meal')} · about {plural(itinerary.expected, 'customer')} · "
+        f"{plural(len(itinerary.meals), 'meal')} · about {itinerary.expected:,} customers · "
         f"{itinerary.drive_hours:.1f} h of driving (limit {itinerary.daily_drive_hours:g} h a day)"
     )
 
@@ -37,7 +37,7 @@ def meal_line(meal: PlannedMeal) -> str:
     return (
         f"{ICONS[meal.slot]} **{meal.slot.value.capitalize()} in {meal.city.name}**{pin} — "
         f"{local:%H:%M}–{meal.local_end:%H:%M} {local:%Z} local ({discord.utils.format_dt(meal.starts_at, 't')}) · "
-        f"~{plural(meal.expected, 'customer')}"
+        f"~{_customers(meal.expected)}"
     )
 
 
@@ -65,7 +65,10 @@ def itinerary_lines(tour: Tour, itinerary: Itinerary) -> list[str]:
         lines += ["**⚠️ Needs attention**", *(f"• {text}" for text in itinerary.warnings), ""]
     if itinerary.left_out:
         lines.append("**Big cities left out, and why**")
-        lines += [f"• {x.city.name} ({plural(x.customers, 'customer')}): {x.detail}" for x in itinerary.left_out]
+        lines += [
+            f"• {x.city.name} ({x.customers:,} customer{'' if x.customers == 1 else 's'}): {x.detail}"
+            for x in itinerary.left_out
+        ]
     return lines
 
 
@@ -75,6 +78,10 @@ def itinerary_pages(tour: Tour, itinerary: Itinerary, *, with_map: bool) -> list
     if with_map:
         pages[0].set_image(url=f"attachment://{MAP_FILE}")
     return pages
+
+
+def _customers(count: int) -> str:
+    return f"{count:,} customer" + ("" if count == 1 else "s")
 
 
 def tour_line(tour: Tour) -> str:
@@ -117,23 +124,33 @@ def route_map_png(itinerary: Itinerary) -> bytes:
             label="meals",
         )
     axes.scatter([xs[0], xs[-1]], [ys[0], ys[-1]], marker="s", s=60, color=_ENDS, zorder=4, label="start / end")
-    for order, meal in enumerate(itinerary.meals, start=1):
-        axes.annotate(
-            f"{order}. {meal.city.name} (day {meal.day + 1} {meal.slot.value})",
-            (meal.city.longitude, meal.city.latitude),
-            xytext=(5, 5),
-            textcoords="offset points",
-            fontsize=8,
-        )
-    _frame(
-        axes, xs + [x.city.longitude for x in itinerary.left_out], ys + [x.city.latitude for x in itinerary.left_out]
-    )
+    for (lon, lat), text in _stop_labels(itinerary).items():
+        axes.annotate(text, (lon, lat), xytext=(6, 6), textcoords="offset points", fontsize=8)
+    _frame(axes, xs, ys)  # around the route: far-away cities left out are listed in the text
     axes.set_title(f"{itinerary.start.name} → {itinerary.end.name}")
-    axes.legend(loc="best", fontsize=8)
+    axes.legend(loc="best", fontsize=8, markerscale=0.5)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _stop_labels(itinerary: Itinerary) -> dict[tuple[float, float], str]:
+    """One label per city: "2. Chicago (day 2 breakfast, lunch)", numbered by its first meal."""
+    grouped: dict[tuple[float, float], list[tuple[int, PlannedMeal]]] = {}
+    for order, meal in enumerate(itinerary.meals, start=1):
+        grouped.setdefault((meal.city.longitude, meal.city.latitude), []).append((order, meal))
+    labels = {
+        (city.longitude, city.latitude): f"{city.name} ({role})"
+        for city, role in ((itinerary.end, "end"), (itinerary.start, "start"))
+    }
+    for place, meals in grouped.items():
+        days = sorted({meal.day for _, meal in meals})
+        when = "; ".join(
+            f"day {day + 1} " + ", ".join(meal.slot.value for _, meal in meals if meal.day == day) for day in days
+        )
+        labels[place] = f"{meals[0][0]}. {meals[0][1].city.name} ({when})"
+    return labels
 
 
 def _size(customers: int) -> float:
@@ -142,7 +159,7 @@ def _size(customers: int) -> float:
 
 def _frame(axes: Axes, xs: list[float], ys: list[float]) -> None:
     """Equal distances look equal: the longitude axis is scaled by cos(latitude)."""
-    pad = 1.0
+    pad = 2.0
     axes.set_xlim(min(xs) - pad, max(xs) + pad)
     axes.set_ylim(min(ys) - pad, max(ys) + pad)
     middle = (min(ys) + max(ys)) / 2
