@@ -11,7 +11,7 @@ from bot.domain.customers import OptIn
 from bot.errors import NOT_MANAGER, NotManager
 from bot.services.customers import Member
 from tests.bot.meal_story import dms, said
-from tests.conftest import World
+from tests.conftest import MakeBot, World
 
 # Customers along Toronto → Austin, plus two big cities far off the way.
 CUSTOMERS = {
@@ -217,3 +217,14 @@ async def test_publishing_can_invite_nearby_customers_who_accept_dms(configured:
     assert dms(ben) == []  # no DMs without consent
     assert said(result).startswith("Published **Spring**: ")
     assert said(result).endswith("Invited the customers within 30 km of each meal who accept DMs.")
+
+
+async def test_the_cancel_button_still_works_after_a_restart(configured: World, make_bot: MakeBot) -> None:
+    await new_tour(configured)
+    asked = await configured.manager.slash(configured.channel, "tour cancel", tour=1)
+
+    await configured.env.restart_bot(await make_bot())
+    confirmed = await configured.manager.click(asked.response, custom_id="lt:tour:cancel:1")
+
+    assert confirmed.response is not None and confirmed.response.content == "Cancelled the tour **Spring**."
+    assert (await configured.bot.services.tours.get(configured.guild.id, 1)).cancelled

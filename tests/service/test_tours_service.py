@@ -1,0 +1,90 @@
+"""Tours at the service layer, on a real SQLite file: guilds never see each other's tours, a published or
+cancelled tour can't be changed, and pins, drops and moves are stored and used by the next plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.domain.errors import InvalidInput
+from bot.domain.meals import MealSlot
+from bot.domain.tours import StopKind, TourStatus
+from bot.runtime import open_database
+from bot.services import Services
+from bot.services.customers import Member
+from storage.database import Database
+
+GUILD, OTHER_GUILD = 1, 2
+NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(tmp_path / "store.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def services(db: Database) -> Services:
+    return Services.build(db, lambda: NOW)
+
+
+async def new_tour(services: Services, guild_id: int = GUILD, name: str = "Spring") -> int:
+    tour = await services.tours.create(
+        guild_id, by=7, name=name, start="Toronto", end="Austin", start_date="2026-01-12", days=4
+    )
+    return tour.id
+
+
+async def test_guilds_never_see_each_others_tours(services: Services) -> None:
+    tour_id = await new_tour(services)
+
+    with pytest.raises(InvalidInput, match="can't find that tour"):
+        await services.tours.get(OTHER_GUILD, tour_id)
+    with pytest.raises(InvalidInput, match="can't find that tour"):
+        await services.tours.pin(OTHER_GUILD, tour_id, "Chicago")
+    assert await services.tours.in_guild(OTHER_GUILD) == []
+    assert [t.name for t in await services.tours.in_guild(GUILD)] == ["Spring"]
+
+
+async def test_stops_are_stored_and_a_later_pin_replaces_a_drop(services: Services) -> None:
+    tour_id = await new_tour(services)
+
+    await services.tours.drop(GUILD, tour_id, "Chicago")
+    await services.tours.pin(GUILD, tour_id, "Dallas", day=4, slot=MealSlot.LUNCH)
+    await services.tours.pin(GUILD, tour_id, "Chicago")
+
+    tour = await services.tours.get(GUILD, tour_id)
+    stops = {(s.kind, s.day, s.slot) for s in tour.stops}
+    assert stops == {(StopKind.PIN, 3, MealSlot.LUNCH), (StopKind.PIN, None, None)}
+    request = services.tours.request(tour)
+    assert {pin.city.name for pin in request.pins} == {"Dallas", "Chicago"} and not request.dropped
+    with pytest.raises(InvalidInput, match="This tour has days 1 to 4"):
+        await services.tours.pin(GUILD, tour_id, "Dallas", day=5)
+    with pytest.raises(InvalidInput, match="where the tour starts or ends"):
+        await services.tours.drop(GUILD, tour_id, "Austin")
+
+
+async def test_a_published_or_cancelled_tour_cannot_be_changed(services: Services) -> None:
+    city = services.customers.resolve_one("Chicago")
+    for user_id in range(5):
+        await services.customers.set_city(
+            Member(GUILD, 100 + user_id, f"u{user_id}", "U"), city.geonameid, consenting=True
+        )
+    tour_id = await new_tour(services)
+    tour, itinerary = await services.tours.plan(GUILD, tour_id)
+    assert tour.status is TourStatus.PLANNED and [m.city.name for m in itinerary.meals] == ["Chicago"]
+
+    await services.tours.mark_published(GUILD, tour_id)
+    with pytest.raises(InvalidInput, match="already published"):
+        await services.tours.pin(GUILD, tour_id, "Detroit")
+    cancelled, meal_ids = await services.tours.cancel(GUILD, tour_id)
+    assert cancelled.name == "Spring" and meal_ids == []
+    with pytest.raises(InvalidInput, match="was cancelled"):
+        await services.tours.plan(GUILD, tour_id)
+    with pytest.raises(InvalidInput, match="already cancelled"):
+        await services.tours.cancel(GUILD, tour_id)
