@@ -1,9 +1,10 @@
 """The rules of the road, simulated exactly: the judge of every route the solver proposes.
 
-Driving happens only in daylight (06:00–23:00 in the start city, see ``tourclock``) and at most the daily
-limit per tour day. Each leg starts right after a meal and is driven as early as the rules allow (earliest
-arrival is never worse: waiting is allowed), then the next meal starts in the first of its windows still
-open. A route passes if every meal finds a window and the end is reached by the deadline.
+Driving happens only in daylight (06:00–23:00 where the leg starts) and at most the daily limit per tour
+day (by the calendar of where the leg starts). Each leg starts right after a meal and is driven as early
+as the rules allow (earliest arrival is never worse: waiting is allowed), then the next meal starts in the
+first of its windows still open. A route passes if every meal finds a window and the end is reached by
+the deadline.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ class Road:
     service: float  # minutes a meal stop takes
     minutes: Callable[[int, int], float]  # driving minutes between two nodes
     windows: Callable[[int], Sequence[Window]]  # a meal node's windows, in order
-    daylight: Callable[[int], tuple[float, float]]  # tour day → when driving is allowed
-    day_of: Callable[[float], int]
+    daylight: Callable[[int, int], tuple[float, float]]  # (node the leg leaves, tour day) → when driving is allowed
+    day_of: Callable[[int, float], int]  # (node the leg leaves, minute) → tour day
     end: int
 
 
@@ -103,8 +104,8 @@ def _drive(
     parts: dict[int, float] = {}
     horizon = now + 60 * 24 * 60  # a leg never takes two months: stop a runaway loop
     while left > EPS and now < horizon:
-        day = road.day_of(now)
-        opens, closes = road.daylight(day)
+        day = road.day_of(origin, now)
+        opens, closes = road.daylight(origin, day)
         begin = max(now, opens)
         room = min(closes - begin, road.limit - used.get(day, 0.0))
         if room > EPS:
@@ -115,6 +116,6 @@ def _drive(
             left -= take
             now = begin + take
         if left > EPS:
-            now = max(now + EPS, road.daylight(day + 1)[0])
+            now = max(now + EPS, road.daylight(origin, day + 1)[0])
     arrival = now if left <= EPS else math.inf
     return arrival, Drive(origin, target, minutes, now if begins is None else begins, parts)

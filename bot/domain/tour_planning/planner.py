@@ -1,24 +1,18 @@
-"""A tour request → an OPTW instance → a solution that respects the daily driving limit → an itinerary.
+"""A tour request → an OPTW instance → a route that passes the rules of the road → an itinerary.
 
-The tour clock counts minutes from midnight of the first day in the start city. Node 0 is the start city
-(open from the departure time), node 1 the end city (reached by the arrival deadline), and every other node
-is one possible meal at a hub: its windows are that hub's meal slots on every tour day, each converted
-from the hub's *own* timezone (so DST changes and zone crossings are exact), its service the longest
-chosen meal, its score the customers it meets. Waiting is allowed, so a night is waiting at the city of
-the day's last meal; the driving of a leg counts for the day it starts (leaving right after the meal).
+Node 0 is the start city (open from the departure time), node 1 the end city (reached by the arrival
+deadline), and every other node is one possible meal at a hub: its windows are that hub's meal slots on
+every tour day, each computed in the hub's *own* timezone (so DST changes and zone crossings are exact),
+its service the longest chosen meal, its score the customers it meets.
 
-The daily driving limit L is enforced in two steps:
-
-1. In the instance, a leg longer than L takes its nights with it: it is driven L hours a day with a rest
-   of 24 − L hours in between, so its travel time is ``t + ⌊t / L⌋ · (24 h − L)``. A long empty stretch
-   thus costs days of the calendar, as it would on the road, and no single day of it exceeds L.
-2. On the result, each leg's driving is placed into daylight, at most L per day (``driving.place``). If a
-   leg does not fit, it is made longer by what did not fit and all driving counts slower (×1.1, ×1.25, …:
-   less room to pack a day with driving), and the instance is solved again briefly. A route that is still
-   over is trimmed: the cheapest stops next to the legs over the limit are removed while the route stays
-   valid. The best route (by score) of the rounds that respects the limit is kept.
-   Removing a stop never breaks a time window: leaving a stop out only makes the rest of the route
-   earlier (great-circle times obey the triangle inequality), and waiting absorbs that.
+The solver works on the awake clock (``tourclock``: nights skipped, so a night is waiting at the last
+stop) with travel ``t + ⌈t / L⌉ · (17 h − L)`` for legs longer than the daily limit L (a long stretch
+takes its rests with it). The daily limit is then enforced by ``driving.simulate``, which every route must
+pass: driving in daylight where each leg starts, at most L per day, every meal in one of its windows, the
+end by the deadline. A leg that fails is made longer and all driving counts slower in a new short round;
+a route still failing is trimmed (removing a stop never makes the rest later: one leg replaces two, by the
+triangle inequality, and a meal less is time saved); the best passing route is greedily filled with the
+stops that still pass. The itinerary is read from the simulation, so what is shown is what was checked.
 """
 
 from __future__ import annotations
@@ -111,8 +105,8 @@ class Built:
             service=self.service,
             minutes=lambda a, b: float(self.minutes[a, b]),
             windows=lambda node: [slot.window for slot in self.slots[node]],
-            daylight=clock.daylight,
-            day_of=clock.day_of,
+            daylight=lambda node, day: clock.daylight_in(self.cities[node].timezone, day),
+            day_of=lambda node, minute: clock.day_in(self.cities[node].timezone, minute),
             end=self.real.end,
         )
 
@@ -369,7 +363,7 @@ def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
             destination=built.cities[drive.target],
             road_km=round(float(built.km[drive.origin, drive.target]) * request.settings.road_factor, 1),
             hours=drive.minutes / 60,
-            day=min(drive.parts, default=clock.day_of(drive.begins)),
+            day=min(drive.parts, default=clock.day_in(built.cities[drive.origin].timezone, drive.begins)),
             departs_at=clock.instant(drive.begins),
         )
         for drive in simulation.drives

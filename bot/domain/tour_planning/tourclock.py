@@ -1,5 +1,5 @@
 """The tour's clock: minutes since midnight of the first day in the start city, and an *awake* clock
-that skips the nights.
+that skips the nights (what the solver sees; the driving simulation uses each city's own daylight).
 
 Nobody drives at night, so the solver works on awake time: only ``DRIVE_FROM``–``DRIVE_UNTIL`` of each
 day (in the start city's timezone) passes on it. A leg that does not fit before 23:00 simply continues
@@ -32,6 +32,7 @@ class TourClock:
             closes = dt.datetime.combine(date, DRIVE_UNTIL, tzinfo=zone).astimezone(dt.UTC)
             self._days.append((self.minute(opens), self.minute(closes)))
         self._awake_before = [index * AWAKE_MINUTES for index in range(len(self._days))]
+        self._elsewhere: dict[tuple[str, int], tuple[float, float]] = {}
 
     def minute(self, when: dt.datetime) -> float:
         return (when - self.origin).total_seconds() / 60
@@ -52,6 +53,21 @@ class TourClock:
         opens = dt.datetime.combine(date, DRIVE_FROM, tzinfo=self.zone).astimezone(dt.UTC)
         closes = dt.datetime.combine(date, DRIVE_UNTIL, tzinfo=self.zone).astimezone(dt.UTC)
         return self.minute(opens), self.minute(closes)
+
+    def day_in(self, zone: str, minute: float) -> int:
+        """The tour day of a real tour minute by the calendar of another timezone (a city on the way)."""
+        return (self.instant(minute).astimezone(ZoneInfo(zone)).date() - self.first_day).days
+
+    def daylight_in(self, zone: str, day: int) -> tuple[float, float]:
+        """06:00–23:00 of a tour day in another timezone, as real tour minutes (cached)."""
+        key = (zone, day)
+        if key not in self._elsewhere:
+            date = self.first_day + dt.timedelta(days=day)
+            local = ZoneInfo(zone)
+            opens = dt.datetime.combine(date, DRIVE_FROM, tzinfo=local).astimezone(dt.UTC)
+            closes = dt.datetime.combine(date, DRIVE_UNTIL, tzinfo=local).astimezone(dt.UTC)
+            self._elsewhere[key] = (self.minute(opens), self.minute(closes))
+        return self._elsewhere[key]
 
     def awake(self, minute: float) -> float:
         """Real minute → awake minute (a night minute counts as the end of that evening)."""
