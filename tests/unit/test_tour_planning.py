@@ -131,7 +131,7 @@ def test_no_day_drives_more_than_the_limit_and_only_in_daylight(limit: float) ->
     assert max(itinerary.drive_by_day) <= limit + 1e-6
     assert sum(itinerary.drive_by_day) == pytest.approx(itinerary.drive_hours)
     for leg in itinerary.legs:
-        local = leg.departs_at.astimezone(ZoneInfo("America/Toronto"))
+        local = leg.departs_at.astimezone(ZoneInfo(leg.origin.timezone))
         assert dt.time(6) <= local.time() <= dt.time(23)
 
 
