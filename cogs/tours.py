@@ -72,6 +72,7 @@ async def tour_choices(interaction: Interaction, current: str) -> list[app_comma
     meals="Meals per day (default: breakfast, lunch and dinner)",
     daily_drive_hours="Most hours of driving per day (default 9)",
     min_attendance="Fewest customers expected for a meal to be worth it (default 3)",
+    arrive_by="A fixed arrival in the end city's local time, e.g. 2026-03-09 17:00 (a conference)",
 )
 @app_commands.choices(meals=MEAL_CHOICES)
 @app_commands.autocomplete(start=city_choices, end=city_choices)
@@ -86,11 +87,13 @@ async def new(
     meals: str | None = None,
     daily_drive_hours: app_commands.Range[float, 1.0, 16.0] | None = None,
     min_attendance: app_commands.Range[int, 0, 100] | None = None,
+    arrive_by: app_commands.Range[str, 1, 40] | None = None,
 ) -> None:
     assert interaction.guild_id is not None
     tour = await interaction.client.services.tours.create(
         interaction.guild_id, by=interaction.user.id, name=name, start=start, end=end, start_date=start_date,
         end_date=end_date, days=days, meals=meals, daily_drive_hours=daily_drive_hours, min_attendance=min_attendance,
+        arrive_by=arrive_by,
     )  # fmt: skip
     services = interaction.client.services.tours
     await interaction.response.send_message(

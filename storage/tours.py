@@ -7,7 +7,7 @@ import sqlite3
 
 from bot.domain.meals import MealSlot
 from bot.domain.tours import StopKind, Tour, TourStatus, TourStop
-from storage.codecs import decode_optional_datetime, encode_datetime
+from storage.codecs import decode_optional_datetime, encode_datetime, encode_optional_datetime
 from storage.database import Transaction
 
 
@@ -25,18 +25,20 @@ class TourRepository:
         meals: str,
         daily_drive_hours: float,
         min_attendance: int,
+        arrive_by: dt.datetime | None,
         created_by: int,
         now: dt.datetime,
     ) -> int:
         return await tx.insert(
             """
             INSERT INTO tours (guild_id, name, start_city, end_city, first_day, last_day, meals, daily_drive_hours,
-                               min_attendance, created_by, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               min_attendance, arrive_by, created_by, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 guild_id, name, start_city, end_city, first_day.isoformat(), last_day.isoformat(), meals,
-                daily_drive_hours, min_attendance, created_by, encode_datetime(now), encode_datetime(now),
+                daily_drive_hours, min_attendance, encode_optional_datetime(arrive_by), created_by,
+                encode_datetime(now), encode_datetime(now),
             ),
         )  # fmt: skip
 
@@ -102,6 +104,7 @@ def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:
         meals=row["meals"],
         daily_drive_hours=row["daily_drive_hours"],
         min_attendance=row["min_attendance"],
+        arrive_by=decode_optional_datetime(row["arrive_by"]),
         status=TourStatus(row["status"]),
         plan=row["plan"],
         planned_at=decode_optional_datetime(row["planned_at"]),

@@ -99,6 +99,14 @@ def parse_time_of_day(text: str) -> dt.time:
     return dt.time(hour, minute)
 
 
+def parse_date_and_time(text: str) -> tuple[dt.date, dt.time]:
+    """ "2026-03-09 17:00" or "14 Mar 2026 5pm" → (date, time of day): the last word is the time."""
+    date_text, _, time_text = text.strip().rpartition(" ")
+    if not date_text:
+        raise InvalidInput(f"“{text.strip()[:40]}” needs a date and a time. Write it like 2026-03-09 17:00.")
+    return parse_date(date_text), parse_time_of_day(time_text)
+
+
 def local_to_utc(day: dt.date, time_of_day: dt.time, zone: str) -> LocalTime:
     """A wall time in ``zone`` → UTC, handling daylight-saving transitions.
 

@@ -43,6 +43,7 @@ class Tour:
     meals: str  # "breakfast,lunch,dinner"
     daily_drive_hours: float
     min_attendance: int
+    arrive_by: dt.datetime | None  # a fixed arrival at the end city (a conference), aware UTC
     status: TourStatus
     plan: str | None  # the itinerary as JSON
     planned_at: dt.datetime | None

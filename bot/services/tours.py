@@ -14,7 +14,7 @@ from bot.domain.cities import City
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import MealSlot
-from bot.domain.timeparse import parse_date
+from bot.domain.timeparse import local_to_utc, parse_date, parse_date_and_time
 from bot.domain.tour_planning import (
     MAX_DAYS,
     Demand,
@@ -53,6 +53,7 @@ class TourService:
         meals: str | None = None,
         daily_drive_hours: float | None = None,
         min_attendance: int | None = None,
+        arrive_by: str | None = None,
     ) -> Tour:
         """Validate everything first (cities, dates, meals, limits); nothing is stored on a bad input."""
         name = " ".join(name.split())
@@ -63,13 +64,15 @@ class TourService:
         defaults = PlanSettings()
         hours = defaults.daily_drive_hours if daily_drive_hours is None else daily_drive_hours
         least = defaults.min_attendance if min_attendance is None else min_attendance
+        start_city, end_city = self._customers.resolve_one(start), self._customers.resolve_one(end)
         request = TourRequest(
-            self._customers.resolve_one(start),
-            self._customers.resolve_one(end),
+            start_city,
+            end_city,
             first_day,
             last_day,
             chosen,
             PlanSettings(daily_drive_hours=hours, min_attendance=least),
+            arrive_by=None if arrive_by is None else _arrival(arrive_by, end_city.timezone, last_day),
         )  # validates the dates, meals and limits
         check_reachable(request)  # an impossible driving limit is told now, not at the first /tour plan
         slots = ",".join(window.slot.value for window in chosen)
@@ -79,7 +82,8 @@ class TourService:
             tour_id = await self._tours.create(
                 tx, guild_id=guild_id, name=name, start_city=request.start.geonameid,
                 end_city=request.end.geonameid, first_day=first_day, last_day=last_day, meals=slots,
-                daily_drive_hours=hours, min_attendance=least, created_by=by, now=self._clock(),
+                daily_drive_hours=hours, min_attendance=least, arrive_by=request.arrive_by, created_by=by,
+                now=self._clock(),
             )  # fmt: skip
             tour = await self._tours.get(tx, guild_id, tour_id)
         assert tour is not None
@@ -122,6 +126,7 @@ class TourService:
             settings or PlanSettings(daily_drive_hours=tour.daily_drive_hours, min_attendance=tour.min_attendance),
             pins,
             dropped,
+            tour.arrive_by,
         )
 
     def itinerary(self, tour: Tour) -> Itinerary | None:
@@ -197,3 +202,11 @@ class TourService:
         if tour.status is TourStatus.PUBLISHED:
             raise InvalidInput("This tour's meals are already published; change them with `/meal edit`.")
         return tour
+
+
+def _arrival(text: str, zone: str, last_day: dt.date) -> dt.datetime:
+    """A fixed arrival typed in the end city's local time; it must fall on the tour's last day or before."""
+    day, time_of_day = parse_date_and_time(text)
+    if day > last_day:
+        raise InvalidInput(f"The fixed arrival is after the tour's last day ({last_day:%Y-%m-%d}).")
+    return local_to_utc(day, time_of_day, zone).utc

@@ -10,6 +10,7 @@ CREATE TABLE tours (
     meals              TEXT NOT NULL,
     daily_drive_hours  REAL NOT NULL,
     min_attendance     INTEGER NOT NULL DEFAULT 3 CHECK (min_attendance >= 0),
+    arrive_by          TEXT,
     status             TEXT NOT NULL DEFAULT 'draft',
     plan               TEXT,
     planned_at         TEXT,

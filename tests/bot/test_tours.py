@@ -146,6 +146,10 @@ async def test_bad_tour_input_is_explained_and_nothing_is_stored(configured: Wor
         ({"start_date": "2025-12-01"}, "has already passed"),
         ({"start_date": "next monday"}, "is not a date I can read"),
         ({"days": None}, "Give either an end date or a number of days"),
+        ({"arrive_by": "2026-01-20 14:00"}, "The fixed arrival is after the tour's last day (2026-01-15)."),
+        ({"arrive_by": "soon"}, "“soon” needs a date and a time. Write it like 2026-03-09 17:00."),
+        ({"arrive_by": "2026-01-11 14:00"}, "The fixed arrival is before the tour even leaves."),
+        ({"meals": "lunch", "daily_drive_hours": 2.0}, "Add days or raise the daily driving limit"),
     ]
     for options, expected in cases:
         result = await new_tour(configured, **options)

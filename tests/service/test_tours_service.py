@@ -88,3 +88,20 @@ async def test_a_published_or_cancelled_tour_cannot_be_changed(services: Service
         await services.tours.plan(GUILD, tour_id)
     with pytest.raises(InvalidInput, match="already cancelled"):
         await services.tours.cancel(GUILD, tour_id)
+
+
+async def test_a_fixed_arrival_is_read_in_the_end_citys_time_and_kept_by_the_plan(services: Services) -> None:
+    city = services.customers.resolve_one("Dallas")
+    for user_id in range(5):
+        await services.customers.set_city(
+            Member(GUILD, 200 + user_id, f"d{user_id}", "D"), city.geonameid, consenting=True
+        )
+    tour = await services.tours.create(
+        GUILD, by=7, name="Conference", start="Toronto", end="Austin", start_date="2026-01-12", days=4,
+        arrive_by="2026-01-15 9:00",
+    )  # fmt: skip
+    assert tour.arrive_by == dt.datetime(2026, 1, 15, 15, 0, tzinfo=dt.UTC)  # 09:00 in Austin (CST)
+
+    _, itinerary = await services.tours.plan(GUILD, tour.id)
+
+    assert itinerary.meals and all(meal.ends_at <= tour.arrive_by for meal in itinerary.meals)
