@@ -12,7 +12,6 @@ evaluated for all candidates and positions at once with numpy, which makes a pur
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,7 +88,7 @@ class IteratedLocalSearch:
     def __init__(self, instance: Instance, *, seed: int = 0, settings: SearchSettings | None = None) -> None:
         self.instance = instance
         self.settings = settings or SearchSettings()
-        self.rng = random.Random(seed)  # noqa: S311 - reproducible search, not security
+        self.rng = np.random.default_rng(seed)  # reproducible search: same seed, same routes
         nodes = instance.nodes
         self.travel = instance.travel
         self.rows = instance.travel.tolist()  # scalar look-ups are much faster on lists than on arrays
@@ -247,7 +246,7 @@ class IteratedLocalSearch:
                 return
             ratio = self.score[candidates] ** 2 / np.maximum(best_costs[candidates], 1e-3)
             if noise:
-                ratio = ratio * (1.0 + noise * np.array([self.rng.random() for _ in candidates]))
+                ratio = ratio * (1.0 + noise * self.rng.random(len(candidates)))
             node = int(candidates[int(ratio.argmax())])
             route_index = int(best_route[node])
             position = int(state.cache[route_index][1][node])
@@ -372,7 +371,7 @@ class IteratedLocalSearch:
             iteration += 1
             before = current.copy()
             removed = self.shake(current, length, offset)
-            if self.rng.random() < settings.tabu_share:
+            if float(self.rng.random()) < settings.tabu_share:
                 # Refill without the nodes just removed, so the search leaves the basin it was in;
                 # they may come back in the second fill if room is left.
                 current.visited[removed] = True
