@@ -164,7 +164,13 @@ def claim_window(now: dt.datetime, starts_at: dt.datetime) -> dt.timedelta:
 
 
 def reminder_times(
-    starts_at: dt.datetime, offsets: tuple[dt.timedelta, ...], now: dt.datetime
+    meal: Meal, offsets: tuple[dt.timedelta, ...], now: dt.datetime
 ) -> list[tuple[dt.timedelta, dt.datetime]]:
-    """(offset, due) for every reminder still ahead; a reminder whose time has passed is skipped."""
-    return [(offset, starts_at - offset) for offset in offsets if starts_at - offset > now]
+    """(offset, due) for every reminder still ahead; a reminder whose time has passed is skipped.
+
+    Offsets count in the city's wall-clock time: "24h before" a Sunday 12:30 lunch is Saturday 12:30
+    local, even when the clocks change overnight (then it is 23 or 25 real hours before).
+    """
+    local_start = meal.local(meal.starts_at)
+    times = [(offset, (local_start - offset).astimezone(dt.UTC)) for offset in offsets]
+    return [(offset, due) for offset, due in times if now < due < meal.starts_at]

@@ -298,7 +298,7 @@ class MealService:
                 count = count.after(current, rsvp)
                 if rsvp.status is RsvpStatus.GOING:
                     await self._reminders.schedule(
-                        tx, meal.id, user_id, reminder_times(meal.starts_at, await self._offsets(tx, guild_id), now)
+                        tx, meal.id, user_id, reminder_times(meal, await self._offsets(tx, guild_id), now)
                     )
             waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
             position = await self._position(tx, meal, user_id) if outcome in waiting else None
@@ -400,7 +400,7 @@ class MealService:
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
             await self._rsvps.put(tx, rsvp, now)
             await self._reminders.schedule(
-                tx, meal.id, user_id, reminder_times(meal.starts_at, await self._offsets(tx, guild_id), now)
+                tx, meal.id, user_id, reminder_times(meal, await self._offsets(tx, guild_id), now)
             )
         return RsvpResult(
             meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count.after(current, rsvp), tuple(offers)
@@ -494,7 +494,7 @@ class MealService:
         await self._reminders.drop_pending(tx, meal.id)
         for rsvp in await self._rsvps.all(tx, meal.id):
             if rsvp.status is RsvpStatus.GOING:
-                await self._reminders.schedule(tx, meal.id, rsvp.user_id, reminder_times(meal.starts_at, offsets, now))
+                await self._reminders.schedule(tx, meal.id, rsvp.user_id, reminder_times(meal, offsets, now))
 
 
 def _check_capacity(seats: int) -> None:

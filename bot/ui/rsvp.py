@@ -200,7 +200,7 @@ async def _going_text(interaction: Interaction, result: RsvpResult) -> str:
     if result.outcome is GoingOutcome.CONFIRMED:
         settings = await interaction.client.services.guild_setup.settings(meal.guild_id)
         ahead = tuple(
-            o for o, _ in reminder_times(meal.starts_at, settings.reminder_offsets, interaction.client.clock())
+            o for o, _ in reminder_times(meal, settings.reminder_offsets, interaction.client.clock())
         )
         remind = f" I'll remind you {format_offsets(ahead)} before." if ahead else ""
         seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"

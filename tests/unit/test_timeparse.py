@@ -5,7 +5,16 @@ import datetime as dt
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.timeparse import format_duration, format_offsets, parse_duration, parse_reminder_offsets
+from bot.domain.timeparse import (
+    format_duration,
+    format_offsets,
+    local_to_utc,
+    parse_date,
+    parse_duration,
+    parse_local_datetime,
+    parse_reminder_offsets,
+    parse_time_of_day,
+)
 
 H = dt.timedelta(hours=1)
 
@@ -47,3 +56,53 @@ def test_durations_are_shown_the_way_people_write_them() -> None:
         "1h30m",
     ]
     assert format_offsets((24 * H, 2 * H)) == "24h, 2h"
+
+
+@pytest.mark.parametrize("text", ["2026-03-14", "14 Mar 2026", "14 March 2026", "Mar 14 2026", "March 14, 2026"])
+def test_dates_people_type(text: str) -> None:
+    assert parse_date(text) == dt.date(2026, 3, 14)
+
+
+@pytest.mark.parametrize("text", ["next friday", "14/03/2026", "03/14/2026", "2026-13-01", ""])
+def test_ambiguous_or_unreadable_dates_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput, match="Write it like 2026-03-14"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("12:30", dt.time(12, 30)), ("7pm", dt.time(19)), ("7:30 am", dt.time(7, 30)), ("12am", dt.time(0)),
+     ("12pm", dt.time(12)), ("0:05", dt.time(0, 5))],
+)  # fmt: skip
+def test_times_of_day(text: str, expected: dt.time) -> None:
+    assert parse_time_of_day(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25:00", "13pm", "noon", "12:60", "7.30.1"])
+def test_bad_times_of_day(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_time_of_day(text)
+
+
+def test_a_local_time_skipped_by_the_clocks_is_refused_with_a_suggestion() -> None:
+    with pytest.raises(InvalidInput, match=r"02:30 does not exist on 2026-03-08 in America/Toronto.*Try 03:30"):
+        local_to_utc(dt.date(2026, 3, 8), dt.time(2, 30), "America/Toronto")
+
+
+def test_a_local_time_that_happens_twice_takes_the_first_and_says_so() -> None:
+    result = local_to_utc(dt.date(2026, 11, 1), dt.time(1, 30), "America/Toronto")
+
+    assert result.utc == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)  # 01:30 EDT, the first one
+    assert result.note is not None and "happens twice" in result.note and "EDT" in result.note
+
+
+def test_meal_times_must_be_in_the_future_and_within_two_years() -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    assert parse_local_datetime("2026-01-10", "12:30", "America/Toronto", now=now).utc == dt.datetime(
+        2026, 1, 10, 17, 30, tzinfo=dt.UTC
+    )
+    with pytest.raises(InvalidInput, match="already passed"):
+        parse_local_datetime("2025-12-31", "12:30", "America/Toronto", now=now)
+    with pytest.raises(InvalidInput, match="more than two years away"):
+        parse_local_datetime("2028-06-01", "12:30", "America/Toronto", now=now)
