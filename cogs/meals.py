@@ -164,7 +164,8 @@ class MealsCog(commands.Cog):
         assert interaction.guild is not None
         state = await self.bot.services.meals.state(interaction.guild.id, meal)
         pages = paginate(f"{state.meal.title} — attendees", attendee_lines(state, self.bot.clock()))
-        file = discord.File(io.BytesIO(attendees_csv(state)), filename=f"meal-{meal}-attendees.csv")
+        names = await self.bot.services.customers.names_of(interaction.guild.id, [r.user_id for r in state.rsvps])
+        file = discord.File(io.BytesIO(attendees_csv(state, names)), filename=f"meal-{meal}-attendees.csv")
         view = page_view(pages, interaction.user.id)
         if view is None:
             await interaction.response.send_message(embed=pages[0], file=file, ephemeral=True)
@@ -276,20 +277,23 @@ def attendee_lines(state: MealState, now: dt.datetime) -> list[str]:
     return lines
 
 
-def attendees_csv(state: MealState) -> bytes:
+def attendees_csv(state: MealState, names: dict[int, str]) -> bytes:
+    """Everyone who answered, waiting people in line order, names where we know them."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["meal_id", "user_id", "status", "guests", "answer", "checked_in_at", "waitlist_order"])
-    for rsvp in state.rsvps:
+    writer.writerow(["meal_id", "user_id", "name", "status", "guests", "answer", "checked_in_at", "waitlist_position"])
+    line = iter(range(1, len(state.rsvps) + 1))
+    for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
         writer.writerow(
             [
                 state.meal.id,
                 str(rsvp.user_id),
+                spreadsheet_safe(names.get(rsvp.user_id, "")),
                 rsvp.status.value,
                 rsvp.guests,
                 spreadsheet_safe(rsvp.answer),
                 rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else "",
-                rsvp.seq,
+                next(line) if rsvp.status is RsvpStatus.WAITLISTED else "",
             ]
         )
     return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8 correctly

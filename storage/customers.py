@@ -143,6 +143,19 @@ class CustomerRepository:
             )
         return [row["user_id"] for row in rows]
 
+    async def names_of(self, guild_id: int, user_ids: Sequence[int]) -> dict[int, str]:
+        """The names customers go by (their name, else their Discord username), for the ids we know."""
+        if not user_ids:
+            return {}
+        async with self._db.read() as tx:
+            await _load_ids(tx, user_ids)
+            rows = await tx.fetch_all(
+                "SELECT user_id, COALESCE(name, discord_name) AS shown FROM customers WHERE guild_id = ? "
+                "AND user_id IN (SELECT id FROM temp.wanted_ids) AND COALESCE(name, discord_name) IS NOT NULL",
+                (guild_id,),
+            )
+        return {row["user_id"]: row["shown"] for row in rows}
+
     async def all_in_guild(self, guild_id: int) -> list[Customer]:
         rows = await self._db.fetch_all("SELECT * FROM customers WHERE guild_id = ? ORDER BY id", (guild_id,))
         return [_customer(row) for row in rows]

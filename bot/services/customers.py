@@ -101,6 +101,10 @@ class CustomerService:
     async def customer(self, guild_id: int, user_id: int) -> Customer | None:
         return await self._customers.get(guild_id, user_id)
 
+    async def names_of(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        """What to call people in lists and files (attendees): the customers we know, by user id."""
+        return await self._customers.names_of(guild_id, user_ids)
+
     async def in_guild(self, guild_id: int) -> list[Customer]:
         """Every customer of the guild, oldest first."""
         return await self._customers.all_in_guild(guild_id)

@@ -8,6 +8,7 @@ import simcord
 from bot.domain.meals import RsvpStatus
 from bot.errors import NotManager
 from tests.bot.meal_story import ANSWER, dms, labels, post_fields, publish, rsvp_going
+from tests.bot.test_meals_invitations import customer
 from tests.conftest import MakeBot, World
 
 HOUR = 3600
@@ -214,6 +215,7 @@ def here_button_disabled(world: World) -> bool:
 
 async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
     ana, ben, chen = configured.members
+    await customer(configured, ana, "Toronto", dms_ok=False)
     post = await publish(configured, capacity=1)
     await rsvp_going(configured, ana, post, answer="=HYPERLINK(evil)")
     await rsvp_going(configured, ben, post, answer="Bakery owner")
@@ -232,7 +234,12 @@ async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
     ]
     [attachment] = result.response.attachments
     text = (await attachment.read()).decode("utf-8-sig")
-    assert text.splitlines()[1] == f"1,{ana.id},going,0,'=HYPERLINK(evil),,1"  # formula defused
+    assert text.splitlines()[0] == "meal_id,user_id,name,status,guests,answer,checked_in_at,waitlist_position"
+    assert text.splitlines()[1:] == [
+        f"1,{ana.id},ana,going,0,'=HYPERLINK(evil),,",  # the formula is defused
+        f"1,{ben.id},,waitlisted,0,Bakery owner,,1",  # Ben is not a customer on file: no name
+        f"1,{chen.id},,maybe,0,,,",
+    ]
     denied = await ana.slash(configured.channel, "meal attendees", meal=1)
     assert denied.ephemeral and "Only community managers" in denied.response.content
     simcord.assert_error(configured.env, NotManager)
