@@ -2,7 +2,7 @@
 
 The skeleton is Vansteenwegen et al. (2009): greedy insertion by score²/time-shift with O(1) feasibility
 checks per position, and a shake that removes a run of consecutive visits from every route. On top of it,
-each kept because it measured better (docs/benchmarks-planner.md): exact checks for several windows per
+each kept because it measured better (docs/benchmarks.md, "Tour planner solver"): exact checks for several windows per
 node (latest arrival instead of Wait + MaxShift), seeded noise in the insertion choice, a refill that first
 leaves out the nodes just removed, a same-slot replace move, relocations that bring a route home earlier,
 threshold acceptance with periodic kicks, and restarts from the best solution. Insertion costs are
