@@ -62,3 +62,19 @@ def require_can_post(channel: discord.TextChannel) -> None:
             f"I can't post in {channel.mention}: give me View Channel, Send Messages and Embed Links there, "
             "then try again."
         )
+
+
+async def posting_channel(
+    interaction: discord.Interaction[ListeningTourBot], channel: discord.TextChannel | None
+) -> discord.TextChannel:
+    """Where meals go: the channel given, else the announcement channel from /setup — one the bot can
+    post in (checked before anything is stored)."""
+    target = channel
+    if target is None and interaction.guild is not None:
+        settings = await interaction.client.services.guild_setup.settings(interaction.guild.id)
+        found = interaction.guild.get_channel(settings.announce_channel_id or 0)
+        target = found if isinstance(found, discord.TextChannel) else None
+    if target is None:
+        raise InvalidInput("Where should I post? Give a `channel`, or set an announcement channel with `/setup`.")
+    require_can_post(target)
+    return target

@@ -34,7 +34,7 @@ async def seed_meals(
 ) -> None:
     for city_text, day, time, venue, seats, answers in MEALS:
         city = bot.services.customers.resolve_one(city_text)
-        place = MealPlace(city.geonameid, city.name, city.label, city.timezone, city.latitude, city.longitude)
+        place = MealPlace.of(city)
         meal = await bot.services.meals.create(
             guild.id,
             host_id=host_id,

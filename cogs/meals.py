@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only, require_can_post
+from bot.checks import manager_only, posting_channel
 from bot.domain.customers import spreadsheet_safe
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot, RsvpStatus
@@ -86,8 +86,7 @@ class MealsCog(commands.Cog):
         assert interaction.guild is not None
         place = self._place(city)
         start = parse_local_datetime(date, time, place.timezone, now=self.bot.clock())
-        target = await self._target_channel(interaction, channel)
-        require_can_post(target)
+        target = await posting_channel(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         meal = await self.bot.services.meals.create(
             interaction.guild.id,
@@ -199,7 +198,7 @@ class MealsCog(commands.Cog):
 
     def _place(self, typed: str) -> MealPlace:
         city = self.bot.services.customers.resolve_one(typed)
-        return MealPlace(city.geonameid, city.name, city.label, city.timezone, city.latitude, city.longitude)
+        return MealPlace.of(city)
 
     def _new_start(self, meal: Meal, date: str | None, time: str | None) -> LocalTime | None:
         if date is None and time is None:
@@ -211,20 +210,6 @@ class MealsCog(commands.Cog):
         if start.utc <= self.bot.clock():
             raise InvalidInput("That time has already passed. Pick a future time.")
         return start
-
-    async def _target_channel(
-        self, interaction: Interaction, channel: discord.TextChannel | None
-    ) -> discord.TextChannel:
-        if channel is not None:
-            return channel
-        assert interaction.guild is not None
-        settings = await self.bot.services.guild_setup.settings(interaction.guild.id)
-        found = interaction.guild.get_channel(settings.announce_channel_id or 0)
-        if not isinstance(found, discord.TextChannel):
-            raise InvalidInput(
-                "Where should I post it? Give a `channel`, or set an announcement channel with `/setup`."
-            )
-        return found
 
     # ------------------------------------------------------------------------------------ events
 

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only
+from bot.checks import manager_only, posting_channel
 from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import Meal, MealPlace, MealSlot
@@ -185,7 +185,7 @@ async def publish(
     bot = interaction.client
     found = await bot.services.tours.get(interaction.guild.id, tour)
     itinerary = _publishable(found, bot.services.tours.itinerary(found))
-    target = await _target_channel(interaction, channel)
+    target = await posting_channel(interaction, channel)
     upcoming = [meal for meal in itinerary.meals if meal.starts_at > bot.clock()]
     if not upcoming:
         raise InvalidInput("Every meal of this plan is in the past. Re-plan with later dates.")
@@ -315,25 +315,12 @@ async def _create_meal(interaction: Interaction, tour: Tour, planned: PlannedMea
     return await interaction.client.services.meals.create(
         tour.guild_id,
         host_id=interaction.user.id,
-        place=MealPlace(city.geonameid, city.name, city.label, city.timezone, city.latitude, city.longitude),
+        place=MealPlace.of(city),
         start=LocalTime(planned.starts_at, city.timezone),
         duration=planned.ends_at - planned.starts_at,
         slot=planned.slot,
         tour_id=tour.id,
     )
-
-
-async def _target_channel(interaction: Interaction, channel: discord.TextChannel | None) -> discord.TextChannel:
-    if channel is not None:
-        return channel
-    assert interaction.guild is not None
-    settings = await interaction.client.services.guild_setup.settings(interaction.guild.id)
-    found = interaction.guild.get_channel(settings.announce_channel_id or 0)
-    if not isinstance(found, discord.TextChannel):
-        raise InvalidInput(
-            "Where should I post the meals? Give a `channel`, or set an announcement channel with `/setup`."
-        )
-    return found
 
 
 async def _invite_all(

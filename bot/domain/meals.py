@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.cities import City
+
 MAX_GUESTS = 1  # a "+1": one guest per customer keeps tables about customers
 DEFAULT_QUESTION = "What do you do?"
 DEFAULT_DURATION = dt.timedelta(minutes=90)
@@ -63,6 +65,10 @@ class MealPlace:
     timezone: str
     latitude: float
     longitude: float
+
+    @classmethod
+    def of(cls, city: City) -> MealPlace:
+        return cls(city.geonameid, city.name, city.label, city.timezone, city.latitude, city.longitude)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ async def test_customers_cannot_publish_meals(configured: World) -> None:
 async def test_without_an_announcement_channel_the_manager_is_told_where_to_set_one(world: World) -> None:
     result = await world.admin.slash(world.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30")
 
-    assert result.response.content.startswith("Where should I post it?")
+    assert result.response.content.startswith("Where should I post? Give a `channel`")
     simcord.assert_error(world.env, app_commands.CommandInvokeError)
 
 
