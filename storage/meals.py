@@ -198,7 +198,7 @@ class RsvpRepository:
                    SUM(status = 'offered' AND offer_expires_at <= ?) AS lapsed
             FROM rsvps WHERE meal_id = ? GROUP BY status
             """,
-            (encode_datetime(now) if now else "", meal.id),
+            (encode_optional_datetime(now), meal.id),  # without ``now`` the comparison is NULL: none lapsed
         )
         people = {row["status"]: int(row["people"]) for row in rows}
         count = Headcount(
