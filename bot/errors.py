@@ -74,13 +74,14 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 
 async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
+    """Answer only the person who acted: the response, or a follow-up once it was deferred."""
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException as failure:  # expired interaction or Discord outage: nothing else to do
-        log.warning("could not tell the user about an error: %s", failure)
+        log.warning("could not answer %s: %s", interaction.user.id, failure)
 
 
 async def run_safely(interaction: discord.Interaction[Any], handler: Callable[[], Awaitable[None]], where: str) -> None:

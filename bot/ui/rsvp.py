@@ -1,8 +1,8 @@
 """RSVP interactions: the buttons on a meal post and in DMs, the RSVP question, and what each click says.
 
-Every button is one persistent ``DynamicItem`` (``lt:rsvp:<action>:<meal id>``), so posts keep working
-after a restart. The guild comes from the interaction; in a DM, from the clicker's own RSVP to that meal
-(someone without one cannot act on it).
+Every button is one persistent ``DynamicItem`` (``lt:rsvp:<action>:<meal id>[:<user id>]``), so posts
+keep working after a restart. The guild comes from the interaction; in a DM, from the clicker's own RSVP
+or invitation to that meal, and only while they are still a member there.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus, reminder_times
 from bot.domain.timeparse import format_offsets
-from bot.errors import contained, report_error, run_safely
+from bot.errors import contained, report_error, run_safely, send_ephemeral
 from bot.services.meals import Offer, RsvpResult
 
 if TYPE_CHECKING:
@@ -161,8 +161,9 @@ async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None
         )
     elif action == "here":
         await meals.check_in(guild_id, meal_id, user_id, by_manager=False)
-        await _reply(interaction, "You're checked in. Welcome, and enjoy the meal!")
-        await interaction.client.meal_posts.changed(guild_id, meal_id)
+        await send_ephemeral(interaction, "You're checked in. Welcome, and enjoy the meal!")
+        async with contained(f"refreshing the post of meal {meal_id}"):
+            await interaction.client.meal_posts.changed(guild_id, meal_id)
     else:
         raise InvalidInput("This button is from an older version of the bot; use the buttons on the meal post.")
 
@@ -241,17 +242,10 @@ async def _answer(interaction: Interaction, result: RsvpResult, text: str) -> No
     The clicker's answer is committed once the reply is sent: what follows is best effort and never
     reported to them as their failure.
     """
-    await _reply(interaction, text)
+    await send_ephemeral(interaction, text)
     async with contained(f"refreshing the post of meal {result.meal.id}"):
         await interaction.client.meal_posts.changed(result.meal.guild_id, result.meal.id)
     await send_offers(interaction.client, result.offers)
-
-
-async def _reply(interaction: Interaction, text: str) -> None:
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True)
-    else:
-        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
