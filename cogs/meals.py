@@ -25,6 +25,7 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
+from bot.errors import contained
 from bot.invitations import invite_nearby, progress_of
 from bot.services.meals import MealState
 from bot.ui.city_choices import city_choices
@@ -178,7 +179,8 @@ class MealsCog(commands.Cog):
         assert interaction.guild is not None
         await self.bot.services.meals.check_in(interaction.guild.id, meal, member.id, by_manager=True)
         await interaction.response.send_message(f"Checked in {member.mention}.", ephemeral=True)
-        await self.bot.meal_posts.changed(interaction.guild.id, meal)
+        async with contained(f"refreshing the post of meal {meal}"):
+            await self.bot.meal_posts.changed(interaction.guild.id, meal)
 
     @edit.autocomplete("meal")
     @cancel.autocomplete("meal")
