@@ -113,7 +113,7 @@ class MealsCog(commands.Cog):
             )
 
     @manager_only
-    @meal.command(name="edit", description="Change a meal's time, venue, seats or question; people are told")
+    @meal.command(name="edit", description="Change a meal's time, length, venue, seats, question or RSVP cutoff")
     @app_commands.describe(
         meal="The meal to change",
         date="New day, e.g. 2026-03-15 (keeps the time unless you give one)",
@@ -121,6 +121,8 @@ class MealsCog(commands.Cog):
         venue="New venue",
         capacity="New number of seats (never below the seats already taken)",
         question="New RSVP question (up to 45 characters)",
+        duration="New length, e.g. 2h",
+        rsvp_cutoff="Close RSVPs this long before the start, e.g. 24h",
     )
     async def edit(
         self,
@@ -131,12 +133,21 @@ class MealsCog(commands.Cog):
         venue: app_commands.Range[str, 1, 200] | None = None,
         capacity: app_commands.Range[int, 1, 1000] | None = None,
         question: app_commands.Range[str, 1, 45] | None = None,
+        duration: app_commands.Range[str, 1, 20] | None = None,
+        rsvp_cutoff: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         assert interaction.guild is not None
         current = await self.bot.services.meals.get(interaction.guild.id, meal)
         start = self._new_start(current, date, time)
         change = await self.bot.services.meals.edit(
-            interaction.guild.id, meal, start=start, venue=venue, capacity=capacity, question=question
+            interaction.guild.id,
+            meal,
+            start=start,
+            venue=venue,
+            capacity=capacity,
+            question=question,
+            duration=parse_duration(duration) if duration else None,
+            cutoff_before=parse_duration(rsvp_cutoff) if rsvp_cutoff else None,
         )
         note = f" {start.note}" if start and start.note else ""
         headline = f"Updated **{change.meal.title}** (meal #{meal}).{note}"

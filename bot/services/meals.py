@@ -104,8 +104,7 @@ class MealService:
         settings = await self._settings.get(guild_id)
         seats = capacity if capacity is not None else (settings.default_capacity if settings else DEFAULT_CAPACITY)
         _check_capacity(seats)
-        if not dt.timedelta(minutes=15) <= duration <= dt.timedelta(hours=6):
-            raise InvalidInput("A meal lasts between 15 minutes and 6 hours.")
+        _check_duration(duration)
         cutoff = None if cutoff_before is None else start.utc - cutoff_before
         if cutoff is not None and cutoff <= self._clock():
             raise InvalidInput("That RSVP cutoff has already passed; choose fewer hours before the meal.")
@@ -216,6 +215,8 @@ class MealService:
         venue: str | None = None,
         capacity: int | None = None,
         question: str | None = None,
+        duration: dt.timedelta | None = None,
+        cutoff_before: dt.timedelta | None = None,
     ) -> MealChange:
         """Change a meal; a new time moves reminders and everyone who answered is told."""
         now = self._clock()
@@ -225,13 +226,7 @@ class MealService:
                 raise InvalidInput("This meal was cancelled; create a new one with /meal add.")
             if before.ends_at <= now:
                 raise InvalidInput("This meal is over; it can't be changed any more.")
-            changes: dict[str, object] = {}
-            if start is not None:
-                changes |= {"starts_at": start.utc, "ends_at": start.utc + (before.ends_at - before.starts_at)}
-                if before.slot is MealSlot.for_local_time(before.local(before.starts_at).time()):
-                    changes["slot"] = MealSlot.for_local_time(start.local.time())  # lunch moved to 19:30 is dinner
-                if before.rsvp_cutoff is not None:
-                    changes["rsvp_cutoff"] = start.utc - (before.starts_at - before.rsvp_cutoff)
+            changes = _timing_changes(before, now, start=start, duration=duration, cutoff_before=cutoff_before)
             if venue is not None:
                 changes["venue"] = _text(venue, MAX_VENUE, "venue")
             if question is not None:
@@ -465,7 +460,9 @@ class MealService:
             for offer in await self._rsvps.expired_offers(tx, now, meal.id):
                 await self._rsvps.put(
                     # offer_expires_at stays until the person is told (see lapsed_offers)
-                    tx, dataclasses.replace(offer, status=RsvpStatus.EXPIRED), now
+                    tx,
+                    dataclasses.replace(offer, status=RsvpStatus.EXPIRED),
+                    now,
                 )
             count, _ = await self._rsvps.headcount(tx, meal)
         offers: list[Offer] = []
@@ -495,6 +492,39 @@ class MealService:
         for rsvp in await self._rsvps.all(tx, meal.id):
             if rsvp.status is RsvpStatus.GOING:
                 await self._reminders.schedule(tx, meal.id, rsvp.user_id, reminder_times(meal, offsets, now))
+
+
+def _timing_changes(
+    before: Meal,
+    now: dt.datetime,
+    *,
+    start: LocalTime | None,
+    duration: dt.timedelta | None,
+    cutoff_before: dt.timedelta | None,
+) -> dict[str, object]:
+    """The start, end, slot and cutoff a meal gets from /meal edit's date, time, duration and cutoff."""
+    changes: dict[str, object] = {}
+    starts_at = before.starts_at
+    if start is not None:
+        starts_at = start.utc
+        changes |= {"starts_at": starts_at, "ends_at": starts_at + (before.ends_at - before.starts_at)}
+        if before.slot is MealSlot.for_local_time(before.local(before.starts_at).time()):
+            changes["slot"] = MealSlot.for_local_time(start.local.time())  # lunch moved to 19:30 is dinner
+        if before.rsvp_cutoff is not None:
+            changes["rsvp_cutoff"] = starts_at - (before.starts_at - before.rsvp_cutoff)
+    if duration is not None:
+        _check_duration(duration)
+        changes["ends_at"] = starts_at + duration
+    if cutoff_before is not None:
+        if starts_at - cutoff_before <= now:
+            raise InvalidInput("That RSVP cutoff has already passed; choose fewer hours before the meal.")
+        changes["rsvp_cutoff"] = starts_at - cutoff_before
+    return changes
+
+
+def _check_duration(duration: dt.timedelta) -> None:
+    if not dt.timedelta(minutes=15) <= duration <= dt.timedelta(hours=6):
+        raise InvalidInput("A meal lasts between 15 minutes and 6 hours.")
 
 
 def _check_capacity(seats: int) -> None:

@@ -111,6 +111,22 @@ async def test_rescheduling_moves_the_post_the_event_and_tells_people(configured
     assert {r["due_at"] for r in reminders} == {"2026-01-09T18:00:00.000000Z", "2026-01-10T16:00:00.000000Z"}
 
 
+async def test_length_and_rsvp_cutoff_can_be_changed(configured: World) -> None:
+    await publish(configured)
+
+    await configured.manager.slash(configured.channel, "meal edit", meal=1, duration="2h", rsvp_cutoff="24h")
+
+    meal = await configured.bot.services.meals.get(configured.guild.id, 1)
+    assert meal.ends_at - meal.starts_at == dt.timedelta(hours=2)
+    assert meal.rsvp_cutoff == dt.datetime(2026, 1, 9, 17, 30, tzinfo=dt.UTC)
+    assert "12:30–14:30 EST" in configured.channel.last_message.embeds[0].description
+    [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
+    assert event.end_time == dt.datetime(2026, 1, 10, 19, 30, tzinfo=dt.UTC)
+    late = await configured.manager.slash(configured.channel, "meal edit", meal=1, rsvp_cutoff="14d")
+    assert late.response.content.startswith("That RSVP cutoff has already passed")
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
 async def test_moving_lunch_to_the_evening_makes_it_dinner_everywhere(configured: World) -> None:
     await publish(configured)
 
