@@ -17,23 +17,6 @@ from storage.codecs import (
 )
 from storage.database import Database, Transaction
 
-_SEAT_STATUSES = (RsvpStatus.GOING.value, RsvpStatus.OFFERED.value)
-
-
-@dataclass(frozen=True)
-class NewMeal:
-    guild_id: int
-    place: MealPlace
-    slot: MealSlot
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    question: str
-    host_id: int
-    venue: str | None = None
-    rsvp_cutoff: dt.datetime | None = None
-    tour_id: int | None = None
-
 
 @dataclass(frozen=True)
 class Reminder:
@@ -46,7 +29,8 @@ class Reminder:
 
 
 class MealRepository:
-    async def create(self, tx: Transaction, meal: NewMeal, now: dt.datetime) -> int:
+    async def create(self, tx: Transaction, meal: Meal, now: dt.datetime) -> int:
+        """Store a new meal (its ``id`` is ignored: the database assigns one) and return its id."""
         place = meal.place
         return await tx.insert(
             """

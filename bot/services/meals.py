@@ -28,7 +28,7 @@ from bot.domain.meals import (
 from bot.domain.timeparse import LocalTime
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
-from storage.meals import MealRepository, NewMeal, ReminderRepository, RsvpRepository
+from storage.meals import MealRepository, ReminderRepository, RsvpRepository
 
 MAX_VENUE = 200
 MAX_QUESTION = 45  # it is the label of the RSVP form's field, which Discord caps at 45
@@ -108,7 +108,8 @@ class MealService:
         cutoff = None if cutoff_before is None else start.utc - cutoff_before
         if cutoff is not None and cutoff <= self._clock():
             raise InvalidInput("That RSVP cutoff has already passed; choose fewer hours before the meal.")
-        new = NewMeal(
+        new = Meal(
+            id=0,  # assigned when stored
             guild_id=guild_id,
             place=place,
             slot=slot or MealSlot.for_local_time(start.local.time()),
