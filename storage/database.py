@@ -74,15 +74,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """Serialised write transaction: commits on success, rolls back on any exception."""
+        """Serialised write transaction: commits on success, rolls back on anything else.
+
+        "Anything else" includes a COMMIT that fails (a deferred constraint, disk full, busy) and a task
+        cancelled while BEGIN was still running in aiosqlite's thread: SQLite then keeps the transaction
+        open, and without the rollback every later BEGIN on this one writer would fail until a restart.
+        """
         async with self._locked():
-            await self._connection.execute("BEGIN IMMEDIATE")
+            committed = False
             try:
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield Transaction(self._connection)
-            except BaseException:
-                await self._connection.execute("ROLLBACK")
-                raise
-            await self._connection.execute("COMMIT")
+                await self._connection.execute("COMMIT")
+                committed = True
+            finally:
+                if not committed:
+                    await _rollback(self._connection)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:
@@ -94,11 +101,11 @@ class Database:
         if asyncio.current_task() is self._holder:  # it would not see the open transaction's own rows
             raise RuntimeError("nested database access: pass the open transaction down instead")
         async with self._read_lock:
-            await self._reader.execute("BEGIN")
             try:
+                await self._reader.execute("BEGIN")
                 yield Transaction(self._reader)
             finally:
-                await self._reader.execute("COMMIT")
+                await _rollback(self._reader)  # a read-only snapshot: nothing to keep
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self.read() as tx:
@@ -107,6 +114,16 @@ class Database:
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self.read() as tx:
             return await tx.fetch_one(sql, params)
+
+
+async def _rollback(connection: aiosqlite.Connection) -> None:
+    """End whatever transaction is open; aiosqlite runs calls in order, so this also follows a BEGIN
+    still queued when its task was cancelled."""
+    try:
+        await connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "no transaction is active" not in str(error):
+            raise
 
 
 async def _connect(path: str) -> aiosqlite.Connection:

@@ -124,6 +124,46 @@ async def test_a_failed_transaction_changes_nothing(db: Database) -> None:
     assert await db.fetch_all("SELECT * FROM seats") == []
 
 
+async def test_a_failing_commit_does_not_wedge_the_writer(db: Database) -> None:
+    # A deferred foreign key fails at COMMIT, and SQLite then keeps the transaction open.
+    async with db.transaction() as tx:
+        await tx.execute("CREATE TABLE tables_ (id INTEGER PRIMARY KEY)")
+        await tx.execute(
+            "CREATE TABLE seats (n INTEGER REFERENCES tables_ (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO seats VALUES (7)")  # no table 7: refused only at COMMIT
+
+    async with db.transaction() as tx:  # the next use case still gets its own transaction
+        await tx.execute("INSERT INTO tables_ VALUES (1)")
+        await tx.execute("INSERT INTO seats VALUES (1)")
+    assert [tuple(row) for row in await db.fetch_all("SELECT n FROM seats")] == [(1,)]
+
+
+async def test_a_use_case_cancelled_mid_transaction_leaves_nothing_open(db: Database) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("CREATE TABLE seats (n INTEGER)")
+    inside = asyncio.Event()
+
+    async def slow_use_case() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO seats VALUES (1)")
+            inside.set()
+            await asyncio.sleep(3600)
+
+    task = asyncio.create_task(slow_use_case())
+    await inside.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO seats VALUES (2)")
+    assert [tuple(row) for row in await db.fetch_all("SELECT n FROM seats")] == [(2,)]
+
+
 async def test_transactions_are_serialised_across_coroutines(db: Database) -> None:
     # Read-then-write inside one transaction is exact only if coroutines cannot interleave.
     async with db.transaction() as tx:
