@@ -16,9 +16,9 @@ log = logging.getLogger("bot")
 
 # Subcommands implemented by their own module's main(argv) (each with its own --help).
 DELEGATED = {
-    "city": ("bot.citycli", "resolve city names: city [--json] QUERY [QUERY …]"),
-    "optw": ("bot.optwcli", "solve an orienteering-with-time-windows instance file"),
-    "plan": ("bot.plancli", "plan a tour from a customer CSV, without Discord"),
+    "city": ("bot.cli.city", "resolve city names: city [--json] QUERY [QUERY …]"),
+    "optw": ("bot.cli.optw", "solve an orienteering-with-time-windows instance file"),
+    "plan": ("bot.cli.plan", "plan a tour from a customer CSV, without Discord"),
 }
 
 
@@ -59,12 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # nothing in the demo. The real bot's own warnings still show in `run`.
         for noisy in ("discord.client", "discord.state"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
-        from bot.demo import run_demo  # simcord is only imported for the demo
+        from bot.demo.run import run_demo  # simcord is only imported for the demo
 
         port = settings.demo_port if args.port is None else args.port
         return asyncio.run(run_demo(settings, port))
     if args.command == "backup":
-        from bot.backup import backup_database
+        from bot.cli.backup import backup_database
 
         return backup_database(settings, args.output)
     raise AssertionError(args.command)

@@ -7,7 +7,7 @@ from typing import cast
 import simcord
 
 from bot.app import ListeningTourBot
-from bot.demo import build_community, seed
+from bot.demo.run import build_community, seed
 
 
 async def test_demo_customers_have_cities_profiles_and_stop_requests(simcord_env: simcord.Env) -> None:

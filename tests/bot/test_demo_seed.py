@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import simcord
 
-from bot.demo import build_community, seed
+from bot.demo.run import build_community, seed
 
 
 async def test_the_demo_community_has_customers_meals_and_rsvps(simcord_env: simcord.Env) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import simcord
 
-from bot.demo import build_community, seed
-from bot.demo_tours import TOUR_NAME
+from bot.demo.run import build_community, seed
+from bot.demo.tours import TOUR_NAME
 
 
 async def test_the_demo_has_a_planned_tour_that_a_manager_can_show(simcord_env: simcord.Env) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.citycli import main
+from bot.cli.city import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY_KEYS = ["geonameid", "name", "region", "country_code", "latitude", "longitude", "timezone", "population"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.plancli import main
+from bot.cli.plan import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = """name,city,count

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.optw import main
 from bot.domain.optw import check_solution, read_optw
-from bot.optwcli import main
 
 INSTANCES = Path(__file__).resolve().parents[2] / "benchmarks" / "optw_instances"
 

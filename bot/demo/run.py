@@ -18,9 +18,9 @@ import simcord
 
 from bot.app import ListeningTourBot
 from bot.config import Settings
-from bot.demo_customers import seed_customers
-from bot.demo_meals import seed_meals
-from bot.demo_tours import seed_tours
+from bot.demo.customers import seed_customers
+from bot.demo.meals import seed_meals
+from bot.demo.tours import seed_tours
 from bot.runtime import build_bot, open_database
 
 MANAGER_ROLE = "Community Team"

@@ -1,0 +1,1 @@
+"""Command-line tools beside the bot: city, optw, plan, backup (``python -m bot <tool> --help``)."""

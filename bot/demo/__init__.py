@@ -1,0 +1,1 @@
+"""The offline demo (``python -m bot demo``) and its seeded community."""
