@@ -8,8 +8,8 @@ Measures, on a fresh SQLite file each time:
    through the same Database wrapper — the floor a serialised RSVP cannot go under;
 2. the burst: every click started at once with asyncio.gather; per-click latency from the start of the
    burst to its decision being committed (p50, p99, max), throughput, and the exact-seat check;
-3. post-edit coalescing: the same number of "RSVPs changed" signals at once against a post whose edit
-   takes 50 ms (a Discord round trip); how many edits are actually sent.
+3. post-edit coalescing: the real outbox dispatcher runs during the burst against a stand-in for Discord
+   whose post edit takes 50 ms (a round trip); how many edits it actually sends for the whole burst.
 Figures are printed as ratios against the baseline; the last results go in docs/benchmarks.md.
 """
 
@@ -23,17 +23,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from bot.domain.meals import GoingOutcome, MealPlace, RsvpStatus
+from bot.delivery.dispatcher import Dispatcher
+from bot.domain.meals import GoingOutcome, Meal, MealPlace, RsvpStatus
+from bot.domain.outbox import Via
 from bot.domain.timeparse import LocalTime
-from bot.services.meals import MealService
-from bot.ui.meal_post import MealPosts
+from bot.services import Services
+from bot.services.meals import MealService, MealState
 from storage.database import Database
-from storage.guild_settings import GuildSettingsRepository
 from storage.migrate import migrate
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -52,11 +51,33 @@ async def raw_write_seconds(db: Database, count: int) -> float:
     return (time.perf_counter() - start) / count
 
 
-async def burst(meals: MealService, clicks: int, seats: int) -> tuple[int, list[float], float, dict[str, int]]:
+class SlowDiscord:
+    """Stands in for the meal post and its event: every call is a 50 ms round trip."""
+
+    def __init__(self) -> None:
+        self.edits = 0
+
+    async def sync_post(self, state: MealState, *, nonce: str) -> tuple[Via, tuple[int, int] | None]:
+        await asyncio.sleep(0.05)
+        if state.meal.message_id is None:
+            return Via.POST, (1, 2)
+        self.edits += 1
+        return Via.POST, None
+
+    async def sync_event(self, meal: Meal) -> tuple[Via, int | None]:
+        await asyncio.sleep(0.05)
+        return Via.EVENT, None if meal.event_id else 3
+
+
+async def burst(
+    services: Services, discord: SlowDiscord, clicks: int, seats: int
+) -> tuple[int, list[float], float, dict[str, int]]:
+    meals: MealService = services.meals
     start_at = LocalTime(dt.datetime(2026, 1, 10, 17, 30, tzinfo=dt.UTC), "America/Toronto")
     meal = await meals.create(
-        GUILD, host_id=1, place=PLACE, start=start_at, duration=dt.timedelta(minutes=90), capacity=seats
-    )
+        GUILD, host_id=1, place=PLACE, start=start_at, duration=dt.timedelta(minutes=90), channel_id=1,
+        capacity=seats,
+    )  # fmt: skip
     latencies: list[float] = []
     began = time.perf_counter()
 
@@ -75,29 +96,17 @@ async def burst(meals: MealService, clicks: int, seats: int) -> tuple[int, list[
     return meal.id, latencies, total, counts
 
 
-async def coalescing(meals: MealService, meal_id: int, signals: int) -> int:
-    """Post edits sent when `signals` changes arrive at once and each edit takes 50 ms (a round trip)."""
-    sent = 0
+async def with_dispatcher(services: Services, discord: SlowDiscord) -> Dispatcher:
+    """The real dispatcher, woken by the doorbell as in the bot (no DMs in this burst: no messenger)."""
 
-    async def edit(**_: Any) -> None:
-        nonlocal sent
-        await asyncio.sleep(0.05)
-        sent += 1
-
-    async def poke() -> None:
+    async def ready() -> None:
         return None
 
-    await meals.attach_post(meal_id, channel_id=1, message_id=2)
-    post = SimpleNamespace(edit=edit)
-    bot = SimpleNamespace(  # just what MealPosts touches; the embed and buttons are rendered for real
-        services=SimpleNamespace(meals=meals),
-        clock=lambda: NOW,
-        housekeeper=SimpleNamespace(poke=poke),
-        get_partial_messageable=lambda *_, **__: SimpleNamespace(get_partial_message=lambda *_: post),
-    )
-    posts = MealPosts(bot)  # type: ignore[arg-type]
-    await asyncio.gather(*(posts.changed(GUILD, meal_id) for _ in range(signals)))
-    return sent
+    dispatcher = Dispatcher(services.delivery, None, discord, lambda: NOW, ready=ready)  # type: ignore[arg-type]
+    services.doorbell.subscribe(dispatcher.kick)
+    dispatcher.start()
+    await asyncio.sleep(0.01)  # its first pass
+    return dispatcher
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -111,9 +120,12 @@ async def main(quick: bool) -> None:
         await migrate(db)
         try:
             raw = await raw_write_seconds(db, 200 if quick else 2000)
-            meals = MealService(db, GuildSettingsRepository(db), lambda: NOW)
-            meal_id, latencies, total, counts = await burst(meals, clicks, seats)
-            edits = await coalescing(meals, meal_id, clicks)
+            services, discord = Services.build(db, lambda: NOW), SlowDiscord()
+            dispatcher = await with_dispatcher(services, discord)
+            _, latencies, total, counts = await burst(services, discord, clicks, seats)
+            await dispatcher.flush()  # the last edit, with the final counts
+            dispatcher.stop()
+            edits = discord.edits
         finally:
             await db.close()
     per_click = total / clicks
@@ -129,7 +141,7 @@ async def main(quick: bool) -> None:
         f"  latency   p50 {p50 * 1e3:.0f} ms, p99 {p99 * 1e3:.0f} ms, max {max(latencies) * 1e3:.0f} ms "
         f"(p99 = {p99 / DISCORD_ANSWER_LIMIT:.2f}× Discord's 3 s answer limit; buttons defer first anyway)"
     )
-    print(f"  post      {clicks} changes at once → {edits} post edits (edit round trip 50 ms)")
+    print(f"  post      {clicks} changes at once → {edits} post edits by the outbox (edit round trip 50 ms)")
 
 
 if __name__ == "__main__":

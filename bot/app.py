@@ -1,28 +1,34 @@
-"""The Bot: holds the services and the clock, loads the cogs, syncs the commands."""
+"""The Bot: holds the services and the clock, wires the delivery parts, loads the cogs, syncs the commands."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
-from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.housekeeper import Housekeeper
+from bot.delivery.messenger import Messenger
+from bot.delivery.posts import MealPosts
 from bot.domain.clock import Clock
 from bot.errors import ListeningTourTree
-from bot.housekeeping import Housekeeper
-from bot.notify import Messenger
 from bot.services import Services
-from bot.ui.meal_post import MealPosts
 
 log = logging.getLogger(__name__)
 
 # Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
 # cogs.tours adds its commands to the /tour group of cogs.customer_commands, so it loads after it.
-COGS = ("cogs.setup", "cogs.help", "cogs.customer_commands", "cogs.customers", "cogs.meals", "cogs.tours")
+COGS = (
+    "cogs.setup",
+    "cogs.help",
+    "cogs.status",
+    "cogs.customer_commands",
+    "cogs.customers",
+    "cogs.meals",
+    "cogs.tours",
+)
 
 
 class ListeningTourBot(commands.Bot):
@@ -37,26 +43,28 @@ class ListeningTourBot(commands.Bot):
         self.settings = settings
         self.services = services
         self.clock = clock  # simcord virtualises discord.utils.utcnow in tests and the demo
-        self.messenger = Messenger(self)
-        self.meal_posts = MealPosts(self)
-        self.housekeeper = Housekeeper(self)
-        self._background: set[asyncio.Task[None]] = set()
+        self.started_at = clock()
+        self.posts = MealPosts(self, clock)
+        self.dispatcher = Dispatcher(
+            services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready
+        )
+        self.housekeeper = Housekeeper(services.meals, services.delivery, self, clock, ready=self.wait_until_ready)
 
     async def setup_hook(self) -> None:
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
+        self.services.doorbell.subscribe(self.dispatcher.kick)
+        self.services.doorbell.subscribe(self.housekeeper.poke)
+        self.dispatcher.start()
+        self.housekeeper.start()
 
-    def run_in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        """Long work after an interaction was answered (bulk DMs); errors are logged, never lost."""
-        task = asyncio.create_task(work, name=name)
-        self._background.add(task)
-        task.add_done_callback(self._background_done)
-
-    def _background_done(self, task: asyncio.Task[None]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background work %s failed", task.get_name(), exc_info=task.exception())
+    async def close(self) -> None:
+        self.services.doorbell.unsubscribe(self.dispatcher.kick)
+        self.services.doorbell.unsubscribe(self.housekeeper.poke)
+        self.dispatcher.stop()
+        self.housekeeper.stop()
+        await super().close()
 
     async def sync_commands(self) -> None:
         """Instant in a development guild; global otherwise (Discord may take a while to show changes)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -10,20 +10,18 @@ from discord import app_commands
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import is_manager
 from bot.errors import NotManager
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
+from bot.host import Interaction, services
 
 CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
 
 MANAGER_EXTRA = "manager"  # app command extras key: marks manager-only commands (for /help)
 
 
-async def member_is_manager(interaction: discord.Interaction[ListeningTourBot]) -> bool:
+async def member_is_manager(interaction: Interaction) -> bool:
     member = interaction.user
     if interaction.guild_id is None or not isinstance(member, discord.Member):
         return False
-    settings = await interaction.client.services.guild_setup.settings(interaction.guild_id)
+    settings = await services(interaction).guild_setup.settings(interaction.guild_id)
     return is_manager(
         settings,
         role_ids=(role.id for role in member.roles),
@@ -31,13 +29,13 @@ async def member_is_manager(interaction: discord.Interaction[ListeningTourBot]) 
     )
 
 
-async def require_manager(interaction: discord.Interaction[ListeningTourBot]) -> None:
+async def require_manager(interaction: Interaction) -> None:
     """For buttons and selects: raise NotManager unless the clicker is a manager of this guild."""
     if not await member_is_manager(interaction):
         raise NotManager
 
 
-async def _manager_predicate(interaction: discord.Interaction[ListeningTourBot]) -> bool:
+async def _manager_predicate(interaction: Interaction) -> bool:
     await require_manager(interaction)
     return True
 
@@ -65,13 +63,13 @@ def require_can_post(channel: discord.TextChannel) -> None:
 
 
 async def posting_channel(
-    interaction: discord.Interaction[ListeningTourBot], channel: discord.TextChannel | None
+    interaction: Interaction, channel: discord.TextChannel | None
 ) -> discord.TextChannel:
     """Where meals go: the channel given, else the announcement channel from /setup — one the bot can
     post in (checked before anything is stored)."""
     target = channel
     if target is None and interaction.guild is not None:
-        settings = await interaction.client.services.guild_setup.settings(interaction.guild.id)
+        settings = await services(interaction).guild_setup.settings(interaction.guild.id)
         found = interaction.guild.get_channel(settings.announce_channel_id or 0)
         target = found if isinstance(found, discord.TextChannel) else None
     if target is None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -90,17 +89,6 @@ async def run_safely(interaction: discord.Interaction[Any], handler: Callable[[]
         await handler()
     except Exception as error:  # noqa: BLE001 - the single handler for component callbacks
         await report_error(interaction, error, where)
-
-
-@asynccontextmanager
-async def contained(what: str) -> AsyncIterator[None]:
-    """An error boundary for background and follow-up work (reminders, offers, notices, post edits):
-    one failure is logged with its traceback and the rest carries on. Without it one failed post edit
-    killed the housekeeping loop, and with it every reminder on every server."""
-    try:
-        yield
-    except Exception:
-        log.exception("%s failed", what)
 
 
 class ListeningTourTree(app_commands.CommandTree[Any]):

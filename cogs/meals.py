@@ -1,5 +1,5 @@
 """/meal add · edit · cancel · attendees · checkin, and the listener that offers an RSVP to people
-marking "Interested" on the event. Reminders and lapsed offers are handled by bot/housekeeping.py."""
+marking "Interested" on the event. What the bot then sends goes through the outbox (bot/delivery)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.checks import manager_only, posting_channel
 from bot.domain.customers import spreadsheet_safe
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot, RsvpStatus
+from bot.domain.outbox import JobProgress, Kind, Outcome
 from bot.domain.timeparse import (
     LocalTime,
     local_to_utc,
@@ -25,14 +26,13 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
-from bot.errors import contained
-from bot.invitations import invite_nearby, progress_of
 from bot.services.meals import MealState
 from bot.ui.city_choices import city_choices
-from bot.ui.meal_admin import CancelMealButton, cancel_prompt
+from bot.ui.meal_admin import CancelMealButton, cancel_prompt, change_reply
 from bot.ui.notes import ShowNoteButton
 from bot.ui.pages import page_view, paginate
-from bot.ui.rsvp import RsvpButton, offer_rsvp
+from bot.ui.progress import in_reply, invitations_line, trouble_lines
+from bot.ui.rsvp import RsvpButton
 from bot.ui.style import plural
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,6 @@ class MealsCog(commands.Cog):
 
     def __init__(self, bot: ListeningTourBot) -> None:
         self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.housekeeper.start()
-
-    async def cog_unload(self) -> None:
-        self.bot.housekeeper.stop()
 
     # ------------------------------------------------------------------------------------ commands
 
@@ -89,28 +83,33 @@ class MealsCog(commands.Cog):
         start = parse_local_datetime(date, time, place.timezone, now=self.bot.clock())
         target = await posting_channel(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        meal = await self.bot.services.meals.create(
+        services = self.bot.services
+        invitees = []
+        if invite_radius_km > 0:
+            city_found = services.customers.city(place.geonameid)
+            invitees = await services.customers.dm_invitees(interaction.guild.id, city_found, invite_radius_km)
+        job = services.delivery.new_job("meal-add")
+        meal = await services.meals.create(
             interaction.guild.id,
             host_id=interaction.user.id,
             place=place,
             start=start,
             duration=parse_duration(duration) if duration else DEFAULT_DURATION,
+            channel_id=target.id,
             capacity=capacity,
             venue=venue,
             question=question,
             cutoff_before=parse_duration(rsvp_cutoff) if rsvp_cutoff else None,
             slot=slot,
+            invite=invitees,
+            job=job,
         )
-        message = await self.bot.meal_posts.publish(meal, target)
-        notes = [n for n in (start.note, await self.bot.meal_posts.create_event(meal, interaction.guild)) if n]
-        await interaction.followup.send(
-            "\n".join([f"Published **{meal.title}** (meal #{meal.id}): {message.jump_url}", *notes]), ephemeral=True
-        )
-        if invite_radius_km > 0:
-            meal = await self.bot.services.meals.get(interaction.guild.id, meal.id)  # now with its post
-            self.bot.run_in_background(
-                invite_nearby(self.bot, meal, invite_radius_km, interaction), name=f"invitations for meal {meal.id}"
-            )
+
+        async def render(progress: JobProgress) -> str:
+            current = await services.meals.get(meal.guild_id, meal.id)
+            return published_reply(current, progress, invite_radius_km, note=start.note)
+
+        await services.delivery.follow(job, in_reply(interaction, render))
 
     @manager_only
     @meal.command(name="edit", description="Change a meal's time, length, venue, seats, question or RSVP cutoff")
@@ -142,6 +141,7 @@ class MealsCog(commands.Cog):
         change = await self.bot.services.meals.edit(
             interaction.guild.id,
             meal,
+            job=self.bot.services.delivery.new_job("meal-edit"),
             start=start,
             venue=venue,
             capacity=capacity,
@@ -152,10 +152,8 @@ class MealsCog(commands.Cog):
         note = f" {start.note}" if start and start.note else ""
         headline = f"Updated **{change.meal.title}** (meal #{meal}).{note}"
         await interaction.response.send_message(headline, ephemeral=True)
-        self.bot.run_in_background(
-            self.bot.meal_posts.announce_change(interaction.guild, change, progress_of(interaction, headline)),
-            name=f"changes of meal {meal}",
-        )
+        if change.job is not None:
+            await self.bot.services.delivery.follow(change.job, in_reply(interaction, change_reply(headline)))
 
     @manager_only
     @meal.command(name="cancel", description="Cancel a meal; everyone who answered is told")
@@ -190,8 +188,6 @@ class MealsCog(commands.Cog):
         assert interaction.guild is not None
         await self.bot.services.meals.check_in(interaction.guild.id, meal, member.id, by_manager=True)
         await interaction.response.send_message(f"Checked in {member.mention}.", ephemeral=True)
-        async with contained(f"refreshing the post of meal {meal}"):
-            await self.bot.meal_posts.changed(interaction.guild.id, meal)
 
     @edit.autocomplete("meal")
     @cancel.autocomplete("meal")
@@ -231,7 +227,24 @@ class MealsCog(commands.Cog):
         # Only fires for users discord.py has cached; the housekeeper's hourly sweep catches the rest.
         meal = await self.bot.services.meals.by_event(event.id)
         if meal is not None and meal.guild_id == event.guild_id:
-            await offer_rsvp(self.bot, meal, user.id)
+            await self.bot.services.meals.interested(meal.guild_id, meal.id, user.id)
+
+
+def published_reply(meal: Meal, progress: JobProgress, radius_km: float, *, note: str | None) -> str:
+    """/meal add's reply: the post's link once it is up, then the invitations; what went wrong, if anything."""
+    headline = f"Published **{meal.title}** (meal #{meal.id})"
+    if meal.message_id is not None and meal.channel_id is not None:
+        headline += f": https://discord.com/channels/{meal.guild_id}/{meal.channel_id}/{meal.message_id}"
+    elif not progress.count(Kind.MEAL_POST, Outcome.FAILED, Outcome.RETRYING):
+        headline += f"; posting it in <#{meal.channel_id}>…"
+    else:
+        headline += ". The meal is saved, so don't add it again."
+    lines = [headline]
+    if radius_km > 0:
+        lines.append(invitations_line(progress, radius_km))
+    if note:
+        lines.append(note)
+    return "\n".join([*lines, *trouble_lines(progress, (Kind.MEAL_POST, Kind.MEAL_EVENT))])
 
 
 def _choices(meals: list[Meal], current: str) -> list[app_commands.Choice[int]]:

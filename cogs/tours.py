@@ -18,13 +18,14 @@ from bot.app import ListeningTourBot
 from bot.checks import manager_only, posting_channel
 from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput
-from bot.domain.meals import Meal, MealPlace, MealSlot
-from bot.domain.timeparse import LocalTime
-from bot.domain.tour_planning import Itinerary, PlannedMeal
+from bot.domain.meals import MealSlot
+from bot.domain.outbox import JobProgress, Kind, Outcome
+from bot.domain.tour_planning import Itinerary
 from bot.domain.tours import Tour, TourStatus
-from bot.invitations import invite_nearby
+from bot.services.tours import Publishing
 from bot.ui.city_choices import city_choices
 from bot.ui.pages import page_view, paginate
+from bot.ui.progress import in_reply, invitations_line, trouble_lines
 from bot.ui.style import plural
 from bot.ui.tour_admin import CancelTourButton, cancel_prompt
 from bot.ui.tour_views import MAP_FILE, itinerary_pages, route_map_png, tour_line
@@ -129,13 +130,17 @@ async def show(interaction: Interaction, tour: int) -> None:
         raise InvalidInput(f"**{found.name}** has no plan yet. Run `/tour plan` first.")
     await interaction.response.defer(ephemeral=True, thinking=True)
     files = []
-    if found.status is TourStatus.PUBLISHED:
+    if found.status in (TourStatus.PUBLISHED, TourStatus.PUBLISHING):
         meals = [await services.meals.get(found.guild_id, meal_id) for meal_id in await services.tours.meal_ids(
             found.guild_id, found.id
         )]  # fmt: skip
         ics = calendar_file(meals, stamp=interaction.client.clock(), name=f"Listening Tour: {found.name}")
         files.append(discord.File(io.BytesIO(ics), filename=f"tour-{found.id}.ics"))
-    note = "Published: the calendar of every meal is attached." if files else f"Status: {found.status.value}."
+    note = {
+        TourStatus.PUBLISHED: "Published: the calendar of every meal is attached.",
+        TourStatus.PUBLISHING: "Publishing: some posts or events are still on their way (`/status` shows them); "
+        "the calendar of the meals is attached.",
+    }.get(found.status, f"Status: {found.status.value}.")
     await show_itinerary(interaction, found, itinerary, note, files)
 
 
@@ -182,36 +187,43 @@ async def publish(
     invite_radius_km: app_commands.Range[int, 0, 500] = 0,
 ) -> None:
     assert interaction.guild is not None
-    bot = interaction.client
-    found = await bot.services.tours.get(interaction.guild.id, tour)
-    itinerary = _publishable(found, bot.services.tours.itinerary(found))
+    services = interaction.client.services
     target = await posting_channel(interaction, channel)
-    upcoming = [meal for meal in itinerary.meals if meal.starts_at > bot.clock()]
-    if not upcoming:
-        raise InvalidInput("Every meal of this plan is in the past. Re-plan with later dates.")
     await interaction.response.defer(ephemeral=True, thinking=True)
-    published: list[Meal] = []
-    notes: list[str] = []
-    for number, planned in enumerate(upcoming, start=1):
-        await _progress(interaction, f"Publishing **{found.name}**: meal {number} of {len(upcoming)}…")
-        meal = await _create_meal(interaction, found, planned)
-        await bot.meal_posts.publish(meal, target)
-        note = await bot.meal_posts.create_event(meal, interaction.guild)
-        if note and note not in notes:
-            notes.append(note)
-        published.append(meal)
-    await bot.services.tours.mark_published(found.guild_id, found.id)
-    skipped = len(itinerary.meals) - len(upcoming)
-    summary = [
-        f"Published **{found.name}**: {plural(len(published), 'meal')} in {target.mention}, each with a Discord "
-        "event. `/tour show` now attaches the tour's calendar.",
-        *([f"Skipped {plural(skipped, 'meal')} already in the past."] if skipped else []),
-        *notes,
-    ]
-    await _progress(interaction, "\n".join(summary))
-    if invite_radius_km > 0:
-        invite = _invite_all(bot, found, invite_radius_km, interaction, "\n".join(summary))
-        bot.run_in_background(invite, name=f"invitations for tour {found.id}")
+    # One transaction stores every meal (keyed by its place in the plan: running this again never doubles a
+    # meal); the outbox then creates the posts and events that are still missing, reported below.
+    publishing = await services.tours.publish(
+        interaction.guild.id, tour, host_id=interaction.user.id, channel_id=target.id,
+        invite_radius_km=invite_radius_km,
+    )  # fmt: skip
+
+    async def render(progress: JobProgress) -> str:
+        current = await services.tours.get(publishing.tour.guild_id, publishing.tour.id)
+        return publish_reply(current, publishing, progress, target.mention, invite_radius_km)
+
+    await services.delivery.follow(publishing.job, in_reply(interaction, render))
+
+
+def publish_reply(tour: Tour, publishing: Publishing, progress: JobProgress, channel: str, radius_km: float) -> str:
+    posts = progress.count(Kind.MEAL_POST)
+    posted = progress.count(Kind.MEAL_POST, Outcome.DONE)
+    if tour.status is TourStatus.PUBLISHED:
+        lines = [
+            f"Published **{tour.name}**: {plural(publishing.new_meals + publishing.resumed, 'meal')} in {channel}, "
+            "each with a Discord event. `/tour show` now attaches the tour's calendar."
+        ]
+    elif posts:
+        lines = [f"Publishing **{tour.name}** in {channel}: {posted} of {plural(posts, 'meal')} posted…"]
+    else:
+        lines = [f"Publishing **{tour.name}**: every meal is stored and posted already."]
+    if publishing.past:
+        lines.append(f"Skipped {plural(publishing.past, 'meal')} already in the past.")
+    if radius_km > 0:
+        lines.append(invitations_line(progress, radius_km))
+    lines += trouble_lines(progress, (Kind.MEAL_POST, Kind.MEAL_EVENT))
+    if tour.status is TourStatus.PUBLISHING and progress.finished:
+        lines.append("Run `/tour publish` again once that is fixed: it only adds what is missing.")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------- /tour stop …
@@ -298,42 +310,6 @@ async def _progress(interaction: Interaction, text: str) -> None:
         await interaction.edit_original_response(content=text)
     except discord.HTTPException as error:  # the reply's token lasts 15 minutes; the work goes on
         log.info("could not show tour progress: %s", error)
-
-
-def _publishable(tour: Tour, itinerary: Itinerary | None) -> Itinerary:
-    if tour.cancelled:
-        raise InvalidInput("This tour was cancelled.")
-    if tour.status is TourStatus.PUBLISHED:
-        raise InvalidInput("This tour is already published. Change single meals with `/meal edit`.")
-    if itinerary is None or not itinerary.meals:
-        raise InvalidInput(f"**{tour.name}** has no planned meals yet. Run `/tour plan` first.")
-    return itinerary
-
-
-async def _create_meal(interaction: Interaction, tour: Tour, planned: PlannedMeal) -> Meal:
-    city = planned.city
-    return await interaction.client.services.meals.create(
-        tour.guild_id,
-        host_id=interaction.user.id,
-        place=MealPlace.of(city),
-        start=LocalTime(planned.starts_at, city.timezone),
-        duration=planned.ends_at - planned.starts_at,
-        slot=planned.slot,
-        tour_id=tour.id,
-    )
-
-
-async def _invite_all(
-    bot: ListeningTourBot, tour: Tour, radius_km: float, interaction: Interaction, summary: str
-) -> None:
-    """One meal after the other, so the paced DMs and the progress in the reply never overlap; then the
-    publishing summary comes back with a line about the invitations."""
-    for meal_id in await bot.services.tours.meal_ids(tour.guild_id, tour.id):
-        meal = await bot.services.meals.get(tour.guild_id, meal_id)
-        await invite_nearby(bot, meal, radius_km, interaction)
-    await _progress(
-        interaction, f"{summary}\nInvited the customers within {radius_km:g} km of each meal who accept DMs."
-    )
 
 
 COMMANDS: tuple[app_commands.Command[Any, Any, Any] | app_commands.Group, ...] = (

@@ -191,18 +191,15 @@ class CustomerRepository:
                     await progress(start + len(inserts) + len(updates), len(rows))
         return ImportCounts(added, updated)
 
-    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
-        row = await self._db.fetch_one(
-            "SELECT * FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
+    async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
+        row = await tx.fetch_one("SELECT * FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         if row is None:
             return {}
         stored = dict(zip(row.keys(), row, strict=True))
         return {"customer": {key: value for key, value in stored.items() if key not in {"id", "guild_id"}}}
 
-    async def forget_user(self, guild_id: int, user_id: int) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute("DELETE FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+    async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
+        await tx.execute("DELETE FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
 
 _IMPORT_COLUMNS = ("user_id", "discord_name", "email", "name", "city_id", *_PROFILE_FIELDS)
@@ -304,17 +301,16 @@ class StopRequestRepository:
         )
         return [StopRequest(r["guild_id"], r["user_id"], r["city_id"], r["note"]) for r in rows]
 
-    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
-        rows = await self._db.fetch_all(
+    async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
+        rows = await tx.fetch_all(
             "SELECT city_id, note, created_at, updated_at FROM stop_requests WHERE guild_id = ? AND user_id = ? "
             "ORDER BY created_at, city_id",
             (guild_id, user_id),
         )
         return {"stop_requests": [dict(zip(row.keys(), row, strict=True)) for row in rows]} if rows else {}
 
-    async def forget_user(self, guild_id: int, user_id: int) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute("DELETE FROM stop_requests WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+    async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
+        await tx.execute("DELETE FROM stop_requests WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,19 +367,18 @@ class CustomerImportRepository:
             )
         return changed == 1
 
-    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
-        rows = await self._db.fetch_all(
+    async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
+        rows = await tx.fetch_all(
             "SELECT filename, status, created_at, finished_at FROM customer_imports "
             "WHERE guild_id = ? AND created_by = ? ORDER BY id",
             (guild_id, user_id),
         )
         return {"customer_imports": [dict(zip(row.keys(), row, strict=True)) for row in rows]} if rows else {}
 
-    async def forget_user(self, guild_id: int, user_id: int) -> None:
-        async with self._db.transaction() as tx:
-            # Anonymised rather than deleted, so import ids are never reused (see drop_stale).
-            await tx.execute(
-                "UPDATE customer_imports SET created_by = 0, filename = '', content = '', status = 'done' "
-                "WHERE guild_id = ? AND created_by = ?",
-                (guild_id, user_id),
-            )
+    async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
+        # Anonymised rather than deleted, so import ids are never reused (see drop_stale).
+        await tx.execute(
+            "UPDATE customer_imports SET created_by = 0, filename = '', content = '', status = 'done' "
+            "WHERE guild_id = ? AND created_by = ?",
+            (guild_id, user_id),
+        )

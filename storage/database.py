@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -82,14 +82,17 @@ class Database:
         """
         async with self._locked():
             committed = False
+            tx = Transaction(self._connection)
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
-                yield Transaction(self._connection)
+                yield tx
                 await self._connection.execute("COMMIT")
                 committed = True
             finally:
                 if not committed:
                     await _rollback(self._connection)
+        for callback in tx.committed_callbacks:
+            callback()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Transaction]:
@@ -106,6 +109,13 @@ class Database:
                 yield Transaction(self._reader)
             finally:
                 await _rollback(self._reader)  # a read-only snapshot: nothing to keep
+
+    async def size_bytes(self) -> int:
+        """The database file's size as SQLite counts it (pages in use plus free pages)."""
+        async with self.read() as tx:
+            pages = await tx.fetch_one("PRAGMA page_count")
+            size = await tx.fetch_one("PRAGMA page_size")
+        return int(pages[0] if pages else 0) * int(size[0] if size else 0)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self.read() as tx:
@@ -149,6 +159,12 @@ class Transaction:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
+        self.committed_callbacks: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this transaction has committed (never if it rolls back); at most once."""
+        if callback not in self.committed_callbacks:
+            self.committed_callbacks.append(callback)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns how many rows it changed."""

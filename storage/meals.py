@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.domain.meals import Headcount, Meal, MealPlace, MealSlot, MealStatus, Rsvp, RsvpStatus
 from storage.codecs import (
@@ -15,17 +13,7 @@ from storage.codecs import (
     encode_datetime,
     encode_optional_datetime,
 )
-from storage.database import Database, Transaction
-
-
-@dataclass(frozen=True)
-class Reminder:
-    id: int
-    meal_id: int
-    user_id: int
-    offset: dt.timedelta
-    due_at: dt.datetime
-    attempts: int
+from storage.database import Transaction
 
 
 class MealRepository:
@@ -34,16 +22,16 @@ class MealRepository:
         place = meal.place
         return await tx.insert(
             """
-            INSERT INTO meals (guild_id, tour_id, geonameid, city, city_label, timezone, latitude, longitude,
-                               slot, venue, starts_at, ends_at, capacity, question, rsvp_cutoff, host_id,
-                               created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO meals (guild_id, tour_id, tour_slot, geonameid, city, city_label, timezone, latitude,
+                               longitude, slot, venue, starts_at, ends_at, capacity, question, rsvp_cutoff, host_id,
+                               channel_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
-                meal.guild_id, meal.tour_id, place.geonameid, place.city, place.label, place.timezone,
-                place.latitude, place.longitude, meal.slot.value, meal.venue, encode_datetime(meal.starts_at),
-                encode_datetime(meal.ends_at), meal.capacity, meal.question,
-                encode_optional_datetime(meal.rsvp_cutoff), meal.host_id, encode_datetime(now),
+                meal.guild_id, meal.tour_id, meal.tour_slot, place.geonameid, place.city, place.label,
+                place.timezone, place.latitude, place.longitude, meal.slot.value, meal.venue,
+                encode_datetime(meal.starts_at), encode_datetime(meal.ends_at), meal.capacity, meal.question,
+                encode_optional_datetime(meal.rsvp_cutoff), meal.host_id, meal.channel_id, encode_datetime(now),
                 encode_datetime(now),
             ),
         )  # fmt: skip
@@ -59,26 +47,21 @@ class MealRepository:
             """
             SELECT m.guild_id FROM meals m WHERE m.id = ? AND (
                 EXISTS (SELECT 1 FROM rsvps r WHERE r.meal_id = m.id AND r.user_id = ?)
-                OR EXISTS (SELECT 1 FROM invitations i WHERE i.meal_id = m.id AND i.user_id = ?))
+                OR EXISTS (SELECT 1 FROM outbox o WHERE o.meal_id = m.id AND o.user_id = ? AND o.kind = 'invitation'
+                           AND o.status = 'sent'))
             """,
             (meal_id, user_id, user_id),
         )
         return None if row is None else int(row["guild_id"])
 
-    async def not_yet_invited(self, tx: Transaction, meal_id: int, user_ids: Sequence[int]) -> list[int]:
-        """Those of ``user_ids`` neither invited to nor answering this meal yet, in the order given."""
-        rows = await tx.fetch_all(
-            "SELECT user_id FROM invitations WHERE meal_id = ? UNION SELECT user_id FROM rsvps WHERE meal_id = ?",
-            (meal_id, meal_id),
+    async def same_dinner(self, tx: Transaction, meal: Meal) -> Meal | None:
+        """A meal still on at the same place and time (a retried /meal add must not make a second one)."""
+        row = await tx.fetch_one(
+            "SELECT * FROM meals WHERE guild_id = ? AND geonameid = ? AND starts_at = ? AND status = 'scheduled' "
+            "ORDER BY id LIMIT 1",
+            (meal.guild_id, meal.place.geonameid, encode_datetime(meal.starts_at)),
         )
-        done = {row["user_id"] for row in rows}
-        return [user_id for user_id in user_ids if user_id not in done]
-
-    async def record_invitation(self, tx: Transaction, meal_id: int, user_id: int, via: str, at: dt.datetime) -> None:
-        await tx.execute(
-            "INSERT OR IGNORE INTO invitations (meal_id, user_id, sent_at, delivered_via) VALUES (?, ?, ?, ?)",
-            (meal_id, user_id, encode_datetime(at), via),
-        )
+        return None if row is None else _meal(row)
 
     async def by_event(self, tx: Transaction, event_id: int) -> Meal | None:
         row = await tx.fetch_one("SELECT * FROM meals WHERE event_id = ?", (event_id,))
@@ -141,13 +124,18 @@ class MealRepository:
         )
         return [_meal(row) for row in rows]
 
-    async def set_post(self, tx: Transaction, meal_id: int, channel_id: int, message_id: int) -> None:
+    async def set_post(self, tx: Transaction, guild_id: int, meal_id: int, channel_id: int, message_id: int) -> None:
         await tx.execute(
-            "UPDATE meals SET channel_id = ?, message_id = ? WHERE id = ?", (channel_id, message_id, meal_id)
+            "UPDATE meals SET channel_id = ?, message_id = ? WHERE id = ? AND guild_id = ?",
+            (channel_id, message_id, meal_id, guild_id),
         )
 
-    async def set_event(self, tx: Transaction, meal_id: int, event_id: int | None) -> None:
-        await tx.execute("UPDATE meals SET event_id = ? WHERE id = ?", (event_id, meal_id))
+    async def set_event(self, tx: Transaction, guild_id: int, meal_id: int, event_id: int | None) -> None:
+        await tx.execute("UPDATE meals SET event_id = ? WHERE id = ? AND guild_id = ?", (event_id, meal_id, guild_id))
+
+    async def next_offer_expiry(self, tx: Transaction) -> dt.datetime | None:
+        row = await tx.fetch_one("SELECT MIN(offer_expires_at) AS t FROM rsvps WHERE status = 'offered'")
+        return None if row is None else decode_optional_datetime(row["t"])
 
     async def save(self, tx: Transaction, meal: Meal, now: dt.datetime) -> None:
         """Write back the fields /meal edit and /meal cancel may change."""
@@ -248,128 +236,6 @@ class RsvpRepository:
         )
         return [_rsvp(row) for row in rows]
 
-    async def lapsed_untold(self, tx: Transaction) -> list[sqlite3.Row]:
-        """Expired offers still carrying their deadline: the person has not been told yet."""
-        return await tx.fetch_all(
-            "SELECT r.meal_id, r.user_id, m.guild_id FROM rsvps r JOIN meals m ON m.id = r.meal_id "
-            "WHERE r.status = 'expired' AND r.offer_expires_at IS NOT NULL ORDER BY r.meal_id, r.seq"
-        )
-
-    async def mark_lapse_told(self, tx: Transaction, meal_id: int, user_id: int) -> None:
-        await tx.execute(
-            "UPDATE rsvps SET offer_expires_at = NULL WHERE meal_id = ? AND user_id = ? AND status = 'expired'",
-            (meal_id, user_id),
-        )
-
-    async def for_user(self, tx: Transaction, user_id: int) -> list[sqlite3.Row]:
-        return await tx.fetch_all(
-            "SELECT r.*, m.guild_id FROM rsvps r JOIN meals m ON m.id = r.meal_id WHERE r.user_id = ?", (user_id,)
-        )
-
-
-class ReminderRepository:
-    async def schedule(
-        self, tx: Transaction, meal_id: int, user_id: int, times: Sequence[tuple[dt.timedelta, dt.datetime]]
-    ) -> None:
-        await tx.execute_many(
-            """
-            INSERT INTO reminders (meal_id, user_id, offset_minutes, due_at, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (meal_id, user_id, offset_minutes) DO UPDATE SET
-                due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at, attempts = 0,
-                last_error = NULL, sent_at = NULL, delivered_via = NULL
-            -- Unsent: move it. Sent for another date (the meal moved): the new date needs its own.
-            -- Sent for this same date (Going → Maybe → Going): leave it, never remind twice.
-            WHERE reminders.sent_at IS NULL OR reminders.due_at != excluded.due_at
-            """,
-            [
-                (meal_id, user_id, int(offset.total_seconds() // 60), encode_datetime(due), encode_datetime(due))
-                for offset, due in times
-            ],
-        )
-
-    async def drop_pending(self, tx: Transaction, meal_id: int, user_id: int | None = None) -> None:
-        """Unsent reminders of one person (or everyone) for a meal; sent ones stay as the record."""
-        if user_id is None:
-            await tx.execute("DELETE FROM reminders WHERE meal_id = ? AND sent_at IS NULL", (meal_id,))
-        else:
-            await tx.execute(
-                "DELETE FROM reminders WHERE meal_id = ? AND user_id = ? AND sent_at IS NULL", (meal_id, user_id)
-            )
-
-    async def due(self, tx: Transaction, now: dt.datetime, limit: int) -> list[Reminder]:
-        rows = await tx.fetch_all(
-            """
-            SELECT * FROM reminders WHERE sent_at IS NULL AND next_attempt_at <= ?
-            ORDER BY next_attempt_at, id LIMIT ?
-            """,
-            (encode_datetime(now), limit),
-        )
-        return [
-            Reminder(
-                id=row["id"],
-                meal_id=row["meal_id"],
-                user_id=row["user_id"],
-                offset=dt.timedelta(minutes=row["offset_minutes"]),
-                due_at=decode_datetime(row["due_at"]),
-                attempts=row["attempts"],
-            )
-            for row in rows
-        ]
-
-    async def next_due(self, tx: Transaction) -> dt.datetime | None:
-        """The earliest unsent reminder attempt, pending seat-offer expiry, or lapse not yet told."""
-        row = await tx.fetch_one(
-            """
-            SELECT MIN(t) AS t FROM (
-                SELECT MIN(next_attempt_at) AS t FROM reminders WHERE sent_at IS NULL
-                UNION ALL
-                SELECT MIN(offer_expires_at) AS t FROM rsvps WHERE status IN ('offered', 'expired')
-            )
-            """
-        )
-        return None if row is None else decode_optional_datetime(row["t"])
-
-    async def mark_sent(self, tx: Transaction, reminder_id: int, now: dt.datetime, via: str) -> bool:
-        """False if it was already sent (so a second sender backs off): the at-most-once guard."""
-        changed = await tx.execute(
-            "UPDATE reminders SET sent_at = ?, delivered_via = ?, attempts = attempts + 1 "
-            "WHERE id = ? AND sent_at IS NULL",
-            (encode_datetime(now), via, reminder_id),
-        )
-        return changed == 1
-
-    async def mark_failed(self, tx: Transaction, reminder_id: int, error: str, retry_at: dt.datetime | None) -> None:
-        """Record a failure; ``retry_at=None`` gives up (the row is closed as undeliverable)."""
-        if retry_at is None:
-            await tx.execute(
-                "UPDATE reminders SET attempts = attempts + 1, last_error = ?, sent_at = next_attempt_at, "
-                "delivered_via = 'gave up' WHERE id = ?",
-                (error[:500], reminder_id),
-            )
-        else:
-            await tx.execute(
-                "UPDATE reminders SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                (error[:500], encode_datetime(retry_at), reminder_id),
-            )
-
-    async def for_meal(self, tx: Transaction, meal_id: int) -> list[sqlite3.Row]:
-        return await tx.fetch_all("SELECT * FROM reminders WHERE meal_id = ? ORDER BY id", (meal_id,))
-
-
-class DmFailureRepository:
-    async def record(
-        self, tx: Transaction, *, guild_id: int, user_id: int, code: int, purpose: str, at: dt.datetime
-    ) -> None:
-        await tx.execute(
-            "INSERT INTO dm_failures (guild_id, user_id, code, purpose, at) VALUES (?, ?, ?, ?, ?)",
-            (guild_id, user_id, code, purpose, encode_datetime(at)),
-        )
-
-    async def for_guild(self, tx: Transaction, guild_id: int) -> list[sqlite3.Row]:
-        return await tx.fetch_all("SELECT * FROM dm_failures WHERE guild_id = ? ORDER BY id", (guild_id,))
-
-
 def _meal(row: sqlite3.Row) -> Meal:
     return Meal(
         id=row["id"],
@@ -395,6 +261,7 @@ def _meal(row: sqlite3.Row) -> Meal:
         message_id=row["message_id"],
         event_id=row["event_id"],
         tour_id=row["tour_id"],
+        tour_slot=row["tour_slot"],
     )
 
 
@@ -413,48 +280,22 @@ def _rsvp(row: sqlite3.Row) -> Rsvp:
 
 
 class MealPersonalData:
-    """A person's RSVPs, reminders and DM failures, for /privacy show and /privacy delete."""
+    """A person's RSVPs, for /privacy show and /privacy delete (their messages are the outbox's)."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
+        rsvps = await tx.fetch_all(
+            """
+            SELECT m.id AS meal_id, m.city, m.slot, m.starts_at, r.status, r.guests, r.answer, r.checked_in_at,
+                   r.updated_at
+            FROM rsvps r JOIN meals m ON m.id = r.meal_id
+            WHERE m.guild_id = ? AND r.user_id = ? ORDER BY m.starts_at
+            """,
+            (guild_id, user_id),
+        )
+        return {"rsvps": [dict(row) for row in rsvps]} if rsvps else {}
 
-    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
-        async with self._db.read() as tx:
-            rsvps = await tx.fetch_all(
-                """
-                SELECT m.id AS meal_id, m.city, m.slot, m.starts_at, r.status, r.guests, r.answer, r.checked_in_at,
-                       r.updated_at
-                FROM rsvps r JOIN meals m ON m.id = r.meal_id
-                WHERE m.guild_id = ? AND r.user_id = ? ORDER BY m.starts_at
-                """,
-                (guild_id, user_id),
-            )
-            reminders = await tx.fetch_all(
-                """
-                SELECT x.meal_id, x.offset_minutes, x.due_at, x.sent_at, x.delivered_via FROM reminders x
-                JOIN meals m ON m.id = x.meal_id WHERE m.guild_id = ? AND x.user_id = ? ORDER BY x.id
-                """,
-                (guild_id, user_id),
-            )
-            failures = await tx.fetch_all(
-                "SELECT code, purpose, at FROM dm_failures WHERE guild_id = ? AND user_id = ? ORDER BY id",
-                (guild_id, user_id),
-            )
-            invitations = await tx.fetch_all(
-                """
-                SELECT i.meal_id, i.sent_at, i.delivered_via FROM invitations i JOIN meals m ON m.id = i.meal_id
-                WHERE m.guild_id = ? AND i.user_id = ? ORDER BY i.sent_at
-                """,
-                (guild_id, user_id),
-            )
-        sections = {"rsvps": rsvps, "reminders": reminders, "dm_failures": failures, "invitations": invitations}
-        return {name: [dict(row) for row in rows] for name, rows in sections.items() if rows}
-
-    async def forget_user(self, guild_id: int, user_id: int) -> None:
-        async with self._db.transaction() as tx:
-            for table in ("reminders", "rsvps", "invitations"):
-                await tx.execute(
-                    f"DELETE FROM {table} WHERE user_id = ? AND meal_id IN (SELECT id FROM meals WHERE guild_id = ?)",  # noqa: S608 - fixed table names
-                    (user_id, guild_id),
-                )
-            await tx.execute("DELETE FROM dm_failures WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+    async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
+        await tx.execute(
+            "DELETE FROM rsvps WHERE user_id = ? AND meal_id IN (SELECT id FROM meals WHERE guild_id = ?)",
+            (user_id, guild_id),
+        )

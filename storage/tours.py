@@ -64,7 +64,17 @@ class TourRepository:
         )
         return [_tour(row, ()) for row in rows]
 
+    async def touch_editable(self, tx: Transaction, guild_id: int, tour_id: int, now: dt.datetime) -> bool:
+        """Claim a tour for a change of its plan: only while it is a draft or planned (compare-and-set, so a
+        cancel or a publish that got there first is never undone)."""
+        changed = await tx.execute(
+            "UPDATE tours SET updated_at = ? WHERE id = ? AND guild_id = ? AND status IN ('draft', 'planned')",
+            (encode_datetime(now), tour_id, guild_id),
+        )
+        return changed == 1
+
     async def set_stop(self, tx: Transaction, tour_id: int, stop: TourStop) -> None:
+        """Call after :meth:`touch_editable` in the same transaction (it checked the guild and the status)."""
         await tx.execute(
             """
             INSERT INTO tour_stops (tour_id, geonameid, kind, day, slot) VALUES (?, ?, ?, ?, ?)
@@ -74,22 +84,65 @@ class TourRepository:
             (tour_id, stop.geonameid, stop.kind.value, stop.day, stop.slot.value if stop.slot else None),
         )
 
-    async def save_plan(self, tx: Transaction, tour_id: int, plan: str, now: dt.datetime) -> None:
-        await tx.execute(
-            "UPDATE tours SET plan = ?, planned_at = ?, status = ?, updated_at = ? WHERE id = ?",
-            (plan, encode_datetime(now), TourStatus.PLANNED.value, encode_datetime(now), tour_id),
+    async def save_plan(self, tx: Transaction, guild_id: int, tour_id: int, plan: str, now: dt.datetime) -> bool:
+        """Store a plan unless the tour was cancelled or published meanwhile (planning takes seconds)."""
+        changed = await tx.execute(
+            """
+            UPDATE tours SET plan = ?, planned_at = ?, status = 'planned', updated_at = ?
+            WHERE id = ? AND guild_id = ? AND status IN ('draft', 'planned')
+            """,
+            (plan, encode_datetime(now), encode_datetime(now), tour_id, guild_id),
         )
+        return changed == 1
 
-    async def set_status(self, tx: Transaction, tour_id: int, status: TourStatus, now: dt.datetime) -> None:
-        await tx.execute(
-            "UPDATE tours SET status = ?, updated_at = ? WHERE id = ?", (status.value, encode_datetime(now), tour_id)
+    async def change_status(
+        self,
+        tx: Transaction,
+        guild_id: int,
+        tour_id: int,
+        *,
+        to: TourStatus,
+        allowed_from: tuple[TourStatus, ...],
+        now: dt.datetime,
+    ) -> bool:
+        """Compare-and-set: move the tour to ``to`` only from one of ``allowed_from``."""
+        placeholders = ", ".join("?" for _ in allowed_from)
+        changed = await tx.execute(
+            f"UPDATE tours SET status = ?, updated_at = ? WHERE id = ? AND guild_id = ? "  # noqa: S608 - placeholders
+            f"AND status IN ({placeholders})",
+            (to.value, encode_datetime(now), tour_id, guild_id, *(s.value for s in allowed_from)),
         )
+        return changed == 1
+
+    async def finish_publishing(self, tx: Transaction, guild_id: int, meal_id: int, now: dt.datetime) -> bool:
+        """Once the last post and event of a publishing tour are out, the tour is published."""
+        changed = await tx.execute(
+            """
+            UPDATE tours SET status = 'published', updated_at = :now
+            WHERE guild_id = :guild AND status = 'publishing'
+              AND id = (SELECT tour_id FROM meals WHERE id = :meal AND guild_id = :guild)
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox o JOIN meals m ON m.id = o.meal_id
+                  WHERE m.tour_id = tours.id AND o.kind IN ('meal_post', 'meal_event')
+                    AND o.status IN ('pending', 'sending'))
+            """,
+            {"now": encode_datetime(now), "guild": guild_id, "meal": meal_id},
+        )
+        return changed == 1
 
     async def meal_ids(self, tx: Transaction, guild_id: int, tour_id: int) -> list[int]:
         rows = await tx.fetch_all(
             "SELECT id FROM meals WHERE guild_id = ? AND tour_id = ? ORDER BY starts_at, id", (guild_id, tour_id)
         )
         return [int(row["id"]) for row in rows]
+
+    async def meals_by_slot(self, tx: Transaction, guild_id: int, tour_id: int) -> dict[int, int]:
+        """The tour's meals by their place in the itinerary: {tour_slot: meal id}."""
+        rows = await tx.fetch_all(
+            "SELECT id, tour_slot FROM meals WHERE guild_id = ? AND tour_id = ? AND tour_slot IS NOT NULL",
+            (guild_id, tour_id),
+        )
+        return {int(row["tour_slot"]): int(row["id"]) for row in rows}
 
 
 def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:

@@ -1,18 +1,13 @@
 """Demo data of meals: three published meals along the Toronto → Austin route, with RSVPs, guests, a
-full table with a waitlist and a maybe, written through the same services and publisher as /meal add."""
+full table with a waitlist and a maybe, written through the same services as /meal add."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
-
-import discord
 
 from bot.domain.meals import MealPlace, RsvpStatus
 from bot.domain.timeparse import local_to_utc
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
+from bot.services import Services
 
 # (city as typed, local date, local time, venue, seats, [(username, answer or None for a maybe)])
 MEALS = (
@@ -30,27 +25,25 @@ MEALS = (
 
 
 async def seed_meals(
-    bot: ListeningTourBot, guild: discord.Guild, channel: discord.TextChannel, host_id: int, users: dict[str, int]
+    services: Services, guild_id: int, channel_id: int, host_id: int, users: dict[str, int]
 ) -> None:
+    """The posts and events follow through the outbox, as for /meal add."""
     for city_text, day, time, venue, seats, answers in MEALS:
-        city = bot.services.customers.resolve_one(city_text)
-        place = MealPlace.of(city)
-        meal = await bot.services.meals.create(
-            guild.id,
+        city = services.customers.resolve_one(city_text)
+        meal = await services.meals.create(
+            guild_id,
             host_id=host_id,
-            place=place,
+            place=MealPlace.of(city),
             start=local_to_utc(day, time, city.timezone),
             duration=dt.timedelta(minutes=90),
+            channel_id=channel_id,
             capacity=seats,
             venue=venue,
         )
-        await bot.meal_posts.publish(meal, channel)
-        await bot.meal_posts.create_event(meal, guild)
         for position, (username, answer) in enumerate(answers):
             if answer is None:
-                await bot.services.meals.not_going(guild.id, meal.id, users[username], RsvpStatus.MAYBE)
+                await services.meals.not_going(guild_id, meal.id, users[username], RsvpStatus.MAYBE)
                 continue
-            await bot.services.meals.going(guild.id, meal.id, users[username], answer)
+            await services.meals.going(guild_id, meal.id, users[username], answer)
             if position == 0:  # the first person at every table brings a guest
-                await bot.services.meals.toggle_guest(guild.id, meal.id, users[username])
-        await bot.meal_posts.refresh(guild.id, meal.id)
+                await services.meals.toggle_guest(guild_id, meal.id, users[username])

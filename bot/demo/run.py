@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import discord
 import simcord
 
 from bot.app import ListeningTourBot
@@ -78,13 +77,10 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
             for username, display, _ in CUSTOMERS
         ],
     )
-    guild = bot.get_guild(community.guild.id)
-    assert guild is not None
-    channel = guild.get_channel(community.channel.id)
-    assert isinstance(channel, discord.TextChannel)
     users = {username: actor.id for username, actor in community.customers.items()}
-    await seed_meals(bot, guild, channel, community.manager.id, users)
-    await seed_tours(bot, guild.id, community.manager.id)
+    await seed_meals(bot.services, community.guild.id, community.channel.id, community.manager.id, users)
+    await seed_tours(bot.services, community.guild.id, community.manager.id)
+    await bot.dispatcher.flush()  # the meals' posts and events, before anyone opens the page
 
 
 async def run_demo(settings: Settings, port: int) -> int:

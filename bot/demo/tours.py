@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
+from bot.services import Services
 
 TOUR_NAME = "Winter listening tour"
 
 
-async def seed_tours(bot: ListeningTourBot, guild_id: int, manager_id: int) -> None:
-    tour = await bot.services.tours.create(
+async def seed_tours(services: Services, guild_id: int, manager_id: int) -> None:
+    tour = await services.tours.create(
         guild_id,
         by=manager_id,
         name=TOUR_NAME,
@@ -22,4 +19,4 @@ async def seed_tours(bot: ListeningTourBot, guild_id: int, manager_id: int) -> N
         days=4,
         min_attendance=1,  # the demo community is small: one customer makes a meal worth it
     )
-    await bot.services.tours.plan(guild_id, tour.id)
+    await services.tours.plan(guild_id, tour.id)

@@ -89,6 +89,7 @@ class Meal:
     message_id: int | None = None
     event_id: int | None = None
     tour_id: int | None = None
+    tour_slot: int | None = None  # its place in the tour's itinerary: one meal per slot, however often published
 
     @property
     def title(self) -> str:

@@ -14,7 +14,8 @@ MAX_NAME = 80
 class TourStatus(StrEnum):
     DRAFT = "draft"  # created, never planned
     PLANNED = "planned"
-    PUBLISHED = "published"  # its meals are posted
+    PUBLISHING = "publishing"  # its meals are stored; their posts and events are on their way (the outbox)
+    PUBLISHED = "published"  # every meal is posted, with its event
     CANCELLED = "cancelled"
 
 
@@ -57,3 +58,8 @@ class Tour:
     @property
     def cancelled(self) -> bool:
         return self.status is TourStatus.CANCELLED
+
+    @property
+    def editable(self) -> bool:
+        """Its plan can still change (pins, drops, re-planning)."""
+        return self.status in (TourStatus.DRAFT, TourStatus.PLANNED)

@@ -8,17 +8,18 @@ from bot.domain.cities import default_gazetteer
 from bot.domain.clock import Clock
 from bot.services.customer_files import CustomerFileService
 from bot.services.customers import CustomerService
+from bot.services.delivery import DeliveryService, Doorbell
 from bot.services.guild_setup import GuildSetupService
 from bot.services.meals import MealService
 from bot.services.notes import NoteService
-from bot.services.privacy import PrivacyService
-from bot.services.reminders import ReminderService
+from bot.services.privacy import PersonalData, PrivacyService
 from bot.services.tours import TourService
 from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealPersonalData
 from storage.notes import FallbackNoteRepository
+from storage.outbox import DmFailureRepository, OutboxRepository
 
 
 @dataclass(frozen=True)
@@ -28,24 +29,39 @@ class Services:
     customer_files: CustomerFileService
     privacy: PrivacyService  # every repository holding personal data is registered here
     meals: MealService
-    reminders: ReminderService
+    delivery: DeliveryService
     notes: NoteService
     tours: TourService
+    doorbell: Doorbell  # rung when a committed transaction added something to send
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
         gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
+        doorbell = Doorbell()
+        outbox = OutboxRepository(on_added=doorbell.ring)
         customers, stop_requests = CustomerRepository(db), StopRequestRepository(db)
         imports = CustomerImportRepository(db)
-        notes = FallbackNoteRepository(db)
+        notes, failures = FallbackNoteRepository(), DmFailureRepository()
+        settings = GuildSettingsRepository(db)
         customer_service = CustomerService(customers, stop_requests, gazetteer, clock)
+        meals = MealService(db, settings, outbox, clock)
+        personal_data: list[PersonalData] = [
+            customers,
+            stop_requests,
+            imports,
+            MealPersonalData(),
+            outbox,
+            failures,
+            notes,
+        ]
         return cls(
-            guild_setup=GuildSetupService(GuildSettingsRepository(db), clock),
+            guild_setup=GuildSetupService(settings, clock),
             customers=customer_service,
             customer_files=CustomerFileService(customers, imports, gazetteer, clock),
-            privacy=PrivacyService([customers, stop_requests, imports, MealPersonalData(db), notes], clock),
-            meals=MealService(db, GuildSettingsRepository(db), clock),
-            reminders=ReminderService(db, clock),
-            notes=NoteService(notes, clock),
-            tours=TourService(db, customer_service, clock),
+            privacy=PrivacyService(db, personal_data, clock),
+            meals=meals,
+            delivery=DeliveryService(db, outbox, notes, failures, clock),
+            notes=NoteService(db, notes, clock),
+            tours=TourService(db, customer_service, meals, settings, outbox, clock),
+            doorbell=doorbell,
         )

@@ -1,9 +1,12 @@
-"""Use cases of meals and RSVPs. Every decision about seats is made inside one transaction."""
+"""Use cases of meals and RSVPs. Every decision about seats is made inside one transaction, together with
+what it makes the bot send: the post's refresh, seat offers, lapse notices, reminders, notices of a change
+(rows of the outbox, sent by bot/delivery)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.clock import Clock
@@ -25,10 +28,12 @@ from bot.domain.meals import (
     reminder_times,
     seat_for_newcomer,
 )
+from bot.domain.outbox import Kind, NewDelivery
 from bot.domain.timeparse import LocalTime
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
-from storage.meals import MealRepository, ReminderRepository, RsvpRepository
+from storage.meals import MealRepository, RsvpRepository
+from storage.outbox import OutboxRepository
 
 MAX_VENUE = 200
 MAX_QUESTION = 45  # it is the label of the RSVP form's field, which Discord caps at 45
@@ -67,22 +72,22 @@ class MealState:
 
 @dataclass(frozen=True)
 class MealChange:
-    """What /meal edit or /meal cancel did, and whom to tell."""
+    """What /meal edit or /meal cancel did; ``told`` people are being told (outbox rows of ``job``)."""
 
     meal: Meal
     before: Meal
-    notify: tuple[int, ...]
-    offers: tuple[Offer, ...] = ()
+    told: int
+    job: str | None = None
 
 
 class MealService:
-    def __init__(self, db: Database, settings: GuildSettingsRepository, clock: Clock) -> None:
+    def __init__(self, db: Database, settings: GuildSettingsRepository, outbox: OutboxRepository, clock: Clock) -> None:
         self._db = db
         self._settings = settings
+        self._outbox = outbox
         self._clock = clock
         self._meals = MealRepository()
         self._rsvps = RsvpRepository()
-        self._reminders = ReminderRepository()
 
     # ------------------------------------------------------------------------------------ meals
 
@@ -94,38 +99,60 @@ class MealService:
         place: MealPlace,
         start: LocalTime,
         duration: dt.timedelta,
+        channel_id: int,
         capacity: int | None = None,
         venue: str | None = None,
         question: str | None = None,
         cutoff_before: dt.timedelta | None = None,
         slot: MealSlot | None = None,
-        tour_id: int | None = None,
+        invite: Sequence[int] = (),
+        job: str | None = None,
     ) -> Meal:
-        settings = await self._settings.get(guild_id)
-        seats = capacity if capacity is not None else (settings.default_capacity if settings else DEFAULT_CAPACITY)
-        _check_capacity(seats)
-        _check_duration(duration)
+        """Store a meal with its post and Discord event to create and the invitations to send (one transaction;
+        the outbox does the sending). The same meal added twice (a retried command) is refused, not doubled."""
         cutoff = None if cutoff_before is None else start.utc - cutoff_before
         if cutoff is not None and cutoff <= self._clock():
             raise InvalidInput("That RSVP cutoff has already passed; choose fewer hours before the meal.")
-        new = Meal(
-            id=0,  # assigned when stored
-            guild_id=guild_id,
-            place=place,
-            slot=slot or MealSlot.for_local_time(start.local.time()),
-            starts_at=start.utc,
-            ends_at=start.utc + duration,
-            capacity=seats,
-            question=_text(question, MAX_QUESTION, "question") or DEFAULT_QUESTION,
-            host_id=host_id,
-            venue=_text(venue, MAX_VENUE, "venue"),
-            rsvp_cutoff=cutoff,
-            tour_id=tour_id,
-        )
         async with self._db.transaction() as tx:
-            meal_id = await self._meals.create(tx, new, self._clock())
-            meal = await self._meals.get(tx, meal_id, guild_id)
+            settings = await self._settings.get(guild_id, tx)
+            seats = capacity if capacity is not None else (settings.default_capacity if settings else DEFAULT_CAPACITY)
+            new = new_meal(
+                guild_id, host_id=host_id, place=place, start=start, duration=duration, channel_id=channel_id,
+                capacity=seats, venue=venue, question=question, cutoff=cutoff, slot=slot,
+            )  # fmt: skip
+            twin = await self._meals.same_dinner(tx, new)
+            if twin is not None:
+                raise InvalidInput(
+                    f"**{twin.title}** at that time is already meal #{twin.id}; I didn't add it twice. "
+                    "Change it with `/meal edit`, or pick another time."
+                )
+            return await self.store(tx, new, invite=invite, job=job, now=self._clock())
+
+    async def store(
+        self, tx: Transaction, new: Meal, *, invite: Sequence[int], job: str | None, now: dt.datetime
+    ) -> Meal:
+        """Inside a use case's transaction (``create``, a tour's publish): the meal, its post and event, and
+        one invitation per person (never a second one, whoever asks)."""
+        meal_id = await self._meals.create(tx, new, now)
+        meal = await self._meals.get(tx, meal_id, new.guild_id)
         assert meal is not None
+        rows = [
+            NewDelivery(Kind.MEAL_POST, meal.guild_id, now, meal_id=meal.id, job=job),
+            NewDelivery(Kind.MEAL_EVENT, meal.guild_id, now, meal_id=meal.id, job=job),
+            *(
+                NewDelivery(
+                    Kind.INVITATION,
+                    meal.guild_id,
+                    now,
+                    meal_id=meal.id,
+                    user_id=user_id,
+                    job=job,
+                    dedupe_key=f"invitation:{meal.id}:{user_id}",
+                )
+                for user_id in invite
+            ),
+        ]
+        await self._outbox.add_many(tx, rows, now)
         return meal
 
     async def get(self, guild_id: int, meal_id: int) -> Meal:
@@ -157,13 +184,6 @@ class MealService:
         async with self._db.read() as tx:
             return await self._meals.by_event(tx, event_id)
 
-    async def checkin_turned(self, after: dt.datetime, until: dt.datetime) -> list[Meal]:
-        """Posted meals whose check-in opened or closed in (after, until]: their "I'm here" button flips."""
-        async with self._db.read() as tx:
-            opened = await self._meals.posted_between(tx, "starts_at", after + CHECKIN_EARLY, until + CHECKIN_EARLY)
-            closed = await self._meals.posted_between(tx, "ends_at", after, until)
-        return list({meal.id: meal for meal in [*opened, *closed]}.values())
-
     async def next_checkin_turn(self, now: dt.datetime) -> dt.datetime | None:
         """When the next posted meal's check-in opens or closes."""
         async with self._db.read() as tx:
@@ -180,32 +200,30 @@ class MealService:
             raise InvalidInput("Open the meal's post in the server to RSVP there.")  # no answer, no invitation
         return guild_id
 
-    async def not_yet_invited(self, meal: Meal, user_ids: list[int]) -> list[int]:
-        async with self._db.read() as tx:
-            return await self._meals.not_yet_invited(tx, meal.id, user_ids)
-
-    async def record_invitation(self, meal: Meal, user_id: int, via: str) -> None:
-        async with self._db.transaction() as tx:
-            await self._meals.record_invitation(tx, meal.id, user_id, via, self._clock())
-
-    async def interested(self, meal: Meal, user_id: int) -> bool:
-        """Someone marked "Interested" on the Discord event: note them as a maybe (never downgrading an
-        answer they already gave). True if they had not answered before."""
+    async def interested(self, guild_id: int, meal_id: int, user_id: int) -> bool:
+        """Someone marked "Interested" on the Discord event: note them as a maybe (never downgrading an answer
+        they already gave) and offer them a seat by DM. True if they had not answered before."""
         now = self._clock()
         async with self._db.transaction() as tx:
-            if await self._rsvps.get(tx, meal.id, user_id) is not None:
+            meal = await self._require(tx, guild_id, meal_id)
+            if not meal.rsvp_open(now) or await self._rsvps.get(tx, meal.id, user_id) is not None:
                 return False
             seq = await self._rsvps.next_seq(tx, meal.id)
             await self._rsvps.put(tx, Rsvp(meal.id, user_id, RsvpStatus.MAYBE, 0, None, seq), now)
+            await self._outbox.add(
+                tx,
+                NewDelivery(
+                    Kind.EVENT_INTEREST,
+                    meal.guild_id,
+                    now,
+                    meal_id=meal.id,
+                    user_id=user_id,
+                    dedupe_key=f"interest:{meal.id}:{user_id}",
+                ),
+                now,
+            )
+            await self._refresh_post(tx, meal, now)
         return True
-
-    async def attach_post(self, meal_id: int, channel_id: int, message_id: int) -> None:
-        async with self._db.transaction() as tx:
-            await self._meals.set_post(tx, meal_id, channel_id, message_id)
-
-    async def attach_event(self, meal_id: int, event_id: int | None) -> None:
-        async with self._db.transaction() as tx:
-            await self._meals.set_event(tx, meal_id, event_id)
 
     async def edit(
         self,
@@ -218,8 +236,9 @@ class MealService:
         question: str | None = None,
         duration: dt.timedelta | None = None,
         cutoff_before: dt.timedelta | None = None,
+        job: str | None = None,
     ) -> MealChange:
-        """Change a meal; a new time moves reminders and everyone who answered is told."""
+        """Change a meal; a new time moves reminders, and everyone who answered is told of a new time or place."""
         now = self._clock()
         async with self._db.transaction() as tx:
             before = await self._require(tx, guild_id, meal_id)
@@ -247,24 +266,31 @@ class MealService:
             await self._meals.save(tx, meal, now)
             if meal.starts_at != before.starts_at:
                 await self._reschedule_reminders(tx, meal, now, await self._offsets(tx, guild_id))
-            offers, _ = await self._promote(tx, meal, now)
-            rsvps = await self._rsvps.all(tx, meal.id)
-        notify = tuple(r.user_id for r in rsvps if r.status is not RsvpStatus.DECLINED)
-        moved = meal.starts_at != before.starts_at or meal.venue != before.venue
-        return MealChange(meal, before, notify if moved else (), tuple(offers))
+            await self._promote(tx, meal, now)
+            told = 0
+            if meal.starts_at != before.starts_at or meal.venue != before.venue:
+                told = await self._tell_everyone(tx, meal, Kind.MEAL_CHANGED, now, job, _change_payload(before))
+            await self._sync_post_and_event(tx, meal, now)
+        return MealChange(meal, before, told, job)
 
-    async def cancel(self, guild_id: int, meal_id: int) -> MealChange:
+    async def cancel(self, guild_id: int, meal_id: int, *, job: str | None = None) -> MealChange:
         now = self._clock()
         async with self._db.transaction() as tx:
             before = await self._require(tx, guild_id, meal_id)
             if before.cancelled:
                 raise InvalidInput("This meal is already cancelled.")
-            meal = dataclasses.replace(before, status=MealStatus.CANCELLED)
-            await self._meals.save(tx, meal, now)
-            await self._reminders.drop_pending(tx, meal.id)
-            rsvps = await self._rsvps.all(tx, meal.id)
-        notify = tuple(r.user_id for r in rsvps if r.status is not RsvpStatus.DECLINED)
-        return MealChange(meal, before, notify)
+            told = await self.cancel_in(tx, before, now, job)
+        return MealChange(dataclasses.replace(before, status=MealStatus.CANCELLED), before, told, job)
+
+    async def cancel_in(self, tx: Transaction, meal: Meal, now: dt.datetime, job: str | None) -> int:
+        """Inside a use case's transaction (a meal's or a whole tour's cancel): the meal, its post and event,
+        and a notice to everyone who answered. Returns how many people will be told."""
+        cancelled = dataclasses.replace(meal, status=MealStatus.CANCELLED)
+        await self._meals.save(tx, cancelled, now)
+        await self._outbox.drop_pending(tx, meal.guild_id, meal.id, (Kind.REMINDER,))
+        told = await self._tell_everyone(tx, cancelled, Kind.MEAL_CANCELLED, now, job, {})
+        await self._sync_post_and_event(tx, cancelled, now)
+        return told
 
     # ------------------------------------------------------------------------------------ RSVPs
 
@@ -293,9 +319,8 @@ class MealService:
                 await self._rsvps.put(tx, rsvp, now)
                 count = count.after(current, rsvp)
                 if rsvp.status is RsvpStatus.GOING:
-                    await self._reminders.schedule(
-                        tx, meal.id, user_id, reminder_times(meal, await self._offsets(tx, guild_id), now)
-                    )
+                    await self._schedule_reminders(tx, meal, user_id, now)
+                await self._refresh_post(tx, meal, now)
             waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
             position = await self._position(tx, meal, user_id) if outcome in waiting else None
         return RsvpResult(meal, outcome, rsvp, previous, count, tuple(offers), position)
@@ -347,8 +372,9 @@ class MealService:
                 meal.id, user_id, status, current.guests if current else 0, current.answer if current else None, seq
             )
             await self._rsvps.put(tx, rsvp, now)
-            await self._reminders.drop_pending(tx, meal.id, user_id)
+            await self._outbox.drop_pending(tx, meal.guild_id, meal.id, (Kind.REMINDER,), user_id)
             offers, count = await self._promote(tx, meal, now)
+            await self._refresh_post(tx, meal, now)
         return RsvpResult(meal, None, rsvp, previous, count, tuple(offers))
 
     async def toggle_guest(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
@@ -374,6 +400,7 @@ class MealService:
                 )
             await self._rsvps.put(tx, rsvp, now)
             offers, count = await self._promote(tx, meal, now)
+            await self._refresh_post(tx, meal, now)
         return RsvpResult(meal, None, rsvp, current.status, count, tuple(offers))
 
     async def claim(self, guild_id: int, meal_id: int, user_id: int) -> RsvpResult:
@@ -395,33 +422,37 @@ class MealService:
                 raise InvalidInput("There's no seat offer waiting for you at this meal.")
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
             await self._rsvps.put(tx, rsvp, now)
-            await self._reminders.schedule(
-                tx, meal.id, user_id, reminder_times(meal, await self._offsets(tx, guild_id), now)
-            )
+            await self._schedule_reminders(tx, meal, user_id, now)
+            await self._refresh_post(tx, meal, now)
         return RsvpResult(
             meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count.after(current, rsvp), tuple(offers)
         )
 
-    async def settle_waitlists(self) -> list[tuple[Meal, list[Offer]]]:
-        """Pass lapsed offers on, and offer seats freed without a click (a person deleted their data)
-        to the people waiting: the background loop's job."""
+    async def settle_waitlists(self) -> int:
+        """Pass lapsed offers on (their owners are told), and offer seats freed without a click (a person
+        deleted their data) to the people waiting: the housekeeper's job. Returns the meals settled."""
         now = self._clock()
-        results = []
         async with self._db.transaction() as tx:
-            for meal in await self._meals.needing_promotion(tx, now):
-                offers, _ = await self._promote(tx, meal, now)
-                results.append((meal, offers))
-        return results
+            meals = await self._meals.needing_promotion(tx, now)
+            for meal in meals:
+                await self._promote(tx, meal, now)
+                await self._refresh_post(tx, meal, now)
+        return len(meals)
 
-    async def lapsed_offers(self) -> list[tuple[Meal, int]]:
-        """People whose seat offer lapsed and who were not told yet; marks them told."""
+    async def next_offer_expiry(self) -> dt.datetime | None:
+        async with self._db.read() as tx:
+            return await self._meals.next_offer_expiry(tx)
+
+    async def refresh_checkin_posts(self, after: dt.datetime, until: dt.datetime) -> int:
+        """Posted meals whose check-in opened or closed in (after, until]: their "I'm here" button flips."""
+        now = self._clock()
         async with self._db.transaction() as tx:
-            found = []
-            for row in await self._rsvps.lapsed_untold(tx):
-                meal = await self._require(tx, row["guild_id"], row["meal_id"])
-                found.append((meal, int(row["user_id"])))
-                await self._rsvps.mark_lapse_told(tx, meal.id, int(row["user_id"]))
-        return found
+            opened = await self._meals.posted_between(tx, "starts_at", after + CHECKIN_EARLY, until + CHECKIN_EARLY)
+            closed = await self._meals.posted_between(tx, "ends_at", after, until)
+            turned = list({meal.id: meal for meal in [*opened, *closed]}.values())
+            for meal in turned:
+                await self._refresh_post(tx, meal, now)
+        return len(turned)
 
     async def check_in(self, guild_id: int, meal_id: int, user_id: int, *, by_manager: bool) -> Rsvp:
         now = self._clock()
@@ -441,6 +472,7 @@ class MealService:
                 current = Rsvp(meal.id, user_id, RsvpStatus.GOING, 0, None, await self._rsvps.next_seq(tx, meal.id))
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None, checked_in_at=now)
             await self._rsvps.put(tx, rsvp, now)
+            await self._refresh_post(tx, meal, now)
         return rsvp
 
     # ------------------------------------------------------------------------------------ internals
@@ -452,7 +484,8 @@ class MealService:
         return meal
 
     async def _promote(self, tx: Transaction, meal: Meal, now: dt.datetime) -> tuple[list[Offer], Headcount]:
-        """Expire lapsed offers, then offer free seats to the head of the waitlist, strictly in order.
+        """Expire lapsed offers (their owners are told), then offer free seats to the head of the waitlist,
+        strictly in order, each offer a DM in the outbox.
 
         Returns the offers made and the headcount afterwards (so callers need not count again).
         """
@@ -460,10 +493,10 @@ class MealService:
         if lapsed:
             for offer in await self._rsvps.expired_offers(tx, now, meal.id):
                 await self._rsvps.put(
-                    # offer_expires_at stays until the person is told (see lapsed_offers)
-                    tx,
-                    dataclasses.replace(offer, status=RsvpStatus.EXPIRED),
-                    now,
+                    tx, dataclasses.replace(offer, status=RsvpStatus.EXPIRED, offer_expires_at=None), now
+                )
+                await self._outbox.add(
+                    tx, NewDelivery(Kind.OFFER_LAPSED, meal.guild_id, now, meal_id=meal.id, user_id=offer.user_id), now
                 )
             count, _ = await self._rsvps.headcount(tx, meal)
         offers: list[Offer] = []
@@ -475,9 +508,67 @@ class MealService:
             expires = now + claim_window(now, meal.starts_at)
             offered = dataclasses.replace(waiting, status=RsvpStatus.OFFERED, offer_expires_at=expires)
             await self._rsvps.put(tx, offered, now)
+            await self._outbox.add(
+                tx,
+                NewDelivery(
+                    Kind.SEAT_OFFER,
+                    meal.guild_id,
+                    now,
+                    meal_id=meal.id,
+                    user_id=waiting.user_id,
+                    payload={"expires_at": expires.isoformat()},
+                ),
+                now,
+            )
             offers.append(Offer(meal, waiting.user_id, expires))
             count = count.after(waiting, offered)
         return offers, count
+
+    async def _refresh_post(self, tx: Transaction, meal: Meal, now: dt.datetime) -> None:
+        """The post shows the counts: refresh it (one pending refresh per meal, however many clicks)."""
+        await self._outbox.add(tx, NewDelivery(Kind.MEAL_POST, meal.guild_id, now, meal_id=meal.id), now)
+
+    async def _sync_post_and_event(self, tx: Transaction, meal: Meal, now: dt.datetime) -> None:
+        await self._refresh_post(tx, meal, now)
+        await self._outbox.add(tx, NewDelivery(Kind.MEAL_EVENT, meal.guild_id, now, meal_id=meal.id), now)
+
+    async def _tell_everyone(
+        self, tx: Transaction, meal: Meal, kind: Kind, now: dt.datetime, job: str | None, payload: dict[str, object]
+    ) -> int:
+        """A notice to everyone who answered (but those who said they can't go)."""
+        people = [r.user_id for r in await self._rsvps.all(tx, meal.id) if r.status is not RsvpStatus.DECLINED]
+        once = f"{kind.value}:{meal.id}:{{}}" if kind is Kind.MEAL_CANCELLED else None  # cancelled once, ever
+        rows = [
+            NewDelivery(
+                kind,
+                meal.guild_id,
+                now,
+                meal_id=meal.id,
+                user_id=user_id,
+                payload=payload,
+                job=job,
+                dedupe_key=once.format(user_id) if once else None,
+            )
+            for user_id in people
+        ]
+        return await self._outbox.add_many(tx, rows, now)
+
+    async def _schedule_reminders(self, tx: Transaction, meal: Meal, user_id: int, now: dt.datetime) -> None:
+        """One reminder per offset still ahead. Never twice for the same time: a reminder sent already (Going →
+        Maybe → Going) keeps its key; a meal moved to another time gets new ones."""
+        rows = [
+            NewDelivery(
+                Kind.REMINDER,
+                meal.guild_id,
+                due,
+                meal_id=meal.id,
+                user_id=user_id,
+                payload={"offset_minutes": int(offset.total_seconds() // 60), "starts_at": meal.starts_at.isoformat()},
+                dedupe_key=f"reminder:{meal.id}:{user_id}:{int(offset.total_seconds() // 60)}:{due.isoformat()}",
+            )
+            for offset, due in reminder_times(meal, await self._offsets(tx, meal.guild_id), now)
+        ]
+        await self._outbox.add_many(tx, rows, now)
 
     async def _position(self, tx: Transaction, meal: Meal, user_id: int) -> int:
         return await self._rsvps.waitlist_position(tx, meal.id, user_id)
@@ -489,10 +580,52 @@ class MealService:
     async def _reschedule_reminders(
         self, tx: Transaction, meal: Meal, now: dt.datetime, offsets: tuple[dt.timedelta, ...]
     ) -> None:
-        await self._reminders.drop_pending(tx, meal.id)
+        await self._outbox.drop_pending(tx, meal.guild_id, meal.id, (Kind.REMINDER,))
         for rsvp in await self._rsvps.all(tx, meal.id):
             if rsvp.status is RsvpStatus.GOING:
-                await self._reminders.schedule(tx, meal.id, rsvp.user_id, reminder_times(meal, offsets, now))
+                await self._schedule_reminders(tx, meal, rsvp.user_id, now)
+
+
+def new_meal(
+    guild_id: int,
+    *,
+    host_id: int,
+    place: MealPlace,
+    start: LocalTime,
+    duration: dt.timedelta,
+    channel_id: int,
+    capacity: int,
+    venue: str | None = None,
+    question: str | None = None,
+    cutoff: dt.datetime | None = None,
+    slot: MealSlot | None = None,
+    tour_id: int | None = None,
+    tour_slot: int | None = None,
+) -> Meal:
+    """A checked, unsaved meal (its id is given when stored)."""
+    _check_capacity(capacity)
+    _check_duration(duration)
+    return Meal(
+        id=0,
+        guild_id=guild_id,
+        place=place,
+        slot=slot or MealSlot.for_local_time(start.local.time()),
+        starts_at=start.utc,
+        ends_at=start.utc + duration,
+        capacity=capacity,
+        question=_text(question, MAX_QUESTION, "question") or DEFAULT_QUESTION,
+        host_id=host_id,
+        venue=_text(venue, MAX_VENUE, "venue"),
+        rsvp_cutoff=cutoff,
+        channel_id=channel_id,
+        tour_id=tour_id,
+        tour_slot=tour_slot,
+    )
+
+
+def _change_payload(before: Meal) -> dict[str, object]:
+    """What the meal was, so the notice can say what changed."""
+    return {"before_starts_at": before.starts_at.isoformat(), "before_venue": before.venue}
 
 
 def _timing_changes(

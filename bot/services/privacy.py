@@ -12,21 +12,26 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from bot.domain.clock import Clock
+from storage.database import Database, Transaction
 
 
 class PersonalData(Protocol):
-    async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
+    async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
         """Everything stored about the person in this guild, JSON-ready, keyed by a section name
         (e.g. ``{"rsvps": [...]}``); an empty dict when there is nothing."""
         ...
 
-    async def forget_user(self, guild_id: int, user_id: int) -> None:
+    async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
         """Delete (or anonymise) everything stored about the person in this guild."""
         ...
 
 
 class PrivacyService:
-    def __init__(self, sources: Iterable[PersonalData], clock: Clock) -> None:
+    """Reads every source in one snapshot and forgets in one transaction: a crash half-way through
+    "forget me" leaves everything, never a half-deleted person."""
+
+    def __init__(self, db: Database, sources: Iterable[PersonalData], clock: Clock) -> None:
+        self._db = db
         self._sources = list(sources)
         self._clock = clock
 
@@ -41,11 +46,13 @@ class PrivacyService:
             "user_id": str(user_id),
             "exported_at": self._clock().isoformat(),
         }
-        for source in self._sources:
-            for section, value in (await source.export_user(guild_id, user_id)).items():
-                document[section] = value
+        async with self._db.read() as tx:
+            for source in self._sources:
+                for section, value in (await source.export_user(tx, guild_id, user_id)).items():
+                    document[section] = value
         return document
 
     async def forget(self, guild_id: int, user_id: int) -> None:
-        for source in self._sources:
-            await source.forget_user(guild_id, user_id)
+        async with self._db.transaction() as tx:
+            for source in self._sources:
+                await source.forget_user(tx, guild_id, user_id)

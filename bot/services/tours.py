@@ -2,6 +2,11 @@
 
 Planning is CPU-bound (candidate building + the OPTW search, about a second or two): it runs in a worker
 thread (``asyncio.to_thread``) so the bot keeps answering everyone else meanwhile.
+
+A tour's status only moves by compare-and-set (draft → planned → publishing → published, and any of them →
+cancelled): a cancel that lands while a plan is being computed is never undone by the plan's save.
+Publishing stores every meal in one transaction, keyed by its place in the itinerary, and leaves the posts
+and events to the outbox; cancelling cancels the tour and all its meals, with their notices, in one.
 """
 
 from __future__ import annotations
@@ -9,12 +14,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.domain.cities import City
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
-from bot.domain.meals import MealSlot
-from bot.domain.timeparse import local_to_utc, parse_date, parse_date_and_time
+from bot.domain.guild_settings import DEFAULT_CAPACITY
+from bot.domain.meals import MealPlace, MealSlot
+from bot.domain.outbox import Kind, NewDelivery
+from bot.domain.timeparse import LocalTime, local_to_utc, parse_date, parse_date_and_time
 from bot.domain.tour_planning import (
     MAX_DAYS,
     Demand,
@@ -28,16 +37,56 @@ from bot.domain.tour_planning import (
 )
 from bot.domain.tours import MAX_NAME, StopKind, Tour, TourStatus, TourStop
 from bot.services.customers import CustomerService
-from storage.database import Database
+from bot.services.meals import MealService, new_meal
+from storage.database import Database, Transaction
+from storage.guild_settings import GuildSettingsRepository
+from storage.meals import MealRepository
+from storage.outbox import OutboxRepository
 from storage.tours import TourRepository
+
+Planner = Callable[[TourRequest, list[Demand]], Itinerary]
+GONE = "I can't find that tour here. Pick one from the list (`/tour list`)."
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """What /tour publish did: meals stored now, meals stored by an earlier attempt, meals in the past."""
+
+    tour: Tour
+    new_meals: int
+    resumed: int
+    past: int
+    job: str
+
+
+@dataclass(frozen=True)
+class TourCancelled:
+    tour: Tour
+    meals: int  # meals cancelled with it
+    told: int  # people being told
+    job: str
 
 
 class TourService:
-    def __init__(self, db: Database, customers: CustomerService, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        customers: CustomerService,
+        meals: MealService,
+        settings: GuildSettingsRepository,
+        outbox: OutboxRepository,
+        clock: Clock,
+        planner: Planner = plan_tour,
+    ) -> None:
         self._db = db
         self._customers = customers
+        self._meal_service = meals
+        self._settings = settings
+        self._outbox = outbox
         self._clock = clock
+        self._planner = planner
         self._tours = TourRepository()
+        self._meals = MealRepository()
 
     async def create(
         self,
@@ -104,7 +153,7 @@ class TourService:
         async with self._db.read() as tx:
             tour = await self._tours.get(tx, guild_id, tour_id)
         if tour is None:
-            raise InvalidInput("I can't find that tour here. Pick one from the list (`/tour list`).")
+            raise InvalidInput(GONE)
         return tour
 
     async def in_guild(self, guild_id: int, limit: int = 25) -> list[Tour]:
@@ -136,14 +185,20 @@ class TourService:
         return [Demand(c.city, c.customers, c.requests) for c in await self._customers.city_counts(guild_id)]
 
     async def plan(self, guild_id: int, tour_id: int, *, demand: list[Demand] | None = None) -> tuple[Tour, Itinerary]:
-        """Plan (or re-plan) and store the itinerary; ``demand`` as read by :meth:`demand` (read again if None)."""
-        tour = await self._editable(guild_id, tour_id)
+        """Plan (or re-plan) and store the itinerary; ``demand`` as read by :meth:`demand` (read again if None).
+
+        The plan is saved only if the tour is still a draft or planned: a cancel (or publish) that happened
+        during the seconds of planning wins, and the manager is told."""
+        tour = self._editable(await self.get(guild_id, tour_id))
         request = self.request(tour)
         if demand is None:
             demand = await self.demand(guild_id)
-        itinerary = await asyncio.to_thread(plan_tour, request, demand)
+        itinerary = await asyncio.to_thread(self._planner, request, demand)
         async with self._db.transaction() as tx:
-            await self._tours.save_plan(tx, tour.id, json.dumps(itinerary.to_dict()), self._clock())
+            if not await self._tours.save_plan(tx, guild_id, tour.id, json.dumps(itinerary.to_dict()), self._clock()):
+                now = await self._tours.get(tx, guild_id, tour.id)
+                status = now.status.value if now else "deleted"
+                raise InvalidInput(f"**{tour.name}** was {status} while I was planning, so I didn't save the new plan.")
             saved = await self._tours.get(tx, guild_id, tour.id)
         assert saved is not None
         return saved, itinerary
@@ -152,7 +207,7 @@ class TourService:
         self, guild_id: int, tour_id: int, city: str, *, day: int | None = None, slot: MealSlot | None = None
     ) -> City:
         """A must-visit stop; with a day (1 = the first) and/or a meal, only that meal of that day."""
-        tour = await self._editable(guild_id, tour_id)
+        tour = self._editable(await self.get(guild_id, tour_id))
         place = self._customers.resolve_one(city)
         if day is not None and not 1 <= day <= tour.days:
             raise InvalidInput(f"This tour has days 1 to {tour.days}.")
@@ -163,7 +218,7 @@ class TourService:
         return place
 
     async def drop(self, guild_id: int, tour_id: int, city: str) -> City:
-        tour = await self._editable(guild_id, tour_id)
+        tour = self._editable(await self.get(guild_id, tour_id))
         place = self._customers.resolve_one(city)
         if place.geonameid in (tour.start_city, tour.end_city):
             raise InvalidInput("That is where the tour starts or ends; it can't be dropped.")
@@ -172,34 +227,123 @@ class TourService:
 
     async def _set_stop(self, tour: Tour, stop: TourStop) -> None:
         async with self._db.transaction() as tx:
+            if not await self._tours.touch_editable(tx, tour.guild_id, tour.id, self._clock()):
+                raise InvalidInput(f"**{tour.name}** was published or cancelled meanwhile; its stops can't change.")
             await self._tours.set_stop(tx, tour.id, stop)
 
-    async def mark_published(self, guild_id: int, tour_id: int) -> None:
-        tour = await self.get(guild_id, tour_id)
-        async with self._db.transaction() as tx:
-            await self._tours.set_status(tx, tour.id, TourStatus.PUBLISHED, self._clock())
+    async def publish(
+        self, guild_id: int, tour_id: int, *, host_id: int, channel_id: int, invite_radius_km: float = 0
+    ) -> Publishing:
+        """Store every upcoming meal of the plan, each with its post, its Discord event and its invitations to
+        send, in one transaction; the tour is then 'publishing' until the outbox has posted them all.
 
-    async def cancel(self, guild_id: int, tour_id: int) -> tuple[Tour, list[int]]:
-        """Mark the tour cancelled; returns it and the ids of its meals (the caller cancels those with notices)."""
+        Safe to run again: meals are keyed by their place in the itinerary, so a second run (after a crash, or
+        with posts still failing) stores nothing twice and only asks again for the posts and events missing.
+        """
+        tour = await self.get(guild_id, tour_id)
+        itinerary = self._publishable(tour)
+        now = self._clock()
+        upcoming = [(slot, planned) for slot, planned in enumerate(itinerary.meals) if planned.starts_at > now]
+        if not upcoming:
+            raise InvalidInput("Every meal of this plan is in the past. Re-plan with later dates.")
+        invitees = {
+            slot: await self._customers.dm_invitees(guild_id, planned.city, invite_radius_km)
+            if invite_radius_km
+            else []
+            for slot, planned in upcoming
+        }
+        job = f"tour-publish:{tour.id}:{now.timestamp():.0f}"
+        async with self._db.transaction() as tx:
+            moved = await self._tours.change_status(
+                tx, guild_id, tour.id, to=TourStatus.PUBLISHING,
+                allowed_from=(TourStatus.PLANNED, TourStatus.PUBLISHING), now=now,
+            )  # fmt: skip
+            if not moved:
+                raise InvalidInput(self._not_publishable(await self._tours.get(tx, guild_id, tour.id)))
+            stored = await self._tours.meals_by_slot(tx, guild_id, tour.id)
+            settings = await self._settings.get(guild_id, tx)
+            capacity = settings.default_capacity if settings else None
+            new_meals = resumed = 0
+            for slot, planned in upcoming:
+                if slot in stored:
+                    resumed += await self._resume(tx, guild_id, stored[slot], job, now)
+                    continue
+                meal = new_meal(
+                    guild_id, host_id=host_id, place=MealPlace.of(planned.city),
+                    start=LocalTime(planned.starts_at, planned.city.timezone),
+                    duration=planned.ends_at - planned.starts_at, channel_id=channel_id,
+                    capacity=capacity or DEFAULT_CAPACITY, slot=planned.slot, tour_id=tour.id, tour_slot=slot,
+                )  # fmt: skip
+                await self._meal_service.store(tx, meal, invite=invitees[slot], job=job, now=now)
+                new_meals += 1
+            published = await self._tours.get(tx, guild_id, tour.id)
+        assert published is not None
+        return Publishing(published, new_meals, resumed, len(itinerary.meals) - len(upcoming), job)
+
+    async def _resume(self, tx: Transaction, guild_id: int, meal_id: int, job: str, now: dt.datetime) -> int:
+        """Ask again for the post and the event of a meal an earlier publish stored, if they are missing."""
+        meal = await self._meals.get(tx, meal_id, guild_id)
+        if meal is None or meal.cancelled:
+            return 0
+        missing = [
+            kind for kind, done in ((Kind.MEAL_POST, meal.message_id), (Kind.MEAL_EVENT, meal.event_id)) if done is None
+        ]
+        for kind in missing:
+            await self._outbox.add(tx, NewDelivery(kind, guild_id, now, meal_id=meal.id, job=job), now)
+        return 1 if missing else 0
+
+    def _publishable(self, tour: Tour) -> Itinerary:
+        if tour.status not in (TourStatus.PLANNED, TourStatus.PUBLISHING):
+            raise InvalidInput(self._not_publishable(tour))
+        itinerary = self.itinerary(tour)
+        if itinerary is None or not itinerary.meals:
+            raise InvalidInput(f"**{tour.name}** has no planned meals yet. Run `/tour plan` first.")
+        return itinerary
+
+    @staticmethod
+    def _not_publishable(tour: Tour | None) -> str:
+        if tour is None:
+            return GONE
+        if tour.cancelled:
+            return "This tour was cancelled."
+        if tour.status is TourStatus.PUBLISHED:
+            return "This tour is already published. Change single meals with `/meal edit`."
+        return f"**{tour.name}** has no plan yet. Run `/tour plan` first."
+
+    async def cancel(self, guild_id: int, tour_id: int) -> TourCancelled:
+        """Cancel the tour and every meal of it, with a notice to everyone who answered, in one transaction (the
+        outbox sends the notices and updates the posts and events, also after a crash)."""
+        now = self._clock()
+        job = f"tour-cancel:{tour_id}:{now.timestamp():.0f}"
         async with self._db.transaction() as tx:
             tour = await self._tours.get(tx, guild_id, tour_id)
             if tour is None:
-                raise InvalidInput("I can't find that tour here. Pick one from the list (`/tour list`).")
-            if tour.cancelled:
+                raise InvalidInput(GONE)
+            live = tuple(s for s in TourStatus if s is not TourStatus.CANCELLED)
+            if not await self._tours.change_status(
+                tx, guild_id, tour.id, to=TourStatus.CANCELLED, allowed_from=live, now=now
+            ):
                 raise InvalidInput("This tour is already cancelled.")
-            await self._tours.set_status(tx, tour.id, TourStatus.CANCELLED, self._clock())
-            meal_ids = await self._tours.meal_ids(tx, guild_id, tour.id)
-        return tour, meal_ids
+            meals = told = 0
+            for meal_id in await self._tours.meal_ids(tx, guild_id, tour.id):
+                meal = await self._meals.get(tx, meal_id, guild_id)
+                if meal is None or meal.cancelled:
+                    continue
+                told += await self._meal_service.cancel_in(tx, meal, now, job)
+                meals += 1
+            cancelled = await self._tours.get(tx, guild_id, tour.id)
+        assert cancelled is not None
+        return TourCancelled(cancelled, meals, told, job)
 
     async def meal_ids(self, guild_id: int, tour_id: int) -> list[int]:
         async with self._db.read() as tx:
             return await self._tours.meal_ids(tx, guild_id, tour_id)
 
-    async def _editable(self, guild_id: int, tour_id: int) -> Tour:
-        tour = await self.get(guild_id, tour_id)
+    @staticmethod
+    def _editable(tour: Tour) -> Tour:
         if tour.cancelled:
             raise InvalidInput("This tour was cancelled; create a new one with `/tour new`.")
-        if tour.status is TourStatus.PUBLISHED:
+        if not tour.editable:
             raise InvalidInput("This tour's meals are already published; change them with `/meal edit`.")
         return tour
 

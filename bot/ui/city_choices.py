@@ -6,17 +6,13 @@ choice and whatever the user typed without picking.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import discord
 from discord import app_commands
 
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
+from bot.host import Interaction, services
 
 
 async def city_choices(
-    interaction: discord.Interaction[ListeningTourBot], current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    cities = interaction.client.services.customers.autocomplete(current)
+    cities = services(interaction).customers.autocomplete(current)
     return [app_commands.Choice(name=city.label, value=city.option_value) for city in cities]

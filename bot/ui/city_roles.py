@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.domain.customers import CITY_ROLE_PREFIX
 from bot.domain.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
-
-    Interaction = discord.Interaction[ListeningTourBot]
+from bot.host import Interaction
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -16,15 +16,11 @@ from bot.domain.customer_import import problem_lines
 from bot.domain.customers import Customer
 from bot.domain.errors import NotAllowed
 from bot.errors import run_safely
+from bot.host import Interaction, services
 from bot.services.customer_files import DryRun
 from bot.services.customers import CityCount, CustomersNear
 from bot.ui.city_roles import RoleHandout
 from bot.ui.style import BRAND, WARNING, chunk_lines
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
-
-    Interaction = discord.Interaction[ListeningTourBot]
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +119,14 @@ class CustomersPageButton(
     ) -> CustomersPageButton:
         return cls(int(match["city"]), int(match["radius"]), int(match["page"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._turn(interaction), "customers list page")
 
     async def _turn(self, interaction: Interaction) -> None:
         if interaction.guild_id is None:
             raise NotAllowed("That only works inside a server.")
         await require_manager(interaction)
-        customers = interaction.client.services.customers
+        customers = services(interaction).customers
         near = await customers.customers_near(
             interaction.guild_id, customers.city(self.geonameid), float(self.radius_km)
         )
@@ -213,14 +209,14 @@ class ImportConfirmButton(
     ) -> ImportConfirmButton:
         return cls(int(match["import_id"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._confirm(interaction), "import confirm button")
 
     async def _confirm(self, interaction: Interaction) -> None:
         if interaction.guild_id is None:
             raise NotAllowed("That only works inside a server.")
         await require_manager(interaction)
-        files = interaction.client.services.customer_files
+        files = services(interaction).customer_files
         await files.check_pending(interaction.guild_id, self.import_id)
         await interaction.response.edit_message(content="Importing…", view=None)
         progress = ReplyProgress(interaction)

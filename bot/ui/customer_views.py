@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -24,14 +24,10 @@ from bot.domain.customers import (
 )
 from bot.domain.errors import NotAllowed
 from bot.errors import report_error, run_safely
+from bot.host import Interaction, services
 from bot.services.customers import Member, profile_fields
 from bot.ui.city_roles import drop_city_roles
 from bot.ui.style import BRAND, WARNING
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
-
-    Interaction = discord.Interaction[ListeningTourBot]
 
 CONSENT_TEXT = (
     "Before I store anything, here is what Listening Tour keeps about you on this server:\n"
@@ -74,15 +70,15 @@ class CityAnswer:
 
 async def city_answer(interaction: Interaction, city: City, note: str | None) -> CityAnswer:
     """The answer to a chosen city: the consent prompt the first time, else the confirmation."""
-    services = interaction.client.services
+    svc = services(interaction)
     member = member_of(interaction)
-    if await services.customers.needs_consent(member):
+    if await svc.customers.needs_consent(member):
         embed = discord.Embed(title=f"Save {city.label} as your city?", description=CONSENT_TEXT, colour=BRAND)
         view = discord.ui.View(timeout=None)
         view.add_item(CityConsentButton("agree", city.geonameid))
         view.add_item(CityConsentButton("decline", city.geonameid))
         return CityAnswer(note, embed, view)
-    await services.customers.set_city(member, city.geonameid)
+    await svc.customers.set_city(member, city.geonameid)
     await drop_city_roles(interaction)  # the old city's role no longer fits
     return CityAnswer(_saved_text(city, note))
 
@@ -114,7 +110,7 @@ class CityConsentButton(
     ) -> CityConsentButton:
         return cls(match["action"], int(match["city"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._answer(interaction), "city consent button")
 
     async def _answer(self, interaction: Interaction) -> None:
@@ -122,7 +118,7 @@ class CityConsentButton(
         if self.action == "decline":
             await interaction.response.edit_message(content="No problem: nothing was stored.", embed=None, view=None)
             return
-        city = await interaction.client.services.customers.set_city(member, self.geonameid, consenting=True)
+        city = await services(interaction).customers.set_city(member, self.geonameid, consenting=True)
         await interaction.response.edit_message(
             content=_saved_text(city, "Thanks! Change it any time with /city set; see your data with /privacy show."),
             embed=None,
@@ -150,7 +146,7 @@ class CityPickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"
     ) -> CityPickSelect:
         return cls(int(match["user"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._pick(interaction), "city picker")
 
     async def _pick(self, interaction: Interaction) -> None:
@@ -158,7 +154,7 @@ class CityPickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"
             raise NotAllowed("This list is for the person who ran /city set; run it yourself to set yours.")
         values = self.item.values  # discord.py refreshes a dynamic item's state from the interaction
         geonameid = int(values[0]) if values and values[0].isdigit() else 0
-        city = interaction.client.services.customers.city(geonameid)
+        city = services(interaction).customers.city(geonameid)
         await (await city_answer(interaction, city, None)).replace(interaction)
 
 
@@ -198,10 +194,10 @@ class ProfileModal(discord.ui.Modal, title="Your profile"):
             self.inputs[name] = text_input
             self.add_item(text_input)
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: Interaction) -> None:
         values = {name: text_input.value for name, text_input in self.inputs.items()}
-        customer = await interaction.client.services.customers.save_profile(member_of(interaction), **values)
-        embed = profile_embed(customer, interaction.client.services.customers.label(customer.city_id), mine=True)
+        customer = await services(interaction).customers.save_profile(member_of(interaction), **values)
+        embed = profile_embed(customer, services(interaction).customers.label(customer.city_id), mine=True)
         await interaction.response.send_message("Profile saved.", embed=embed, ephemeral=True)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
@@ -264,11 +260,11 @@ class OptInToggleButton(
     ) -> OptInToggleButton:
         return cls(OptIn(match["opt_in"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._toggle(interaction), "privacy toggle")
 
     async def _toggle(self, interaction: Interaction) -> None:
-        customer = await interaction.client.services.customers.toggle_opt_in(member_of(interaction), self.opt_in)
+        customer = await services(interaction).customers.toggle_opt_in(member_of(interaction), self.opt_in)
         if self.opt_in is OptIn.LISTED and not customer.opted_in(OptIn.LISTED):
             await drop_city_roles(interaction)  # a city role shows everyone where they live
         await interaction.response.edit_message(embed=privacy_embed(customer), view=privacy_view(customer))
@@ -312,7 +308,7 @@ class DeleteMeButton(
     ) -> DeleteMeButton:
         return cls(match["action"], int(match["user"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._answer(interaction), "privacy delete button")
 
     async def _answer(self, interaction: Interaction) -> None:
@@ -322,9 +318,9 @@ class DeleteMeButton(
         if self.action == "keep":
             await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
             return
-        await interaction.client.services.customers.claim_imported(member)  # an imported row is theirs too
+        await services(interaction).customers.claim_imported(member)  # an imported row is theirs too
         await drop_city_roles(interaction)
-        await interaction.client.services.privacy.forget(member.guild_id, member.user_id)
+        await services(interaction).privacy.forget(member.guild_id, member.user_id)
         await interaction.response.edit_message(
             content="Done: everything Listening Tour stored about you on this server is gone.", embed=None, view=None
         )

@@ -1,21 +1,20 @@
-"""Manager-side meal UI: the cancel confirmation."""
+"""Manager-side meal UI: the cancel confirmation, and the reply that follows a change's notices."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.checks import require_manager
 from bot.domain.errors import InvalidInput
+from bot.domain.outbox import JobProgress, Kind
 from bot.errors import run_safely
-from bot.invitations import progress_of
+from bot.host import Interaction, services
 from bot.services.meals import MealState
+from bot.ui.progress import Render, in_reply, notices_line
 from bot.ui.style import plural
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
 
 
 def cancel_prompt(state: MealState) -> tuple[str, discord.ui.View]:
@@ -27,6 +26,16 @@ def cancel_prompt(state: MealState) -> tuple[str, discord.ui.View]:
     view = discord.ui.View(timeout=None)
     view.add_item(CancelMealButton(state.meal.id))
     return text, view
+
+
+def change_reply(headline: str) -> Render:
+    """The reply to /meal edit or a cancel: the headline, then how the telling goes."""
+
+    async def render(progress: JobProgress) -> str:
+        line = notices_line(progress, Kind.MEAL_CHANGED) or notices_line(progress, Kind.MEAL_CANCELLED)
+        return f"{headline} {line}".rstrip()
+
+    return render
 
 
 class CancelMealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:meal:cancel:(?P<meal>\d+)"):
@@ -44,19 +53,18 @@ class CancelMealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
     ) -> CancelMealButton:
         return cls(int(match["meal"]))
 
-    async def callback(self, interaction: discord.Interaction[ListeningTourBot]) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._confirm(interaction), "cancel meal button")
 
-    async def _confirm(self, interaction: discord.Interaction[ListeningTourBot]) -> None:
+    async def _confirm(self, interaction: Interaction) -> None:
         await require_manager(interaction)
         if interaction.guild is None:
             raise InvalidInput("Cancel meals from the server.")
-        change = await interaction.client.services.meals.cancel(interaction.guild.id, self.meal_id)
+        delivery = services(interaction).delivery
+        change = await services(interaction).meals.cancel(
+            interaction.guild.id, self.meal_id, job=delivery.new_job("meal-cancel")
+        )
         headline = f"Cancelled **{change.meal.title}** (meal #{change.meal.id})."
         await interaction.response.edit_message(content=headline, view=None)
-        interaction.client.run_in_background(
-            interaction.client.meal_posts.announce_change(
-                interaction.guild, change, progress_of(interaction, headline)
-            ),
-            name=f"cancellation of meal {change.meal.id}",
-        )
+        if change.job is not None:
+            await delivery.follow(change.job, in_reply(interaction, change_reply(headline)))

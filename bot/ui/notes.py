@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.domain.errors import InvalidInput
 from bot.errors import run_safely
+from bot.host import Interaction, services
 from bot.ui.rsvp import dm_view
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
 
 
 def note_view(note_id: int) -> discord.ui.View:
@@ -34,13 +32,13 @@ class ShowNoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
     ) -> ShowNoteButton:
         return cls(int(match["note"]))
 
-    async def callback(self, interaction: discord.Interaction[ListeningTourBot]) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._show(interaction), "show note button")
 
-    async def _show(self, interaction: discord.Interaction[ListeningTourBot]) -> None:
+    async def _show(self, interaction: Interaction) -> None:
         if interaction.guild_id is None:
             raise InvalidInput("Open this from the server.")
-        note = await interaction.client.services.notes.read(self.note_id, interaction.guild_id, interaction.user.id)
+        note = await services(interaction).notes.read(self.note_id, interaction.guild_id, interaction.user.id)
         if note.meal_id is not None and note.actions:
             view = dm_view(note.meal_id, note.actions, for_user=interaction.user.id)
             await interaction.response.send_message(note.content, view=view, ephemeral=True)

@@ -12,8 +12,7 @@ import io
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -21,14 +20,11 @@ from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus, reminder_times
 from bot.domain.timeparse import format_offsets
-from bot.errors import contained, report_error, run_safely, send_ephemeral
-from bot.services.meals import Offer, RsvpResult
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
+from bot.errors import report_error, run_safely, send_ephemeral
+from bot.host import Interaction, clock, services
+from bot.services.meals import RsvpResult
 
 log = logging.getLogger(__name__)
-Interaction = discord.Interaction["ListeningTourBot"]
 
 ANSWER_INPUT = "lt:rsvp:answer"
 POST_BUTTONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
@@ -71,7 +67,7 @@ class RsvpButton(
         user = match["user"]
         return cls(match["action"], int(match["meal"]), for_user=int(user) if user else None)
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._click(interaction), f"RSVP {self.action}")
 
     async def _click(self, interaction: Interaction) -> None:
@@ -89,14 +85,6 @@ def meal_view(meal: Meal, now: dt.datetime) -> discord.ui.View:
         off = (meal.cancelled and action != "ics") or (action == "here" and not meal.checkin_open(now))
         view.add_item(RsvpButton(action, meal.id, disabled=off))
     return view
-
-
-@dataclass(frozen=True)
-class MealButtons:
-    """RSVP buttons for a personal message (a DM or its private fallback); they carry the person's id."""
-
-    meal_id: int
-    actions: tuple[str, ...]
 
 
 def dm_view(meal_id: int, actions: Iterable[str], *, for_user: int) -> discord.ui.View:
@@ -122,7 +110,7 @@ class RsvpQuestionModal(discord.ui.Modal):
         )
         self.add_item(self.answer)
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: Interaction) -> None:
         await going(interaction, self.meal_id, self.answer.value)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
@@ -133,7 +121,7 @@ class RsvpQuestionModal(discord.ui.Modal):
 
 
 async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None:
-    meals = interaction.client.services.meals
+    meals = services(interaction).meals
     guild_id = await guild_of(interaction, meal_id)
     user_id = interaction.user.id
     if action == "ics":  # a read: answer at once
@@ -162,8 +150,6 @@ async def _on_click(interaction: Interaction, action: str, meal_id: int) -> None
     elif action == "here":
         await meals.check_in(guild_id, meal_id, user_id, by_manager=False)
         await send_ephemeral(interaction, "You're checked in. Welcome, and enjoy the meal!")
-        async with contained(f"refreshing the post of meal {meal_id}"):
-            await interaction.client.meal_posts.changed(guild_id, meal_id)
     else:
         raise InvalidInput("This button is from an older version of the bot; use the buttons on the meal post.")
 
@@ -173,7 +159,7 @@ async def guild_of(interaction: Interaction, meal_id: int) -> int:
     invited, and is still a member there (someone who left can't take a seat from an old DM)."""
     if interaction.guild_id is not None:
         return interaction.guild_id
-    guild_id = await interaction.client.services.meals.guild_for_member(meal_id, interaction.user.id)
+    guild_id = await services(interaction).meals.guild_for_member(meal_id, interaction.user.id)
     guild = interaction.client.get_guild(guild_id)
     if guild is None or not await _is_member(guild, interaction.user.id):
         raise NotAllowed("You're no longer a member of that server, so this meal's buttons don't work for you.")
@@ -192,17 +178,15 @@ async def going(interaction: Interaction, meal_id: int, answer: str | None) -> N
     guild_id = await guild_of(interaction, meal_id)
     if not interaction.response.is_done():  # from the question modal
         await interaction.response.defer(ephemeral=True, thinking=True)
-    result = await interaction.client.services.meals.going(guild_id, meal_id, interaction.user.id, answer)
+    result = await services(interaction).meals.going(guild_id, meal_id, interaction.user.id, answer)
     await _answer(interaction, result, await _going_text(interaction, result))
 
 
 async def _going_text(interaction: Interaction, result: RsvpResult) -> str:
     meal, rsvp = result.meal, result.rsvp
     if result.outcome is GoingOutcome.CONFIRMED:
-        settings = await interaction.client.services.guild_setup.settings(meal.guild_id)
-        ahead = tuple(
-            o for o, _ in reminder_times(meal, settings.reminder_offsets, interaction.client.clock())
-        )
+        settings = await services(interaction).guild_setup.settings(meal.guild_id)
+        ahead = tuple(o for o, _ in reminder_times(meal, settings.reminder_offsets, clock(interaction)()))
         remind = f" I'll remind you {format_offsets(ahead)} before." if ahead else ""
         seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"
         return f"{seat}: **{meal.title}** {when_line(meal)}.{remind} Bringing someone? Click **+{MAX_GUESTS} guest**."
@@ -237,53 +221,12 @@ _SEATED = (RsvpStatus.GOING, RsvpStatus.OFFERED)
 
 
 async def _answer(interaction: Interaction, result: RsvpResult, text: str) -> None:
-    """Reply to the clicker, then update the post and offer any freed seats.
-
-    The clicker's answer is committed once the reply is sent: what follows is best effort and never
-    reported to them as their failure.
-    """
+    """Reply to the clicker. The post's refresh and any seat offers were put in the outbox with the answer."""
     await send_ephemeral(interaction, text)
-    async with contained(f"refreshing the post of meal {result.meal.id}"):
-        await interaction.client.meal_posts.changed(result.meal.guild_id, result.meal.id)
-    await send_offers(interaction.client, result.offers)
-
-
-async def send_offers(bot: ListeningTourBot, offers: Iterable[Offer]) -> None:
-    """Tell each person a seat is theirs to claim; one failed DM does not stop the others."""
-    for offer in offers:
-        meal = offer.meal
-        async with contained(f"telling {offer.user_id} about a seat at meal {meal.id}"):
-            await bot.messenger.dm(
-                guild_id=meal.guild_id,
-                user_id=offer.user_id,
-                purpose="seat offer",
-                content=(
-                    f"A seat opened up for **{meal.title}** {when_line(meal)}! Claim it "
-                    f"{discord.utils.format_dt(offer.expires_at, 'R')} or it passes to the next person waiting."
-                ),
-                buttons=MealButtons(meal.id, ("claim", "cant")),
-                fallback_channel_id=meal.channel_id,
-                fallback_on_any_error=True,
-            )
-
-
-async def offer_rsvp(bot: ListeningTourBot, meal: Meal, user_id: int) -> None:
-    """Someone marked "Interested" on the meal's Discord event: note a maybe and offer a seat by DM."""
-    if not meal.rsvp_open(bot.clock()) or not await bot.services.meals.interested(meal, user_id):
-        return  # closed, or they already answered on the post
-    await bot.messenger.dm(
-        guild_id=meal.guild_id,
-        user_id=user_id,
-        purpose="event interest",
-        content=f"You're interested in **{meal.title}** {when_line(meal)}. Want a seat? "
-        "Say so here (I've noted you as a maybe).",
-        buttons=MealButtons(meal.id, ("going", "no")),
-    )
-    await bot.meal_posts.changed(meal.guild_id, meal.id)
 
 
 async def _calendar(interaction: Interaction, meal: Meal) -> None:
-    data = calendar_file([meal], stamp=interaction.client.clock())
+    data = calendar_file([meal], stamp=clock(interaction)())
     await interaction.response.send_message(
         f"Here's **{meal.title}** for your calendar (times in {meal.place.city}'s timezone).",
         file=discord.File(io.BytesIO(data), filename=f"meal-{meal.id}.ics"),
@@ -300,3 +243,4 @@ def local_words(meal: Meal, instant: dt.datetime | None = None) -> str:
 def when_line(meal: Meal) -> str:
     """“on <Discord timestamp> (Fri 9 Jan, 18:30 local time in Chicago)”."""
     return f"on {discord.utils.format_dt(meal.starts_at, 'F')} ({local_words(meal)})"
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -12,10 +12,8 @@ from bot.domain.errors import NotAllowed
 from bot.domain.guild_settings import GuildSettings
 from bot.domain.timeparse import format_offsets
 from bot.errors import run_safely
+from bot.host import Interaction, services
 from bot.ui.style import BRAND
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
 
 
 def settings_embed(settings: GuildSettings, *, title: str = "Listening Tour settings") -> discord.Embed:
@@ -62,15 +60,15 @@ class ResetSettingsButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templa
     ) -> ResetSettingsButton:
         return cls(int(match["guild_id"]))
 
-    async def callback(self, interaction: discord.Interaction[ListeningTourBot]) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._reset(interaction), "setup reset button")
 
-    async def _reset(self, interaction: discord.Interaction[ListeningTourBot]) -> None:
+    async def _reset(self, interaction: Interaction) -> None:
         # The guild comes from the interaction; the id in custom_id only detects a stray click.
         if interaction.guild_id is None or interaction.guild_id != self.guild_id:
             raise NotAllowed("This button belongs to another server's settings.")
         await require_manager(interaction)
-        settings = await interaction.client.services.guild_setup.reset_defaults(
+        settings = await services(interaction).guild_setup.reset_defaults(
             interaction.guild_id, by=interaction.user.id
         )
         await interaction.response.edit_message(

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.checks import require_manager
 from bot.domain.errors import InvalidInput
+from bot.domain.outbox import JobProgress, Kind
 from bot.domain.tours import Tour
 from bot.errors import run_safely
+from bot.host import Interaction, services
+from bot.ui.progress import in_reply, notices_line
 from bot.ui.style import plural
-
-if TYPE_CHECKING:
-    from bot.app import ListeningTourBot
 
 
 def cancel_prompt(tour: Tour, meals: int) -> tuple[str, discord.ui.View]:
@@ -44,23 +44,20 @@ class CancelTourButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
     ) -> CancelTourButton:
         return cls(int(match["tour"]))
 
-    async def callback(self, interaction: discord.Interaction[ListeningTourBot]) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:
         await run_safely(interaction, lambda: self._confirm(interaction), "cancel tour button")
 
-    async def _confirm(self, interaction: discord.Interaction[ListeningTourBot]) -> None:
+    async def _confirm(self, interaction: Interaction) -> None:
         await require_manager(interaction)
-        guild = interaction.guild
-        if guild is None:
+        if interaction.guild is None:
             raise InvalidInput("Cancel tours from the server.")
-        bot = interaction.client
-        tour, meal_ids = await bot.services.tours.cancel(guild.id, self.tour_id)  # the guild of the click
-        await interaction.response.defer(ephemeral=True)
-        told = 0
-        for meal_id in meal_ids:
-            if (await bot.services.meals.get(guild.id, meal_id)).cancelled:
-                continue
-            change = await bot.services.meals.cancel(guild.id, meal_id)
-            await bot.meal_posts.announce_change(guild, change)
-            told += len(change.notify)
-        meals = f" and its {plural(len(meal_ids), 'meal')}; told {plural(told, 'person', 'people')}" if meal_ids else ""
-        await interaction.edit_original_response(content=f"Cancelled the tour **{tour.name}**{meals}.", view=None)
+        # One transaction cancels the tour, its meals and queues every notice; the outbox sends them.
+        cancelled = await services(interaction).tours.cancel(interaction.guild.id, self.tour_id)
+        meals = f" and its {plural(cancelled.meals, 'meal')}" if cancelled.meals else ""
+        headline = f"Cancelled the tour **{cancelled.tour.name}**{meals}."
+        await interaction.response.edit_message(content=headline, view=None)
+
+        async def render(progress: JobProgress) -> str:
+            return f"{headline} {notices_line(progress, Kind.MEAL_CANCELLED)}".rstrip()
+
+        await services(interaction).delivery.follow(cancelled.job, in_reply(interaction, render))

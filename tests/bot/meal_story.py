@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 import simcord
 
+from bot.domain.outbox import Delivery, Kind, Status
 from tests.conftest import World
 
 ANSWER = "lt:rsvp:answer"
@@ -56,3 +57,9 @@ def dms(member: simcord.MemberActor) -> list[discord.Message]:
 
 def labels(message: discord.Message) -> list[str]:
     return [child.label for row in message.components for child in row.children]  # type: ignore[union-attr]
+
+
+async def outbox(world: World, kind: Kind, meal_id: int = 1, *, pending: bool = False) -> list[Delivery]:
+    """The outbox rows of a kind for a meal (in the order they were written); only unsent ones if asked."""
+    rows = await world.bot.services.delivery.for_meal(world.guild.id, meal_id, kind)
+    return [row for row in rows if not pending or row.status is Status.PENDING]

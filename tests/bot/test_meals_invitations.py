@@ -5,8 +5,9 @@ from __future__ import annotations
 import simcord
 
 from bot.domain.customers import OptIn
+from bot.domain.outbox import Kind
 from bot.services.customers import Member
-from tests.bot.meal_story import ANSWER, dms, labels, publish, said
+from tests.bot.meal_story import ANSWER, dms, labels, outbox, rsvp_going, said
 from tests.bot.test_meals_reminders import PRIVATE_FALLBACK
 from tests.conftest import World
 
@@ -35,10 +36,10 @@ async def test_nearby_customers_who_accept_dms_are_invited(configured: World) ->
         assert invitation.content.startswith("You're invited: **Lunch in Toronto** on <t:1768066200:F>")
         assert labels(invitation) == ["Going", "Can't go", "Add to calendar"]
     assert dms(chen) == []  # no DMs without consent
-    # The manager's reply shows the progress, then the outcome.
-    assert (
-        result.response.content == "Published **Lunch in Toronto** (meal #1). Invited 2 customers within 50 km by DM."
-    )
+    # The manager's reply links the post, then shows the progress and the outcome of the invitations.
+    headline, invited = result.response.content.split("\n")
+    assert headline == f"Published **Lunch in Toronto** (meal #1): {configured.channel.last_message.jump_url}"
+    assert invited == "Invited 2 customers within 50 km by DM."
 
     shown = await ben.user.click(dms(ben)[0], label="Going")  # straight from the invitation
     done = await ben.user.submit_modal(shown, {ANSWER: "Accountant"})
@@ -60,7 +61,7 @@ async def test_people_with_closed_dms_are_invited_in_the_channel_and_recorded(co
     await configured.env.advance_time(5)
 
     assert result.response.content.endswith(
-        "Invited 1 customer within 10 km by DM and 1 in the channel (their DMs are closed)."
+        "Invited 2 customers within 10 km: 1 by DM, 1 in the channel (their DMs are closed)."
     )
     notice = configured.channel.last_message
     assert notice.content == f"<@{ben.id}> {PRIVATE_FALLBACK}"  # nobody learns Ben lives nearby
@@ -68,29 +69,64 @@ async def test_people_with_closed_dms_are_invited_in_the_channel_and_recorded(co
     assert shown.response.content.startswith("You're invited: **Lunch in Toronto**")
     assert labels(shown.response.message) == ["Going", "Can't go", "Add to calendar"]
     assert len(dms(ana)) == 1
-    failures = await configured.bot.services.reminders.dm_failures(configured.guild.id)
-    assert [(f["user_id"], f["purpose"]) for f in failures] == [(ben.id, "invitation")]
+    failures = await configured.bot.services.delivery.dm_failures(configured.guild.id)
+    assert [(f.user_id, f.purpose) for f in failures] == [(ben.id, "invitation")]
 
 
-async def test_nobody_is_invited_twice_and_zero_radius_invites_nobody(configured: World) -> None:
+async def test_zero_radius_invites_nobody(configured: World) -> None:
     ana = configured.members[0]
     await customer(configured, ana, "Toronto", dms_ok=True)
 
-    await publish(configured, invite_radius_km=0)
+    result = await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", invite_radius_km=0
+    )
     await configured.env.advance_time(5)
+
     assert dms(ana) == []
-
-    meal = await configured.bot.services.meals.get(configured.guild.id, 1)
-    assert await configured.bot.services.meals.not_yet_invited(meal, [ana.id]) == [ana.id]
-    await configured.bot.services.meals.record_invitation(meal, ana.id, "dm")
-    assert await configured.bot.services.meals.not_yet_invited(meal, [ana.id]) == []
+    assert "Invited" not in result.response.content
+    assert await outbox(configured, Kind.INVITATION) == []
 
 
-async def test_many_private_notes_are_split_under_discords_mention_limit(configured: World) -> None:
-    people = list(range(10**17, 10**17 + 120))
+async def test_a_big_invitation_is_paced_and_skips_people_who_answered_meanwhile(configured: World) -> None:
+    people = [configured.guild.add_member(configured.env.create_user(f"guest{n}")) for n in range(8)]
+    for person in people:
+        await customer(configured, person, "Toronto", dms_ok=True)
 
-    await configured.bot.messenger.leave_notes(configured.guild.id, configured.channel.id, people, "Hello", None)
+    result = await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", invite_radius_km=10
+    )
+
+    invited_now = [p for p in people if dms(p)]
+    assert len(invited_now) == 5  # a burst of five, then one a second
+    assert result.response.content.endswith("Inviting customers within 10 km… 5/8")
+    late = next(p for p in people if not dms(p))
+    await rsvp_going(configured, late, configured.channel.last_message)  # saw the post before the DM came
+    await configured.env.advance_time(5)
+
+    assert dms(late) == []  # nobody is invited to a meal they already answered
+    assert sum(1 for p in people if dms(p)) == 7
+    assert result.response.content.endswith("Invited 7 customers within 10 km by DM.")
+    rows = await outbox(configured, Kind.INVITATION)
+    assert sorted(r.status.value for r in rows) == ["sent"] * 7 + ["skipped"]
+
+
+async def test_closed_dms_of_a_bulk_send_share_notes_under_discords_mention_limit(configured: World) -> None:
+    people = [configured.guild.add_member(configured.env.create_user(f"quiet{n}")) for n in range(55)]
+    for person in people:
+        await customer(configured, person, "Toronto", dms_ok=True)
+        configured.env.inject_error(
+            "POST", f"/channels/{person.user.dm_channel.id}/messages", status=403, code=50007,
+            message="Cannot send messages to this user", times=None,
+        )  # fmt: skip
+
+    result = await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", invite_radius_km=10
+    )
+    await configured.env.advance_time(120)  # 55 paced DMs, then the notes
 
     notes = [m for m in configured.channel.history() if PRIVATE_FALLBACK in m.content]
-    assert [m.content.count("<@") for m in notes] == [50, 50, 20]
+    assert sorted(m.content.count("<@") for m in notes) == [5, 50]  # not 55 notes of one mention each
     assert max(len(m.content) for m in notes) <= 2000
+    assert result.response.content.endswith(
+        "Invited 55 customers within 10 km: 0 by DM, 55 in the channel (their DMs are closed)."
+    )

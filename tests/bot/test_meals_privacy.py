@@ -1,4 +1,5 @@
-"""/privacy show and /privacy delete reach a person's RSVPs, reminders, invitations and DM failures."""
+"""/privacy show and /privacy delete reach a person's RSVPs, the messages sent or due to them (reminders,
+invitations) and their DM failures."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ async def test_forgetting_a_customer_removes_their_meal_data_and_frees_their_sea
     await configured.env.advance_time(2)  # the invitation goes out
     await rsvp_going(configured, ana, post, answer="I run a bakery")
     await rsvp_going(configured, ben, post)  # waitlisted behind Ana
-    assert {"rsvps", "reminders", "invitations", "customers"} <= set(rows_mentioning(settings, ana.id))
+    assert {"rsvps", "outbox", "customers"} <= set(rows_mentioning(settings, ana.id))
 
     shown = await ana.slash(configured.channel, "privacy show")
     data = json.loads(await shown.response.attachments[0].read())
     assert [(r["status"], r["answer"]) for r in data["rsvps"]] == [("going", "I run a bakery")]
-    assert [i["delivered_via"] for i in data["invitations"]] == ["dm"]
+    messages = [(m["kind"], m["status"], m["delivered_via"]) for m in data["messages_to_you"]]
+    assert messages == [("invitation", "sent", "dm"), ("reminder", "pending", None), ("reminder", "pending", None)]
 
     asked = await ana.slash(configured.channel, "privacy delete")
     await ana.click(asked.response, label="Yes, delete my data")

@@ -8,8 +8,9 @@ import discord
 import simcord
 from discord import app_commands
 
+from bot.domain.outbox import Kind
 from bot.errors import NOT_MANAGER, NotManager
-from tests.bot.meal_story import dms, labels, post_fields, publish, rsvp_going, said
+from tests.bot.meal_story import dms, labels, outbox, post_fields, publish, rsvp_going, said
 from tests.conftest import World
 
 
@@ -107,8 +108,11 @@ async def test_rescheduling_moves_the_post_the_event_and_tells_people(configured
             "Update: **Lunch in Toronto** now starts <t:1768068000:F> (Sat 10 Jan, 13:00 local time in Toronto)"
         )
         assert "is now at Pizzeria Libretto" in notice
-    reminders = await configured.bot.services.reminders.for_meal(1)
-    assert {r["due_at"] for r in reminders} == {"2026-01-09T18:00:00.000000Z", "2026-01-10T16:00:00.000000Z"}
+    reminders = await outbox(configured, Kind.REMINDER)
+    assert {r.due_at for r in reminders} == {
+        dt.datetime(2026, 1, 9, 18, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 10, 16, 0, tzinfo=dt.UTC),
+    }
 
 
 async def test_length_and_rsvp_cutoff_can_be_changed(configured: World) -> None:
@@ -188,7 +192,7 @@ async def test_cancelling_asks_first_then_updates_everything_and_tells_people(co
     )
     assert done.response.content == "Cancelled **Lunch in Toronto** (meal #1). Told 1 person who answered."
     assert dms(ben) == []  # they had said they can't go
-    assert await configured.bot.services.reminders.for_meal(1) == []  # pending reminders dropped
+    assert await outbox(configured, Kind.REMINDER) == []  # pending reminders dropped
     late = await configured.members[2].click(meal_post, label="Add to calendar")
     assert late.response.attachments[0].filename == "meal-1.ics"
 

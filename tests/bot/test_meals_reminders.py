@@ -6,7 +6,8 @@ import datetime as dt
 
 import simcord
 
-from tests.bot.meal_story import dms, labels, publish, rsvp_going
+from bot.domain.outbox import Kind, Status, Via
+from tests.bot.meal_story import dms, labels, outbox, publish, rsvp_going
 from tests.conftest import MakeBot, World
 
 PRIVATE_FALLBACK = "I couldn't send you a direct message. Press **Show** to read it here; only you will see it."
@@ -41,8 +42,11 @@ async def test_reminders_arrive_once_each_even_across_restarts(configured: World
     await configured.env.advance_time(4 * HOUR)  # past the meal: nothing more
 
     assert len(reminders(ana)) == 2
-    rows = await configured.bot.services.reminders.for_meal(1)
-    assert [(r["offset_minutes"], r["delivered_via"]) for r in rows] == [(1440, "dm"), (120, "dm")]
+    rows = await outbox(configured, Kind.REMINDER)
+    assert [(r.payload["offset_minutes"], r.status, r.delivered_via) for r in rows] == [
+        (1440, Status.SENT, Via.DM),
+        (120, Status.SENT, Via.DM),
+    ]
 
 
 async def test_postponing_a_meal_after_a_reminder_brings_new_reminders_for_the_new_date(configured: World) -> None:
@@ -85,10 +89,10 @@ async def test_closed_dms_fall_back_to_the_channel_and_are_recorded(configured: 
         "Add to calendar",
     ]
     assert reminders(ana) == []
-    failures = await configured.bot.services.reminders.dm_failures(configured.guild.id)
-    assert [(f["user_id"], f["code"], f["purpose"]) for f in failures] == [(ana.id, 50007, "reminder")]
-    rows = await configured.bot.services.reminders.for_meal(1)
-    assert rows[0]["delivered_via"] == "channel"
+    failures = await configured.bot.services.delivery.dm_failures(configured.guild.id)
+    assert [(f.user_id, f.code, f.purpose) for f in failures] == [(ana.id, 50007, "reminder")]
+    rows = await outbox(configured, Kind.REMINDER)
+    assert (rows[0].status, rows[0].delivered_via) == (Status.SENT, Via.CHANNEL)
 
 
 async def test_a_failed_reminder_is_retried_with_backoff_and_sent_once(configured: World) -> None:
@@ -97,17 +101,18 @@ async def test_a_failed_reminder_is_retried_with_backoff_and_sent_once(configure
     await rsvp_going(configured, ana, post)
     configured.env.inject_error("POST", f"/channels/{ana.user.dm_channel.id}/messages", status=500, times=1)
 
-    await configured.env.advance_time(TO_24H_BEFORE - 30)  # 17:30:30: the first attempt failed at 17:30
+    await configured.env.advance_time(TO_24H_BEFORE - 50)  # 17:30:10: the first attempt failed at 17:30
 
     assert reminders(ana) == []
-    [row, _] = await configured.bot.services.reminders.for_meal(1)
-    assert (row["attempts"], row["sent_at"], row["next_attempt_at"]) == (1, None, "2026-01-09T17:31:00.000000Z")
-    await configured.env.advance_time(MINUTE)  # the retry, a minute later
+    [row, _] = await outbox(configured, Kind.REMINDER)
+    assert (row.attempts, row.status) == (1, Status.PENDING)
+    assert row.due_at == dt.datetime(2026, 1, 9, 17, 30, 30, tzinfo=dt.UTC)  # backs off 30 s first
+    await configured.env.advance_time(30)  # the retry
 
     assert len(reminders(ana)) == 1
-    [row, _] = await configured.bot.services.reminders.for_meal(1)
-    assert (row["attempts"], row["delivered_via"]) == (2, "dm")
-    assert row["last_error"].startswith("500")
+    [row, _] = await outbox(configured, Kind.REMINDER)
+    assert (row.attempts, row.status, row.delivered_via) == (2, Status.SENT, Via.DM)
+    assert row.last_error is not None and row.last_error.startswith("Discord 500")
 
 
 async def test_cant_make_it_from_a_reminder_frees_the_seat_for_the_next_person(configured: World) -> None:
@@ -133,11 +138,9 @@ async def test_reminders_are_written_only_for_times_still_ahead(configured: Worl
     told = await rsvp_going(configured, ana, post)
 
     assert "I'll remind you 2h before." in told  # not "24h, 2h": that moment has passed
-    rows = await configured.bot.services.reminders.for_meal(1)
-    assert [r["offset_minutes"] for r in rows] == [120]
-    assert dt.datetime.fromisoformat(rows[0]["due_at"].replace("Z", "+00:00")) == dt.datetime(
-        2026, 1, 10, 15, 30, tzinfo=dt.UTC
-    )
+    rows = await outbox(configured, Kind.REMINDER)
+    assert [r.payload["offset_minutes"] for r in rows] == [120]
+    assert rows[0].due_at == dt.datetime(2026, 1, 10, 15, 30, tzinfo=dt.UTC)
 
 
 async def test_a_reminder_left_in_the_channel_opens_only_for_its_person(configured: World) -> None:

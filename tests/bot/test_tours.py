@@ -220,7 +220,7 @@ async def test_publishing_can_invite_nearby_customers_who_accept_dms(configured:
     assert invitation.content.startswith("You're invited: **Breakfast in Chicago**")
     assert dms(ben) == []  # no DMs without consent
     assert said(result).startswith("Published **Spring**: ")
-    assert said(result).endswith("Invited the customers within 30 km of each meal who accept DMs.")
+    assert said(result).endswith("Invited 1 customer within 30 km by DM.")
 
 
 async def test_the_cancel_button_still_works_after_a_restart(configured: World, make_bot: MakeBot) -> None:

@@ -15,7 +15,7 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.runtime import open_database
 from bot.services import Services
 from bot.services.customers import Member
-from storage.database import Database
+from storage.database import Database, Transaction
 
 GUILD, OTHER_GUILD = 1, 2
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -147,10 +147,10 @@ async def test_a_registered_feature_is_exported_and_forgotten_too(services: Serv
         def __init__(self) -> None:
             self.forgotten: list[tuple[int, int]] = []
 
-        async def export_user(self, guild_id: int, user_id: int) -> dict[str, object]:
+        async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
             return {"rsvps": [{"meal": 7, "status": "going"}]}
 
-        async def forget_user(self, guild_id: int, user_id: int) -> None:
+        async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
             self.forgotten.append((guild_id, user_id))
 
     rsvps = Rsvps()

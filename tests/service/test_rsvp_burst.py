@@ -15,6 +15,7 @@ from bot.services.meals import MealService
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.migrate import migrate
+from storage.outbox import OutboxRepository
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TORONTO = MealPlace(6167865, "Toronto", "Toronto, Ontario, CA", "America/Toronto", 43.7, -79.4)
@@ -25,15 +26,16 @@ GUILD = 42
 async def meals(tmp_path: Path) -> AsyncIterator[MealService]:
     db = await Database.open(tmp_path / "burst.db")
     await migrate(db)
-    yield MealService(db, GuildSettingsRepository(db), lambda: NOW)
+    yield MealService(db, GuildSettingsRepository(db), OutboxRepository(), lambda: NOW)
     await db.close()
 
 
 async def new_meal(meals: MealService, capacity: int) -> int:
     start = LocalTime(dt.datetime(2026, 1, 10, 17, 30, tzinfo=dt.UTC), "America/Toronto")
     meal = await meals.create(
-        GUILD, host_id=1, place=TORONTO, start=start, duration=dt.timedelta(minutes=90), capacity=capacity
-    )
+        GUILD, host_id=1, place=TORONTO, start=start, duration=dt.timedelta(minutes=90), channel_id=5,
+        capacity=capacity,
+    )  # fmt: skip
     return meal.id
 
 

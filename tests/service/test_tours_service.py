@@ -79,11 +79,12 @@ async def test_a_published_or_cancelled_tour_cannot_be_changed(services: Service
     tour, itinerary = await services.tours.plan(GUILD, tour_id)
     assert tour.status is TourStatus.PLANNED and [m.city.name for m in itinerary.meals] == ["Chicago"]
 
-    await services.tours.mark_published(GUILD, tour_id)
+    publishing = await services.tours.publish(GUILD, tour_id, host_id=7, channel_id=5)
+    assert publishing.tour.status is TourStatus.PUBLISHING and publishing.new_meals == 1
     with pytest.raises(InvalidInput, match="already published"):
         await services.tours.pin(GUILD, tour_id, "Detroit")
-    cancelled, meal_ids = await services.tours.cancel(GUILD, tour_id)
-    assert cancelled.name == "Spring" and meal_ids == []
+    cancelled = await services.tours.cancel(GUILD, tour_id)
+    assert (cancelled.tour.name, cancelled.meals, cancelled.told) == ("Spring", 1, 0)
     with pytest.raises(InvalidInput, match="was cancelled"):
         await services.tours.plan(GUILD, tour_id)
     with pytest.raises(InvalidInput, match="already cancelled"):
