@@ -51,6 +51,7 @@ class ListeningTourBot(commands.Bot):
         self.housekeeper = Housekeeper(services.meals, services.delivery, self, clock, ready=self.wait_until_ready)
 
     async def setup_hook(self) -> None:
+        self.started_at = self.clock()  # here, not in __init__: simcord's virtual clock runs from login on
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()

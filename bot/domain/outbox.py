@@ -54,7 +54,7 @@ class Kind(StrEnum):
 
     @property
     def urgent(self) -> bool:
-        """A seat offer can't wait for retries: the first failure takes the private fallback."""
+        """A seat offer's claim window is ticking: its channel note (closed DMs) goes out at once, not gathered."""
         return self is Kind.SEAT_OFFER
 
     @property

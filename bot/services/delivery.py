@@ -309,7 +309,7 @@ class DeliveryService:
         delivery = outgoing.delivery
         now = self._clock()
         retry = None
-        if not permanent and not (delivery.kind.urgent and fallback is not None):
+        if not permanent:
             retry = next_attempt(delivery, now, rate_limited_for=rate_limited_for, deadline=_deadline(outgoing))
         if retry is not None:
             async with self._db.transaction() as tx:
@@ -401,7 +401,8 @@ class DeliveryService:
 
 
 def _deadline(outgoing: Outgoing) -> dt.datetime | None:
-    """After this a DM is pointless: a reminder or an invitation once the meal starts (or RSVPs close)."""
+    """After this a DM is pointless (a reminder once the meal starts, a seat offer once it expires): give up on
+    retrying before it, and take the private fallback while it can still help."""
     meal = outgoing.meal
     if meal is None:
         return None
@@ -409,4 +410,6 @@ def _deadline(outgoing: Outgoing) -> dt.datetime | None:
         return meal.starts_at
     if outgoing.kind is Kind.INVITATION:
         return meal.rsvp_cutoff or meal.starts_at
+    if outgoing.kind is Kind.SEAT_OFFER:
+        return dt.datetime.fromisoformat(str(outgoing.delivery.payload["expires_at"]))
     return None

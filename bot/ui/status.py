@@ -33,7 +33,7 @@ def status_embed(status: DeliveryStatus, *, started_at: dt.datetime, now: dt.dat
     notes = f" ({summary.by_note_today} as private notes: DMs closed)" if summary.by_note_today else ""
     embed.add_field(
         name="Deliveries",
-        value=f"{waiting}\n{summary.sent_today} sent in the last 24 h{notes}\n{plural(summary.failed, 'failed')}",
+        value=f"{waiting}\n{summary.sent_today} sent in the last 24 h{notes}\n{summary.failed} failed",
         inline=False,
     )
     next_reminder = summary.next_reminder
