@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.domain.customer_import import ImportRow
 from bot.domain.customers import Customer, OptIn, Profile, StopRequest
 from storage.codecs import decode_datetime, encode_datetime
-from storage.database import Database, Transaction
+from storage.database import Transaction
 
 Progress = Callable[[int, int], Awaitable[None]]
 IMPORT_CHUNK = 5_000
@@ -45,126 +45,131 @@ class ImportCounts:
 
 
 class CustomerRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def get(self, guild_id: int, user_id: int) -> Customer | None:
-        row = await self._db.fetch_one(
-            "SELECT * FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
+    async def get(self, tx: Transaction, guild_id: int, user_id: int) -> Customer | None:
+        row = await tx.fetch_one("SELECT * FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         return None if row is None else _customer(row)
 
-    async def ensure(self, guild_id: int, user_id: int, *, username: str, name: str, at: dt.datetime) -> None:
+    async def ensure(
+        self, tx: Transaction, guild_id: int, user_id: int, *, username: str, name: str, at: dt.datetime
+    ) -> None:
         """Make sure the member has a row: link the one a manager imported under their username, or add one."""
         when = encode_datetime(at)
-        async with self._db.transaction() as tx:
-            if await tx.fetch_one("SELECT 1 FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)):
-                return
-            linked = await tx.execute(
-                "UPDATE customers SET user_id = ?, name = COALESCE(name, ?), updated_at = ? "
-                "WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL",
-                (user_id, name, when, guild_id, username.lower()),
+        if await tx.fetch_one("SELECT 1 FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)):
+            return
+        linked = await tx.execute(
+            "UPDATE customers SET user_id = ?, name = COALESCE(name, ?), updated_at = ? "
+            "WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL",
+            (user_id, name, when, guild_id, username.lower()),
+        )
+        if not linked:  # keep the username too, so a later import by discord_name finds this row
+            await tx.insert(
+                "INSERT INTO customers (guild_id, user_id, discord_name, name, source, created_at, updated_at) "
+                "VALUES (?, ?, (SELECT CASE WHEN EXISTS (SELECT 1 FROM customers WHERE guild_id = ? "
+                "AND discord_name = ?) THEN NULL ELSE ? END), ?, 'discord', ?, ?)",
+                (guild_id, user_id, guild_id, username.lower(), username.lower(), name, when, when),
             )
-            if not linked:  # keep the username too, so a later import by discord_name finds this row
-                await tx.insert(
-                    "INSERT INTO customers (guild_id, user_id, discord_name, name, source, created_at, updated_at) "
-                    "VALUES (?, ?, (SELECT CASE WHEN EXISTS (SELECT 1 FROM customers WHERE guild_id = ? "
-                    "AND discord_name = ?) THEN NULL ELSE ? END), ?, 'discord', ?, ?)",
-                    (guild_id, user_id, guild_id, username.lower(), username.lower(), name, when, when),
-                )
 
-    async def link_imported(self, guild_id: int, user_id: int, *, username: str, at: dt.datetime) -> bool:
+    async def link_imported(
+        self, tx: Transaction, guild_id: int, user_id: int, *, username: str, at: dt.datetime
+    ) -> bool:
         """Give the member the row a manager imported under their username, if they have none yet."""
-        async with self._db.transaction() as tx:
-            return bool(
-                await tx.execute(
-                    "UPDATE customers SET user_id = ?, updated_at = ? "
-                    "WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL AND NOT EXISTS "
-                    "(SELECT 1 FROM customers WHERE guild_id = ? AND user_id = ?)",
-                    (user_id, encode_datetime(at), guild_id, username.lower(), guild_id, user_id),
-                )
+        return bool(
+            await tx.execute(
+                "UPDATE customers SET user_id = ?, updated_at = ? "
+                "WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM customers WHERE guild_id = ? AND user_id = ?)",
+                (user_id, encode_datetime(at), guild_id, username.lower(), guild_id, user_id),
             )
+        )
 
-    async def set_city(self, guild_id: int, user_id: int, city_id: int, *, at: dt.datetime) -> None:
-        await self._update(guild_id, user_id, "city_id = ?", (city_id,), at)
+    async def set_city(self, tx: Transaction, guild_id: int, user_id: int, city_id: int, *, at: dt.datetime) -> None:
+        await self._update(tx, guild_id, user_id, "city_id = ?", (city_id,), at)
 
-    async def record_consent(self, guild_id: int, user_id: int, *, at: dt.datetime) -> None:
-        await self._update(guild_id, user_id, "consented_at = COALESCE(consented_at, ?)", (encode_datetime(at),), at)
+    async def record_consent(self, tx: Transaction, guild_id: int, user_id: int, *, at: dt.datetime) -> None:
+        await self._update(
+            tx, guild_id, user_id, "consented_at = COALESCE(consented_at, ?)", (encode_datetime(at),), at
+        )
 
-    async def save_profile(self, guild_id: int, user_id: int, profile: Profile, *, at: dt.datetime) -> None:
+    async def save_profile(
+        self, tx: Transaction, guild_id: int, user_id: int, profile: Profile, *, at: dt.datetime
+    ) -> None:
         assignments = ", ".join(f"{name} = ?" for name in _PROFILE_FIELDS)
         values = tuple(getattr(profile, name) for name in _PROFILE_FIELDS)
-        await self._update(guild_id, user_id, assignments, values, at)
+        await self._update(tx, guild_id, user_id, assignments, values, at)
 
-    async def set_opt_in(self, guild_id: int, user_id: int, opt_in: OptIn, value: bool, *, at: dt.datetime) -> None:
-        await self._update(guild_id, user_id, f"{OptIn(opt_in).value} = ?", (int(value),), at)
+    async def set_opt_in(
+        self, tx: Transaction, guild_id: int, user_id: int, opt_in: OptIn, value: bool, *, at: dt.datetime
+    ) -> None:
+        await self._update(tx, guild_id, user_id, f"{OptIn(opt_in).value} = ?", (int(value),), at)
 
     async def _update(
-        self, guild_id: int, user_id: int, assignments: str, values: tuple[object, ...], at: dt.datetime
+        self,
+        tx: Transaction,
+        guild_id: int,
+        user_id: int,
+        assignments: str,
+        values: tuple[object, ...],
+        at: dt.datetime,
     ) -> None:
-        async with self._db.transaction() as tx:
-            changed = await tx.execute(
-                f"UPDATE customers SET {assignments}, updated_at = ? WHERE guild_id = ? AND user_id = ?",  # noqa: S608 - column names are ours
-                (*values, encode_datetime(at), guild_id, user_id),
-            )
+        changed = await tx.execute(
+            f"UPDATE customers SET {assignments}, updated_at = ? WHERE guild_id = ? AND user_id = ?",  # noqa: S608 - column names are ours
+            (*values, encode_datetime(at), guild_id, user_id),
+        )
         if changed != 1:
             raise LookupError(f"no customer row for user {user_id} in guild {guild_id}")
 
-    async def counts_by_city(self, guild_id: int) -> dict[int, int]:
-        rows = await self._db.fetch_all(
+    async def counts_by_city(self, tx: Transaction, guild_id: int) -> dict[int, int]:
+        rows = await tx.fetch_all(
             "SELECT city_id, COUNT(*) AS n FROM customers WHERE guild_id = ? AND city_id IS NOT NULL GROUP BY city_id",
             (guild_id,),
         )
         return {row["city_id"]: row["n"] for row in rows}
 
-    async def in_cities(self, guild_id: int, city_ids: Sequence[int]) -> list[Customer]:
+    async def in_cities(self, tx: Transaction, guild_id: int, city_ids: Sequence[int]) -> list[Customer]:
         """Customers living in any of the cities, in a stable order (by name, then id)."""
         if not city_ids:
             return []
-        async with self._db.read() as tx:
-            await _load_ids(tx, city_ids)
-            rows = await tx.fetch_all(
-                "SELECT * FROM customers WHERE guild_id = ? AND city_id IN (SELECT id FROM temp.wanted_ids) "
-                "ORDER BY COALESCE(name, discord_name, email) COLLATE NOCASE, id",
-                (guild_id,),
-            )
+        await _load_ids(tx, city_ids)
+        rows = await tx.fetch_all(
+            "SELECT * FROM customers WHERE guild_id = ? AND city_id IN (SELECT id FROM temp.wanted_ids) "
+            "ORDER BY COALESCE(name, discord_name, email) COLLATE NOCASE, id",
+            (guild_id,),
+        )
         return [_customer(row) for row in rows]
 
-    async def opted_in_user_ids(self, guild_id: int, city_ids: Sequence[int], opt_in: OptIn) -> list[int]:
+    async def opted_in_user_ids(
+        self, tx: Transaction, guild_id: int, city_ids: Sequence[int], opt_in: OptIn
+    ) -> list[int]:
         """Members (with a user id) living in any of the cities who turned ``opt_in`` on, by user id."""
         if not city_ids:
             return []
-        async with self._db.read() as tx:
-            await _load_ids(tx, city_ids)
-            rows = await tx.fetch_all(
-                f"SELECT user_id FROM customers WHERE guild_id = ? AND {OptIn(opt_in).value} = 1 "  # noqa: S608 - our column
-                "AND user_id IS NOT NULL AND city_id IN (SELECT id FROM temp.wanted_ids) ORDER BY user_id",
-                (guild_id,),
-            )
+        await _load_ids(tx, city_ids)
+        rows = await tx.fetch_all(
+            f"SELECT user_id FROM customers WHERE guild_id = ? AND {OptIn(opt_in).value} = 1 "  # noqa: S608 - our column
+            "AND user_id IS NOT NULL AND city_id IN (SELECT id FROM temp.wanted_ids) ORDER BY user_id",
+            (guild_id,),
+        )
         return [row["user_id"] for row in rows]
 
-    async def names_of(self, guild_id: int, user_ids: Sequence[int]) -> dict[int, str]:
+    async def names_of(self, tx: Transaction, guild_id: int, user_ids: Sequence[int]) -> dict[int, str]:
         """The names customers go by (their name, else their Discord username), for the ids we know."""
         if not user_ids:
             return {}
-        async with self._db.read() as tx:
-            await _load_ids(tx, user_ids)
-            rows = await tx.fetch_all(
-                "SELECT user_id, COALESCE(name, discord_name) AS shown FROM customers WHERE guild_id = ? "
-                "AND user_id IN (SELECT id FROM temp.wanted_ids) AND COALESCE(name, discord_name) IS NOT NULL",
-                (guild_id,),
-            )
+        await _load_ids(tx, user_ids)
+        rows = await tx.fetch_all(
+            "SELECT user_id, COALESCE(name, discord_name) AS shown FROM customers WHERE guild_id = ? "
+            "AND user_id IN (SELECT id FROM temp.wanted_ids) AND COALESCE(name, discord_name) IS NOT NULL",
+            (guild_id,),
+        )
         return {row["user_id"]: row["shown"] for row in rows}
 
-    async def all_in_guild(self, guild_id: int) -> list[Customer]:
-        rows = await self._db.fetch_all("SELECT * FROM customers WHERE guild_id = ? ORDER BY id", (guild_id,))
+    async def all_in_guild(self, tx: Transaction, guild_id: int) -> list[Customer]:
+        rows = await tx.fetch_all("SELECT * FROM customers WHERE guild_id = ? ORDER BY id", (guild_id,))
         return [_customer(row) for row in rows]
 
-    async def known_identities(self, guild_id: int) -> set[tuple[str, str]]:
+    async def known_identities(self, tx: Transaction, guild_id: int) -> set[tuple[str, str]]:
         """("discord_id", "123"), ("discord_name", "ana"), ("email", "a@b.c") of every customer of the guild."""
-        rows = await self._db.fetch_all(
-            "SELECT user_id, discord_name, email FROM customers WHERE guild_id = ?", (guild_id,)
-        )
+        rows = await tx.fetch_all("SELECT user_id, discord_name, email FROM customers WHERE guild_id = ?", (guild_id,))
         known: set[tuple[str, str]] = set()
         for row in rows:
             for kind, value in zip(("discord_id", "discord_name", "email"), row, strict=True):
@@ -173,22 +178,27 @@ class CustomerRepository:
         return known
 
     async def apply_import(
-        self, guild_id: int, rows: Sequence[ImportRow], *, at: dt.datetime, progress: Progress | None = None
+        self,
+        tx: Transaction,
+        guild_id: int,
+        rows: Sequence[ImportRow],
+        *,
+        at: dt.datetime,
+        progress: Progress | None = None,
     ) -> ImportCounts:
-        """Write checked rows in one transaction (all or nothing), matching existing customers by
+        """Write checked rows (all or nothing: the caller's transaction), matching existing customers by
         discord_id, then discord_name, then email. Empty cells keep what is stored; what a customer
         entered themselves (after consenting) is never overwritten by a spreadsheet."""
         when = encode_datetime(at)
         added = updated = 0
-        async with self._db.transaction() as tx:
-            index = await _IdentityIndex.load(tx, guild_id)
-            for start in range(0, len(rows), IMPORT_CHUNK):
-                inserts, updates = index.split(rows[start : start + IMPORT_CHUNK], guild_id, when)
-                await tx.execute_many(_INSERT_IMPORTED, inserts)
-                await tx.execute_many(_UPDATE_IMPORTED, updates)
-                added, updated = added + len(inserts), updated + len(updates)
-                if progress is not None:
-                    await progress(start + len(inserts) + len(updates), len(rows))
+        index = await _IdentityIndex.load(tx, guild_id)
+        for start in range(0, len(rows), IMPORT_CHUNK):
+            inserts, updates = index.split(rows[start : start + IMPORT_CHUNK], guild_id, when)
+            await tx.execute_many(_INSERT_IMPORTED, inserts)
+            await tx.execute_many(_UPDATE_IMPORTED, updates)
+            added, updated = added + len(inserts), updated + len(updates)
+            if progress is not None:
+                await progress(start + len(inserts) + len(updates), len(rows))
         return ImportCounts(added, updated)
 
     async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
@@ -215,7 +225,7 @@ _UPDATE_IMPORTED = (
         f"{name} = CASE WHEN consented_at IS NULL THEN COALESCE(?, {name}) ELSE COALESCE({name}, ?) END"
         for name in ("name", "city_id", *_PROFILE_FIELDS)
     )
-    + ", updated_at = ? WHERE id = ?"
+    + ", updated_at = ? WHERE id = ? AND guild_id = ?"
 )
 
 
@@ -258,44 +268,41 @@ class _IdentityIndex:
             )
             profile = tuple(getattr(row.profile, name) for name in _PROFILE_FIELDS)
             if owner is None:
-                inserts.append((guild_id, user_id, discord_name, email, row.name, row.city.geonameid, *profile,
-                                when, when))
+                inserts.append(
+                    (guild_id, user_id, discord_name, email, row.name, row.city.geonameid, *profile, when, when)
+                )
             else:
                 pairs = [value for value in (row.name, row.city.geonameid, *profile) for _ in range(2)]
-                updates.append((user_id, discord_name, email, *pairs, when, owner))
+                updates.append((user_id, discord_name, email, *pairs, when, owner, guild_id))
         return inserts, updates
 
 
 class StopRequestRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def upsert(self, request: StopRequest, *, at: dt.datetime) -> int:
+    async def upsert(self, tx: Transaction, request: StopRequest, *, at: dt.datetime) -> int:
         """Save (or update the note of) a request; returns how many people asked for that city."""
         when = encode_datetime(at)
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO stop_requests (guild_id, user_id, city_id, note, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, city_id, user_id) DO UPDATE SET note = excluded.note, "
-                "updated_at = excluded.updated_at",
-                (request.guild_id, request.user_id, request.city_id, request.note, when, when),
-            )
-            row = await tx.fetch_one(
-                "SELECT COUNT(*) AS n FROM stop_requests WHERE guild_id = ? AND city_id = ?",
-                (request.guild_id, request.city_id),
-            )
+        await tx.execute(
+            "INSERT INTO stop_requests (guild_id, user_id, city_id, note, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, city_id, user_id) DO UPDATE SET note = excluded.note, "
+            "updated_at = excluded.updated_at",
+            (request.guild_id, request.user_id, request.city_id, request.note, when, when),
+        )
+        row = await tx.fetch_one(
+            "SELECT COUNT(*) AS n FROM stop_requests WHERE guild_id = ? AND city_id = ?",
+            (request.guild_id, request.city_id),
+        )
         assert row is not None
         return int(row["n"])
 
-    async def counts_by_city(self, guild_id: int) -> dict[int, int]:
-        rows = await self._db.fetch_all(
+    async def counts_by_city(self, tx: Transaction, guild_id: int) -> dict[int, int]:
+        rows = await tx.fetch_all(
             "SELECT city_id, COUNT(*) AS n FROM stop_requests WHERE guild_id = ? GROUP BY city_id", (guild_id,)
         )
         return {row["city_id"]: row["n"] for row in rows}
 
-    async def for_user(self, guild_id: int, user_id: int) -> list[StopRequest]:
-        rows = await self._db.fetch_all(
+    async def for_user(self, tx: Transaction, guild_id: int, user_id: int) -> list[StopRequest]:
+        rows = await tx.fetch_all(
             "SELECT * FROM stop_requests WHERE guild_id = ? AND user_id = ? ORDER BY created_at, city_id",
             (guild_id, user_id),
         )
@@ -327,44 +334,44 @@ class PendingImport:
 class CustomerImportRepository:
     """CSV files between the dry run and the Confirm button."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    async def add(
+        self, tx: Transaction, guild_id: int, created_by: int, filename: str, content: str, *, at: dt.datetime
+    ) -> int:
+        return await tx.insert(
+            "INSERT INTO customer_imports (guild_id, created_by, filename, content, created_at) VALUES (?, ?, ?, ?, ?)",
+            (guild_id, created_by, filename, content, encode_datetime(at)),
+        )
 
-    async def add(self, guild_id: int, created_by: int, filename: str, content: str, *, at: dt.datetime) -> int:
-        async with self._db.transaction() as tx:
-            return await tx.insert(
-                "INSERT INTO customer_imports (guild_id, created_by, filename, content, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (guild_id, created_by, filename, content, encode_datetime(at)),
-            )
-
-    async def get(self, import_id: int) -> PendingImport | None:
-        row = await self._db.fetch_one("SELECT * FROM customer_imports WHERE id = ?", (import_id,))
+    async def get(self, tx: Transaction, import_id: int) -> PendingImport | None:
+        row = await tx.fetch_one("SELECT * FROM customer_imports WHERE id = ?", (import_id,))
         if row is None:
             return None
         return PendingImport(
-            row["id"], row["guild_id"], row["created_by"], row["filename"], row["content"], row["status"] == "done",
+            row["id"],
+            row["guild_id"],
+            row["created_by"],
+            row["filename"],
+            row["content"],
+            row["status"] == "done",
             decode_datetime(row["created_at"]),
         )
 
-    async def drop_stale(self, *, before: dt.datetime) -> int:
+    async def drop_stale(self, tx: Transaction, *, before: dt.datetime) -> int:
         """Empty files whose dry run nobody confirmed in time (they hold other people's data). The rows stay,
         so an import id is never reused and an old Confirm button can't import a newer file."""
-        async with self._db.transaction() as tx:
-            return await tx.execute(
-                "UPDATE customer_imports SET content = '' "
-                "WHERE status = 'pending' AND created_at < ? AND content != ''",
-                (encode_datetime(before),),
-            )
+        return await tx.execute(
+            "UPDATE customer_imports SET content = '' WHERE status = 'pending' AND created_at < ? AND content != ''",
+            (encode_datetime(before),),
+        )
 
-    async def claim(self, import_id: int, *, at: dt.datetime) -> bool:
-        """Mark a pending import done and drop its file (it holds other people's data); False if it was done."""
-        async with self._db.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE customer_imports SET status = 'done', content = '', finished_at = ? "
-                "WHERE id = ? AND status = 'pending'",
-                (encode_datetime(at), import_id),
-            )
+    async def claim(self, tx: Transaction, guild_id: int, import_id: int, *, at: dt.datetime) -> bool:
+        """Mark a pending import done and drop its file (it holds other people's data); False if it was done
+        (compare-and-set: two managers pressing Confirm at once import it once)."""
+        changed = await tx.execute(
+            "UPDATE customer_imports SET status = 'done', content = '', finished_at = ? "
+            "WHERE id = ? AND guild_id = ? AND status = 'pending'",
+            (encode_datetime(at), import_id, guild_id),
+        )
         return changed == 1
 
     async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:

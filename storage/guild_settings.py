@@ -7,45 +7,39 @@ import sqlite3
 
 from bot.domain.guild_settings import GuildSettings
 from storage.codecs import encode_datetime
-from storage.database import Database, Transaction
+from storage.database import Transaction
 
 
 class GuildSettingsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def get(self, guild_id: int, tx: Transaction | None = None) -> GuildSettings | None:
-        """The stored settings; inside an open transaction pass it as ``tx`` (the lock is not re-entrant)."""
-        sql, params = "SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        row = await (tx.fetch_one(sql, params) if tx is not None else self._db.fetch_one(sql, params))
+    async def get(self, tx: Transaction, guild_id: int) -> GuildSettings | None:
+        row = await tx.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         return None if row is None else _from_row(row)
 
-    async def save(self, settings: GuildSettings, *, by: int, at: dt.datetime) -> None:
+    async def save(self, tx: Transaction, settings: GuildSettings, *, by: int, at: dt.datetime) -> None:
         offsets = ",".join(str(int(o.total_seconds() // 60)) for o in settings.reminder_offsets)
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                """
-                INSERT INTO guild_settings (guild_id, manager_role_id, announce_channel_id,
-                                            reminder_offsets, default_capacity, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (guild_id) DO UPDATE SET
-                    manager_role_id = excluded.manager_role_id,
-                    announce_channel_id = excluded.announce_channel_id,
-                    reminder_offsets = excluded.reminder_offsets,
-                    default_capacity = excluded.default_capacity,
-                    updated_at = excluded.updated_at,
-                    updated_by = excluded.updated_by
-                """,
-                (
-                    settings.guild_id,
-                    settings.manager_role_id,
-                    settings.announce_channel_id,
-                    offsets,
-                    settings.default_capacity,
-                    encode_datetime(at),
-                    by,
-                ),
-            )
+        await tx.execute(
+            """
+            INSERT INTO guild_settings (guild_id, manager_role_id, announce_channel_id,
+                                        reminder_offsets, default_capacity, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                manager_role_id = excluded.manager_role_id,
+                announce_channel_id = excluded.announce_channel_id,
+                reminder_offsets = excluded.reminder_offsets,
+                default_capacity = excluded.default_capacity,
+                updated_at = excluded.updated_at,
+                updated_by = excluded.updated_by
+            """,
+            (
+                settings.guild_id,
+                settings.manager_role_id,
+                settings.announce_channel_id,
+                offsets,
+                settings.default_capacity,
+                encode_datetime(at),
+                by,
+            ),
+        )
 
 
 def _from_row(row: sqlite3.Row) -> GuildSettings:

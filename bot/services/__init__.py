@@ -39,11 +39,11 @@ class Services:
         gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
         doorbell = Doorbell()
         outbox = OutboxRepository(on_added=doorbell.ring)
-        customers, stop_requests = CustomerRepository(db), StopRequestRepository(db)
-        imports = CustomerImportRepository(db)
+        customers, stop_requests = CustomerRepository(), StopRequestRepository()
+        imports = CustomerImportRepository()
         notes, failures = FallbackNoteRepository(), DmFailureRepository()
-        settings = GuildSettingsRepository(db)
-        customer_service = CustomerService(customers, stop_requests, gazetteer, clock)
+        settings = GuildSettingsRepository()
+        customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)
         personal_data: list[PersonalData] = [
             customers,
@@ -55,10 +55,10 @@ class Services:
             notes,
         ]
         return cls(
-            guild_setup=GuildSetupService(settings, clock),
+            guild_setup=GuildSetupService(db, settings, clock),
             customers=customer_service,
-            customer_files=CustomerFileService(customers, imports, gazetteer, clock),
-            privacy=PrivacyService(db, personal_data, clock),
+            customer_files=CustomerFileService(db, customers, imports, gazetteer, clock),
+            privacy=PrivacyService(db, personal_data, clock, customers),
             meals=meals,
             delivery=DeliveryService(db, outbox, notes, failures, clock),
             notes=NoteService(db, notes, clock),

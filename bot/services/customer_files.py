@@ -27,6 +27,7 @@ from bot.domain.customer_import import (
 from bot.domain.customers import Customer, OptIn, spreadsheet_safe
 from bot.domain.errors import InvalidInput, NotAllowed
 from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, PendingImport, Progress
+from storage.database import Database
 
 ATTACHMENT_LIMIT = 8 * 1024 * 1024  # Discord's smallest upload limit for a server without boosts
 PENDING_FOR = dt.timedelta(days=1)  # how long a checked file waits for Confirm before it is dropped
@@ -51,11 +52,13 @@ class DryRun:
 class CustomerFileService:
     def __init__(
         self,
+        db: Database,
         customers: CustomerRepository,
         imports: CustomerImportRepository,
         gazetteer: Gazetteer,
         clock: Clock,
     ) -> None:
+        self._db = db
         self._customers = customers
         self._imports = imports
         self._gazetteer = gazetteer
@@ -64,13 +67,14 @@ class CustomerFileService:
     async def dry_run(self, guild_id: int, *, by: int, filename: str, data: bytes) -> DryRun:
         """Check a CSV without writing any customer; keep it for the Confirm button if a row is good."""
         text = decode_csv(filename, data)
-        await self._imports.drop_stale(before=self._clock() - PENDING_FOR)
         plan = await self.plan(text)
-        known_keys = await self._customers.known_identities(guild_id)
-        known = sum(1 for row in plan.rows if any(key in known_keys for key in row.keys))
-        import_id = None
-        if plan.rows:
-            import_id = await self._imports.add(guild_id, by, filename, text, at=self._clock())
+        async with self._db.transaction() as tx:
+            await self._imports.drop_stale(tx, before=self._clock() - PENDING_FOR)
+            known_keys = await self._customers.known_identities(tx, guild_id)
+            known = sum(1 for row in plan.rows if any(key in known_keys for key in row.keys))
+            import_id = None
+            if plan.rows:
+                import_id = await self._imports.add(tx, guild_id, by, filename, text, at=self._clock())
         return DryRun(plan, len(plan.rows) - known, known, import_id)
 
     async def plan(self, text: str) -> ImportPlan:
@@ -85,14 +89,19 @@ class CustomerFileService:
     async def confirm(
         self, guild_id: int, import_id: int, *, progress: Progress | None = None
     ) -> tuple[ImportPlan, ImportCounts]:
+        """Check the file again (cities or customers may have changed), then mark it imported and write its rows
+        in one transaction: a crash writes all or nothing, and two Confirms import it once."""
         pending = await self._pending(guild_id, import_id)
         plan = await self.plan(pending.content)
-        counts = await self._customers.apply_import(guild_id, plan.rows, at=self._clock(), progress=progress)
-        await self._imports.claim(import_id, at=self._clock())
+        async with self._db.transaction() as tx:
+            if not await self._imports.claim(tx, guild_id, import_id, at=self._clock()):
+                raise InvalidInput("This file was already imported. To import it again, run /customers import again.")
+            counts = await self._customers.apply_import(tx, guild_id, plan.rows, at=self._clock(), progress=progress)
         return plan, counts
 
     async def _pending(self, guild_id: int, import_id: int) -> PendingImport:
-        pending = await self._imports.get(import_id)
+        async with self._db.read() as tx:
+            pending = await self._imports.get(tx, import_id)
         if pending is not None and pending.guild_id != guild_id:
             raise NotAllowed("That import belongs to another server.")
         if pending is None or (not pending.done and pending.created_at < self._clock() - PENDING_FOR):
@@ -113,7 +122,8 @@ class CustomerFileService:
 
     async def export_csv(self, guild_id: int) -> tuple[bytes, int]:
         """Every customer of the guild as CSV (UTF-8 with BOM for spreadsheets), safe to open in one."""
-        customers = await self._customers.all_in_guild(guild_id)
+        async with self._db.read() as tx:
+            customers = await self._customers.all_in_guild(tx, guild_id)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(EXPORT_COLUMNS)

@@ -14,6 +14,7 @@ from bot.domain.clock import Clock
 from bot.domain.customers import Customer, OptIn, Profile, StopRequest, clean_note, clean_profile
 from bot.domain.errors import InvalidInput, NotAllowed
 from storage.customers import CustomerRepository, StopRequestRepository
+from storage.database import Database, Transaction
 
 MAX_RADIUS_KM = 500.0
 
@@ -60,8 +61,14 @@ class CityRoleMembers:
 
 class CustomerService:
     def __init__(
-        self, customers: CustomerRepository, stop_requests: StopRequestRepository, gazetteer: Gazetteer, clock: Clock
+        self,
+        db: Database,
+        customers: CustomerRepository,
+        stop_requests: StopRequestRepository,
+        gazetteer: Gazetteer,
+        clock: Clock,
     ) -> None:
+        self._db = db
         self._customers = customers
         self._stop_requests = stop_requests
         self._gazetteer = gazetteer
@@ -99,35 +106,48 @@ class CustomerService:
     # ------------------------------------------------------------------------------------- the customer
 
     async def customer(self, guild_id: int, user_id: int) -> Customer | None:
-        return await self._customers.get(guild_id, user_id)
+        async with self._db.read() as tx:
+            return await self._customers.get(tx, guild_id, user_id)
 
     async def names_of(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
         """What to call people in lists and files (attendees): the customers we know, by user id."""
-        return await self._customers.names_of(guild_id, user_ids)
+        async with self._db.read() as tx:
+            return await self._customers.names_of(tx, guild_id, user_ids)
 
     async def in_guild(self, guild_id: int) -> list[Customer]:
         """Every customer of the guild, oldest first."""
-        return await self._customers.all_in_guild(guild_id)
+        async with self._db.read() as tx:
+            return await self._customers.all_in_guild(tx, guild_id)
 
     async def claim_imported(self, member: Member) -> None:
-        """Before showing or deleting someone's data: the row a manager imported under their username is
-        theirs (so /privacy show and /privacy delete reach it too)."""
-        await self._customers.link_imported(member.guild_id, member.user_id, username=member.username, at=self._clock())
+        """Before showing someone's data: the row a manager imported under their username is theirs (so
+        /privacy show reaches it too)."""
+        async with self._db.transaction() as tx:
+            await self.link_imported(tx, member)
+
+    async def link_imported(self, tx: Transaction, member: Member) -> None:
+        """Inside a use case's transaction: see :meth:`claim_imported` (and /privacy delete)."""
+        await self._customers.link_imported(
+            tx, member.guild_id, member.user_id, username=member.username, at=self._clock()
+        )
 
     async def needs_consent(self, member: Member) -> bool:
-        customer = await self._customers.get(member.guild_id, member.user_id)
+        async with self._db.read() as tx:
+            customer = await self._customers.get(tx, member.guild_id, member.user_id)
         return customer is None or not customer.consented
 
     async def set_city(self, member: Member, geonameid: int, *, consenting: bool = False) -> City:
         """Store the member's city; the first time only with their consent (the button they pressed)."""
         city = self.city(geonameid)
-        if not consenting and await self.needs_consent(member):
-            raise NotAllowed("I need your OK before storing your city: run /city set again and press “I agree”.")
-        await self._ensure(member)
         now = self._clock()
-        if consenting:
-            await self._customers.record_consent(member.guild_id, member.user_id, at=now)
-        await self._customers.set_city(member.guild_id, member.user_id, city.geonameid, at=now)
+        async with self._db.transaction() as tx:
+            customer = await self._customers.get(tx, member.guild_id, member.user_id)
+            if not consenting and (customer is None or not customer.consented):
+                raise NotAllowed("I need your OK before storing your city: run /city set again and press “I agree”.")
+            await self._ensure(tx, member)
+            if consenting:
+                await self._customers.record_consent(tx, member.guild_id, member.user_id, at=now)
+            await self._customers.set_city(tx, member.guild_id, member.user_id, city.geonameid, at=now)
         return city
 
     async def save_profile(
@@ -142,25 +162,32 @@ class CustomerService:
     ) -> Customer:
         """Validate everything first; submitting the form is the member's consent to store it."""
         profile = clean_profile(what_i_do=what_i_do, offer=offer, seek=seek, company=company, website=website)
-        await self._ensure(member)
         now = self._clock()
-        await self._customers.record_consent(member.guild_id, member.user_id, at=now)
-        await self._customers.save_profile(member.guild_id, member.user_id, profile, at=now)
-        return await self._get(member)
+        async with self._db.transaction() as tx:
+            await self._ensure(tx, member)
+            await self._customers.record_consent(tx, member.guild_id, member.user_id, at=now)
+            await self._customers.save_profile(tx, member.guild_id, member.user_id, profile, at=now)
+            return await self._get(tx, member)
 
     async def set_opt_in(self, member: Member, opt_in: OptIn, value: bool) -> Customer:
-        await self._ensure(member)
-        await self._customers.set_opt_in(member.guild_id, member.user_id, opt_in, value, at=self._clock())
-        return await self._get(member)
+        async with self._db.transaction() as tx:
+            return await self._set_opt_in(tx, member, opt_in, value)
 
     async def toggle_opt_in(self, member: Member, opt_in: OptIn) -> Customer:
-        customer = await self._customers.get(member.guild_id, member.user_id)
-        current = customer is not None and customer.opted_in(opt_in)
-        return await self.set_opt_in(member, opt_in, not current)
+        """Read and switch in one transaction: two quick clicks switch twice, never both to the same value."""
+        async with self._db.transaction() as tx:
+            customer = await self._customers.get(tx, member.guild_id, member.user_id)
+            current = customer is not None and customer.opted_in(opt_in)
+            return await self._set_opt_in(tx, member, opt_in, not current)
+
+    async def _set_opt_in(self, tx: Transaction, member: Member, opt_in: OptIn, value: bool) -> Customer:
+        await self._ensure(tx, member)
+        await self._customers.set_opt_in(tx, member.guild_id, member.user_id, opt_in, value, at=self._clock())
+        return await self._get(tx, member)
 
     async def visible_profile(self, guild_id: int, *, viewer_id: int, subject_id: int) -> Customer:
         """A profile as ``viewer_id`` may see it: their own, or someone who agreed to be listed."""
-        customer = await self._customers.get(guild_id, subject_id)
+        customer = await self.customer(guild_id, subject_id)
         if viewer_id != subject_id and (customer is None or not customer.opted_in(OptIn.LISTED)):
             raise NotAllowed("That member hasn't chosen to be listed, so their profile stays private.")
         if customer is None or (customer.city_id is None and customer.profile.empty):
@@ -173,21 +200,24 @@ class CustomerService:
         """One request per person and city: asking again only updates the note."""
         cleaned = clean_note(note)
         city = self.resolve_one(typed_city)
-        earlier = {r.city_id for r in await self._stop_requests.for_user(guild_id, user_id)}
-        asked = await self._stop_requests.upsert(
-            StopRequest(guild_id, user_id, city.geonameid, cleaned), at=self._clock()
-        )
+        async with self._db.transaction() as tx:
+            earlier = {r.city_id for r in await self._stop_requests.for_user(tx, guild_id, user_id)}
+            asked = await self._stop_requests.upsert(
+                tx, StopRequest(guild_id, user_id, city.geonameid, cleaned), at=self._clock()
+            )
         return StopRequestSaved(city, asked, updated=city.geonameid in earlier)
 
     async def stop_requests(self, guild_id: int, user_id: int) -> list[StopRequest]:
-        return await self._stop_requests.for_user(guild_id, user_id)
+        async with self._db.read() as tx:
+            return await self._stop_requests.for_user(tx, guild_id, user_id)
 
     # --------------------------------------------------------------------------------------- managers
 
     async def city_counts(self, guild_id: int) -> list[CityCount]:
         """Customers and stop requests per city, biggest first."""
-        customers = await self._customers.counts_by_city(guild_id)
-        requests = await self._stop_requests.counts_by_city(guild_id)
+        async with self._db.read() as tx:
+            customers = await self._customers.counts_by_city(tx, guild_id)
+            requests = await self._stop_requests.counts_by_city(tx, guild_id)
         counts = []
         for city_id in customers.keys() | requests.keys():
             city = self._gazetteer.get(city_id)
@@ -198,7 +228,8 @@ class CustomerService:
 
     async def customers_near(self, guild_id: int, city: City, radius_km: float) -> CustomersNear:
         places = self._places_within(city, radius_km)
-        found = await self._customers.in_cities(guild_id, list(places))
+        async with self._db.read() as tx:
+            found = await self._customers.in_cities(tx, guild_id, list(places))
         per_town = Counter(customer.city_id for customer in found if customer.city_id is not None)
         towns = tuple(
             (places[city_id][0], places[city_id][1], count)
@@ -213,16 +244,17 @@ class CustomerService:
         For the meals feature's invitations. Imported people who never joined the server have no user id
         and are left out. Sorted by user id; an empty list when nobody qualifies.
         """
-        return await self._customers.opted_in_user_ids(
-            guild_id, list(self._places_within(city, radius_km)), OptIn.DMS
-        )
+        places = list(self._places_within(city, radius_km))
+        async with self._db.read() as tx:
+            return await self._customers.opted_in_user_ids(tx, guild_id, places, OptIn.DMS)
 
     async def city_role_members(self, guild_id: int, city: City, radius_km: float) -> CityRoleMembers:
         """Who may get a city's role: customers in or near it who chose to be listed (a role is visible to
         everyone on the server, so it tells where they live)."""
         places = list(self._places_within(city, radius_km))
-        listed = await self._customers.opted_in_user_ids(guild_id, places, OptIn.LISTED)
-        everyone = await self._customers.in_cities(guild_id, places)
+        async with self._db.read() as tx:
+            listed = await self._customers.opted_in_user_ids(tx, guild_id, places, OptIn.LISTED)
+            everyone = await self._customers.in_cities(tx, guild_id, places)
         return CityRoleMembers(tuple(listed), len(everyone) - len(listed))
 
     def _places_within(self, city: City, radius_km: float) -> dict[int, tuple[City, float]]:
@@ -234,13 +266,13 @@ class CustomerService:
 
     # ---------------------------------------------------------------------------------------- helpers
 
-    async def _ensure(self, member: Member) -> None:
+    async def _ensure(self, tx: Transaction, member: Member) -> None:
         await self._customers.ensure(
-            member.guild_id, member.user_id, username=member.username, name=member.display_name, at=self._clock()
+            tx, member.guild_id, member.user_id, username=member.username, name=member.display_name, at=self._clock()
         )
 
-    async def _get(self, member: Member) -> Customer:
-        customer = await self._customers.get(member.guild_id, member.user_id)
+    async def _get(self, tx: Transaction, member: Member) -> Customer:
+        customer = await self._customers.get(tx, member.guild_id, member.user_id)
         assert customer is not None, "ensured above"
         return customer
 

@@ -8,17 +8,23 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import MAX_CAPACITY, GuildSettings
 from bot.domain.timeparse import parse_reminder_offsets
+from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
 
 
 class GuildSetupService:
-    def __init__(self, repository: GuildSettingsRepository, clock: Clock) -> None:
+    def __init__(self, db: Database, repository: GuildSettingsRepository, clock: Clock) -> None:
+        self._db = db
         self._repository = repository
         self._clock = clock
 
     async def settings(self, guild_id: int) -> GuildSettings:
         """The stored settings, or the defaults for a guild that never ran /setup."""
-        return await self._repository.get(guild_id) or GuildSettings(guild_id=guild_id)
+        async with self._db.read() as tx:
+            return await self._current(tx, guild_id)
+
+    async def _current(self, tx: Transaction, guild_id: int) -> GuildSettings:
+        return await self._repository.get(tx, guild_id) or GuildSettings(guild_id=guild_id)
 
     async def update(
         self,
@@ -31,33 +37,37 @@ class GuildSetupService:
         reminder_offsets: str | None = None,
         default_capacity: int | None = None,
     ) -> GuildSettings:
-        """Validate every given value first, then save them together (all or nothing)."""
-        current = await self.settings(guild_id)
+        """Validate every given value first, then save them together (all or nothing, one transaction: a
+        change made meanwhile by another manager is not overwritten with stale values)."""
         changes: dict[str, object] = {}
-        if manager_role_id is not None and manager_role_id != current.manager_role_id:
-            # Whoever picks the manager role hands out manager rights: only server admins may.
-            if not by_can_manage_server:
-                raise NotAllowed("Only members with the Manage Server permission can change the manager role.")
-            changes["manager_role_id"] = manager_role_id
-        if announce_channel_id is not None:
-            changes["announce_channel_id"] = announce_channel_id
-        if reminder_offsets is not None:
-            changes["reminder_offsets"] = parse_reminder_offsets(reminder_offsets)
-        if default_capacity is not None:
-            if not 1 <= default_capacity <= MAX_CAPACITY:
-                raise InvalidInput(f"Default capacity must be between 1 and {MAX_CAPACITY} seats.")
-            changes["default_capacity"] = default_capacity
-        updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
-        if changes:
-            await self._repository.save(updated, by=by, at=self._clock())
+        offsets = parse_reminder_offsets(reminder_offsets) if reminder_offsets is not None else None
+        if default_capacity is not None and not 1 <= default_capacity <= MAX_CAPACITY:
+            raise InvalidInput(f"Default capacity must be between 1 and {MAX_CAPACITY} seats.")
+        async with self._db.transaction() as tx:
+            current = await self._current(tx, guild_id)
+            if manager_role_id is not None and manager_role_id != current.manager_role_id:
+                # Whoever picks the manager role hands out manager rights: only server admins may.
+                if not by_can_manage_server:
+                    raise NotAllowed("Only members with the Manage Server permission can change the manager role.")
+                changes["manager_role_id"] = manager_role_id
+            if announce_channel_id is not None:
+                changes["announce_channel_id"] = announce_channel_id
+            if offsets is not None:
+                changes["reminder_offsets"] = offsets
+            if default_capacity is not None:
+                changes["default_capacity"] = default_capacity
+            updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+            if changes:
+                await self._repository.save(tx, updated, by=by, at=self._clock())
         return updated
 
     async def reset_defaults(self, guild_id: int, *, by: int) -> GuildSettings:
         """Reminders and capacity back to defaults; the role and channel stay (they need an admin)."""
-        current = await self.settings(guild_id)
         defaults = GuildSettings(guild_id=guild_id)
-        updated = dataclasses.replace(
-            current, reminder_offsets=defaults.reminder_offsets, default_capacity=defaults.default_capacity
-        )
-        await self._repository.save(updated, by=by, at=self._clock())
+        async with self._db.transaction() as tx:
+            current = await self._current(tx, guild_id)
+            updated = dataclasses.replace(
+                current, reminder_offsets=defaults.reminder_offsets, default_capacity=defaults.default_capacity
+            )
+            await self._repository.save(tx, updated, by=by, at=self._clock())
         return updated

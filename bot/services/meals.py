@@ -114,7 +114,7 @@ class MealService:
         if cutoff is not None and cutoff <= self._clock():
             raise InvalidInput("That RSVP cutoff has already passed; choose fewer hours before the meal.")
         async with self._db.transaction() as tx:
-            settings = await self._settings.get(guild_id, tx)
+            settings = await self._settings.get(tx, guild_id)
             seats = capacity if capacity is not None else (settings.default_capacity if settings else DEFAULT_CAPACITY)
             new = new_meal(
                 guild_id, host_id=host_id, place=place, start=start, duration=duration, channel_id=channel_id,
@@ -574,7 +574,7 @@ class MealService:
         return await self._rsvps.waitlist_position(tx, meal.id, user_id)
 
     async def _offsets(self, tx: Transaction, guild_id: int) -> tuple[dt.timedelta, ...]:
-        settings = await self._settings.get(guild_id, tx)
+        settings = await self._settings.get(tx, guild_id)
         return settings.reminder_offsets if settings else DEFAULT_REMINDER_OFFSETS
 
     async def _reschedule_reminders(

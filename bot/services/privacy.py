@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from bot.domain.clock import Clock
+from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
 
 
@@ -30,10 +31,13 @@ class PrivacyService:
     """Reads every source in one snapshot and forgets in one transaction: a crash half-way through
     "forget me" leaves everything, never a half-deleted person."""
 
-    def __init__(self, db: Database, sources: Iterable[PersonalData], clock: Clock) -> None:
+    def __init__(
+        self, db: Database, sources: Iterable[PersonalData], clock: Clock, customers: CustomerRepository
+    ) -> None:
         self._db = db
         self._sources = list(sources)
         self._clock = clock
+        self._customers = customers
 
     def register(self, source: PersonalData) -> None:
         if source not in self._sources:
@@ -52,7 +56,10 @@ class PrivacyService:
                     document[section] = value
         return document
 
-    async def forget(self, guild_id: int, user_id: int) -> None:
+    async def forget(self, guild_id: int, user_id: int, *, username: str | None = None) -> None:
+        """Forget the person; with their ``username``, also the row a manager imported under it (it is theirs)."""
         async with self._db.transaction() as tx:
+            if username is not None:
+                await self._customers.link_imported(tx, guild_id, user_id, username=username, at=self._clock())
             for source in self._sources:
                 await source.forget_user(tx, guild_id, user_id)

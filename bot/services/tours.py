@@ -261,7 +261,7 @@ class TourService:
             if not moved:
                 raise InvalidInput(self._not_publishable(await self._tours.get(tx, guild_id, tour.id)))
             stored = await self._tours.meals_by_slot(tx, guild_id, tour.id)
-            settings = await self._settings.get(guild_id, tx)
+            settings = await self._settings.get(tx, guild_id)
             capacity = settings.default_capacity if settings else None
             new_meals = resumed = 0
             for slot, planned in upcoming:

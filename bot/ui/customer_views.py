@@ -318,9 +318,9 @@ class DeleteMeButton(
         if self.action == "keep":
             await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
             return
-        await services(interaction).customers.claim_imported(member)  # an imported row is theirs too
         await drop_city_roles(interaction)
-        await services(interaction).privacy.forget(member.guild_id, member.user_id)
+        # One transaction: the row a manager imported under their username is theirs, and goes too.
+        await services(interaction).privacy.forget(member.guild_id, member.user_id, username=member.username)
         await interaction.response.edit_message(
             content="Done: everything Listening Tour stored about you on this server is gone.", embed=None, view=None
         )

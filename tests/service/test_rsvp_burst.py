@@ -26,7 +26,7 @@ GUILD = 42
 async def meals(tmp_path: Path) -> AsyncIterator[MealService]:
     db = await Database.open(tmp_path / "burst.db")
     await migrate(db)
-    yield MealService(db, GuildSettingsRepository(db), OutboxRepository(), lambda: NOW)
+    yield MealService(db, GuildSettingsRepository(), OutboxRepository(), lambda: NOW)
     await db.close()
 
 
