@@ -2,7 +2,7 @@
 """The two commands of the quick start. Each one sets itself up first.
 
     python3.11 dev.py start   # the bot: offline demo in a browser, or the real bot if DISCORD_TOKEN is set
-    python3.11 dev.py test    # lint, type check, the whole test suite (with short benchmark runs)
+    python3.11 dev.py test    # lint, type check, architecture contracts, the whole test suite (with short benchmarks)
 
 Setting up means: create .venv with this Python if it is missing, and (re)install the project from
 pyproject.toml whenever that file changed since the last install. Nothing else needs to be installed.
@@ -23,6 +23,8 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".listening-tour-installed"
 USAGE = "usage: python3.11 dev.py start | test [pytest arguments…]"
+# import-linter's `lint-imports`, run with the venv's Python (the contracts are in pyproject.toml).
+LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command as run; sys.exit(run())"
 
 
 def ensure_python_311() -> None:
@@ -62,6 +64,7 @@ def test(pytest_args: list[str]) -> int:
     steps = [
         ("ruff (lint)", ["-m", "ruff", "check", "."]),
         ("mypy (types)", ["-m", "mypy"]),
+        ("import-linter (the layers of DESIGN §5)", ["-c", LINT_IMPORTS]),
         ("pytest", ["-m", "pytest", *pytest_args]),
     ]
     for title, args in steps:
