@@ -110,8 +110,11 @@ class DeliveryService:
         notes: FallbackNoteRepository,
         failures: DmFailureRepository,
         clock: Clock,
+        *,
+        lease: dt.timedelta = LEASE,
     ) -> None:
         self._db = db
+        self._lease = lease
         self._outbox = outbox
         self._notes = notes
         self._failures = failures
@@ -126,7 +129,7 @@ class DeliveryService:
     async def claim(self, owner: str, limit: int, *, dms: bool) -> list[Delivery]:
         now = self._clock()
         async with self._db.transaction() as tx:
-            return await self._outbox.claim(tx, owner=owner, now=now, lease=LEASE, limit=limit, dms=dms)
+            return await self._outbox.claim(tx, owner=owner, now=now, lease=self._lease, limit=limit, dms=dms)
 
     async def prepare(self, delivery: Delivery, owner: str) -> Outgoing | None:
         """What a claimed row is about, or None if it no longer applies (then it is finished as skipped)."""
