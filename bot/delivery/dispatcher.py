@@ -159,11 +159,13 @@ class Dispatcher:
     # ------------------------------------------------------------------------------------ one row
 
     async def _deliver(self, delivery: Delivery) -> None:
-        outgoing = await self._service.prepare(delivery, self.owner)
-        if outgoing is None:
-            return  # it no longer applies, or a note waits for more people of its bulk send
-        message = direct_message(outgoing) if delivery.kind.is_dm else None
+        outgoing, message = Outgoing(delivery), None
         try:
+            prepared = await self._service.prepare(delivery, self.owner)
+            if prepared is None:
+                return  # it no longer applies, or a note waits for more people of its bulk send
+            outgoing = prepared
+            message = direct_message(outgoing) if delivery.kind.is_dm else None
             via, post, event_id = await self._send(outgoing, message)
         except Exception as error:  # noqa: BLE001 - one row's failure is recorded and never stops the others
             await self._failed(outgoing, message, error)

@@ -140,6 +140,8 @@ class DeliveryService:
                 await self._outbox.finish(
                     tx, delivery, owner=owner, status=Status.SKIPPED, via=Via.NONE, now=now, error=why_not
                 )
+                if delivery.kind in (Kind.MEAL_POST, Kind.MEAL_EVENT) and delivery.meal_id is not None:
+                    await self._tours.finish_publishing(tx, delivery.guild_id, delivery.meal_id, now)
             elif delivery.kind is Kind.FALLBACK_NOTE and outgoing.note is not None:
                 postponed = await self._postponed_note(tx, delivery, owner, now)
                 return None if postponed else outgoing
