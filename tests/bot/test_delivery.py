@@ -273,3 +273,25 @@ async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes
     refused = await ana.slash(configured.channel, "status")
     assert refused.response.content.startswith("Only community managers can do that")
     simcord.assert_error(configured.env)
+
+
+async def test_a_dm_that_keeps_failing_lands_as_a_private_note_and_shows_as_failed(configured: World) -> None:
+    ana = configured.members[0]
+    post = await publish(configured)
+    await rsvp_going(configured, ana, post)
+    configured.env.inject_error(
+        "POST", f"/channels/{ana.user.dm_channel.id}/messages", status=503, times=None
+    )  # Discord keeps failing Ana's DMs, not the channel
+
+    await configured.env.advance_time((8 * 24 + 18) * HOUR)  # the 24-hour reminder, then six tries (~16 min)
+
+    note = configured.channel.last_message
+    assert note.content.startswith(f"<@{ana.id}> I couldn't send you a direct message.")
+    shown = await ana.click(note, label="Show")
+    assert shown.response.content.startswith("Reminder: **Lunch in Toronto** starts")
+    [reminder, _] = await configured.bot.services.delivery.for_meal(configured.guild.id, 1, Kind.REMINDER)
+    assert (reminder.status, reminder.delivered_via, reminder.attempts) == (Status.FAILED, Via.CHANNEL, 6)
+    status = await configured.manager.slash(configured.channel, "status")
+    fields = {f.name: f.value for f in status.response.embeds[0].fields}
+    assert "1 failed" in fields["Deliveries"]
+    assert f"• reminder to <@{ana.id}> · meal #1 · Discord 503" in fields["Failed deliveries (latest first)"]
