@@ -13,6 +13,7 @@ from bot.delivery.housekeeper import Housekeeper
 from bot.delivery.messenger import Messenger
 from bot.delivery.posts import MealPosts
 from bot.domain.clock import Clock
+from bot.domain.pacing import TokenBucket
 from bot.errors import ListeningTourTree
 from bot.services import Services
 
@@ -32,7 +33,14 @@ COGS = (
 
 
 class ListeningTourBot(commands.Bot):
-    def __init__(self, *, settings: Settings, services: Services, clock: Clock = discord.utils.utcnow) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        services: Services,
+        clock: Clock = discord.utils.utcnow,
+        dm_pace: TokenBucket | None = None,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -46,7 +54,7 @@ class ListeningTourBot(commands.Bot):
         self.started_at = clock()
         self.posts = MealPosts(self, clock)
         self.dispatcher = Dispatcher(
-            services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready
+            services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready, pace=dm_pace
         )
         self.housekeeper = Housekeeper(services.meals, services.delivery, self, clock, ready=self.wait_until_ready)
 

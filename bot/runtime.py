@@ -11,6 +11,7 @@ import discord
 from bot.app import ListeningTourBot
 from bot.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.pacing import TokenBucket
 from bot.services import Services
 from storage.database import Database
 from storage.migrate import migrate
@@ -27,8 +28,10 @@ async def open_database(path: Path | str) -> Database:
     return db
 
 
-def build_bot(settings: Settings, db: Database, clock: Clock = discord.utils.utcnow) -> ListeningTourBot:
-    return ListeningTourBot(settings=settings, services=Services.build(db, clock), clock=clock)
+def build_bot(
+    settings: Settings, db: Database, clock: Clock = discord.utils.utcnow, *, dm_pace: TokenBucket | None = None
+) -> ListeningTourBot:
+    return ListeningTourBot(settings=settings, services=Services.build(db, clock), clock=clock, dm_pace=dm_pace)
 
 
 @asynccontextmanager

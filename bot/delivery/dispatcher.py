@@ -54,6 +54,7 @@ class Dispatcher:
         *,
         ready: Callable[[], Awaitable[object]],
         owner: str | None = None,
+        pace: TokenBucket | None = None,
     ) -> None:
         self._service = service
         self._messenger = messenger
@@ -61,7 +62,7 @@ class Dispatcher:
         self._clock = clock
         self._ready = ready
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        self._pace = TokenBucket()
+        self._pace = pace or TokenBucket()
         self._paused_until: dt.datetime | None = None
         self._draining: asyncio.Task[None] | None = None
         self._again = False

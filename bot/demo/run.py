@@ -20,7 +20,9 @@ from bot.config import Settings
 from bot.demo.customers import seed_customers
 from bot.demo.meals import seed_meals
 from bot.demo.tours import seed_tours
+from bot.domain.pacing import TokenBucket
 from bot.runtime import build_bot, open_database
+from storage.database import Database
 
 MANAGER_ROLE = "Community Team"
 # Demo customers and where they live: a tour from Toronto to Austin passes most of them.
@@ -83,6 +85,12 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
     await bot.dispatcher.flush()  # the meals' posts and events, before anyone opens the page
 
 
+def build_demo_bot(settings: Settings, db: Database) -> ListeningTourBot:
+    """The real bot, but unpaced: time stands still in the demo (simcord's virtual clock), so a DM pace that
+    refills with it would stop every bulk send after its first burst; no real Discord is there to protect."""
+    return build_bot(settings, db, dm_pace=TokenBucket(burst=1_000_000))
+
+
 async def run_demo(settings: Settings, port: int) -> int:
     loop, this = asyncio.get_running_loop(), asyncio.current_task()
     assert this is not None
@@ -95,7 +103,7 @@ async def run_demo(settings: Settings, port: int) -> int:
         loop.add_signal_handler(sig, stop)
     with tempfile.TemporaryDirectory(prefix="listening-tour-demo-") as tmp:
         db = await open_database(Path(tmp) / "demo.db")
-        bot = build_bot(settings, db)
+        bot = build_demo_bot(settings, db)
         try:
             async with simcord.run(bot, check_errors=False) as env:  # a demo keeps going after a bot error
                 community = build_community(env)

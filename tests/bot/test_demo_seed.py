@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+import pytest_asyncio
 import simcord
 
-from bot.demo.run import build_community, seed
+from bot.app import ListeningTourBot
+from bot.config import Settings
+from bot.demo.run import build_community, build_demo_bot, seed
+from bot.runtime import open_database
+from tests.bot.meal_story import dms, rsvp_going
+
+
+@pytest_asyncio.fixture
+async def simcord_bot(settings: Settings):  # type: ignore[no-untyped-def]
+    """The demo's own bot (as `python -m bot demo` builds it), instead of the tests' usual one."""
+    db = await open_database(settings.database_path())
+    bot = build_demo_bot(settings, db)
+    yield bot
+    await bot.close()
+    await db.close()
 
 
 async def test_the_demo_community_has_customers_meals_and_rsvps(simcord_env: simcord.Env) -> None:
@@ -20,3 +37,22 @@ async def test_the_demo_community_has_customers_meals_and_rsvps(simcord_env: sim
     assert len(list(bot.get_guild(community.guild.id).scheduled_events)) == 3
     counts = await bot.services.customers.city_counts(community.guild.id)
     assert sum(c.customers for c in counts) == 8
+
+
+async def test_in_the_demo_a_notice_to_many_people_goes_out_although_time_stands_still(
+    simcord_env: simcord.Env,
+) -> None:
+    community = build_community(simcord_env)
+    bot = cast(ListeningTourBot, simcord_env.bot)
+    await seed(bot, community)
+    austin = [p for p in community.channel.history() if p.embeds and p.embeds[0].title == "Lunch in Austin"][0]
+    people = list(community.customers.values())
+    for person in people[:6]:
+        await rsvp_going(community, person, austin)  # type: ignore[arg-type]
+
+    asked = await community.manager.slash(community.channel, "meal cancel", meal=3)
+    done = await community.manager.click(asked.response, label="Yes, cancel the meal")
+
+    told = [person for person in people if any("has been cancelled" in m.content for m in dms(person))]
+    assert len(told) == 8  # the six who just said Going and the two from the seed, with no time passing
+    assert done.response.content == "Cancelled **Lunch in Austin** (meal #3). Told 8 people who answered."
