@@ -45,7 +45,7 @@ async def test_in_the_demo_a_notice_to_many_people_goes_out_although_time_stands
     community = build_community(simcord_env)
     bot = cast(ListeningTourBot, simcord_env.bot)
     await seed(bot, community)
-    austin = [p for p in community.channel.history() if p.embeds and p.embeds[0].title == "Lunch in Austin"][0]
+    austin = next(p for p in community.channel.history() if p.embeds and p.embeds[0].title == "Lunch in Austin")
     people = list(community.customers.values())
     for person in people[:6]:
         await rsvp_going(community, person, austin)  # type: ignore[arg-type]
