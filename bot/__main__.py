@@ -1,4 +1,9 @@
-"""Command line: python -m bot run | demo | backup | city | optw | plan."""
+"""Command line: python -m bot run | demo | backup | city | optw | plan.
+
+This module imports only the standard library and bot.config at start: each subcommand imports what it needs,
+so a Python without the project's dependencies still gets ``--help`` and a one-line "how to run it" message
+instead of ``ModuleNotFoundError``.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import ConfigError, Settings, configure_logging
+from bot.config import DEFAULT_DATA_DIR, DEFAULT_DEMO_PORT, ConfigError, Settings, configure_logging
 
 log = logging.getLogger("bot")
+
+OUR_PACKAGES = frozenset({"bot", "cogs", "storage"})
+EXIT_NOT_INSTALLED = 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE, as `yes | head -1` does
+NOT_INSTALLED = (
+    "Listening Tour's dependencies are not installed here (no module named {module!r}): "
+    "run `python3.11 dev.py start` (or use .venv/bin/python -m bot …)."
+)
 
 # Subcommands implemented by their own module's main(argv) (each with its own --help).
 DELEGATED = {
@@ -26,20 +39,86 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Listening Tour: a Discord bot for customer listening tours.",
-        epilog="Configuration comes from environment variables; see README.md.",
+        epilog="`python -m bot COMMAND --help` describes each command's options. Configuration comes from "
+        "environment variables; see README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
-    demo = commands.add_parser("demo", help="run the bot offline in a browser page, no token needed")
-    demo.add_argument("--port", type=int, help="port on 127.0.0.1 (default: LT_DEMO_PORT or 8765; 0 = any)")
-    backup = commands.add_parser("backup", help="copy the database safely while the bot may be running")
-    backup.add_argument("--output", help="file to write (default: DATA_DIR/backups/listening-tour-<time>.db)")
+    commands.add_parser(
+        "run",
+        help="run the bot on Discord (needs DISCORD_TOKEN)",
+        description="Run the bot on Discord. Needs DISCORD_TOKEN; LT_DATA_DIR, DATABASE_URL, LT_DEV_GUILD_ID "
+        "and LT_LOG_LEVEL are optional (README.md, 'Configuration').",
+    )
+    demo = commands.add_parser(
+        "demo",
+        help="run the bot offline in a browser page, no token needed",
+        description="Run the real bot offline against a simulated Discord, with a demo community, in a browser "
+        "page on 127.0.0.1. Ctrl-C stops it; nothing is kept.",
+    )
+    demo.add_argument(
+        "--port",
+        type=_port,
+        help=f"port on 127.0.0.1; a busy one is replaced by a free one, 0 picks any "
+        f"(default: LT_DEMO_PORT, or {DEFAULT_DEMO_PORT})",
+    )
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database safely while the bot may be running",
+        description="Copy the SQLite database (DATABASE_URL, or LT_DATA_DIR/listening-tour.db) into a new file, "
+        "consistently, even while the bot writes to it.",
+    )
+    backup.add_argument(
+        "--output",
+        metavar="FILE",
+        help=f"the copy to write; it must not exist yet (default: <LT_DATA_DIR, or {DEFAULT_DATA_DIR}>"
+        "/backups/listening-tour-<UTC time>.db)",
+    )
     for name, (_, summary) in DELEGATED.items():
         commands.add_parser(name, help=summary, add_help=False)
     return parser
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port goes from 0 to 65535, got {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status; the places below are the only ones that handle
+    a closed output pipe and a Python without the project's dependencies, for every subcommand."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a reader that went away (`| head -1`) shows here at the latest, not at exit
+    except BrokenPipeError:
+        # Nobody reads any more: say nothing, and keep the interpreter's own final flush from complaining.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
+    except ModuleNotFoundError as error:
+        module = missing_dependency(error)
+        if module is None:
+            raise
+        print(NOT_INSTALLED.format(module=module), file=sys.stderr)
+        return EXIT_NOT_INSTALLED
+    return code
+
+
+def missing_dependency(error: ModuleNotFoundError) -> str | None:
+    """The third-party package whose absence this is; None for our own modules and the standard library
+    (a bug or a broken Python, which deserve their traceback)."""
+    top = (error.name or "").partition(".")[0]
+    if not top or top in OUR_PACKAGES or top in sys.stdlib_module_names:
+        return None
+    return top
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:  # these parse their own arguments (including `--` literals)
         module = importlib.import_module(DELEGATED[argv[0]][0])

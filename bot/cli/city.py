@@ -34,8 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
             "1 if any was ambiguous or unknown, 2 for a usage error."
         ),
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object per query per line")
-    parser.add_argument("queries", nargs="*", metavar="QUERY", help="a city, e.g. Toronto or 'Paris, TX'")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per query, one per line (default: one readable line per query)",
+    )
+    parser.add_argument(
+        "queries", nargs="*", metavar="QUERY", help="required, one or more: a city, e.g. Toronto or 'Paris, TX'"
+    )
     return parser
 
 

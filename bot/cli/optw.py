@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from bot.cli import cannot
 from bot.domain.optw import DEFAULT_TIME_LIMIT, OptwFormatError, check_solution, read_optw, solve
 
 USAGE_ERROR = 2
@@ -21,25 +22,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"optw: error: {message}\n")
 
 
+def _number(text: str, kind: type[int] | type[float]) -> float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a {'whole ' if kind is int else ''}number, got {text!r}") from None
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = int(_number(text, int))
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    value = _number(text, float)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
     return value
 
 
 def _decimals(text: str) -> int:
-    value = int(text)
+    value = int(_number(text, int))
     if not 0 <= value <= 6:
         raise argparse.ArgumentTypeError(f"must be between 0 and 6, got {value}")
     return value
+
+
+def _seed(text: str) -> int:
+    return int(_number(text, int))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,23 +59,28 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot optw",
         description="Solve an orienteering problem with time windows given in the OPTW/TOPTW benchmark "
         'format; prints {"routes": [[node ids], ...], "score": S} as JSON.',
+        epilog="Exit status: 0 solved, 1 internal error, 2 usage error or a file that can't be read or parsed.",
     )
-    parser.add_argument("file", help="instance file (Righini-Salani / Montemanni-Gambardella format)")
-    parser.add_argument("--m", type=_positive_int, default=1, help="number of routes (default 1)")
+    parser.add_argument("file", help="required: the instance file (Righini-Salani / Montemanni-Gambardella format)")
+    parser.add_argument("--m", type=_positive_int, default=1, help="number of routes (default: %(default)s)")
     parser.add_argument(
         "--time-limit",
         type=_positive_float,
         default=DEFAULT_TIME_LIMIT,
-        help=f"seconds the search may take at most (default {DEFAULT_TIME_LIMIT:g})",
+        metavar="SECONDS",
+        help="seconds the search may take at most (default: %(default)g)",
     )
     parser.add_argument(
         "--decimals",
         type=_decimals,
         default=1,
-        help="travel times are distances truncated to this many decimals (1 for Solomon-based sets, "
-        "2 for Cordeau's pr01-pr20; default 1)",
+        metavar="N",
+        help="travel times are distances truncated to this many decimals, 0 to 6: 1 for Solomon-based sets, "
+        "2 for Cordeau's pr01-pr20 (default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed; same seed, same routes (default 0)")
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed; same seed, same routes (default: %(default)s)"
+    )
     return parser
 
 
@@ -77,7 +94,10 @@ def main(argv: Sequence[str]) -> int:
     try:
         instance = read_optw(args.file, decimals=args.decimals, routes=args.m)
     except OptwFormatError as error:
-        print(f"optw: error: {error}", file=sys.stderr)
+        if isinstance(error.__cause__, (OSError, UnicodeDecodeError)):  # one plain line, no [Errno 2]
+            print(cannot("optw", "read", args.file, error.__cause__), file=sys.stderr)
+        else:
+            print(f"optw: error: {error}", file=sys.stderr)
         return USAGE_ERROR
     solution = solve(instance, seed=args.seed, time_limit=args.time_limit)
     # The validator recomputes the score so what we print is what the routes are worth.

@@ -7,7 +7,8 @@ optional columns: ``count`` (customers in that row, default 1) and ``name`` (ign
 fine). Rows whose city is unknown or ambiguous are reported on stderr with their line number and skipped.
 
 The same planner as ``/tour plan``: prints the day-by-day itinerary, or with ``--json`` one JSON document.
-Exit status: 0 planned, 1 the input can't be planned (the message says why), 2 usage error.
+Exit status: 0 planned, 1 the input can't be planned (the message says why), 2 usage error or a file that
+can't be read (one line, e.g. ``plan: cannot read customers.csv: no such file``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import json
 import sys
 from collections import Counter
@@ -22,39 +24,68 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.cli import EXIT_FILE_ERROR, cannot
 from bot.domain.cities import City, Gazetteer, default_gazetteer
 from bot.domain.errors import InvalidInput
 from bot.domain.timeparse import local_to_utc, parse_date, parse_time_of_day
-from bot.domain.tour_planning import Demand, Itinerary, Pin, PlanSettings, TourRequest, meal_windows, plan_tour
+from bot.domain.tour_planning import (
+    MAX_DAYS,
+    Demand,
+    Itinerary,
+    Pin,
+    PlanSettings,
+    TourRequest,
+    meal_windows,
+    plan_tour,
+)
+from bot.domain.tour_planning.model import MAX_DRIVE_HOURS, MIN_DRIVE_HOURS
 
 EXIT_PLANNED, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULTS = PlanSettings()
 
 
 def build_parser() -> argparse.ArgumentParser:
+    d = DEFAULTS
     parser = argparse.ArgumentParser(
         prog="python -m bot plan",
         description="Plan a listening tour from a customer CSV (columns: city, optional count and name).",
-        epilog="Exit status: 0 planned, 1 the input can't be planned (the message says why), 2 usage error.",
+        epilog="Exit status: 0 planned, 1 the input can't be planned (the message says why), 2 usage error or "
+        "a file that can't be read.",
     )
-    parser.add_argument("--customers", required=True, type=Path, metavar="FILE.csv", help="customer list")
-    parser.add_argument("--from", dest="start", required=True, metavar="CITY", help="where the tour starts")
-    parser.add_argument("--to", dest="end", required=True, metavar="CITY", help="where it ends")
-    parser.add_argument("--start", dest="first_day", required=True, metavar="DATE", help="first day, 2026-03-06")
+    add = parser.add_argument
+    add("--customers", required=True, type=Path, metavar="FILE.csv",
+        help="required: the customer list, a CSV whose first row names its columns: `city`, optionally `count` "
+        "(customers in the row, default 1) and `name` (ignored)")  # fmt: skip
+    add("--from", dest="start", required=True, metavar="CITY", help="required: where the tour starts, e.g. Toronto")
+    add("--to", dest="end", required=True, metavar="CITY", help="required: where it ends, e.g. Austin")
+    add("--start", dest="first_day", required=True, metavar="DATE", help="required: first day, e.g. 2026-03-06")
     length = parser.add_mutually_exclusive_group(required=True)
-    length.add_argument("--days", type=int, help="number of days")
-    length.add_argument("--end", dest="last_day", metavar="DATE", help="last day")
-    parser.add_argument("--meals", default="breakfast,lunch,dinner", help="meals per day (default: all three)")
-    parser.add_argument("--arrive-by", nargs=2, metavar=("DATE", "TIME"), help="fixed arrival at the end city")
-    parser.add_argument("--daily-drive-hours", type=float, default=DEFAULTS.daily_drive_hours)
-    parser.add_argument("--radius-km", type=float, default=DEFAULTS.radius_km, help="customers counted per meal")
-    parser.add_argument("--road-factor", type=float, default=DEFAULTS.road_factor, help="road km per straight km")
-    parser.add_argument("--speed-kmh", type=float, default=DEFAULTS.speed_kmh, help="average driving speed")
-    parser.add_argument("--min-attendance", type=int, default=DEFAULTS.min_attendance)
-    parser.add_argument("--pin", action="append", default=[], metavar="CITY", help="must-visit city (repeatable)")
-    parser.add_argument("--drop", action="append", default=[], metavar="CITY", help="city to avoid (repeatable)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true", help="print the plan as one JSON document")
+    length.add_argument("--days", type=int, metavar="N", help=f"number of days, 1 to {MAX_DAYS} (required, or --end)")
+    length.add_argument(
+        "--end", dest="last_day", metavar="DATE", help="last day, e.g. 2026-03-09 (required, or --days)"
+    )
+    add("--meals", default="breakfast,lunch,dinner",
+        help="meals per day: breakfast, lunch and/or dinner, comma-separated (default: %(default)s)")  # fmt: skip
+    add("--arrive-by", nargs=2, metavar=("DATE", "TIME"),
+        help="a fixed arrival at the end city in its local time, e.g. 2026-03-09 17:00 "
+        f"(default: none, arrive by {d.arrival:%H:%M} on the last day)")  # fmt: skip
+    add("--daily-drive-hours", type=float, default=d.daily_drive_hours, metavar="HOURS",
+        help=f"most hours of driving a day, {MIN_DRIVE_HOURS:g} to {MAX_DRIVE_HOURS:g} "
+        "(default: %(default)g)")  # fmt: skip
+    add("--radius-km", type=float, default=d.radius_km, metavar="KM",
+        help="customers this close to a meal's city are counted for it (default: %(default)g)")  # fmt: skip
+    add("--road-factor", type=float, default=d.road_factor, metavar="FACTOR",
+        help="road km per straight-line km, 1 to 3 (default: %(default)g)")  # fmt: skip
+    add("--speed-kmh", type=float, default=d.speed_kmh, metavar="KMH",
+        help="average driving speed in km/h, 10 to 200 (default: %(default)g)")  # fmt: skip
+    add("--min-attendance", type=int, default=d.min_attendance, metavar="N",
+        help="fewest expected customers for a meal; pinned stops excepted (default: %(default)s)")  # fmt: skip
+    add("--pin", action="append", default=[], metavar="CITY",
+        help="a city the tour must visit; repeat for more (default: none)")  # fmt: skip
+    add("--drop", action="append", default=[], metavar="CITY",
+        help="a city to leave out; repeat for more (default: none)")  # fmt: skip
+    add("--seed", type=int, default=d.seed, help="random seed; same seed, same plan (default: %(default)s)")
+    add("--json", action="store_true", help="print the plan as one JSON document (default: day-by-day text)")
     return parser
 
 
@@ -63,12 +94,17 @@ def main(argv: Sequence[str]) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits on --help (0) and on usage errors (2)
         return int(exit_.code or 0)
+    try:  # the file first: a missing or unreadable one is reported before any planning
+        text = read_text(args.customers)
+    except (OSError, UnicodeDecodeError) as error:
+        print(cannot("plan", "read", args.customers, error), file=sys.stderr)
+        return EXIT_FILE_ERROR
     gazetteer = default_gazetteer()
     try:
         request = _request(args, gazetteer)
-        demand = read_customers(args.customers, gazetteer)
+        demand = customers_from_csv(text, args.customers.name, gazetteer)
         itinerary = plan_tour(request, demand)
-    except (InvalidInput, OSError) as error:
+    except InvalidInput as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     if args.json:
@@ -111,14 +147,25 @@ def _request(args: argparse.Namespace, gazetteer: Gazetteer) -> TourRequest:
     )
 
 
+def read_text(path: Path) -> str:
+    """The CSV's text (UTF-8, with or without a byte-order mark); OSError or UnicodeDecodeError if it can't be."""
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        return file.read()
+
+
 def read_customers(path: Path, gazetteer: Gazetteer) -> list[Demand]:
-    """Customers per city from the CSV; unreadable rows are reported on stderr and skipped."""
+    """Customers per city from the CSV file; unreadable rows are reported on stderr and skipped."""
+    return customers_from_csv(read_text(path), path.name, gazetteer)
+
+
+def customers_from_csv(text: str, name: str, gazetteer: Gazetteer) -> list[Demand]:
+    """Customers per city from the CSV's text; unreadable rows are reported on stderr and skipped."""
     counts: Counter[int] = Counter()
     cities: dict[int, City] = {}
-    with path.open(newline="", encoding="utf-8-sig") as file:
-        reader = csv.DictReader(file)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         if "city" not in (reader.fieldnames or []):
-            raise InvalidInput(f"{path.name}: the first row must name the columns, with at least `city`.")
+            raise InvalidInput(f"{name}: the first row must name the columns, with at least `city`.")
         for line, row in enumerate(reader, start=2):
             resolution = gazetteer.resolve((row.get("city") or "").strip())
             count = _count(row.get("count"))
@@ -128,6 +175,8 @@ def read_customers(path: Path, gazetteer: Gazetteer) -> list[Demand]:
                 continue
             cities[resolution.city.geonameid] = resolution.city
             counts[resolution.city.geonameid] += count
+    except csv.Error as error:
+        raise InvalidInput(f"{name}, line {reader.line_num}: not a readable CSV ({error}).") from error
     return [Demand(cities[geonameid], count) for geonameid, count in counts.items()]
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import signal
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import simcord
 
@@ -24,6 +27,7 @@ from bot.domain.pacing import TokenBucket
 from bot.runtime import build_bot, open_database
 from storage.database import Database
 
+BOT_NAME = "Listening Tour"  # the bot account's name in the page (simcord calls it "TestBot")
 MANAGER_ROLE = "Community Team"
 # Demo customers and where they live: a tour from Toronto to Austin passes most of them.
 CUSTOMERS = (
@@ -106,10 +110,16 @@ async def run_demo(settings: Settings, port: int) -> int:
         bot = build_demo_bot(settings, db)
         try:
             async with simcord.run(bot, check_errors=False) as env:  # a demo keeps going after a bot error
+                await name_the_bot(bot)
                 community = build_community(env)
                 await seed(bot, community)
                 viewers = [community.manager, *community.customers.values()][:4]
-                async with env.preview(community.channel, viewers=viewers, layout="channel", port=port) as page:
+
+                def preview(on: int) -> simcord.Preview:
+                    return env.preview(community.channel, viewers=viewers, layout="channel", port=on)
+
+                async with contextlib.AsyncExitStack() as stack:
+                    page = await open_preview(stack, preview, port)
                     print(f"Demo running: open {page.url}", flush=True)  # the #fragment is the access key
                     print("Switch between Maria (manager) and customers in the page. Ctrl-C stops.", flush=True)
                     await page.wait_closed()
@@ -120,6 +130,29 @@ async def run_demo(settings: Settings, port: int) -> int:
             await db.close()
     print("Demo stopped.", flush=True)
     return 0
+
+
+async def name_the_bot(bot: ListeningTourBot) -> None:
+    """simcord's bot account is called "TestBot"; the demo's is the product. simcord has no option for it, so
+    the bot renames itself the way it would on Discord (``ClientUser.edit``, PATCH /users/@me)."""
+    assert bot.user is not None
+    await bot.user.edit(username=BOT_NAME)
+
+
+async def open_preview(
+    stack: contextlib.AsyncExitStack, preview: Callable[[int], simcord.Preview], port: int
+) -> simcord.Preview:
+    """The page on ``port``; if that port can't be had (another demo, another program), on a free one."""
+    try:
+        return await stack.enter_async_context(preview(port))
+    except simcord.SetupError as error:
+        cause = error.__cause__
+        if port == 0 or not isinstance(cause, OSError):
+            raise
+        why = "busy" if cause.errno == errno.EADDRINUSE else f"not available ({(cause.strerror or 'error').lower()})"
+    page = await stack.enter_async_context(preview(0))
+    print(f"Port {port} is {why}; using {urlsplit(page.url).port} instead.", flush=True)
+    return page
 
 
 if __name__ == "__main__":  # pragma: no cover - convenience
