@@ -20,7 +20,6 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 # Each cog registers its own DynamicItems in its setup(), so buttons work again after a restart.
-# cogs.tours adds its commands to the /tour group of cogs.customer_commands, so it loads after it.
 COGS = (
     "cogs.setup",
     "cogs.help",

@@ -9,12 +9,17 @@ from discord import app_commands
 
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import is_manager
-from bot.errors import NotManager
+from bot.errors import DEFERS, NotManager
 from bot.host import Interaction, services
 
 CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
 
 MANAGER_EXTRA = "manager"  # app command extras key: marks manager-only commands (for /help)
+# What Discord shows by default: manager commands only to members who may Manage Server, until a server admin
+# lets the manager role use them (Server Settings → Integrations → Listening Tour). Only a default: the
+# run-time check (manager_only) decides.
+MANAGERS_BY_DEFAULT = discord.Permissions(manage_guild=True)
+MANAGER_COMMANDS = ("meal", "tour", "customers", "setup", "status")
 
 
 async def member_is_manager(interaction: Interaction) -> bool:
@@ -49,6 +54,17 @@ def manager_only(command: CommandT) -> CommandT:
         raise TypeError("@manager_only goes above @app_commands.command(...)")
     command.add_check(_manager_predicate)
     command.extras[MANAGER_EXTRA] = True
+    return command
+
+
+def answers_first(command: CommandT) -> CommandT:
+    """Marks a slash command that writes or calls Discord: the tree acknowledges it before it runs (a deferred,
+    ephemeral "thinking…"), and the command replies with a follow-up (``bot.ui.respond.respond``).
+
+    Put it above ``@app_commands.command`` (like ``@manager_only``)."""
+    if not isinstance(command, app_commands.Command):
+        raise TypeError("@answers_first goes above @app_commands.command(...)")
+    command.extras[DEFERS] = True
     return command
 
 

@@ -1,4 +1,8 @@
-"""Customer self-service: /city set, /profile edit|show, /tour request, /privacy show|settings|delete."""
+"""Customer self-service: /city set, /profile edit|show, /request stop, /privacy show|settings|delete.
+
+Commands that write (or might) answer Discord first (``@answers_first``); the others are quick reads.
+``/request stop`` is a group of its own: Discord hides whole top-level commands from members, and /tour is
+the managers'."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
+from bot.checks import answers_first
 from bot.domain.cities import ResolutionStatus
 from bot.domain.errors import InvalidInput
 from bot.ui.city_choices import city_choices
@@ -24,20 +29,20 @@ from bot.ui.customer_views import (
     privacy_view,
     profile_embed,
 )
+from bot.ui.respond import respond
 
 Interaction = discord.Interaction[ListeningTourBot]
 
 
 class CityCommands(app_commands.Group, name="city", description="Where you are", guild_only=True):
+    @answers_first
     @app_commands.command(name="set", description="Tell us which city you live in")
     @app_commands.describe(city="Start typing and pick from the list, or write e.g. “Portland, OR”")
     @app_commands.autocomplete(city=city_choices)
     async def set_city(self, interaction: Interaction, city: app_commands.Range[str, 1, 200]) -> None:
         resolution = interaction.client.services.customers.resolve(city)
         if resolution.status is ResolutionStatus.AMBIGUOUS:
-            await interaction.response.send_message(
-                resolution.message, view=city_pick_view(interaction.user.id, resolution.choices), ephemeral=True
-            )
+            await respond(interaction, resolution.message, view=city_pick_view(interaction.user.id, resolution.choices))
             return
         if resolution.city is None:
             raise InvalidInput(resolution.message or f"I couldn't find “{city.strip()}”.")
@@ -53,6 +58,7 @@ class ProfileCommands(app_commands.Group, name="profile", description="What you 
         customer = await customers.customer(member.guild_id, member.user_id)
         await interaction.response.send_modal(ProfileModal(customer))
 
+    @answers_first
     @app_commands.command(name="show", description="Your profile, or another member's if they chose to be listed")
     @app_commands.describe(member="Whose profile (leave empty for yours)")
     async def show(self, interaction: Interaction, member: discord.Member | None = None) -> None:
@@ -62,11 +68,12 @@ class ProfileCommands(app_commands.Group, name="profile", description="What you 
         await services.customers.claim_imported(me)
         customer = await services.customers.visible_profile(me.guild_id, viewer_id=me.user_id, subject_id=subject)
         embed = profile_embed(customer, services.customers.label(customer.city_id), mine=subject == me.user_id)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed)
 
 
-class TourRequestCommands(app_commands.Group, name="tour", description="Listening tours", guild_only=True):
-    @app_commands.command(name="request", description="Ask for a tour stop in your town")
+class RequestCommands(app_commands.Group, name="request", description="Ask the team for things", guild_only=True):
+    @answers_first
+    @app_commands.command(name="stop", description="Ask for a listening-tour stop in your town")
     @app_commands.describe(city="The town you'd like us to visit", note="Anything we should know (optional)")
     @app_commands.autocomplete(city=city_choices)
     async def request(
@@ -86,20 +93,21 @@ class TourRequestCommands(app_commands.Group, name="tour", description="Listenin
             if not others
             else (f"{saved.asked} people have asked for {saved.city.name} so far.")
         )
-        await interaction.response.send_message(f"{verb} for a stop in **{saved.city.label}**. {crowd}", ephemeral=True)
+        await respond(interaction, f"{verb} for a stop in **{saved.city.label}**. {crowd}")
 
 
 class PrivacyCommands(app_commands.Group, name="privacy", description="Your data and opt-ins", guild_only=True):
+    @answers_first
     @app_commands.command(name="show", description="Everything Listening Tour stores about you, as a file")
     async def show(self, interaction: Interaction) -> None:
         me = member_of(interaction)
         await interaction.client.services.customers.claim_imported(me)
         document = await interaction.client.services.privacy.export(me.guild_id, me.user_id)
         data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")
-        await interaction.response.send_message(
+        await respond(
+            interaction,
             "Here is everything stored about you on this server.",
             file=discord.File(io.BytesIO(data), filename="my-listening-tour-data.json"),
-            ephemeral=True,
         )
 
     @app_commands.command(name="settings", description="Choose what you allow: DMs, being listed, intros, quotes")
@@ -119,11 +127,11 @@ class PrivacyCommands(app_commands.Group, name="privacy", description="Your data
 
 async def setup(bot: ListeningTourBot) -> None:
     bot.add_dynamic_items(*CUSTOMER_ITEMS)
-    for group in (CityCommands(), ProfileCommands(), TourRequestCommands(), PrivacyCommands()):
+    for group in (CityCommands(), ProfileCommands(), RequestCommands(), PrivacyCommands()):
         bot.tree.add_command(group)
 
 
 async def teardown(bot: ListeningTourBot) -> None:
     bot.remove_dynamic_items(*CUSTOMER_ITEMS)
-    for name in ("city", "profile", "tour", "privacy"):
+    for name in ("city", "profile", "request", "privacy"):
         bot.tree.remove_command(name)

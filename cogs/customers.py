@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only
+from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only
 from bot.domain.customer_import import COLUMNS, MAX_BYTES
 from bot.domain.customers import city_role_name
 from bot.domain.errors import InvalidInput
@@ -37,11 +37,17 @@ def _guild(interaction: Interaction) -> int:
     return interaction.guild_id
 
 
-class CustomersCommands(app_commands.Group, name="customers", description="Your customers", guild_only=True):
+class CustomersCommands(
+    app_commands.Group,
+    name="customers",
+    description="Your customers",
+    guild_only=True,
+    default_permissions=MANAGERS_BY_DEFAULT,
+):
     @manager_only
+    @answers_first
     @app_commands.command(name="cities", description="Customers and stop requests per city, with a chart")
     async def cities(self, interaction: Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)  # drawing the chart takes a moment
         counts = await interaction.client.services.customers.city_counts(_guild(interaction))
         if not counts:
             await interaction.followup.send(
@@ -72,6 +78,7 @@ class CustomersCommands(app_commands.Group, name="customers", description="Your 
         )
 
     @manager_only
+    @answers_first
     @app_commands.command(name="roles", description="Give a city's listed customers a 📍 role you can mention")
     @app_commands.describe(city="The city", radius_km="Include towns within this distance (0–500 km)")
     @app_commands.autocomplete(city=city_choices)
@@ -83,18 +90,17 @@ class CustomersCommands(app_commands.Group, name="customers", description="Your 
     ) -> None:
         customers = interaction.client.services.customers
         place = customers.resolve_one(city)
-        await interaction.response.defer(ephemeral=True, thinking=True)  # one Discord call per member
         members = await customers.city_role_members(_guild(interaction), place, float(radius_km))
         handout = await hand_out_city_role(interaction, city_role_name(place.hint), members.user_ids)
         await interaction.followup.send(city_role_report(handout, members.not_listed), ephemeral=True)
 
     @manager_only
+    @answers_first
     @app_commands.command(name="import", description="Import customers from a CSV file (a dry run comes first)")
     @app_commands.describe(file=f"CSV with a header row; columns: {', '.join(COLUMNS)}"[:100])
     async def import_customers(self, interaction: Interaction, file: discord.Attachment) -> None:
         if file.size > MAX_BYTES:
             raise InvalidInput(f"That file is too big; the limit is {MAX_BYTES // 2**20} MB. Split it in parts.")
-        await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         if (lines := data.count(b"\n")) > BIG_FILE_LINES:  # a few seconds of checking: say what is going on
             await interaction.edit_original_response(content=f"Checking {lines:,} lines of {file.filename}…")
@@ -105,9 +111,9 @@ class CustomersCommands(app_commands.Group, name="customers", description="Your 
         await interaction.edit_original_response(content=None, embed=import_report_embed(dry, file.filename), view=view)
 
     @manager_only
+    @answers_first
     @app_commands.command(name="export", description="Download every customer as a CSV file")
     async def export(self, interaction: Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
         export = await interaction.client.services.customer_files.export_file(_guild(interaction))
         zipped = " (zipped: it is big)" if export.filename.endswith(".zip") else ""
         await interaction.followup.send(

@@ -3,8 +3,6 @@ marking "Interested" on the event. What the bot then sends goes through the outb
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 import logging
 
@@ -13,10 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only, posting_channel
-from bot.domain.customers import spreadsheet_safe
+from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, posting_channel
 from bot.domain.errors import InvalidInput
-from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot, RsvpStatus
+from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot
 from bot.domain.outbox import JobProgress, Kind, Outcome
 from bot.domain.timeparse import (
     LocalTime,
@@ -26,21 +23,31 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
-from bot.services.meals import MealState
 from bot.ui.city_choices import city_choices
-from bot.ui.meal_admin import CancelMealButton, cancel_prompt, change_reply
+from bot.ui.meal_admin import (
+    AttendeesPageButton,
+    CancelMealButton,
+    attendee_lines,
+    attendees_csv,
+    attendees_title,
+    cancel_prompt,
+    change_reply,
+)
 from bot.ui.notes import ShowNoteButton
-from bot.ui.pages import page_view, paginate
+from bot.ui.pages import list_view, paginate
+from bot.ui.people import names_of
 from bot.ui.progress import in_reply, invitations_line, trouble_lines
+from bot.ui.respond import respond
 from bot.ui.rsvp import RsvpButton
-from bot.ui.style import plural
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ListeningTourBot]
 
 
 class MealsCog(commands.Cog):
-    meal = app_commands.Group(name="meal", description="Meals with customers", guild_only=True)
+    meal = app_commands.Group(
+        name="meal", description="Meals with customers", guild_only=True, default_permissions=MANAGERS_BY_DEFAULT
+    )
 
     def __init__(self, bot: ListeningTourBot) -> None:
         self.bot = bot
@@ -48,6 +55,7 @@ class MealsCog(commands.Cog):
     # ------------------------------------------------------------------------------------ commands
 
     @manager_only
+    @answers_first
     @meal.command(name="add", description="Publish a meal with RSVP buttons and a Discord event")
     @app_commands.describe(
         city="City of the meal",
@@ -82,7 +90,6 @@ class MealsCog(commands.Cog):
         place = self._place(city)
         start = parse_local_datetime(date, time, place.timezone, now=self.bot.clock())
         target = await posting_channel(interaction, channel)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         services = self.bot.services
         invitees = []
         if invite_radius_km > 0:
@@ -112,6 +119,7 @@ class MealsCog(commands.Cog):
         await services.delivery.follow(job, in_reply(interaction, render))
 
     @manager_only
+    @answers_first
     @meal.command(name="edit", description="Change a meal's time, length, venue, seats, question or RSVP cutoff")
     @app_commands.describe(
         meal="The meal to change",
@@ -151,7 +159,7 @@ class MealsCog(commands.Cog):
         )
         note = f" {start.note}" if start and start.note else ""
         headline = f"Updated **{change.meal.title}** (meal #{meal}).{note}"
-        await interaction.response.send_message(headline, ephemeral=True)
+        await respond(interaction, headline)
         if change.job is not None:
             await self.bot.services.delivery.follow(change.job, in_reply(interaction, change_reply(headline)))
 
@@ -167,39 +175,38 @@ class MealsCog(commands.Cog):
         await interaction.response.send_message(text, view=view, ephemeral=True)
 
     @manager_only
+    @answers_first
     @meal.command(name="attendees", description="Who is coming, with their answers (list + CSV)")
     @app_commands.describe(meal="The meal")
     async def attendees(self, interaction: Interaction, meal: int) -> None:
         assert interaction.guild is not None
         state = await self.bot.services.meals.state(interaction.guild.id, meal)
-        pages = paginate(f"{state.meal.title} — attendees", attendee_lines(state, self.bot.clock()))
-        names = await self.bot.services.customers.names_of(interaction.guild.id, [r.user_id for r in state.rsvps])
+        names = await names_of(interaction, [r.user_id for r in state.rsvps])
+        pages = paginate(attendees_title(state), attendee_lines(state, self.bot.clock(), names))
         file = discord.File(io.BytesIO(attendees_csv(state, names)), filename=f"meal-{meal}-attendees.csv")
-        view = page_view(pages, interaction.user.id)
-        if view is None:
-            await interaction.response.send_message(embed=pages[0], file=file, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=pages[0], file=file, view=view, ephemeral=True)
+        view = list_view(AttendeesPageButton, meal, 0, len(pages))
+        await respond(interaction, embed=pages[0], file=file, view=view)
 
     @manager_only
+    @answers_first
     @meal.command(name="checkin", description="Check someone in at a meal (walk-ins welcome)")
     @app_commands.describe(meal="The meal", member="Who arrived")
     async def checkin(self, interaction: Interaction, meal: int, member: discord.Member) -> None:
         assert interaction.guild is not None
         await self.bot.services.meals.check_in(interaction.guild.id, meal, member.id, by_manager=True)
-        await interaction.response.send_message(f"Checked in {member.mention}.", ephemeral=True)
+        await respond(interaction, f"Checked in {member.mention}.")
 
     @edit.autocomplete("meal")
     @cancel.autocomplete("meal")
     @checkin.autocomplete("meal")
     async def upcoming_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-        if interaction.guild_id is None:
-            return []
+        if interaction.guild_id is None or not await member_is_manager(interaction):
+            return []  # discord.py runs no checks before autocomplete: the meals are the managers' to list
         return _choices(await self.bot.services.meals.upcoming(interaction.guild_id), current)
 
     @attendees.autocomplete("meal")
     async def any_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-        if interaction.guild_id is None:
+        if interaction.guild_id is None or not await member_is_manager(interaction):
             return []
         return _choices(await self.bot.services.meals.recent(interaction.guild_id, limit=100), current)
 
@@ -259,61 +266,10 @@ def _choices(meals: list[Meal], current: str) -> list[app_commands.Choice[int]]:
     return choices[:25]
 
 
-_STATUS_ORDER = [
-    RsvpStatus.GOING,
-    RsvpStatus.OFFERED,
-    RsvpStatus.WAITLISTED,
-    RsvpStatus.MAYBE,
-    RsvpStatus.DECLINED,
-    RsvpStatus.EXPIRED,
-]
-
-
-def attendee_lines(state: MealState, now: dt.datetime) -> list[str]:
-    count = state.headcount
-    no_shows = [r for r in state.with_status(RsvpStatus.GOING) if r.checked_in_at is None]
-    checked_in = sum(1 for r in state.rsvps if r.checked_in_at)
-    summary = (
-        f"**{count.going}** going ({plural(count.seats_left, 'seat')} left) · {count.waitlisted} waiting · "
-        f"{count.maybe} maybe · {checked_in} checked in"
-    )
-    if now > state.meal.ends_at:
-        summary += f" · **{plural(len(no_shows), 'no-show')}**"
-    lines = [summary, ""]
-    for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
-        guest = " +1" if rsvp.guests else ""
-        here = " ✅" if rsvp.checked_in_at else ""
-        answer = f" — “{rsvp.answer}”" if rsvp.answer else ""
-        lines.append(f"<@{rsvp.user_id}>{guest} · {rsvp.status.value}{here}{answer}")
-    return lines
-
-
-def attendees_csv(state: MealState, names: dict[int, str]) -> bytes:
-    """Everyone who answered, waiting people in line order, names where we know them."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["meal_id", "user_id", "name", "status", "guests", "answer", "checked_in_at", "waitlist_position"])
-    line = iter(range(1, len(state.rsvps) + 1))
-    for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
-        writer.writerow(
-            [
-                state.meal.id,
-                str(rsvp.user_id),
-                spreadsheet_safe(names.get(rsvp.user_id, "")),
-                rsvp.status.value,
-                rsvp.guests,
-                spreadsheet_safe(rsvp.answer),
-                rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else "",
-                next(line) if rsvp.status is RsvpStatus.WAITLISTED else "",
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8 correctly
-
-
 async def setup(bot: ListeningTourBot) -> None:
-    bot.add_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton)
+    bot.add_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton, AttendeesPageButton)
     await bot.add_cog(MealsCog(bot))
 
 
 async def teardown(bot: ListeningTourBot) -> None:
-    bot.remove_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton)
+    bot.remove_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton, AttendeesPageButton)

@@ -7,9 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only, require_can_post
+from bot.checks import answers_first, manager_only, require_can_post
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import MAX_CAPACITY
+from bot.ui.respond import respond
 from bot.ui.setup_view import ResetSettingsButton, settings_embed, settings_view
 
 
@@ -18,6 +19,8 @@ class SetupCog(commands.Cog):
         self.bot = bot
 
     @manager_only
+    @answers_first
+    @app_commands.default_permissions(manage_guild=True)  # a default only: manager_only decides
     @app_commands.command(name="setup", description="Show or change how Listening Tour works on this server")
     @app_commands.guild_only()
     @app_commands.describe(
@@ -50,9 +53,8 @@ class SetupCog(commands.Cog):
         )
         changed = any(v is not None for v in (manager_role, announcement_channel, reminders, default_capacity))
         title = "Settings saved" if changed else "Listening Tour settings"
-        await interaction.response.send_message(
-            embed=settings_embed(settings, title=title), view=settings_view(interaction.guild.id), ephemeral=True
-        )
+        embed = settings_embed(settings, title=title)
+        await respond(interaction, embed=embed, view=settings_view(interaction.guild.id))
 
 
 def _check_manager_role(role: discord.Role) -> None:

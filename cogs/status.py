@@ -17,6 +17,7 @@ class StatusCog(commands.Cog):
         self.bot = bot
 
     @manager_only
+    @app_commands.default_permissions(manage_guild=True)  # a default only: manager_only decides
     @app_commands.command(name="status", description="What Listening Tour is sending, what failed, and its health")
     @app_commands.guild_only()
     async def status(self, interaction: discord.Interaction[ListeningTourBot]) -> None:

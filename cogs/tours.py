@@ -1,7 +1,7 @@
 """/tour new · plan · show · list · cancel · publish and /tour stop pin|drop|move (community managers).
 
-The ``/tour`` group itself belongs to cogs.customer_commands (customers' ``/tour request``); these
-commands are added to it when this cog loads, so both features share one group as Discord requires.
+The whole ``/tour`` group is the managers' (customers ask for a stop with ``/request stop``), so Discord can
+hide it from members by its default permissions; the checks still run on every call.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
-from bot.checks import manager_only, posting_channel
+from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, posting_channel
 from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import MealSlot
@@ -24,11 +24,12 @@ from bot.domain.tour_planning import Itinerary
 from bot.domain.tours import Tour, TourStatus
 from bot.services.tours import Publishing
 from bot.ui.city_choices import city_choices
-from bot.ui.pages import page_view, paginate
+from bot.ui.pages import list_view, page_view, paginate
 from bot.ui.progress import in_reply, invitations_line, trouble_lines
+from bot.ui.respond import respond
 from bot.ui.style import plural
-from bot.ui.tour_admin import CancelTourButton, cancel_prompt
-from bot.ui.tour_views import MAP_FILE, itinerary_pages, route_map_png, tour_line
+from bot.ui.tour_admin import CancelTourButton, ToursPageButton, cancel_prompt, tour_lines
+from bot.ui.tour_views import MAP_FILE, itinerary_pages, route_map_png
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ListeningTourBot]
@@ -45,8 +46,8 @@ MEAL_CHOICES = [
 
 
 async def tour_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-    if interaction.guild_id is None:
-        return []
+    if interaction.guild_id is None or not await member_is_manager(interaction):
+        return []  # discord.py runs no checks before autocomplete: tour names are the managers' to list
     typed = current.casefold().strip().lstrip("#")
     tours = await interaction.client.services.tours.in_guild(interaction.guild_id, limit=100)
     choices = []
@@ -61,6 +62,7 @@ async def tour_choices(interaction: Interaction, current: str) -> list[app_comma
 
 
 @manager_only
+@answers_first
 @app_commands.command(name="new", description="Create a tour: from, to, dates, meals per day, driving limit")
 @app_commands.rename(start="from", end="to")
 @app_commands.describe(
@@ -97,27 +99,28 @@ async def new(
         arrive_by=arrive_by,
     )  # fmt: skip
     services = interaction.client.services.tours
-    await interaction.response.send_message(
+    await respond(
+        interaction,
         f"Created tour **#{tour.id} {tour.name}**: {services.city(tour.start_city).label} → "
         f"{services.city(tour.end_city).label}, {tour.first_day:%a %d %b} to {tour.last_day:%a %d %b %Y} "
         f"({plural(tour.days, 'day')}), {tour.meals.replace(',', ', ')}, at most {tour.daily_drive_hours:g} h of "
         "driving a day. Next: `/tour plan`.",
-        ephemeral=True,
     )
 
 
 @manager_only
+@answers_first
 @app_commands.command(name="plan", description="Propose the route and meals that meet the most customers")
 @app_commands.describe(tour="The tour to plan")
 @app_commands.autocomplete(tour=tour_choices)
 async def plan(interaction: Interaction, tour: int) -> None:
     assert interaction.guild_id is not None
-    await interaction.client.services.tours.get(interaction.guild_id, tour)  # a bad id is told before deferring
-    await interaction.response.defer(ephemeral=True, thinking=True)
+    await interaction.client.services.tours.get(interaction.guild_id, tour)  # a bad id is told before planning
     await plan_and_show(interaction, tour, "")
 
 
 @manager_only
+@answers_first
 @app_commands.command(name="show", description="The tour's current plan (and its calendar once published)")
 @app_commands.describe(tour="The tour")
 @app_commands.autocomplete(tour=tour_choices)
@@ -128,7 +131,6 @@ async def show(interaction: Interaction, tour: int) -> None:
     itinerary = services.tours.itinerary(found)
     if itinerary is None:
         raise InvalidInput(f"**{found.name}** has no plan yet. Run `/tour plan` first.")
-    await interaction.response.defer(ephemeral=True, thinking=True)
     files = []
     if found.status in (TourStatus.PUBLISHED, TourStatus.PUBLISHING):
         meals = [await services.meals.get(found.guild_id, meal_id) for meal_id in await services.tours.meal_ids(
@@ -148,14 +150,8 @@ async def show(interaction: Interaction, tour: int) -> None:
 @app_commands.command(name="list", description="Every tour of this server")
 async def list_tours(interaction: Interaction) -> None:
     assert interaction.guild_id is not None
-    tours = await interaction.client.services.tours.in_guild(interaction.guild_id, limit=100)
-    lines = [tour_line(tour) for tour in tours] or ["No tours yet: create one with `/tour new`."]
-    pages = paginate("Tours", lines)
-    view = page_view(pages, interaction.user.id)
-    if view is None:
-        await interaction.response.send_message(embed=pages[0], ephemeral=True)
-    else:
-        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
+    pages = paginate("Tours", await tour_lines(interaction, interaction.guild_id))
+    await respond(interaction, embed=pages[0], view=list_view(ToursPageButton, 0, 0, len(pages)))
 
 
 @manager_only
@@ -173,6 +169,7 @@ async def cancel(interaction: Interaction, tour: int) -> None:
 
 
 @manager_only
+@answers_first
 @app_commands.command(name="publish", description="Post every planned meal with RSVP buttons and a Discord event")
 @app_commands.describe(
     tour="The planned tour",
@@ -189,7 +186,6 @@ async def publish(
     assert interaction.guild is not None
     services = interaction.client.services
     target = await posting_channel(interaction, channel)
-    await interaction.response.defer(ephemeral=True, thinking=True)
     # One transaction stores every meal (keyed by its place in the plan: running this again never doubles a
     # meal); the outbox then creates the posts and events that are still missing, reported below.
     publishing = await services.tours.publish(
@@ -232,6 +228,7 @@ stop = app_commands.Group(name="stop", description="Pin, drop or move a tour sto
 
 
 @manager_only
+@answers_first
 @stop.command(name="pin", description="Make a city a must-visit stop, then re-plan")
 @app_commands.describe(tour="The tour", city="The city that must get a meal")
 @app_commands.autocomplete(tour=tour_choices)
@@ -239,11 +236,11 @@ stop = app_commands.Group(name="stop", description="Pin, drop or move a tour sto
 async def pin(interaction: Interaction, tour: int, city: app_commands.Range[str, 1, 100]) -> None:
     assert interaction.guild_id is not None
     place = await interaction.client.services.tours.pin(interaction.guild_id, tour, city)
-    await interaction.response.defer(ephemeral=True, thinking=True)
     await plan_and_show(interaction, tour, f"📌 Pinned **{place.name}**. ")
 
 
 @manager_only
+@answers_first
 @stop.command(name="drop", description="Never stop in a city, then re-plan")
 @app_commands.describe(tour="The tour", city="The city to leave out")
 @app_commands.autocomplete(tour=tour_choices)
@@ -251,11 +248,11 @@ async def pin(interaction: Interaction, tour: int, city: app_commands.Range[str,
 async def drop(interaction: Interaction, tour: int, city: app_commands.Range[str, 1, 100]) -> None:
     assert interaction.guild_id is not None
     place = await interaction.client.services.tours.drop(interaction.guild_id, tour, city)
-    await interaction.response.defer(ephemeral=True, thinking=True)
     await plan_and_show(interaction, tour, f"🚫 Dropped **{place.name}**. ")
 
 
 @manager_only
+@answers_first
 @stop.command(name="move", description="Hold a city's meal on a given day (and meal), then re-plan")
 @app_commands.describe(tour="The tour", city="The city", day="Tour day, 1 = the first", meal="Which meal")
 @app_commands.autocomplete(tour=tour_choices)
@@ -269,7 +266,6 @@ async def move(
 ) -> None:
     assert interaction.guild_id is not None
     place = await interaction.client.services.tours.pin(interaction.guild_id, tour, city, day=day, slot=meal)
-    await interaction.response.defer(ephemeral=True, thinking=True)
     what = f"{meal.value} on day {day}" if meal else f"day {day}"
     await plan_and_show(interaction, tour, f"📌 Moved **{place.name}** to {what}. ")
 
@@ -317,25 +313,16 @@ COMMANDS: tuple[app_commands.Command[Any, Any, Any] | app_commands.Group, ...] =
 )  # fmt: skip
 
 
-def tour_group(bot: ListeningTourBot) -> app_commands.Group:
-    group = bot.tree.get_command("tour")
-    if isinstance(group, app_commands.Group):
-        return group
-    group = app_commands.Group(name="tour", description="Listening tours", guild_only=True)
-    bot.tree.add_command(group)
-    return group
-
-
 async def setup(bot: ListeningTourBot) -> None:
-    bot.add_dynamic_items(CancelTourButton)
-    group = tour_group(bot)
+    bot.add_dynamic_items(CancelTourButton, ToursPageButton)
+    group = app_commands.Group(
+        name="tour", description="Listening tours", guild_only=True, default_permissions=MANAGERS_BY_DEFAULT
+    )
     for command in COMMANDS:
         group.add_command(command)
+    bot.tree.add_command(group)
 
 
 async def teardown(bot: ListeningTourBot) -> None:
-    bot.remove_dynamic_items(CancelTourButton)
-    group = bot.tree.get_command("tour")
-    if isinstance(group, app_commands.Group):
-        for command in COMMANDS:
-            group.remove_command(command.name)
+    bot.remove_dynamic_items(CancelTourButton, ToursPageButton)
+    bot.tree.remove_command("tour")

@@ -18,6 +18,7 @@ import pytest_asyncio
 import simcord
 
 from bot.app import ListeningTourBot
+from bot.checks import MANAGER_COMMANDS
 from bot.config import Settings
 from bot.runtime import build_bot, open_database
 from storage.database import Database
@@ -88,12 +89,32 @@ def world(simcord_env: simcord.Env) -> World:
 
 @pytest_asyncio.fixture
 async def configured(world: World) -> World:
-    """The same server after its admin named the manager role and the announcement channel."""
+    """The same server after its admin named the manager role and the announcement channel, and let that role
+    use the manager commands (Server Settings → Integrations, as /setup tells the admin to)."""
     result = await world.admin.slash(
         world.channel, "setup", manager_role=world.team_role, announcement_channel=world.channel
     )
     assert result.response is not None and result.response.embeds[0].title == "Settings saved"
+    await allow_manager_commands(world, world.team_role)
     return world
+
+
+async def allow_manager_commands(world: World, role: simcord.RoleHandle) -> None:
+    """What a server admin does in Server Settings → Integrations → Listening Tour for a role."""
+    for command in await world.bot.tree.fetch_commands():
+        if command.name in MANAGER_COMMANDS:
+            world.guild.set_command_permissions(command, {role: True})
+
+
+async def run_as_member(
+    world: World, member: simcord.MemberActor, command: str, **options: object
+) -> simcord.InteractionResult:
+    """A member tries a manager command: Discord hides it from them (its default permissions); and should an
+    admin let everyone use it, the bot's own check still refuses. Returns that refusal."""
+    with pytest.raises(simcord.SetupError, match="not visible to this user"):
+        await member.slash(world.channel, command, **options)
+    await allow_manager_commands(world, world.guild.default_role)
+    return await member.slash(world.channel, command, **options)
 
 
 class _ErrorRecords(logging.Handler):

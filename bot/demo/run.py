@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import simcord
 
 from bot.app import ListeningTourBot
+from bot.checks import MANAGER_COMMANDS
 from bot.config import Settings
 from bot.demo.customers import seed_customers
 from bot.demo.meals import seed_meals
@@ -50,6 +51,7 @@ class DemoCommunity:
     manager: simcord.MemberActor
     customers: dict[str, simcord.MemberActor] = field(default_factory=dict)
     customer_cities: dict[str, str] = field(default_factory=dict)
+    team: simcord.RoleHandle | None = None
 
 
 def build_community(env: simcord.Env) -> DemoCommunity:
@@ -58,7 +60,7 @@ def build_community(env: simcord.Env) -> DemoCommunity:
     guild.create_text_channel("general")
     team = guild.create_role(MANAGER_ROLE)
     maria = guild.add_member(env.create_user("maria", global_name="Maria (Acme)"), roles=[team])
-    community = DemoCommunity(env, guild, channel, maria)
+    community = DemoCommunity(env, guild, channel, maria, team=team)
     for username, display, city in CUSTOMERS:
         community.customers[username] = guild.add_member(env.create_user(username, global_name=display))
         community.customer_cities[username] = city
@@ -75,6 +77,10 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
         manager_role_id=team.id,
         announce_channel_id=community.channel.id,
     )
+    if community.team is not None:  # what the admin did in Server Settings → Integrations, as /setup asks
+        for command in await bot.tree.fetch_commands():
+            if command.name in MANAGER_COMMANDS:
+                community.guild.set_command_permissions(command, {community.team: True})
     await seed_customers(
         bot.services,
         community.guild.id,

@@ -11,15 +11,13 @@ from typing import Any
 
 import discord
 
-from bot.checks import require_manager
 from bot.domain.customer_import import problem_lines
 from bot.domain.customers import Customer
-from bot.domain.errors import NotAllowed
-from bot.errors import run_safely
 from bot.host import Interaction, services
 from bot.services.customer_files import DryRun
 from bot.services.customers import CityCount, CustomersNear
 from bot.ui.city_roles import RoleHandout
+from bot.ui.items import PersistentItem, number
 from bot.ui.style import BRAND, WARNING, chunk_lines
 
 log = logging.getLogger(__name__)
@@ -95,10 +93,13 @@ def customers_page_view(near: CustomersNear, page: int) -> discord.ui.View:
 
 
 class CustomersPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentItem[discord.ui.Button[Any]],
     template=r"lt:customers:page:(?P<city>\d+)-(?P<radius>\d+)-(?P<page>\d+)",
 ):
     """Previous/Next on /customers list; managers only, and always the clicking guild's customers."""
+
+    where = "customers list page"
+    managers_only = True
 
     def __init__(
         self, geonameid: int, radius_km: int, page: int, *, label: str = "Page", disabled: bool = False
@@ -117,21 +118,16 @@ class CustomersPageButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> CustomersPageButton:
-        return cls(int(match["city"]), int(match["radius"]), int(match["page"]))
+        return cls(number(match, "city"), min(number(match, "radius"), 500), min(number(match, "page"), 10**6))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._turn(interaction), "customers list page")
-
-    async def _turn(self, interaction: Interaction) -> None:
-        if interaction.guild_id is None:
-            raise NotAllowed("That only works inside a server.")
-        await require_manager(interaction)
+    async def act(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None  # in_server_only
         customers = services(interaction).customers
         near = await customers.customers_near(
             interaction.guild_id, customers.city(self.geonameid), float(self.radius_km)
         )
         page = min(self.page, page_count(near) - 1)
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             embed=customers_page_embed(near, page), view=customers_page_view(near, page)
         )
 
@@ -191,9 +187,12 @@ def import_view(import_id: int) -> discord.ui.View:
 
 
 class ImportConfirmButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:import:confirm:(?P<import_id>\d+)"
+    PersistentItem[discord.ui.Button[Any]], template=r"lt:import:confirm:(?P<import_id>\d+)"
 ):
     """Writes a checked CSV. Managers only; the import must belong to the clicking guild."""
+
+    where = "import confirm button"
+    managers_only = True
 
     def __init__(self, import_id: int) -> None:
         super().__init__(
@@ -207,18 +206,13 @@ class ImportConfirmButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ImportConfirmButton:
-        return cls(int(match["import_id"]))
+        return cls(number(match, "import_id"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._confirm(interaction), "import confirm button")
-
-    async def _confirm(self, interaction: Interaction) -> None:
-        if interaction.guild_id is None:
-            raise NotAllowed("That only works inside a server.")
-        await require_manager(interaction)
+    async def act(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None  # in_server_only
         files = services(interaction).customer_files
         await files.check_pending(interaction.guild_id, self.import_id)
-        await interaction.response.edit_message(content="Importing…", view=None)
+        await interaction.edit_original_response(content="Importing…", view=None)
         progress = ReplyProgress(interaction)
         plan, counts = await files.confirm(interaction.guild_id, self.import_id, progress=progress)
         await progress.finish()

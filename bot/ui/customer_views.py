@@ -23,10 +23,12 @@ from bot.domain.customers import (
     OptIn,
 )
 from bot.domain.errors import NotAllowed
-from bot.errors import report_error, run_safely
+from bot.errors import report_error
 from bot.host import Interaction, services
 from bot.services.customers import Member, profile_fields
 from bot.ui.city_roles import drop_city_roles
+from bot.ui.items import PersistentItem, number
+from bot.ui.respond import respond
 from bot.ui.style import BRAND, WARNING
 
 CONSENT_TEXT = (
@@ -58,14 +60,11 @@ class CityAnswer:
     view: discord.ui.View | None = None
 
     async def send(self, interaction: Interaction) -> None:
-        if self.embed is not None and self.view is not None:
-            await interaction.response.send_message(self.content, embed=self.embed, view=self.view, ephemeral=True)
-        else:
-            await interaction.response.send_message(self.content, ephemeral=True)
+        await respond(interaction, self.content, embed=self.embed, view=self.view)
 
     async def replace(self, interaction: Interaction) -> None:
-        """Edit the message the component was on (the picker) into this answer."""
-        await interaction.response.edit_message(content=self.content, embed=self.embed, view=self.view)
+        """Edit the message the component was on (the picker) into this answer (its click was deferred)."""
+        await interaction.edit_original_response(content=self.content, embed=self.embed, view=self.view)
 
 
 async def city_answer(interaction: Interaction, city: City, note: str | None) -> CityAnswer:
@@ -89,9 +88,12 @@ def _saved_text(city: City, note: str | None) -> str:
 
 
 class CityConsentButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:city:(?P<action>agree|decline):(?P<city>\d+)"
+    PersistentItem[discord.ui.Button[Any]], template=r"lt:city:(?P<action>agree|decline):(?P<city>\d+)"
 ):
-    """ "I agree" stores the clicker's city and their consent; "No thanks" stores nothing."""
+    """ "I agree" stores the clicker's city and their consent; "No thanks" stores nothing. It acts for whoever
+    clicks (their own city, in the clicking guild), and only they see the ephemeral prompt it is on."""
+
+    where = "city consent button"
 
     def __init__(self, action: str, geonameid: int) -> None:
         agree = action == "agree"
@@ -108,26 +110,26 @@ class CityConsentButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> CityConsentButton:
-        return cls(match["action"], int(match["city"]))
+        return cls(match["action"], number(match, "city"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._answer(interaction), "city consent button")
-
-    async def _answer(self, interaction: Interaction) -> None:
-        member = member_of(interaction)  # the clicker, in the clicking guild: it is their own city
+    async def act(self, interaction: Interaction) -> None:
         if self.action == "decline":
-            await interaction.response.edit_message(content="No problem: nothing was stored.", embed=None, view=None)
+            await interaction.edit_original_response(content="No problem: nothing was stored.", embed=None, view=None)
             return
+        member = member_of(interaction)
         city = await services(interaction).customers.set_city(member, self.geonameid, consenting=True)
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=_saved_text(city, "Thanks! Change it any time with /city set; see your data with /privacy show."),
             embed=None,
             view=None,
         )
 
 
-class CityPickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"lt:city:pick:(?P<user>\d+)"):
+class CityPickSelect(PersistentItem[discord.ui.Select[Any]], template=r"lt:city:pick:(?P<user>\d+)"):
     """ "Which Springfield?": the options are the resolver's choices, values are geonames ids."""
+
+    where = "city picker"
+    not_yours = "This list is for the person who ran /city set; run it yourself to set yours."
 
     def __init__(self, user_id: int, choices: tuple[City, ...] = ()) -> None:
         options = [discord.SelectOption(label=c.label[:100], value=str(c.geonameid)) for c in choices[:25]]
@@ -138,22 +140,17 @@ class CityPickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"
                 options=options or [discord.SelectOption(label="-", value="0")],
             )
         )
-        self.user_id = user_id
+        self.owner_id = user_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> CityPickSelect:
-        return cls(int(match["user"]))
+        return cls(number(match, "user"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._pick(interaction), "city picker")
-
-    async def _pick(self, interaction: Interaction) -> None:
-        if interaction.user.id != self.user_id:
-            raise NotAllowed("This list is for the person who ran /city set; run it yourself to set yours.")
+    async def act(self, interaction: Interaction) -> None:
         values = self.item.values  # discord.py refreshes a dynamic item's state from the interaction
-        geonameid = int(values[0]) if values and values[0].isdigit() else 0
+        geonameid = int(values[0]) if values and values[0].isdigit() and len(values[0]) < 12 else 0
         city = services(interaction).customers.city(geonameid)
         await (await city_answer(interaction, city, None)).replace(interaction)
 
@@ -196,9 +193,11 @@ class ProfileModal(discord.ui.Modal, title="Your profile"):
 
     async def on_submit(self, interaction: Interaction) -> None:
         values = {name: text_input.value for name, text_input in self.inputs.items()}
-        customer = await services(interaction).customers.save_profile(member_of(interaction), **values)
+        member = member_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # answer first, then write
+        customer = await services(interaction).customers.save_profile(member, **values)
         embed = profile_embed(customer, services(interaction).customers.label(customer.city_id), mine=True)
-        await interaction.response.send_message("Profile saved.", embed=embed, ephemeral=True)
+        await respond(interaction, "Profile saved.", embed=embed)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_error(interaction, error, "profile form")
@@ -239,10 +238,12 @@ def privacy_view(customer: Customer | None) -> discord.ui.View:
 
 
 class OptInToggleButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentItem[discord.ui.Button[Any]],
     template=r"lt:privacy:toggle:(?P<opt_in>allow_dms|listed|introductions|quotes)",
 ):
     """Switches one opt-in of the clicker (persistent: works on an old settings message after a restart)."""
+
+    where = "privacy toggle"
 
     def __init__(self, opt_in: OptIn, *, on: bool = False) -> None:
         super().__init__(
@@ -260,14 +261,11 @@ class OptInToggleButton(
     ) -> OptInToggleButton:
         return cls(OptIn(match["opt_in"]))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._toggle(interaction), "privacy toggle")
-
-    async def _toggle(self, interaction: Interaction) -> None:
+    async def act(self, interaction: Interaction) -> None:
         customer = await services(interaction).customers.toggle_opt_in(member_of(interaction), self.opt_in)
         if self.opt_in is OptIn.LISTED and not customer.opted_in(OptIn.LISTED):
             await drop_city_roles(interaction)  # a city role shows everyone where they live
-        await interaction.response.edit_message(embed=privacy_embed(customer), view=privacy_view(customer))
+        await interaction.edit_original_response(embed=privacy_embed(customer), view=privacy_view(customer))
 
 
 def delete_embed() -> discord.Embed:
@@ -289,8 +287,11 @@ def delete_view(user_id: int) -> discord.ui.View:
 
 
 class DeleteMeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:privacy:(?P<action>delete|keep):(?P<user>\d+)"
+    PersistentItem[discord.ui.Button[Any]], template=r"lt:privacy:(?P<action>delete|keep):(?P<user>\d+)"
 ):
+    where = "privacy delete button"
+    not_yours = "Only the person who asked can confirm deleting their own data."
+
     def __init__(self, action: str, user_id: int) -> None:
         delete = action == "delete"
         super().__init__(
@@ -300,28 +301,23 @@ class DeleteMeButton(
                 custom_id=f"lt:privacy:{action}:{user_id}",
             )
         )
-        self.action, self.user_id = action, user_id
+        self.action, self.owner_id = action, user_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DeleteMeButton:
-        return cls(match["action"], int(match["user"]))
+        return cls(match["action"], number(match, "user"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._answer(interaction), "privacy delete button")
-
-    async def _answer(self, interaction: Interaction) -> None:
-        member = member_of(interaction)
-        if member.user_id != self.user_id:
-            raise NotAllowed("Only the person who asked can confirm deleting their own data.")
+    async def act(self, interaction: Interaction) -> None:
         if self.action == "keep":
-            await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
+            await interaction.edit_original_response(content="Nothing was deleted.", embed=None, view=None)
             return
+        member = member_of(interaction)
         await drop_city_roles(interaction)
         # One transaction: the row a manager imported under their username is theirs, and goes too.
         await services(interaction).privacy.forget(member.guild_id, member.user_id, username=member.username)
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content="Done: everything Listening Tour stored about you on this server is gone.", embed=None, view=None
         )
 

@@ -1,18 +1,24 @@
-"""Manager-side meal UI: the cancel confirmation, and the reply that follows a change's notices."""
+"""Manager-side meal UI: the cancel confirmation, the reply that follows a change's notices, and the list of
+attendees (pages that keep working after a restart, and a CSV)."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
 from typing import Any
 
 import discord
 
-from bot.checks import require_manager
-from bot.domain.errors import InvalidInput
+from bot.domain.customers import spreadsheet_safe
+from bot.domain.meals import RsvpStatus
 from bot.domain.outbox import JobProgress, Kind
-from bot.errors import run_safely
-from bot.host import Interaction, services
+from bot.host import Interaction, clock, services
 from bot.services.meals import MealState
+from bot.ui.items import PersistentItem, number
+from bot.ui.pages import ListPageButton
+from bot.ui.people import names_of, who
 from bot.ui.progress import Render, in_reply, notices_line
 from bot.ui.style import plural
 
@@ -38,7 +44,10 @@ def change_reply(headline: str) -> Render:
     return render
 
 
-class CancelMealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:meal:cancel:(?P<meal>\d+)"):
+class CancelMealButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:meal:cancel:(?P<meal>\d+)"):
+    where = "cancel meal button"
+    managers_only = True
+
     def __init__(self, meal_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -51,20 +60,80 @@ class CancelMealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> CancelMealButton:
-        return cls(int(match["meal"]))
+        return cls(number(match, "meal"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._confirm(interaction), "cancel meal button")
-
-    async def _confirm(self, interaction: Interaction) -> None:
-        await require_manager(interaction)
-        if interaction.guild is None:
-            raise InvalidInput("Cancel meals from the server.")
+    async def act(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None  # in_server_only
         delivery = services(interaction).delivery
         change = await services(interaction).meals.cancel(
-            interaction.guild.id, self.meal_id, job=delivery.new_job("meal-cancel")
+            interaction.guild_id, self.meal_id, job=delivery.new_job("meal-cancel")
         )
         headline = f"Cancelled **{change.meal.title}** (meal #{change.meal.id})."
-        await interaction.response.edit_message(content=headline, view=None)
+        await interaction.edit_original_response(content=headline, view=None)
         if change.job is not None:
             await delivery.follow(change.job, in_reply(interaction, change_reply(headline)))
+
+
+_STATUS_ORDER = [
+    RsvpStatus.GOING,
+    RsvpStatus.OFFERED,
+    RsvpStatus.WAITLISTED,
+    RsvpStatus.MAYBE,
+    RsvpStatus.DECLINED,
+    RsvpStatus.EXPIRED,
+]
+
+
+def attendee_lines(state: MealState, now: dt.datetime, names: dict[int, str]) -> list[str]:
+    count = state.headcount
+    no_shows = [r for r in state.with_status(RsvpStatus.GOING) if r.checked_in_at is None]
+    checked_in = sum(1 for r in state.rsvps if r.checked_in_at)
+    summary = (
+        f"**{count.going}** going ({plural(count.seats_left, 'seat')} left) · {count.waitlisted} waiting · "
+        f"{count.maybe} maybe · {checked_in} checked in"
+    )
+    if now > state.meal.ends_at:
+        summary += f" · **{plural(len(no_shows), 'no-show')}**"
+    lines = [summary, ""]
+    for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
+        guest = " +1" if rsvp.guests else ""
+        here = " ✅" if rsvp.checked_in_at else ""
+        answer = f" — “{rsvp.answer}”" if rsvp.answer else ""
+        lines.append(f"{who(rsvp.user_id, names)}{guest} · {rsvp.status.value}{here}{answer}")
+    return lines
+
+
+def attendees_csv(state: MealState, names: dict[int, str]) -> bytes:
+    """Everyone who answered, waiting people in line order, names where we know them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["meal_id", "user_id", "name", "status", "guests", "answer", "checked_in_at", "waitlist_position"])
+    line = iter(range(1, len(state.rsvps) + 1))
+    for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
+        writer.writerow(
+            [
+                state.meal.id,
+                str(rsvp.user_id),
+                spreadsheet_safe(names.get(rsvp.user_id, "")),
+                rsvp.status.value,
+                rsvp.guests,
+                spreadsheet_safe(rsvp.answer),
+                rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else "",
+                next(line) if rsvp.status is RsvpStatus.WAITLISTED else "",
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8 correctly
+
+
+class AttendeesPageButton(ListPageButton, template=r"lt:attendees:page:(?P<key>\d+):(?P<page>\d+)"):
+    list_name = "attendees"
+
+    async def lines(self, interaction: Interaction) -> tuple[str, list[str]]:
+        assert interaction.guild_id is not None  # in_server_only
+        state = await services(interaction).meals.state(interaction.guild_id, self.key)
+        names = await names_of(interaction, [r.user_id for r in state.rsvps])
+        return attendees_title(state), attendee_lines(state, clock(interaction)(), names)
+
+
+def attendees_title(state: MealState) -> str:
+    return f"{state.meal.title} — attendees"

@@ -7,9 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.domain.errors import InvalidInput
-from bot.errors import run_safely
 from bot.host import Interaction, services
+from bot.ui.items import Answer, PersistentItem, number
 from bot.ui.rsvp import dm_view
 
 
@@ -19,7 +18,12 @@ def note_view(note_id: int) -> discord.ui.View:
     return view
 
 
-class ShowNoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:note:show:(?P<note>\d+)"):
+class ShowNoteButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:note:show:(?P<note>\d+)"):
+    """Reveals an undelivered DM to its recipients only (a quick read: it answers at once)."""
+
+    where = "show note button"
+    answer = Answer.SELF
+
     def __init__(self, note_id: int) -> None:
         super().__init__(
             discord.ui.Button(label="Show", style=discord.ButtonStyle.primary, custom_id=f"lt:note:show:{note_id}")
@@ -30,14 +34,10 @@ class ShowNoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ShowNoteButton:
-        return cls(int(match["note"]))
+        return cls(number(match, "note"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._show(interaction), "show note button")
-
-    async def _show(self, interaction: Interaction) -> None:
-        if interaction.guild_id is None:
-            raise InvalidInput("Open this from the server.")
+    async def act(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None  # in_server_only
         note = await services(interaction).notes.read(self.note_id, interaction.guild_id, interaction.user.id)
         if note.meal_id is not None and note.actions:
             view = dm_view(note.meal_id, note.actions, for_user=interaction.user.id)

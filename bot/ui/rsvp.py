@@ -20,9 +20,10 @@ from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus, reminder_times
 from bot.domain.timeparse import format_offsets
-from bot.errors import report_error, run_safely, send_ephemeral
+from bot.errors import report_error, send_ephemeral
 from bot.host import Interaction, clock, services
 from bot.services.meals import RsvpResult
+from bot.ui.items import Answer, PersistentItem, number, safe_id
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,18 @@ BUTTONS = POST_BUTTONS | DM_BUTTONS
 
 
 class RsvpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentItem[discord.ui.Button[Any]],
     template=r"lt:rsvp:(?P<action>[a-z0-9]+):(?P<meal>\d+)(?::(?P<user>\d+))?",
 ):
     """``lt:rsvp:<action>:<meal>`` on posts; personal buttons (DMs, and their channel fallback) add
-    ``:<user>`` so nobody else can press them for their own answer by mistake."""
+    ``:<user>`` so nobody else can press them for their own answer by mistake.
+
+    They answer themselves (``Answer.SELF``): "Going" may first ask the meal's question in a modal, which
+    must be Discord's first answer; every click that writes defers before it does (see ``_on_click``)."""
+
+    answer = Answer.SELF
+    in_server_only = False  # DMs too: the guild then comes from the clicker's own answer or invitation
+    not_yours = "This button belongs to someone else's message. Use the buttons on the meal post for your own answer."
 
     def __init__(self, action: str, meal_id: int, *, for_user: int | None = None, disabled: bool = False) -> None:
         label, style, row = BUTTONS.get(action, ("Unavailable", discord.ButtonStyle.secondary, 0))
@@ -58,23 +66,17 @@ class RsvpButton(
         super().__init__(button)
         self.action = action
         self.meal_id = meal_id
-        self.for_user = for_user
+        self.owner_id = for_user
+        self.where = f"RSVP {action}"
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> RsvpButton:
         user = match["user"]
-        return cls(match["action"], int(match["meal"]), for_user=int(user) if user else None)
+        return cls(match["action"], number(match, "meal"), for_user=safe_id(user) if user else None)
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._click(interaction), f"RSVP {self.action}")
-
-    async def _click(self, interaction: Interaction) -> None:
-        if self.for_user is not None and self.for_user != interaction.user.id:
-            raise NotAllowed(
-                "This button belongs to someone else's message. Use the buttons on the meal post for your own answer."
-            )
+    async def act(self, interaction: Interaction) -> None:
         await _on_click(interaction, self.action, self.meal_id)
 
 

@@ -9,12 +9,11 @@ from typing import Any
 
 import discord
 
-from bot.checks import require_manager
 from bot.domain.errors import NotAllowed
 from bot.domain.outbox import Delivery
-from bot.errors import run_safely
 from bot.host import Interaction, clock, services, started_at
 from bot.services.delivery import DeliveryStatus
+from bot.ui.items import Answer, PersistentItem, number
 from bot.ui.style import BRAND, WARNING, plural
 
 MAX_FAILED_LINES = 10
@@ -63,8 +62,12 @@ def status_view(guild_id: int, failed: int) -> discord.ui.View | None:
     return view
 
 
-class RetryFailedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lt:status:retry:(?P<guild>\d+)"):
+class RetryFailedButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:status:retry:(?P<guild>\d+)"):
     """Puts the server's failed deliveries back in line (managers only)."""
+
+    where = "retry deliveries button"
+    managers_only = True
+    answer = Answer.REPLY
 
     def __init__(self, guild_id: int) -> None:
         super().__init__(
@@ -80,17 +83,12 @@ class RetryFailedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> RetryFailedButton:
-        return cls(int(match["guild"]))
+        return cls(number(match, "guild"))
 
-    async def callback(self, interaction: Interaction) -> None:
-        await run_safely(interaction, lambda: self._retry(interaction), "retry deliveries button")
-
-    async def _retry(self, interaction: Interaction) -> None:
+    async def act(self, interaction: Interaction) -> None:
         # The guild comes from the interaction; the id in custom_id only detects a stray click.
-        if interaction.guild_id is None or interaction.guild_id != self.guild_id:
+        if interaction.guild_id != self.guild_id:
             raise NotAllowed("This button belongs to another server's status.")
-        await require_manager(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         retried = await services(interaction).delivery.retry_failed(interaction.guild_id)
         status = await services(interaction).delivery.status(interaction.guild_id)
         embed = status_embed(status, started_at=started_at(interaction), now=clock(interaction)())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import simcord
 from discord import app_commands
 
 from bot.errors import NOT_MANAGER, NotManager
-from tests.conftest import MakeBot, World
+from tests.conftest import MakeBot, World, allow_manager_commands
 
 
 def answer(result: simcord.InteractionResult) -> simcord.ResponseMessage:
@@ -25,8 +26,8 @@ async def import_customers(world: World, towns: list[str]) -> None:
 async def test_counts_per_city_with_a_chart(configured: World) -> None:
     await import_customers(configured, ["Toronto"] * 3 + ["Austin, TX"])
     for member in configured.members[:2]:
-        await member.slash(configured.channel, "tour request", city="Austin, TX")
-    await configured.members[2].slash(configured.channel, "tour request", city="Denver")
+        await member.slash(configured.channel, "request stop", city="Austin, TX")
+    await configured.members[2].slash(configured.channel, "request stop", city="Denver")
 
     shown = await configured.manager.slash(configured.channel, "customers cities")
 
@@ -78,8 +79,12 @@ async def test_list_pages_through_a_city_and_counts_nearby_towns(configured: Wor
 
 async def test_customers_cannot_see_the_list(configured: World) -> None:
     ana = configured.members[0]
-    for command, options in [("customers list", {"city": "Toronto"}), ("customers cities", {}),
-                             ("customers export", {})]:
+    commands = [("customers list", {"city": "Toronto"}), ("customers cities", {}), ("customers export", {})]
+    for command, options in commands:  # hidden from members by default …
+        with pytest.raises(simcord.SetupError, match="not visible to this user"):
+            await ana.slash(configured.channel, command, **options)
+    await allow_manager_commands(configured, configured.guild.default_role)  # … but an admin could show them
+    for command, options in commands:
         refused = await ana.slash(configured.channel, command, **options)
 
         assert refused.ephemeral and refused.response.content == NOT_MANAGER

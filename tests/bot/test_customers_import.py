@@ -12,7 +12,7 @@ import simcord
 from bot.domain.cities import default_gazetteer
 from bot.domain.errors import InvalidInput
 from bot.errors import NOT_MANAGER, NotManager
-from tests.conftest import MakeBot, World
+from tests.conftest import MakeBot, World, run_as_member
 
 GOOD = (
     "discord_id,discord_name,name,email,city,what_i_do,company\n"
@@ -137,7 +137,7 @@ async def test_bad_files_are_refused_with_a_reason(configured: World) -> None:
 async def test_only_managers_can_import_or_confirm(configured: World) -> None:
     ana = configured.members[0]
 
-    refused = await ana.slash(configured.channel, "customers import", file=("c.csv", GOOD.encode()))
+    refused = await run_as_member(configured, ana, "customers import", file=("c.csv", GOOD.encode()))
     assert refused.ephemeral and refused.response.content == NOT_MANAGER
     simcord.assert_error(configured.env, NotManager)
 
@@ -145,7 +145,7 @@ async def test_only_managers_can_import_or_confirm(configured: World) -> None:
     volunteers = configured.guild.create_role("Volunteers")
     await configured.admin.slash(configured.channel, "setup", manager_role=volunteers)  # Maria is no longer one
     denied = await configured.manager.click(answer(dry), label="Confirm import")
-    assert denied.ephemeral and denied.response.content == NOT_MANAGER
+    assert denied.ephemeral and denied.response.content == NOT_MANAGER  # checked before anything is done
     assert await customer_count(configured) == 0
 
 
@@ -199,8 +199,9 @@ async def test_a_big_import_shows_its_progress_by_editing_the_reply(configured: 
         "Importing… 10,000 of 12,000 rows written",
         "Importing… 12,000 of 12,000 rows written",
     ]
-    shown = [edit for edit in edits if edit.startswith("Importing…")]
+    shown = [edit for edit in edits if edit.startswith("Importing… ")]
     assert shown and shown == [step for step in steps if step in shown]  # in order; skipped while one is in flight
+    assert "Importing…" in edits  # said at once, before the rows are written
     assert edits[-1] == "Imported: 12,000 new customers, 0 updated. See them with /customers cities."
     assert done.response.content == edits[-1]
     assert await customer_count(configured) == 12_000

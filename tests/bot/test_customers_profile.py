@@ -94,9 +94,9 @@ async def test_my_empty_profile_tells_me_how_to_start(world: World) -> None:
 async def test_stop_requests_count_people_and_repeat_only_updates_the_note(world: World) -> None:
     ana, ben = world.members[0], world.members[1]
 
-    first = await ana.slash(world.channel, "tour request", city="Austin, TX", note="BBQ is on me")
-    second = await ben.slash(world.channel, "tour request", city="austin texas")
-    repeat = await ana.slash(world.channel, "tour request", city="Austin, TX", note="Tacos instead")
+    first = await ana.slash(world.channel, "request stop", city="Austin, TX", note="BBQ is on me")
+    second = await ben.slash(world.channel, "request stop", city="austin texas")
+    repeat = await ana.slash(world.channel, "request stop", city="Austin, TX", note="Tacos instead")
 
     assert first.ephemeral
     assert first.response.content == (
@@ -116,7 +116,7 @@ async def test_bad_stop_requests_are_refused_and_change_nothing(world: World) ->
         ({"city": "Springfield"}, "Several places match “Springfield”. Which one?"),
         ({"city": "@everyone"}, "That looks like a Discord mention or emoji, not a city."),
     ]:
-        answer = await ana.slash(world.channel, "tour request", **options)
+        answer = await ana.slash(world.channel, "request stop", **options)
 
         assert answer.ephemeral and answer.response.content.startswith(expected), answer.response.content
         simcord.assert_error(world.env, app_commands.CommandInvokeError)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import simcord
 
 from bot.errors import NOT_MANAGER, NotManager
-from tests.conftest import World
+from tests.conftest import World, run_as_member
 
 
 async def set_city(world: World, member: simcord.MemberActor, city: str, *, listed: bool) -> None:
@@ -70,7 +70,7 @@ async def test_listed_customers_of_the_area_get_the_city_role_and_lose_it_when_u
 
 
 async def test_customers_cannot_hand_out_city_roles(configured: World) -> None:
-    refused = await configured.members[0].slash(configured.channel, "customers roles", city="Toronto")
+    refused = await run_as_member(configured, configured.members[0], "customers roles", city="Toronto")
 
     assert refused.ephemeral and refused.response.content == NOT_MANAGER
     simcord.assert_error(configured.env, NotManager)

@@ -14,7 +14,7 @@ from bot.domain.outbox import Kind, Status, Via
 from tests.bot.meal_story import dms, publish, rsvp_going, said
 from tests.bot.test_meals_invitations import customer
 from tests.bot.test_tours import new_tour, seed_customers
-from tests.conftest import MakeBot, World
+from tests.conftest import MakeBot, World, run_as_member
 
 HOUR = 3600
 
@@ -270,7 +270,7 @@ async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes
     assert fields["Deliveries"].splitlines() == ["2 waiting", "3 sent in the last 24 h", "0 failed"]
     assert fields["Next reminder"] == f"<t:{int(dt.datetime(2026, 1, 9, 17, 30, tzinfo=dt.UTC).timestamp())}:R>"
     assert shown.response.components == []  # nothing failed: no retry button
-    refused = await ana.slash(configured.channel, "status")
+    refused = await run_as_member(configured, ana, "status")
     assert refused.response.content.startswith("Only community managers can do that")
     simcord.assert_error(configured.env)
 

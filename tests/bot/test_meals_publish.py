@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.domain.outbox import Kind
 from bot.errors import NOT_MANAGER, NotManager
 from tests.bot.meal_story import dms, labels, outbox, post_fields, publish, rsvp_going, said
-from tests.conftest import World
+from tests.conftest import World, run_as_member
 
 
 async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configured: World) -> None:
@@ -71,8 +71,8 @@ async def test_bad_meal_input_is_explained_and_nothing_is_posted(configured: Wor
 
 
 async def test_customers_cannot_publish_meals(configured: World) -> None:
-    result = await configured.members[0].slash(
-        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30"
+    result = await run_as_member(
+        configured, configured.members[0], "meal add", city="Toronto", date="2026-01-10", time="12:30"
     )
 
     assert result.ephemeral and result.response.content == NOT_MANAGER

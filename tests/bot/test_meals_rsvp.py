@@ -9,7 +9,7 @@ from bot.domain.meals import RsvpStatus
 from bot.errors import NotManager
 from tests.bot.meal_story import ANSWER, dms, labels, post_fields, publish, rsvp_going
 from tests.bot.test_meals_invitations import customer
-from tests.conftest import MakeBot, World
+from tests.conftest import MakeBot, World, run_as_member
 
 HOUR = 3600
 
@@ -227,20 +227,20 @@ async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
     assert embed.title == "Lunch in Toronto — attendees"
     lines = embed.description.splitlines()
     assert lines[0] == "**1** going (0 seats left) · 1 waiting · 1 maybe · 0 checked in"
-    assert lines[2:] == [
-        f"<@{ana.id}> · going — “=HYPERLINK(evil)”",
-        f"<@{ben.id}> · waitlisted — “Bakery owner”",
-        f"<@{chen.id}> · maybe",
+    assert lines[2:] == [  # names next to mentions: on file for Ana, from Discord for the others
+        f"ana (<@{ana.id}>) · going — “=HYPERLINK(evil)”",
+        f"ben (<@{ben.id}>) · waitlisted — “Bakery owner”",
+        f"chen (<@{chen.id}>) · maybe",
     ]
     [attachment] = result.response.attachments
     text = (await attachment.read()).decode("utf-8-sig")
     assert text.splitlines()[0] == "meal_id,user_id,name,status,guests,answer,checked_in_at,waitlist_position"
     assert text.splitlines()[1:] == [
         f"1,{ana.id},ana,going,0,'=HYPERLINK(evil),,",  # the formula is defused
-        f"1,{ben.id},,waitlisted,0,Bakery owner,,1",  # Ben is not a customer on file: no name
-        f"1,{chen.id},,maybe,0,,,",
+        f"1,{ben.id},ben,waitlisted,0,Bakery owner,,1",  # not a customer on file: Discord's name
+        f"1,{chen.id},chen,maybe,0,,,",
     ]
-    denied = await ana.slash(configured.channel, "meal attendees", meal=1)
+    denied = await run_as_member(configured, ana, "meal attendees", meal=1)
     assert denied.ephemeral and "Only community managers" in denied.response.content
     simcord.assert_error(configured.env, NotManager)
 

@@ -62,7 +62,7 @@ async def test_privacy_settings_are_separate_off_by_default_and_survive_a_restar
 async def test_privacy_show_gives_all_my_data_as_a_json_file(world: World) -> None:
     ana = world.members[0]
     await set_city(world, ana, "Toronto")
-    await ana.slash(world.channel, "tour request", city="Austin, TX", note="BBQ")
+    await ana.slash(world.channel, "request stop", city="Austin, TX", note="BBQ")
 
     shown = await ana.slash(world.channel, "privacy show")
 
@@ -81,7 +81,7 @@ async def test_privacy_delete_leaves_nothing_of_the_person_behind(world: World, 
     await set_city(world, ana, "Toronto")
     await set_city(world, ben, "Toronto")
     await ana.submit_modal(await ana.slash(world.channel, "profile edit"), {"lt:profile:what_i_do": "Bakery"})
-    await ana.slash(world.channel, "tour request", city="Austin, TX", note="please")
+    await ana.slash(world.channel, "request stop", city="Austin, TX", note="please")
     await ana.click((await ana.slash(world.channel, "privacy settings")).response, label="Direct messages: off")
     assert set(rows_mentioning(settings, ana.id)) == {"customers", "stop_requests"}
 

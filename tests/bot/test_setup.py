@@ -8,7 +8,7 @@ import simcord
 from discord import app_commands
 
 from bot.errors import NOT_MANAGER, NotManager
-from tests.conftest import MakeBot, World
+from tests.conftest import MakeBot, World, run_as_member
 
 
 def fields(result: simcord.InteractionResult) -> dict[str, str]:
@@ -34,6 +34,11 @@ async def test_admin_configures_the_server(world: World) -> None:
     assert shown["Announcement channel"] == f"<#{world.channel.id}>"
     assert shown["Reminders"].startswith("24h, 2h before each meal")
     assert shown["Default seats per meal"] == "20"
+    assert shown["One step only a server admin can do"] == (  # the bot can't let a role see hidden commands
+        f"Server Settings → Integrations → Listening Tour: add <@&{world.team_role.id}> to /meal, /tour, "
+        "/customers, /setup, /status, so the team sees them (Discord shows them to members with Manage Server "
+        "only, until then)."
+    )
     stored = await world.bot.services.guild_setup.settings(world.guild.id)
     assert stored.manager_role_id == world.team_role.id
     assert stored.reminder_offsets == (dt.timedelta(hours=24), dt.timedelta(hours=2))
@@ -71,7 +76,7 @@ async def test_manager_cannot_hand_out_the_manager_role(configured: World) -> No
 
 
 async def test_role_holder_is_not_a_manager_before_setup_names_the_role(world: World) -> None:
-    result = await world.manager.slash(world.channel, "setup", reminders="1h")
+    result = await run_as_member(world, world.manager, "setup", reminders="1h")
 
     assert result.ephemeral and result.response.content == NOT_MANAGER
     simcord.assert_error(world.env, NotManager)
@@ -80,7 +85,7 @@ async def test_role_holder_is_not_a_manager_before_setup_names_the_role(world: W
 async def test_plain_member_is_refused_and_nothing_changes(configured: World) -> None:
     ana = configured.members[0]
 
-    result = await ana.slash(configured.channel, "setup", default_capacity=99)
+    result = await run_as_member(configured, ana, "setup", default_capacity=99)
 
     assert result.ephemeral and result.response.content == NOT_MANAGER
     assert configured.channel.history() == []

@@ -11,7 +11,7 @@ from bot.domain.customers import OptIn
 from bot.errors import NOT_MANAGER, NotManager
 from bot.services.customers import Member
 from tests.bot.meal_story import dms, said
-from tests.conftest import MakeBot, World
+from tests.conftest import MakeBot, World, run_as_member
 
 # Customers along Toronto → Austin, plus two big cities far off the way.
 CUSTOMERS = {
@@ -182,8 +182,8 @@ async def test_planning_without_customers_is_explained_and_stores_no_plan(config
 
 async def test_customers_cannot_create_or_plan_tours(configured: World) -> None:
     ana = configured.members[0]
-    result = await ana.slash(
-        configured.channel, "tour new", name="Mine", **{"from": "Toronto", "to": "Austin"}, start_date="2026-01-12",
+    result = await run_as_member(
+        configured, ana, "tour new", name="Mine", **{"from": "Toronto", "to": "Austin"}, start_date="2026-01-12",
         days=2,
     )  # fmt: skip
     assert result.ephemeral and result.response.content == NOT_MANAGER

@@ -1,0 +1,38 @@
+"""What to call people in lists and files: their name on file as a customer, else the name Discord knows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+
+from bot.host import Interaction, services
+
+log = logging.getLogger(__name__)
+MAX_LOOKUPS = 100  # one Discord call each (no members intent, so no cache to ask)
+
+
+async def names_of(interaction: Interaction, user_ids: Sequence[int]) -> dict[int, str]:
+    guild = interaction.guild
+    if guild is None:
+        return {}
+    names = await services(interaction).customers.names_of(guild.id, list(user_ids))
+    for user_id in [u for u in dict.fromkeys(user_ids) if u not in names][:MAX_LOOKUPS]:
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.NotFound:  # left the server
+                continue
+            except discord.HTTPException as error:
+                log.info("could not look up member %s: %s", user_id, error)
+                continue
+        names[user_id] = member.display_name
+    return names
+
+
+def who(user_id: int, names: dict[int, str]) -> str:
+    """ "Ana Costa (@Ana)": the name next to the mention, so a list reads even where mentions don't render."""
+    name = names.get(user_id)
+    return f"{discord.utils.escape_markdown(name)} (<@{user_id}>)" if name else f"<@{user_id}>"
