@@ -17,7 +17,7 @@ from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot
 from bot.domain.outbox import JobProgress, Kind, Outcome
 from bot.domain.timeparse import (
     LocalTime,
-    local_to_utc,
+    meal_start,
     parse_date,
     parse_duration,
     parse_local_datetime,
@@ -222,10 +222,7 @@ class MealsCog(commands.Cog):
         local = meal.local(meal.starts_at)
         day = parse_date(date) if date else local.date()
         clock = parse_time_of_day(time) if time else local.time().replace(tzinfo=None)
-        start = local_to_utc(day, clock, meal.place.timezone)
-        if start.utc <= self.bot.clock():
-            raise InvalidInput("That time has already passed. Pick a future time.")
-        return start
+        return meal_start(day, clock, meal.place.timezone, now=self.bot.clock())  # the same rules as /meal add
 
     # ------------------------------------------------------------------------------------ events
 

@@ -98,14 +98,24 @@ def clean_text(value: str | None, *, field: str, limit: int) -> str | None:
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
 
 
+_MARKDOWN_LINK = re.compile(r"^\[[^\]]*\]\((\S+)\)$")
+
+
 def clean_website(value: str | None) -> str | None:
     """An http(s) address with a real-looking host; "acme.com" becomes "https://acme.com"."""
     text = clean_text(value, field="Website", limit=MAX_WEBSITE)
     if text is None:
         return None
+    linked = _MARKDOWN_LINK.match(text)  # "[our site](https://acme.com)", pasted from a chat
+    if linked:
+        text = linked[1]
     candidate = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) else f"https://{text}"
-    parts = urlsplit(candidate)
-    if parts.scheme.lower() not in {"http", "https"} or not _HOST.match(parts.hostname or "") or " " in text:
+    try:
+        parts = urlsplit(candidate)
+        host = parts.hostname or ""
+    except ValueError:  # "http://[::1", brackets that aren't an IPv6 address
+        host = ""
+    if not host or parts.scheme.lower() not in {"http", "https"} or not _HOST.match(host) or " " in text:
         raise InvalidInput(f"“{text}” doesn't look like a website. Write it like https://acme.com or acme.com.")
     return candidate
 

@@ -5,6 +5,7 @@ We parse structured input only and never guess (python-dateutil's ``fuzzy`` sile
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ class LocalTime:
         return self.utc.astimezone(ZoneInfo(self.zone))
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
 def parse_date(text: str) -> dt.date:
     cleaned = " ".join(text.replace(",", " ").split())
     for fmt in _DATE_FORMATS:
@@ -82,7 +86,23 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(cleaned, fmt).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             continue
+    iso = _ISO_DATE.match(cleaned)
+    if iso:  # the right shape, but no such day: say why
+        year, month, _ = (int(part) for part in iso.groups())
+        if not 1 <= month <= 12:
+            raise InvalidInput(f"“{cleaned}”: there is no month {month}. Write it like 2026-03-14.")
+        if year >= 1:
+            days = calendar.monthrange(year, month)[1]
+            raise InvalidInput(f"“{cleaned}” doesn't exist: {calendar.month_name[month]} {year} has {days} days.")
     raise InvalidInput(f"“{text.strip()[:40]}” is not a date I can read. Write it like 2026-03-14.")
+
+
+def check_within_reach(day: dt.date, today: dt.date, max_ahead: dt.timedelta = MAX_AHEAD) -> None:
+    """The one rule for the days of meals and tours: from today (in any timezone) to two years ahead."""
+    if day < today - dt.timedelta(days=1):
+        raise InvalidInput(f"{day.isoformat()} has already passed. Pick a date from today on.")
+    if day > today + max_ahead:
+        raise InvalidInput("That is more than two years away. Pick a date within the next two years.")
 
 
 def parse_time_of_day(text: str) -> dt.time:
@@ -137,7 +157,16 @@ def parse_local_datetime(
     date_text: str, time_text: str, zone: str, *, now: dt.datetime, max_ahead: dt.timedelta = MAX_AHEAD
 ) -> LocalTime:
     """What a manager types for a meal ("2026-03-14", "12:30") in the city's zone → a future UTC instant."""
-    result = local_to_utc(parse_date(date_text), parse_time_of_day(time_text), zone)
+    return meal_start(parse_date(date_text), parse_time_of_day(time_text), zone, now=now, max_ahead=max_ahead)
+
+
+def meal_start(
+    day: dt.date, time_of_day: dt.time, zone: str, *, now: dt.datetime, max_ahead: dt.timedelta = MAX_AHEAD
+) -> LocalTime:
+    """A meal's start, the same rules for /meal add and /meal edit: a real local time, in the future, within
+    two years (checked on the day first, so the calendar's edges — year 1, year 9999 — are refused plainly)."""
+    check_within_reach(day, now.date(), max_ahead)
+    result = local_to_utc(day, time_of_day, zone)
     if result.utc <= now:
         raise InvalidInput(f"{result.local:%Y-%m-%d %H:%M} in {zone} has already passed. Pick a future time.")
     if result.utc > now + max_ahead:

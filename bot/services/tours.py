@@ -23,7 +23,14 @@ from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import DEFAULT_CAPACITY
 from bot.domain.meals import MealPlace, MealSlot
 from bot.domain.outbox import Kind, NewDelivery
-from bot.domain.timeparse import LocalTime, local_to_utc, parse_date, parse_date_and_time
+from bot.domain.timeparse import (
+    MAX_AHEAD,
+    LocalTime,
+    check_within_reach,
+    local_to_utc,
+    parse_date,
+    parse_date_and_time,
+)
 from bot.domain.tour_planning import (
     MAX_DAYS,
     Demand,
@@ -144,9 +151,12 @@ class TourService:
             raise InvalidInput("Give either an end date or a number of days (not both).")
         if days is not None and not 1 <= days <= MAX_DAYS:
             raise InvalidInput(f"A tour lasts 1 to {MAX_DAYS} days.")
+        today = self._clock().date()
+        if first_day < today:
+            raise InvalidInput(f"{first_day.isoformat()} has already passed. Pick a start date from today on.")
+        check_within_reach(first_day, today)  # the rule meals follow (and no date arithmetic past year 9999)
         last_day = parse_date(end_date) if end_date is not None else first_day + dt.timedelta(days=(days or 1) - 1)
-        if first_day < self._clock().date():
-            raise InvalidInput(f"{first_day:%Y-%m-%d} has already passed. Pick a start date from today on.")
+        check_within_reach(last_day, today, MAX_AHEAD + dt.timedelta(days=MAX_DAYS))
         return first_day, last_day
 
     async def get(self, guild_id: int, tour_id: int) -> Tour:

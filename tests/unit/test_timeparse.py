@@ -6,6 +6,8 @@ import pytest
 
 from bot.domain.errors import InvalidInput
 from bot.domain.timeparse import (
+    MAX_AHEAD,
+    check_within_reach,
     format_duration,
     format_offsets,
     local_to_utc,
@@ -106,3 +108,26 @@ def test_meal_times_must_be_in_the_future_and_within_two_years() -> None:
         parse_local_datetime("2025-12-31", "12:30", "America/Toronto", now=now)
     with pytest.raises(InvalidInput, match="more than two years away"):
         parse_local_datetime("2028-06-01", "12:30", "America/Toronto", now=now)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-02-30", "“2026-02-30” doesn't exist: February 2026 has 28 days."),
+        ("2028-02-30", "“2028-02-30” doesn't exist: February 2028 has 29 days."),
+        ("2026-04-31", "“2026-04-31” doesn't exist: April 2026 has 30 days."),
+    ],
+)
+def test_a_date_that_does_not_exist_says_why(text: str, expected: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_date(text)
+    assert str(refused.value) == expected
+
+
+def test_meal_days_follow_one_rule_from_today_to_two_years_ahead() -> None:
+    today = dt.date(2026, 1, 1)
+    check_within_reach(dt.date(2025, 12, 31), today)  # yesterday somewhere: still today in some timezone
+    check_within_reach(today + MAX_AHEAD, today)
+    for day, message in [(dt.date(1, 1, 1), "0001-01-01 has already passed"), (dt.date(9999, 12, 31), "two years")]:
+        with pytest.raises(InvalidInput, match=message):
+            check_within_reach(day, today)
