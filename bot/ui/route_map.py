@@ -1,0 +1,253 @@
+"""The tour's route map as a PNG: a real map framed on the route, the stops numbered in order and sized by
+the customers expected, one label per city with its days and meals, start and end marked, and the big
+cities left out in grey when they fall in the frame. Made for Discord's dark theme and its ~520 px embeds."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patheffects import withStroke
+from matplotlib.transforms import Bbox
+
+from bot.domain.cities import City
+from bot.domain.tour_planning import Itinerary, PlannedMeal
+from bot.ui import maps
+from bot.ui.labels import Label, Obstacles, place_labels
+
+WIDTH_IN, HEIGHT_IN, DPI = 8.0, 16 / 3, 150  # 1200 × 800 px: text stays ≥ 9 px when Discord shrinks it
+_HEADER_IN = 0.66
+_BACKGROUND = "#2b2d31"  # Discord's dark theme
+_ROUTE = "#fee75c"
+_MEAL = "#5865f2"
+_START = "#57f287"
+_END = "#ed4245"
+_LEFT_OUT = "#949ba4"
+_LABEL_EDGE = "#6d6f78"
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    city: City
+    x: float
+    y: float
+    lines: tuple[str, ...]
+    customers: int
+    role: str  # "start", "end", "start & end" or ""
+    has_meals: bool
+
+
+def route_map_png(itinerary: Itinerary) -> bytes:
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=_BACKGROUND)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, 1 - _HEADER_IN / HEIGHT_IN))
+    route = [itinerary.start, *(m.city for m in itinerary.meals), itinerary.end]
+    lons, lats = maps.unwrap([c.longitude for c in route]), [c.latitude for c in route]
+    view = maps.view_for(lons, lats, aspect=WIDTH_IN / (HEIGHT_IN - _HEADER_IN))
+    maps.draw_backdrop(axes, view)
+    xs, ys = view.project(lons, lats)
+    path = list(zip(xs.tolist(), ys.tolist(), strict=True))
+    axes.plot(
+        xs,
+        ys,
+        color=_ROUTE,
+        linewidth=2.6,
+        zorder=4,
+        solid_joinstyle="round",
+        solid_capstyle="round",
+        path_effects=[withStroke(linewidth=5.5, foreground=maps.HALO)],
+    )
+    stops = _stops(itinerary, view)
+    left_out = _left_out(itinerary, view, lons[0])
+    markers = _draw_markers(axes, stops, left_out)
+    scale = maps.draw_scale_bar(axes, view)
+    obstacles = Obstacles.of(axes, markers=markers, lines=[path], boxes=[scale])
+    obstacles.boxes.append(_legend(axes, bool(left_out), obstacles))
+    place_labels(axes, [*_stop_labels(stops), *_left_out_labels(left_out)], obstacles)
+    _header(figure, itinerary)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", facecolor=_BACKGROUND)
+    return buffer.getvalue()
+
+
+def _stops(itinerary: Itinerary, view: maps.MapView) -> list[_Stop]:
+    """One stop per city, in the order of its first meal; start and end first (they are labelled first)."""
+    meals: dict[int, list[tuple[int, PlannedMeal]]] = {}
+    for order, meal in enumerate(itinerary.meals, start=1):
+        meals.setdefault(meal.city.geonameid, []).append((order, meal))
+    roles: dict[int, str] = {itinerary.start.geonameid: "start"}
+    roles[itinerary.end.geonameid] = "start & end" if itinerary.end.geonameid in roles else "end"
+    cities = {c.geonameid: c for c in (itinerary.start, itinerary.end, *(m.city for m in itinerary.meals))}
+    ordered = sorted(cities, key=lambda gid: (gid not in roles, meals[gid][0][0] if gid in meals else 0))
+    lons = maps.unwrap([itinerary.start.longitude, *(cities[gid].longitude for gid in ordered)])[1:]
+    xs, ys = view.project(lons, [cities[gid].latitude for gid in ordered])
+    stops = []
+    for gid, x, y in zip(ordered, xs.tolist(), ys.tolist(), strict=True):
+        city, role, visits = cities[gid], roles.get(gid, ""), meals.get(gid, [])
+        name = f"{visits[0][0]}. {city.name}" if visits else city.name
+        days = sorted({meal.day for _, meal in visits})
+        when = [f"day {day + 1} " + ", ".join(m.slot.value for _, m in visits if m.day == day) for day in days]
+        if role:
+            when = [f"{role} · {when[0]}", *when[1:]] if when else [role]
+        stops.append(_Stop(city, x, y, (name, *when), sum(m.expected for _, m in visits), role, bool(visits)))
+    return stops
+
+
+def _left_out(itinerary: Itinerary, view: maps.MapView, around: float) -> list[tuple[City, int, float, float]]:
+    """The big cities without a meal that fall inside the map (those further away are listed in the text)."""
+    if not itinerary.left_out:
+        return []
+    lons = maps.unwrap([around, *(x.city.longitude for x in itinerary.left_out)])[1:]
+    xs, ys = view.project(lons, [x.city.latitude for x in itinerary.left_out])
+    inset_x, inset_y = view.width * 0.02, view.height * 0.03
+    return [
+        (x.city, x.customers, px, py)
+        for x, px, py in zip(itinerary.left_out, xs.tolist(), ys.tolist(), strict=True)
+        if inset_x < px < view.width - inset_x and inset_y < py < view.height - inset_y
+    ]
+
+
+def _draw_markers(
+    axes: Axes, stops: Sequence[_Stop], left_out: Sequence[tuple[City, int, float, float]]
+) -> list[tuple[float, float, float]]:
+    """Dots and squares; returns their centres and radii (pixels) for the labels to keep clear of."""
+    drawn: list[tuple[float, float, float]] = []
+    if left_out:
+        sizes = [_area(customers) for _, customers, _, _ in left_out]
+        axes.scatter(
+            [p[2] for p in left_out],
+            [p[3] for p in left_out],
+            s=sizes,
+            facecolors="none",
+            edgecolors=_LEFT_OUT,
+            linewidths=1.4,
+            zorder=3,
+        )
+        drawn += [(x, y, _radius(s)) for (_, _, x, y), s in zip(left_out, sizes, strict=True)]
+    visited = [s for s in stops if s.has_meals]
+    if visited:
+        sizes = [_area(s.customers) for s in visited]
+        axes.scatter(
+            [s.x for s in visited],
+            [s.y for s in visited],
+            s=sizes,
+            color=_MEAL,
+            edgecolors="white",
+            linewidths=1.2,
+            zorder=5,
+        )
+        drawn += [(s.x, s.y, _radius(a)) for s, a in zip(visited, sizes, strict=True)]
+    for stop in stops:
+        if stop.role:
+            colour = _END if stop.role == "end" else _START
+            axes.scatter(
+                [stop.x], [stop.y], s=70, marker="s", color=colour, edgecolors="white", linewidths=1.2, zorder=6
+            )
+            drawn.append((stop.x, stop.y, _radius(70)))
+    return drawn
+
+
+def _stop_labels(stops: Sequence[_Stop]) -> list[Label]:
+    edges = {"start": _START, "end": _END, "start & end": _START}
+    fontsize = 12.0 if len(stops) <= 10 else 10.5  # a long tour: smaller labels, still ≥ 9 px in Discord
+    return [
+        Label(
+            (stop.x, stop.y),
+            stop.lines,
+            gap=max(_radius(_area(stop.customers)), _radius(70)) + 4,
+            fontsize=fontsize,
+            edge=edges.get(stop.role, _LABEL_EDGE),
+        )
+        for stop in stops
+    ]
+
+
+def _left_out_labels(left_out: Sequence[tuple[City, int, float, float]]) -> list[Label]:
+    return [
+        Label(
+            (x, y),
+            (city.name,),
+            gap=_radius(_area(customers)) + 3,
+            required=False,
+            colour=maps.MUTED,
+            fontsize=9.5,
+            bold=False,
+            box="#232428",
+            edge="#3f4147",
+        )
+        for city, customers, x, y in sorted(left_out, key=lambda p: -p[1])
+    ]
+
+
+def _header(figure: Figure, itinerary: Itinerary) -> None:
+    top = 1 - 0.09 / HEIGHT_IN
+    figure.text(
+        0.018,
+        top,
+        f"{itinerary.start.name} → {itinerary.end.name}",
+        va="top",
+        ha="left",
+        color=maps.INK,
+        fontsize=16,
+        fontweight="bold",
+    )
+    days, meals = itinerary.days, len(itinerary.meals)
+    figure.text(
+        0.018,
+        top - 0.33 / HEIGHT_IN,
+        f"{days} day{'s' * (days != 1)} · {meals} meal{'s' * (meals != 1)} · about {itinerary.expected:,} "
+        f"customers · {itinerary.drive_hours:,.1f} h driving",
+        va="top",
+        ha="left",
+        color=maps.MUTED,
+        fontsize=11,
+    )
+
+
+def _legend(axes: Axes, with_left_out: bool, obstacles: Obstacles) -> Bbox:
+    """A key in the corner of the map that hides the least of the route (the scale bar has the lower left);
+    returns the box it covers."""
+    dot: dict[str, Any] = {"marker": "o", "linestyle": "", "markersize": 8, "markeredgecolor": "white"}
+    square: dict[str, Any] = {"marker": "s", "linestyle": "", "markersize": 7, "markeredgecolor": "white"}
+    handles = [
+        Line2D([], [], color=_ROUTE, linewidth=2.6, label="route"),
+        Line2D([], [], color=_MEAL, label="meal (size: customers)", **dot),
+        Line2D([], [], color=_START, label="start", **square),
+        Line2D([], [], color=_END, label="end", **square),
+    ]
+    if with_left_out:
+        hollow = dot | {"markerfacecolor": "none", "markeredgecolor": _LEFT_OUT}
+        handles.append(Line2D([], [], label="big city left out", **hollow))
+    figure = axes.get_figure()
+    assert isinstance(figure, Figure)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+
+    def key(corner: str) -> Legend:  # each call replaces the axes' legend
+        legend = axes.legend(
+            handles=handles, loc=corner, fontsize=9.5, labelcolor=maps.INK, facecolor="#1e1f22",
+            edgecolor="#4e5058", framealpha=0.9, borderpad=0.6, handlelength=1.6, borderaxespad=0.8,
+        )  # fmt: skip
+        legend.set_zorder(10)
+        return legend
+
+    corners = ("lower right", "upper right", "upper left")
+    corner = min(corners, key=lambda c: obstacles.cover(key(c).get_window_extent(renderer)))
+    return key(corner).get_window_extent(renderer)
+
+
+def _area(customers: int) -> float:
+    """Marker area (points²) growing with the square root of the customers: 4 → ~75, 100 → ~220."""
+    return 40 + 18 * math.sqrt(max(customers, 0))
+
+
+def _radius(area: float) -> float:
+    """Pixels from a marker's centre to its edge."""
+    return math.sqrt(area) / 2 * DPI / 72
