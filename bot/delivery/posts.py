@@ -38,7 +38,8 @@ class MealPosts:
         if meal.channel_id is None:
             raise Refused("This meal has no channel to be posted in.")
         channel = self._client.get_partial_messageable(meal.channel_id, guild_id=meal.guild_id)
-        embed, view = meal_embed(state), meal_view(meal, self._clock())
+        embed = meal_embed(state)
+        view = meal_view(meal, self._clock(), full=state.headcount.seats_left == 0)
         try:
             if meal.message_id is None:
                 message = await channel.send(embed=embed, view=view, nonce=nonce)

@@ -53,7 +53,14 @@ def format_duration(value: dt.timedelta) -> str:
 
 
 def format_offsets(offsets: tuple[dt.timedelta, ...]) -> str:
+    """As /setup takes them: "24h, 2h"."""
     return ", ".join(format_duration(offset) for offset in offsets)
+
+
+def spoken_offsets(offsets: tuple[dt.timedelta, ...]) -> str:
+    """As a sentence says them: "24h and 2h", "1d, 24h and 2h"."""
+    words = [format_duration(offset) for offset in offsets]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 # ------------------------------------------------------------------------------------ local date and time

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 import discord
 
 from bot.domain.meals import Meal
@@ -36,7 +38,7 @@ def meal_embed(state: MealState) -> discord.Embed:
     title = meal.title + (" — cancelled" if meal.cancelled else "")
     embed = discord.Embed(title=title, colour=CANCELLED_COLOUR if meal.cancelled else BRAND)
     embed.description = when_text(meal)
-    embed.add_field(name="Where", value=f"{meal.venue or 'Venue to be announced'}\n{meal.place.label}", inline=True)
+    embed.add_field(name="Where", value=where_text(meal), inline=True)
     embed.add_field(name="Seats", value=seats_text(state), inline=True)
     embed.add_field(name="Host", value=f"<@{meal.host_id}>", inline=True)
     embed.add_field(name="Going (with guests)", value=str(count.going + count.offered), inline=True)
@@ -48,6 +50,15 @@ def meal_embed(state: MealState) -> discord.Embed:
     else:
         embed.set_footer(text=f"Meal #{meal.id} · We'll ask: “{meal.question}” · Change your answer any time.")
     return embed
+
+
+def where_text(meal: Meal) -> str:
+    """The venue, linked to a map search for it (or "to be announced"), over the city."""
+    if not meal.venue:
+        return f"Venue to be announced\n{meal.place.label}"
+    query = quote_plus(f"{meal.venue}, {meal.place.label}")
+    venue = discord.utils.escape_markdown(meal.venue).replace("]", "\\]")
+    return f"[{venue}](https://www.google.com/maps/search/?api=1&query={query})\n{meal.place.label}"
 
 
 def event_location(meal: Meal) -> str:

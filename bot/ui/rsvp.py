@@ -16,10 +16,10 @@ from typing import Any
 
 import discord
 
-from bot.domain.calendar import calendar_file
+from bot.domain.calendar import calendar_file, google_calendar_link, outlook_calendar_link
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.meals import MAX_GUESTS, GoingOutcome, Meal, RsvpStatus, reminder_times
-from bot.domain.timeparse import format_offsets
+from bot.domain.timeparse import spoken_offsets
 from bot.errors import report_error, send_ephemeral
 from bot.host import Interaction, clock, services
 from bot.services.meals import RsvpResult
@@ -80,12 +80,17 @@ class RsvpButton(
         await _on_click(interaction, self.action, self.meal_id)
 
 
-def meal_view(meal: Meal, now: dt.datetime) -> discord.ui.View:
-    """The post's buttons: all off once cancelled (but the calendar file); "I'm here" only during the meal."""
+def meal_view(meal: Meal, now: dt.datetime, *, full: bool = False) -> discord.ui.View:
+    """The post's buttons: all off once cancelled (but the calendar file); "Join waitlist" instead of "Going"
+    while the meal is full; "I'm here" only while check-in is open (30 minutes before, until the end)."""
     view = discord.ui.View(timeout=None)
     for action in POST_BUTTONS:
-        off = (meal.cancelled and action != "ics") or (action == "here" and not meal.checkin_open(now))
-        view.add_item(RsvpButton(action, meal.id, disabled=off))
+        if action == "here" and not meal.checkin_open(now):
+            continue
+        button = RsvpButton(action, meal.id, disabled=meal.cancelled and action != "ics")
+        if action == "going" and full and not meal.cancelled:
+            button.item.label = "Join waitlist"
+        view.add_item(button)
     return view
 
 
@@ -189,7 +194,7 @@ async def _going_text(interaction: Interaction, result: RsvpResult) -> str:
     if result.outcome is GoingOutcome.CONFIRMED:
         settings = await services(interaction).guild_setup.settings(meal.guild_id)
         ahead = tuple(o for o, _ in reminder_times(meal, settings.reminder_offsets, clock(interaction)()))
-        remind = f" I'll remind you {format_offsets(ahead)} before." if ahead else ""
+        remind = f" I'll remind you {spoken_offsets(ahead)} before." if ahead else ""
         seat = "The seat is yours" if result.previous is RsvpStatus.OFFERED else "You're going"
         return f"{seat}: **{meal.title}** {when_line(meal)}.{remind} Bringing someone? Click **+{MAX_GUESTS} guest**."
     if result.outcome is GoingOutcome.WAITLISTED:
@@ -211,7 +216,7 @@ async def _not_going(interaction: Interaction, result: RsvpResult) -> None:
     if result.outcome is GoingOutcome.CANCELLED:
         await _answer(interaction, result, "This meal was cancelled.")
         return
-    freed = " Your seat goes to the next person waiting." if result.previous in _SEATED else ""
+    freed = " Your seat goes to the next person waiting." if result.previous in _SEATED and result.offers else ""
     if result.rsvp is not None and result.rsvp.status is RsvpStatus.MAYBE:
         text = f"Marked as a maybe for **{result.meal.title}**.{freed} Click **Going** when you know."
     else:
@@ -229,9 +234,14 @@ async def _answer(interaction: Interaction, result: RsvpResult, text: str) -> No
 
 async def _calendar(interaction: Interaction, meal: Meal) -> None:
     data = calendar_file([meal], stamp=clock(interaction)())
+    links = discord.ui.View(timeout=None)
+    links.add_item(discord.ui.Button(label="Google Calendar", url=google_calendar_link(meal)))
+    links.add_item(discord.ui.Button(label="Outlook", url=outlook_calendar_link(meal)))
     await interaction.response.send_message(
-        f"Here's **{meal.title}** for your calendar (times in {meal.place.city}'s timezone).",
+        f"Here's **{meal.title}** for your calendar: open the file (times in {meal.place.city}'s timezone, with a "
+        "reminder an hour before), or add it to Google Calendar or Outlook in one click.",
         file=discord.File(io.BytesIO(data), filename=f"meal-{meal.id}.ics"),
+        view=links,
         ephemeral=True,
     )
 

@@ -10,7 +10,7 @@ import discord
 from bot.checks import MANAGER_COMMANDS
 from bot.domain.errors import NotAllowed
 from bot.domain.guild_settings import GuildSettings
-from bot.domain.timeparse import format_offsets
+from bot.domain.timeparse import spoken_offsets
 from bot.host import Interaction, services
 from bot.ui.items import PersistentItem, number
 from bot.ui.style import BRAND
@@ -24,7 +24,7 @@ def settings_embed(settings: GuildSettings, *, title: str = "Listening Tour sett
     embed.add_field(name="Announcement channel", value=channel, inline=True)
     embed.add_field(
         name="Reminders",
-        value=f"{format_offsets(settings.reminder_offsets)} before each meal (city's local time)",
+        value=f"{spoken_offsets(settings.reminder_offsets)} before each meal (city's local time)",
         inline=False,
     )
     embed.add_field(name="Default seats per meal", value=str(settings.default_capacity), inline=True)

@@ -42,8 +42,10 @@ def post_fields(world: World) -> dict[str, str]:
 async def rsvp_going(
     world: World, member: simcord.MemberActor, post: discord.Message, answer: str = "I run a bakery"
 ) -> str:
-    """Click Going; answer the question if asked. Returns what the member was told."""
-    clicked = await member.click(post, label="Going")
+    """Click Going (or Join waitlist, which it says while the meal is full); answer the question if asked.
+    Returns what the member was told."""
+    current = next((m for m in world.channel.history() if m.id == post.id), post)
+    clicked = await member.click(current, label=going_label(current))
     if clicked.modal is not None:
         clicked = await member.submit_modal(clicked, {ANSWER: answer})
     assert clicked.response is not None and clicked.ephemeral
@@ -63,3 +65,7 @@ async def outbox(world: World, kind: Kind, meal_id: int = 1, *, pending: bool = 
     """The outbox rows of a kind for a meal (in the order they were written); only unsent ones if asked."""
     rows = await world.bot.services.delivery.for_meal(world.guild.id, meal_id, kind)
     return [row for row in rows if not pending or row.status is Status.PENDING]
+
+
+def going_label(post: discord.Message) -> str:
+    return "Join waitlist" if "Join waitlist" in labels(post) else "Going"

@@ -148,7 +148,7 @@ async def test_pending_offers_invitations_and_notices_are_delivered_once_after_a
     offers = await configured.bot.services.delivery.for_meal(configured.guild.id, 1, Kind.SEAT_OFFER)
     assert [(o.user_id, o.status, o.delivered_via) for o in offers] == [(ben.id, Status.SENT, Via.DM)]
     [post] = meal_posts(configured)  # still one post, showing the change
-    assert {f.name: f.value for f in post.embeds[0].fields}["Where"].startswith("Pizzeria Libretto")
+    assert {f.name: f.value for f in post.embeds[0].fields}["Where"].startswith("[Pizzeria Libretto](")
     assert len(events(configured)) == 1
 
 

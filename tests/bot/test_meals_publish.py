@@ -22,10 +22,13 @@ async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configu
     assert "Local time in Toronto: Sat 10 Jan, 12:30–14:00 EST" in embed.description
     assert "<t:1768066200:F>" in embed.description  # 17:30 UTC, shown in each reader's own timezone
     fields = post_fields(configured)
-    assert fields["Where"] == "Café Nero\nToronto, Ontario, CA"
+    assert fields["Where"] == (  # the venue links to a map search for it
+        "[Café Nero](https://www.google.com/maps/search/?api=1&query=Caf%C3%A9+Nero%2C+Toronto%2C+Ontario%2C+CA)"
+        "\nToronto, Ontario, CA"
+    )
     assert fields["Seats"] == "8 of 8 left"
     assert fields["Host"] == f"<@{configured.manager.id}>"
-    assert labels(post) == ["Going", "Maybe", "Can't go", "+1 guest", "Add to calendar", "I'm here"]
+    assert labels(post) == ["Going", "Maybe", "Can't go", "+1 guest", "Add to calendar"]  # "I'm here" comes later
     [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
     assert event.name == "Lunch in Toronto"
     assert event.start_time == dt.datetime(2026, 1, 10, 17, 30, tzinfo=dt.UTC)

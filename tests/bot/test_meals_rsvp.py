@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import icalendar
 import simcord
 
@@ -31,7 +33,7 @@ async def test_first_going_asks_the_question_and_stores_the_answer(configured: W
     assert done.response.content.startswith(
         "You're going: **Lunch in Toronto** on <t:1768066200:F> (Sat 10 Jan, 12:30 local time in Toronto)"
     )
-    assert "I'll remind you 24h, 2h before." in done.response.content
+    assert "I'll remind you 24h and 2h before." in done.response.content
     assert post_fields(configured)["Seats"] == "7 of 8 left"
     state = await configured.bot.services.meals.state(configured.guild.id, 1)
     [rsvp] = state.rsvps
@@ -182,6 +184,13 @@ async def test_add_to_calendar_gives_an_ics_file_in_the_citys_timezone(configure
     assert event["dtstart"].params["TZID"] == "America/Toronto"
     assert str(event["location"]) == "Café Nero, Toronto, Ontario, CA"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Toronto"]
+    [alarm] = event.walk("VALARM")
+    assert alarm.decoded("trigger") == -dt.timedelta(hours=1)
+    links = {b["label"]: b["url"] for row in result.response.components for b in row["components"]}
+    assert links["Google Calendar"].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
+    assert "dates=20260110T173000Z%2F20260110T190000Z" in links["Google Calendar"]
+    assert links["Outlook"].startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
+    assert "startdt=2026-01-10T17%3A30%3A00%2B00%3A00" in links["Outlook"]
 
 
 async def test_check_in_is_open_only_around_the_meal(configured: World) -> None:
@@ -189,9 +198,9 @@ async def test_check_in_is_open_only_around_the_meal(configured: World) -> None:
     post = await publish(configured, capacity=3)
     await rsvp_going(configured, ana, post)
 
-    assert here_button_disabled(configured)  # days before the meal
+    assert not here_button_shown(configured)  # days before the meal
     await configured.env.advance_time(9 * 24 * HOUR + 17 * HOUR + 1)  # 12:00:01 in Toronto: check-in opens
-    assert not here_button_disabled(configured)
+    assert here_button_shown(configured)
 
     here = await ana.click(post, label="I'm here")
     stranger = await ben.click(post, label="I'm here")
@@ -204,13 +213,12 @@ async def test_check_in_is_open_only_around_the_meal(configured: World) -> None:
     checked = {r.user_id for r in state.rsvps if r.checked_in_at is not None}
     assert checked == {ana.id, chen.id}
     await configured.env.advance_time(2 * HOUR)  # the meal is over
-    assert here_button_disabled(configured)
+    assert not here_button_shown(configured)
 
 
-def here_button_disabled(world: World) -> bool:
-    post = world.channel.last_message
-    [button] = [b for row in post.components for b in row.children if b.label == "I'm here"]
-    return bool(button.disabled)
+def here_button_shown(world: World) -> bool:
+    """ "I'm here" appears only while check-in is open."""
+    return "I'm here" in labels(world.channel.last_message)
 
 
 async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
@@ -304,3 +312,27 @@ async def test_no_shows_are_counted_once_the_meal_is_over(configured: World) -> 
 
     summary = result.response.embeds[0].description.splitlines()[0]
     assert summary == "**2** going (1 seat left) · 0 waiting · 0 maybe · 1 checked in · **1 no-show**"
+
+
+async def test_a_full_meal_invites_to_join_the_waitlist_and_a_free_seat_is_said_only_when_someone_waits(
+    configured: World,
+) -> None:
+    ana, ben, chen = configured.members
+    post = await publish(configured, capacity=1)
+    await rsvp_going(configured, ana, post)
+    assert labels(configured.channel.last_message)[0] == "Join waitlist"  # full: Going would be a promise
+
+    waiting = await ben.click(configured.channel.last_message, label="Join waitlist")
+    if waiting.modal is not None:
+        waiting = await ben.submit_modal(waiting, {ANSWER: "Bakery owner"})
+    assert waiting.response.content.startswith("**Lunch in Toronto** is full, so you're **#1** on the waitlist.")
+    left = await ana.click(post, label="Can't go")
+    assert left.response.content.endswith("Your seat goes to the next person waiting.")  # Ben waits
+    maybe = await chen.click(post, label="Maybe")
+    assert maybe.response.content == "Marked as a maybe for **Lunch in Toronto**. Click **Going** when you know."
+    assert labels(configured.channel.last_message)[0] == "Join waitlist"  # Ben holds the offered seat
+    ben_leaves = await ben.click(post, label="Can't go")
+    assert ben_leaves.response.content == (
+        "Thanks for letting us know: you're not going to **Lunch in Toronto**."  # nobody waits: nothing to say
+    )
+    assert labels(configured.channel.last_message)[0] == "Going"

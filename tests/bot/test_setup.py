@@ -32,7 +32,7 @@ async def test_admin_configures_the_server(world: World) -> None:
     shown = fields(result)
     assert shown["Manager role"] == f"<@&{world.team_role.id}>"
     assert shown["Announcement channel"] == f"<#{world.channel.id}>"
-    assert shown["Reminders"].startswith("24h, 2h before each meal")
+    assert shown["Reminders"].startswith("24h and 2h before each meal")
     assert shown["Default seats per meal"] == "20"
     assert shown["One step only a server admin can do"] == (  # the bot can't let a role see hidden commands
         f"Server Settings → Integrations → Listening Tour: add <@&{world.team_role.id}> to /meal, /tour, "
@@ -50,7 +50,7 @@ async def test_setup_without_options_shows_the_defaults(world: World) -> None:
     result = await world.admin.slash(world.channel, "setup")
 
     assert result.ephemeral and result.response.embeds[0].title == "Listening Tour settings"
-    assert fields(result)["Reminders"].startswith("24h, 2h")
+    assert fields(result)["Reminders"].startswith("24h and 2h")
     assert fields(result)["Default seats per meal"] == "12"
     assert "finish setting up" in result.response.embeds[0].footer.text
 
