@@ -51,6 +51,7 @@ class ListeningTourBot(commands.Bot):
         self.services = services
         self.clock = clock  # simcord virtualises discord.utils.utcnow in tests and the demo
         self.started_at = clock()
+        self.command_ids: dict[str, int] = {}  # top-level command name → id, for clickable mentions
         self.posts = MealPosts(self, clock)
         self.dispatcher = Dispatcher(
             services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready, pace=dm_pace
@@ -84,3 +85,4 @@ class ListeningTourBot(commands.Bot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
+        self.command_ids = {command.name: command.id for command in synced}

@@ -14,7 +14,6 @@ from bot.host import Interaction, services
 
 CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
 
-MANAGER_EXTRA = "manager"  # app command extras key: marks manager-only commands (for /help)
 # What Discord shows by default: manager commands only to members who may Manage Server, until a server admin
 # lets the manager role use them (Server Settings → Integrations → Listening Tour). Only a default: the
 # run-time check (manager_only) decides.
@@ -46,14 +45,13 @@ async def _manager_predicate(interaction: Interaction) -> bool:
 
 
 def manager_only(command: CommandT) -> CommandT:
-    """Marks a slash command as manager-only: checked on every call, and listed as such in /help.
+    """Marks a slash command as manager-only: checked on every call (default permissions only hide it).
 
     Put it above ``@app_commands.command``: it needs the Command object to record the marker.
     """
     if not isinstance(command, app_commands.Command):
         raise TypeError("@manager_only goes above @app_commands.command(...)")
     command.add_check(_manager_predicate)
-    command.extras[MANAGER_EXTRA] = True
     return command
 
 

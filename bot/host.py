@@ -21,6 +21,7 @@ class ServiceHost(Protocol):
     services: Services
     clock: Clock
     started_at: dt.datetime
+    command_ids: dict[str, int]
 
 
 def services(interaction: Interaction) -> Services:
@@ -33,3 +34,9 @@ def clock(interaction: Interaction) -> Clock:
 
 def started_at(interaction: Interaction) -> dt.datetime:
     return cast(ServiceHost, interaction.client).started_at
+
+
+def command(interaction: Interaction, name: str) -> str:
+    """A clickable mention of a slash command ("</tour plan:123>"), or its name in code where its id is unknown."""
+    command_id = cast(ServiceHost, interaction.client).command_ids.get(name.split(" ", maxsplit=1)[0])
+    return f"</{name}:{command_id}>" if command_id else f"`/{name}`"

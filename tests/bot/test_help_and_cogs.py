@@ -7,6 +7,7 @@ import pkgutil
 
 import cogs
 from bot.app import COGS
+from bot.ui.help import help_embed
 from tests.conftest import World
 
 
@@ -15,25 +16,39 @@ def listed(result: object) -> dict[str, str]:
     return {field.name: field.value for field in embed.fields}
 
 
-async def test_customer_sees_only_what_customers_can_use(configured: World) -> None:
+async def test_a_customer_gets_a_short_task_flow_with_commands_to_click(configured: World) -> None:
     ana = configured.members[0]
 
     result = await ana.slash(configured.channel, "help")
 
     assert result.ephemeral
     sections = listed(result)
-    assert "/help" in sections["Everyone"]
-    assert "Community managers" not in sections
-    assert "/setup" not in "".join(sections.values())
-    assert result.response.embeds[0].footer.text == "Community managers see more commands here."
+    assert list(sections) == ["Start here", "Any time"]
+    city_set = configured.bot.command_ids["city"]
+    assert sections["Start here"].splitlines()[0] == (
+        f"1. </city set:{city_set}> — where you are, so we plan meals near you"
+    )
+    assert "</setup:" not in "".join(sections.values())
+    assert result.response.embeds[0].footer.text == "Community managers see more here."
 
 
-async def test_manager_also_sees_manager_commands(configured: World) -> None:
+async def test_a_manager_also_gets_the_first_hour_and_the_day_to_day(configured: World) -> None:
     result = await configured.manager.slash(configured.channel, "help")
 
     sections = listed(result)
-    assert "/setup" in sections["Community managers"]
-    assert "/help" in sections["Everyone"]
+    assert list(sections) == ["Start here", "Any time", "Community managers: your first hour", "Day to day"]
+    assert sections["Community managers: your first hour"].startswith(
+        f"1. </setup:{configured.bot.command_ids['setup']}> — manager role"
+    )
+
+
+async def test_help_names_only_commands_that_exist(world: World) -> None:
+    named: list[str] = []
+    help_embed(lambda name: named.append(name) or name, manager=True)
+    existing = {c.qualified_name for c in world.bot.tree.walk_commands()}
+
+    assert set(named) <= existing, set(named) - existing
+    assert len(named) >= 20
 
 
 async def test_every_cog_module_is_loaded(world: World) -> None:
@@ -56,3 +71,4 @@ async def test_commands_sync_instantly_to_a_development_guild(world: World) -> N
         f"/applications/{world.bot.application_id}/guilds/{world.guild.id}/commands",
     )
     assert {c["name"] for c in request.json} >= {"setup", "help"}  # the global commands, copied
+
