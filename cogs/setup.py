@@ -8,10 +8,10 @@ from discord.ext import commands
 
 from bot.app import ListeningTourBot
 from bot.checks import answers_first, manager_only, require_can_post
-from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import MAX_CAPACITY
+from bot.host import command
 from bot.ui.respond import respond
-from bot.ui.setup_view import ResetSettingsButton, settings_embed, settings_view
+from bot.ui.setup_view import SETUP_ITEMS, check_manager_role, settings_embed, settings_view
 
 
 class SetupCog(commands.Cog):
@@ -39,7 +39,7 @@ class SetupCog(commands.Cog):
     ) -> None:
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)  # guild_only
         if manager_role is not None:
-            _check_manager_role(manager_role)
+            check_manager_role(manager_role)
         if announcement_channel is not None:
             require_can_post(announcement_channel)
         settings = await self.bot.services.guild_setup.update(
@@ -53,21 +53,14 @@ class SetupCog(commands.Cog):
         )
         changed = any(v is not None for v in (manager_role, announcement_channel, reminders, default_capacity))
         title = "Settings saved" if changed else "Listening Tour settings"
-        embed = settings_embed(settings, title=title)
-        await respond(interaction, embed=embed, view=settings_view(interaction.guild.id))
-
-
-def _check_manager_role(role: discord.Role) -> None:
-    if role.is_default():
-        raise InvalidInput("@everyone can't be the manager role: pick a role only your community team has.")
-    if role.managed:
-        raise InvalidInput(f"{role.name} belongs to an integration; pick a role your community team has.")
+        embed = settings_embed(settings, lambda name: command(interaction, name), title=title)
+        await respond(interaction, embed=embed, view=settings_view(settings))
 
 
 async def setup(bot: ListeningTourBot) -> None:
-    bot.add_dynamic_items(ResetSettingsButton)
+    bot.add_dynamic_items(*SETUP_ITEMS)
     await bot.add_cog(SetupCog(bot))
 
 
 async def teardown(bot: ListeningTourBot) -> None:
-    bot.remove_dynamic_items(ResetSettingsButton)
+    bot.remove_dynamic_items(*SETUP_ITEMS)

@@ -1,23 +1,45 @@
-"""What /setup shows: the current settings and a persistent reset button."""
+"""What /setup shows: the settings, pickers to change them (role, channel, reminders), the next steps with
+commands to click, and a reset button. On a new server it reads as a guided first run."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import discord
 
-from bot.checks import MANAGER_COMMANDS
-from bot.domain.errors import NotAllowed
+from bot.checks import MANAGER_COMMANDS, require_can_post
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import GuildSettings
 from bot.domain.timeparse import spoken_offsets
-from bot.host import Interaction, services
+from bot.host import Interaction, command, services
 from bot.ui.items import PersistentItem, number
 from bot.ui.style import BRAND
 
+Mention = Callable[[str], str]  # "tour plan" → a clickable </tour plan:id>
 
-def settings_embed(settings: GuildSettings, *, title: str = "Listening Tour settings") -> discord.Embed:
-    embed = discord.Embed(title=title, colour=BRAND)
+
+REMINDER_PRESETS = (
+    ("24h, 2h", "A day and two hours before (the default)"),
+    ("48h, 24h, 2h", "Two days, a day and two hours before"),
+    ("1w, 24h, 2h", "A week, a day and two hours before"),
+    ("24h", "A day before"),
+    ("2h", "Two hours before"),
+)
+
+
+def settings_embed(
+    settings: GuildSettings, mention: Mention | None = None, *, title: str = "Listening Tour settings"
+) -> discord.Embed:
+    first_run = not settings.configured
+    embed = discord.Embed(title="Set up Listening Tour" if first_run and title.endswith("settings") else title,
+                          colour=BRAND)  # fmt: skip
+    if first_run:
+        embed.description = (
+            "Three choices and you're ready: pick the **manager role** (your community team), the **channel** "
+            "where meals are announced, and when people are **reminded**. Use the menus below."
+        )
     role = f"<@&{settings.manager_role_id}>" if settings.manager_role_id else "not set (Manage Server only)"
     channel = f"<#{settings.announce_channel_id}>" if settings.announce_channel_id else "not set"
     embed.add_field(name="Manager role", value=role, inline=True)
@@ -30,8 +52,18 @@ def settings_embed(settings: GuildSettings, *, title: str = "Listening Tour sett
     embed.add_field(name="Default seats per meal", value=str(settings.default_capacity), inline=True)
     if settings.manager_role_id:
         embed.add_field(name="One step only a server admin can do", value=integrations_hint(settings), inline=False)
-    hint = "Change any value with /setup option:value."
-    if not settings.configured:
+    if mention is not None:
+        embed.add_field(
+            name="Next",
+            value=(
+                f"Import your customers {mention('customers import')} → create a tour {mention('tour new')} → "
+                f"plan it {mention('tour plan')} → publish it {mention('tour publish')}. Or one meal: "
+                f"{mention('meal add')}."
+            ),
+            inline=False,
+        )
+    hint = "Change any value here or with /setup option:value."
+    if first_run:
         hint = "Set a manager role and an announcement channel to finish setting up. " + hint
     embed.set_footer(text=hint)
     return embed
@@ -47,10 +79,127 @@ def integrations_hint(settings: GuildSettings) -> str:
     )
 
 
-def settings_view(guild_id: int) -> discord.ui.View:
+def settings_view(settings: GuildSettings) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ResetSettingsButton(guild_id))
+    view.add_item(SetupRoleSelect(settings.guild_id, settings.manager_role_id))
+    view.add_item(SetupChannelSelect(settings.guild_id, settings.announce_channel_id))
+    view.add_item(SetupRemindersSelect(settings.guild_id))
+    view.add_item(ResetSettingsButton(settings.guild_id))
     return view
+
+
+def check_manager_role(role: discord.Role) -> None:
+    if role.is_default():
+        raise InvalidInput("@everyone can't be the manager role: pick a role only your community team has.")
+    if role.managed:
+        raise InvalidInput(f"{role.name} belongs to an integration; pick a role your community team has.")
+
+
+class _SetupItem(PersistentItem[Any], template=r"(?!)"):
+    """A setting changed from the /setup message (managers; the role only by Manage Server, as in /setup)."""
+
+    managers_only = True
+
+    def _this_server(self, interaction: Interaction, guild_id: int) -> discord.Member:
+        # The guild comes from the interaction; the id in custom_id only detects a stray click.
+        if interaction.guild_id != guild_id or not isinstance(interaction.user, discord.Member):
+            raise NotAllowed("This menu belongs to another server's settings.")
+        return interaction.user
+
+    async def _save(self, interaction: Interaction, **changes: Any) -> None:
+        assert interaction.guild_id is not None
+        member = interaction.user
+        assert isinstance(member, discord.Member)
+        settings = await services(interaction).guild_setup.update(
+            interaction.guild_id,
+            by=member.id,
+            by_can_manage_server=member.guild_permissions.manage_guild,
+            **changes,
+        )
+        embed = settings_embed(settings, lambda name: command(interaction, name), title="Settings saved")
+        await interaction.edit_original_response(embed=embed, view=settings_view(settings))
+
+
+class SetupRoleSelect(_SetupItem, template=r"lt:setup:role:(?P<guild>\d+)"):
+    where = "setup role picker"
+
+    def __init__(self, guild_id: int, current: int | None = None) -> None:
+        defaults = [discord.Object(id=current, type=discord.Role)] if current else []
+        super().__init__(
+            discord.ui.RoleSelect(
+                custom_id=f"lt:setup:role:{guild_id}", placeholder="Manager role: your community team",
+                default_values=defaults, row=0,
+            )
+        )  # fmt: skip
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SetupRoleSelect:
+        return cls(number(match, "guild"))
+
+    async def act(self, interaction: Interaction) -> None:
+        self._this_server(interaction, self.guild_id)
+        [role] = self.item.values
+        check_manager_role(role)
+        await self._save(interaction, manager_role_id=role.id)
+
+
+class SetupChannelSelect(_SetupItem, template=r"lt:setup:channel:(?P<guild>\d+)"):
+    where = "setup channel picker"
+
+    def __init__(self, guild_id: int, current: int | None = None) -> None:
+        defaults = [discord.Object(id=current, type=discord.abc.GuildChannel)] if current else []
+        super().__init__(
+            discord.ui.ChannelSelect(
+                custom_id=f"lt:setup:channel:{guild_id}", placeholder="Announcement channel: where meals are posted",
+                channel_types=[discord.ChannelType.text], default_values=defaults, row=1,
+            )
+        )  # fmt: skip
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SetupChannelSelect:
+        return cls(number(match, "guild"))
+
+    async def act(self, interaction: Interaction) -> None:
+        self._this_server(interaction, self.guild_id)
+        [picked] = self.item.values
+        assert interaction.guild is not None
+        channel = interaction.guild.get_channel(picked.id)
+        if not isinstance(channel, discord.TextChannel):
+            raise InvalidInput("Pick a text channel for the meal posts.")
+        require_can_post(channel)
+        await self._save(interaction, announce_channel_id=channel.id)
+
+
+class SetupRemindersSelect(_SetupItem, template=r"lt:setup:reminders:(?P<guild>\d+)"):
+    where = "setup reminders picker"
+
+    def __init__(self, guild_id: int) -> None:
+        options = [discord.SelectOption(label=label, value=value) for value, label in REMINDER_PRESETS]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"lt:setup:reminders:{guild_id}", placeholder="Reminders: when to remind people",
+                options=options, row=2,
+            )
+        )  # fmt: skip
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SetupRemindersSelect:
+        return cls(number(match, "guild"))
+
+    async def act(self, interaction: Interaction) -> None:
+        self._this_server(interaction, self.guild_id)
+        values = self.item.values
+        preset = values[0] if values and values[0] in dict(REMINDER_PRESETS) else REMINDER_PRESETS[0][0]
+        await self._save(interaction, reminder_offsets=preset)
 
 
 class ResetSettingsButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:setup:reset:(?P<guild_id>\d+)"):
@@ -65,6 +214,7 @@ class ResetSettingsButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:
                 label="Reset reminders & seats to defaults",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"lt:setup:reset:{guild_id}",
+                row=3,
             )
         )
         self.guild_id = guild_id
@@ -80,6 +230,8 @@ class ResetSettingsButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:
         if interaction.guild_id != self.guild_id:
             raise NotAllowed("This button belongs to another server's settings.")
         settings = await services(interaction).guild_setup.reset_defaults(interaction.guild_id, by=interaction.user.id)
-        await interaction.edit_original_response(
-            embed=settings_embed(settings, title="Settings reset to defaults"), view=settings_view(self.guild_id)
-        )
+        embed = settings_embed(settings, lambda name: command(interaction, name), title="Settings reset to defaults")
+        await interaction.edit_original_response(embed=embed, view=settings_view(settings))
+
+
+SETUP_ITEMS = (ResetSettingsButton, SetupRoleSelect, SetupChannelSelect, SetupRemindersSelect)

@@ -49,7 +49,7 @@ async def test_admin_configures_the_server(world: World) -> None:
 async def test_setup_without_options_shows_the_defaults(world: World) -> None:
     result = await world.admin.slash(world.channel, "setup")
 
-    assert result.ephemeral and result.response.embeds[0].title == "Listening Tour settings"
+    assert result.ephemeral and result.response.embeds[0].title == "Set up Listening Tour"
     assert fields(result)["Reminders"].startswith("24h and 2h")
     assert fields(result)["Default seats per meal"] == "12"
     assert "finish setting up" in result.response.embeds[0].footer.text
@@ -140,3 +140,51 @@ async def test_reset_button_works_after_a_restart(configured: World, make_bot: M
     stored = await configured.bot.services.guild_setup.settings(configured.guild.id)
     assert (stored.default_capacity, stored.reminder_offsets[0]) == (12, dt.timedelta(hours=24))
     assert stored.manager_role_id == configured.team_role.id  # the role is not reset
+
+
+async def test_a_new_server_is_set_up_with_pickers_then_told_what_comes_next(world: World) -> None:
+    shown = await world.admin.slash(world.channel, "setup")
+    [embed] = shown.response.embeds
+    assert embed.title == "Set up Listening Tour"
+    assert embed.description.startswith("Three choices and you're ready")
+    custom_ids = [c["custom_id"] for row in shown.response.components for c in row["components"]]
+    guild = world.guild.id
+    assert custom_ids == [f"lt:setup:role:{guild}", f"lt:setup:channel:{guild}", f"lt:setup:reminders:{guild}",
+                          f"lt:setup:reset:{guild}"]  # fmt: skip
+
+    await world.admin.select(shown.response, [world.team_role], custom_id=f"lt:setup:role:{guild}")
+    await world.admin.select(shown.response, [world.channel], custom_id=f"lt:setup:channel:{guild}")
+    picked = await world.admin.select(shown.response, ["48h, 24h, 2h"], custom_id=f"lt:setup:reminders:{guild}")
+
+    stored = await world.bot.services.guild_setup.settings(guild)
+    assert (stored.manager_role_id, stored.announce_channel_id) == (world.team_role.id, world.channel.id)
+    assert stored.reminder_offsets == (dt.timedelta(hours=48), dt.timedelta(hours=24), dt.timedelta(hours=2))
+    [message] = [m for m in world.channel.history(viewer=world.admin) if m.id == shown.response.id]
+    done = {field.name: field.value for field in message.embeds[0].fields}
+    assert message.embeds[0].title == "Settings saved"
+    assert done["Reminders"].startswith("2d, 24h and 2h before each meal")
+    ids = world.bot.command_ids
+    assert done["Next"].startswith(
+        f"Import your customers </customers import:{ids['customers']}> → create a tour </tour new:{ids['tour']}>"
+    )
+    assert picked.acknowledged
+
+
+async def test_the_pickers_refuse_what_setup_refuses(configured: World) -> None:
+    shown = await configured.manager.slash(configured.channel, "setup")
+
+    other = configured.guild.create_role("Volunteers")
+    refused = await configured.manager.select(
+        shown.response, [other], custom_id=f"lt:setup:role:{configured.guild.id}"
+    )
+
+    [told] = refused.followups
+    assert told.content == "Only members with the Manage Server permission can change the manager role."
+    assert (await configured.bot.services.guild_setup.settings(configured.guild.id)).manager_role_id == (
+        configured.team_role.id
+    )
+    mine = await configured.admin.slash(configured.channel, "setup")
+    everyone = await configured.admin.select(
+        mine.response, [configured.guild.default_role], custom_id=f"lt:setup:role:{configured.guild.id}"
+    )
+    assert everyone.followups[0].content.startswith("@everyone can't be the manager role")
