@@ -11,7 +11,7 @@ from bot.checks import answers_first, manager_only, require_can_post
 from bot.domain.guild_settings import MAX_CAPACITY
 from bot.host import command
 from bot.ui.respond import respond
-from bot.ui.setup_view import SETUP_ITEMS, check_manager_role, settings_embed, settings_view
+from bot.ui.setup_view import SETUP_ITEMS, check_manager_role, names_in, settings_embed, settings_view
 
 
 class SetupCog(commands.Cog):
@@ -53,7 +53,9 @@ class SetupCog(commands.Cog):
         )
         changed = any(v is not None for v in (manager_role, announcement_channel, reminders, default_capacity))
         title = "Settings saved" if changed else "Listening Tour settings"
-        embed = settings_embed(settings, lambda name: command(interaction, name), title=title)
+        embed = settings_embed(
+            settings, lambda name: command(interaction, name), title=title, names=names_in(interaction.guild)
+        )
         await respond(interaction, embed=embed, view=settings_view(settings))
 
 

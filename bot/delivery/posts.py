@@ -30,6 +30,7 @@ class MealPosts:
         self._client = client
         self._clock = clock
         self.edits = 0  # post edits made (the burst benchmark counts them)
+        self._names: dict[tuple[int, int], str | None] = {}  # (guild, member) → display name, looked up once
 
     async def sync_post(self, state: MealState, *, nonce: str) -> tuple[Via, tuple[int, int] | None]:
         """Create the meal's post, or edit it to the current counts. Returns how, and the new post's
@@ -38,7 +39,7 @@ class MealPosts:
         if meal.channel_id is None:
             raise Refused("This meal has no channel to be posted in.")
         channel = self._client.get_partial_messageable(meal.channel_id, guild_id=meal.guild_id)
-        embed = meal_embed(state)
+        embed = meal_embed(state, host_name=await self._name(meal.guild_id, meal.host_id))
         view = meal_view(meal, self._clock(), full=state.headcount.seats_left == 0)
         try:
             if meal.message_id is None:
@@ -52,6 +53,20 @@ class MealPosts:
             return Via.NONE, None
         self.edits += 1
         return Via.POST, None
+
+    async def _name(self, guild_id: int, user_id: int) -> str | None:
+        """The host's name for the post, asked of Discord once per process (no members intent, so no cache)."""
+        key = (guild_id, user_id)
+        if key not in self._names:
+            guild = self._client.get_guild(guild_id)
+            member = guild.get_member(user_id) if guild else None
+            if member is None and guild is not None:
+                try:
+                    member = await guild.fetch_member(user_id)
+                except discord.HTTPException as error:  # left the server, or Discord is slow: the mention will do
+                    log.info("no name for host %s: %s", user_id, error)
+            self._names[key] = member.display_name if member else None
+        return self._names[key]
 
     async def sync_event(self, meal: Meal) -> tuple[Via, int | None]:
         """Create the meal's Discord event, or make it follow the meal: cancelled → cancel it (or end it, if it

@@ -18,7 +18,7 @@ from bot.services.customer_files import DryRun
 from bot.services.customers import CityCount, CustomersNear
 from bot.ui.city_roles import RoleHandout
 from bot.ui.items import PersistentItem, number
-from bot.ui.style import BRAND, WARNING, chunk_lines
+from bot.ui.style import BRAND, WARNING, chunk_lines, plural
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,10 @@ def cities_embed(counts: Sequence[CityCount]) -> discord.Embed:
         description="\n".join(lines)[:DESCRIPTION_LIMIT],
         colour=BRAND,
     )
-    embed.set_footer(text=f"{customers} customers with a city · {requests} stop requests · {len(counts)} cities")
+    embed.set_footer(
+        text=f"{plural(customers, 'customer')} with a city · {plural(requests, 'stop request')} · "
+        f"{plural(len(counts), 'city', 'cities')}"
+    )
     embed.set_image(url=f"attachment://{CHART_FILE}")
     return embed
 
@@ -69,12 +72,16 @@ def customers_page_embed(near: CustomersNear, page: int) -> discord.Embed:
     ]
     if len(towns) > 1:
         embed.add_field(name="By town", value=chunk_lines(towns)[0], inline=False)
-    embed.set_footer(text=f"Page {page + 1}/{page_count(near)} · {len(near.customers)} customers")
+    embed.set_footer(text=f"Page {page + 1}/{page_count(near)} · {plural(len(near.customers), 'customer')}")
     return embed
 
 
 def _customer_line(customer: Customer, town: str) -> str:
-    who = f"<@{customer.user_id}>" if customer.user_id else f"{customer.name or customer.discord_name or 'someone'}"
+    name = customer.name or customer.discord_name
+    who = (
+        f"{discord.utils.escape_markdown(name)} (<@{customer.user_id}>)" if customer.user_id and name
+        else f"<@{customer.user_id}>" if customer.user_id else f"{name or customer.email or 'someone'}"
+    )  # fmt: skip
     if customer.user_id is None:
         who += " (not on the server yet)"
     what = customer.profile.what_i_do or customer.profile.company
@@ -186,9 +193,7 @@ def import_view(import_id: int) -> discord.ui.View:
     return view
 
 
-class ImportConfirmButton(
-    PersistentItem[discord.ui.Button[Any]], template=r"lt:import:confirm:(?P<import_id>\d+)"
-):
+class ImportConfirmButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:import:confirm:(?P<import_id>\d+)"):
     """Writes a checked CSV. Managers only; the import must belong to the clicking guild."""
 
     where = "import confirm button"

@@ -9,6 +9,7 @@ import discord
 
 from bot.domain.meals import Meal
 from bot.services.meals import MealState
+from bot.ui.people import who
 from bot.ui.style import BRAND
 
 CANCELLED_COLOUR = discord.Colour.dark_grey()
@@ -33,14 +34,14 @@ def seats_text(state: MealState) -> str:
     return f"{count.seats_left} of {count.capacity} left{waiting}"
 
 
-def meal_embed(state: MealState) -> discord.Embed:
+def meal_embed(state: MealState, *, host_name: str | None = None) -> discord.Embed:
     meal, count = state.meal, state.headcount
     title = meal.title + (" — cancelled" if meal.cancelled else "")
     embed = discord.Embed(title=title, colour=CANCELLED_COLOUR if meal.cancelled else BRAND)
     embed.description = when_text(meal)
     embed.add_field(name="Where", value=where_text(meal), inline=True)
     embed.add_field(name="Seats", value=seats_text(state), inline=True)
-    embed.add_field(name="Host", value=f"<@{meal.host_id}>", inline=True)
+    embed.add_field(name="Host", value=who(meal.host_id, {meal.host_id: host_name} if host_name else {}), inline=True)
     embed.add_field(name="Going (with guests)", value=str(count.going + count.offered), inline=True)
     embed.add_field(name="Maybe", value=str(count.maybe), inline=True)
     if meal.rsvp_cutoff is not None and not meal.cancelled:
@@ -67,6 +68,5 @@ def event_location(meal: Meal) -> str:
 
 def event_description(meal: Meal) -> str:
     return (
-        f"Listening Tour {meal.slot.value} with customers in {meal.place.city}. "
-        "RSVP with the buttons on the meal post."
+        f"Listening Tour {meal.slot.value} with customers in {meal.place.city}. RSVP with the buttons on the meal post."
     )

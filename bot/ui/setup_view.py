@@ -30,8 +30,13 @@ REMINDER_PRESETS = (
 
 
 def settings_embed(
-    settings: GuildSettings, mention: Mention | None = None, *, title: str = "Listening Tour settings"
+    settings: GuildSettings,
+    mention: Mention | None = None,
+    *,
+    title: str = "Listening Tour settings",
+    names: Callable[[int], str | None] = lambda _: None,
 ) -> discord.Embed:
+    """``names`` gives a role's or channel's name by id (the guild's), shown next to its mention."""
     first_run = not settings.configured
     embed = discord.Embed(title="Set up Listening Tour" if first_run and title.endswith("settings") else title,
                           colour=BRAND)  # fmt: skip
@@ -40,8 +45,16 @@ def settings_embed(
             "Three choices and you're ready: pick the **manager role** (your community team), the **channel** "
             "where meals are announced, and when people are **reminded**. Use the menus below."
         )
-    role = f"<@&{settings.manager_role_id}>" if settings.manager_role_id else "not set (Manage Server only)"
-    channel = f"<#{settings.announce_channel_id}>" if settings.announce_channel_id else "not set"
+    role = (
+        _named(f"<@&{settings.manager_role_id}>", names(settings.manager_role_id or 0))
+        if settings.manager_role_id
+        else ("not set (Manage Server only)")
+    )
+    channel = (
+        _named(f"<#{settings.announce_channel_id}>", names(settings.announce_channel_id or 0))
+        if (settings.announce_channel_id)
+        else "not set"
+    )
     embed.add_field(name="Manager role", value=role, inline=True)
     embed.add_field(name="Announcement channel", value=channel, inline=True)
     embed.add_field(
@@ -67,6 +80,25 @@ def settings_embed(
         hint = "Set a manager role and an announcement channel to finish setting up. " + hint
     embed.set_footer(text=hint)
     return embed
+
+
+def _named(mention: str, name: str | None) -> str:
+    return f"{name} ({mention})" if name else mention
+
+
+def names_in(guild: discord.Guild | None) -> Callable[[int], str | None]:
+    """Role and channel names of a guild by id, for :func:`settings_embed`."""
+
+    def name(snowflake: int) -> str | None:
+        if guild is None:
+            return None
+        found = guild.get_role(snowflake) or guild.get_channel(snowflake)
+        if found is None:
+            return None
+        shown = discord.utils.escape_markdown(found.name)
+        return f"@{shown}" if isinstance(found, discord.Role) else f"#{shown}"
+
+    return name
 
 
 def integrations_hint(settings: GuildSettings) -> str:
@@ -116,7 +148,9 @@ class _SetupItem(PersistentItem[Any], template=r"(?!)"):
             by_can_manage_server=member.guild_permissions.manage_guild,
             **changes,
         )
-        embed = settings_embed(settings, lambda name: command(interaction, name), title="Settings saved")
+        embed = settings_embed(
+            settings, lambda name: command(interaction, name), title="Settings saved", names=names_in(interaction.guild)
+        )
         await interaction.edit_original_response(embed=embed, view=settings_view(settings))
 
 
@@ -230,7 +264,10 @@ class ResetSettingsButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:
         if interaction.guild_id != self.guild_id:
             raise NotAllowed("This button belongs to another server's settings.")
         settings = await services(interaction).guild_setup.reset_defaults(interaction.guild_id, by=interaction.user.id)
-        embed = settings_embed(settings, lambda name: command(interaction, name), title="Settings reset to defaults")
+        embed = settings_embed(
+            settings, lambda name: command(interaction, name), title="Settings reset to defaults",
+            names=names_in(interaction.guild),
+        )  # fmt: skip
         await interaction.edit_original_response(embed=embed, view=settings_view(settings))
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.words import plural
+
+__all__ = ["BRAND", "EMBED_FIELD_LIMIT", "WARNING", "chunk_lines", "plural"]
+
 BRAND = discord.Colour.from_rgb(88, 101, 242)
 WARNING = discord.Colour.orange()
 EMBED_FIELD_LIMIT = 1024
@@ -22,8 +26,3 @@ def chunk_lines(lines: list[str], limit: int = EMBED_FIELD_LIMIT) -> list[str]:
     if current:
         blocks.append(current)
     return blocks
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """ "1 customer", "2 customers" (or the given plural: "1 person", "3 people")."""
-    return f"{count} {word if count == 1 else many or word + 's'}"

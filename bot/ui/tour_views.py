@@ -56,11 +56,9 @@ def itinerary_lines(tour: Tour, itinerary: Itinerary) -> list[str]:
     if itinerary.warnings:
         lines += ["**⚠️ Needs attention**", *(f"• {text}" for text in itinerary.warnings), ""]
     if itinerary.left_out:
-        lines.append("**Big cities left out, and why**")
-        lines += [
-            f"• {x.city.name} ({x.customers:,} customer{'' if x.customers == 1 else 's'}): {x.detail}"
-            for x in itinerary.left_out
-        ]
+        big = all(x.customers > 1 for x in itinerary.left_out)  # a town of one customer is no "big city"
+        lines.append("**Big cities left out, and why**" if big else "**Places left out, and why**")
+        lines += [f"• {x.city.name} ({plural(x.customers, 'customer')}): {x.detail}" for x in itinerary.left_out]
     return lines
 
 

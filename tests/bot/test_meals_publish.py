@@ -27,7 +27,7 @@ async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configu
         "\nToronto, Ontario, CA"
     )
     assert fields["Seats"] == "8 of 8 left"
-    assert fields["Host"] == f"<@{configured.manager.id}>"
+    assert fields["Host"] == f"maria (<@{configured.manager.id}>)"  # the name next to the mention
     assert labels(post) == ["Going", "Maybe", "Can't go", "+1 guest", "Add to calendar"]  # "I'm here" comes later
     [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
     assert event.name == "Lunch in Toronto"

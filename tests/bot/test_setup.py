@@ -30,8 +30,8 @@ async def test_admin_configures_the_server(world: World) -> None:
     assert result.ephemeral
     assert result.response.embeds[0].title == "Settings saved"
     shown = fields(result)
-    assert shown["Manager role"] == f"<@&{world.team_role.id}>"
-    assert shown["Announcement channel"] == f"<#{world.channel.id}>"
+    assert shown["Manager role"] == f"@Community Team (<@&{world.team_role.id}>)"
+    assert shown["Announcement channel"] == f"#listening-tour (<#{world.channel.id}>)"
     assert shown["Reminders"].startswith("24h and 2h before each meal")
     assert shown["Default seats per meal"] == "20"
     assert shown["One step only a server admin can do"] == (  # the bot can't let a role see hidden commands

@@ -163,7 +163,7 @@ async def test_impossible_limits_are_refused_when_the_tour_is_created(configured
     result = await new_tour(configured, days=2, daily_drive_hours=4.0)
 
     assert result.ephemeral
-    assert result.response.content.startswith("Toronto → Austin is about 29 h of driving, but 2 day(s) at 4 h")
+    assert result.response.content.startswith("Toronto → Austin is about 29 h of driving, but 2 days at 4 h")
     assert "Add days or raise the daily driving limit" in result.response.content
     simcord.assert_error(configured.env, app_commands.CommandInvokeError)
     assert await configured.bot.services.tours.in_guild(configured.guild.id) == []

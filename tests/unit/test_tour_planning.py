@@ -202,7 +202,7 @@ def test_big_cities_left_out_are_explained() -> None:
     assert reasons["New York City"].detail.startswith("too far off the route: a 785 km detour")
     assert reasons["Los Angeles"].reason is Reason.OFF_ROUTE
     assert reasons["Springfield"].reason is Reason.BELOW_MINIMUM
-    assert reasons["Springfield"].detail == "only 2 customer(s) within 50 km, below the minimum of 3 per meal"
+    assert reasons["Springfield"].detail == "only 2 customers within 50 km, below the minimum of 3 per meal"
     assert [x.customers for x in itinerary.left_out] == sorted((x.customers for x in itinerary.left_out), reverse=True)
 
 

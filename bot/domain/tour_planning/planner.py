@@ -52,6 +52,7 @@ from bot.domain.tour_planning.model import (
     TourRequest,
 )
 from bot.domain.tour_planning.tourclock import AWAKE_MINUTES, TourClock
+from bot.domain.words import plural
 
 STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter hour
 # Driving counted this much slower in each solving round, until every day fits the limit.
@@ -147,9 +148,9 @@ def check_reachable(request: TourRequest) -> None:
     limit = request.days * settings.daily_drive_hours
     if hours > limit:
         raise InvalidInput(
-            f"{request.start.name} → {request.end.name} is about {hours:.0f} h of driving, but {request.days} "
-            f"day(s) at {settings.daily_drive_hours:g} h a day allow only {limit:g} h. Add days or raise the "
-            "daily driving limit."
+            f"{request.start.name} → {request.end.name} is about {hours:.0f} h of driving, but "
+            f"{plural(request.days, 'day')} at {settings.daily_drive_hours:g} h a day allow only {limit:g} h. "
+            "Add days or raise the daily driving limit."
         )
     available = (request.arrives_by - request.departs_at).total_seconds() / 3600
     if hours > available:
@@ -456,11 +457,11 @@ def _detail(reason: Reason, entry: Demand, hub: Hub | None, built: Built, route:
     if reason is Reason.OFF_ROUTE:
         return (
             f"too far off the route{with_hub}: a {detour_km(request, hub.city):,.0f} km detour, and the whole tour "
-            f"can cover about {reach_km(request):,.0f} km in {request.days} day(s)"
+            f"can cover about {reach_km(request):,.0f} km in {plural(request.days, 'day')}"
         )
     if reason is Reason.BELOW_MINIMUM:
         return (
-            f"only {hub.expected} customer(s) within {settings.radius_km:g} km{with_hub}, below the minimum of "
+            f"only {plural(hub.expected, 'customer')} within {settings.radius_km:g} km{with_hub}, below the minimum of "
             f"{settings.min_attendance} per meal"
         )
     if reason is Reason.NOT_SHORTLISTED:
