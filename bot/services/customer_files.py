@@ -1,6 +1,7 @@
 """/customers import (dry run, then confirm) and /customers export.
 
-The dry run checks every row (cities resolved in one batch) and keeps the file until a manager presses
+The dry run checks every row (cities resolved in one batch, each near the file's other customers: see
+:func:`bot.domain.customer_import.resolve_with_ids`) and keeps the file until a manager presses
 Confirm; Confirm checks the file again (cities or customers may have changed meanwhile) and writes the good
 rows in one transaction. Re-importing the same file is harmless: rows are matched to existing customers.
 """
@@ -79,7 +80,7 @@ class CustomerFileService:
 
     async def plan(self, text: str) -> ImportPlan:
         """Parse and check in a worker thread: 100,000 rows must not stall the bot's event loop."""
-        resolve = resolve_with_ids(self._gazetteer.resolve_many, self._gazetteer.get)
+        resolve = resolve_with_ids(self._gazetteer)  # each row's city read near the file's other customers
         return await asyncio.to_thread(plan_import, text, resolve)
 
     async def check_pending(self, guild_id: int, import_id: int) -> None:

@@ -83,6 +83,20 @@ class CustomerService:
         """Free text, or the geonames id an autocomplete choice sends as its value."""
         return self._gazetteer.resolve_option(typed)
 
+    async def resolve_in_guild(self, typed: str, guild_id: int, *, for_user: int | None = None) -> Resolution:
+        """:meth:`resolve`, with the guild's customers as context (the context rule of
+        :mod:`bot.domain.cities`): a name several places share prefers the one near them, or in their
+        country, so "Kingston" on a server of Canadian customers is Kingston, Ontario. For /city set, where
+        the person's own current city is left out (they may be moving away from it)."""
+        async with self._db.read() as tx:
+            counts = await self._customers.counts_by_city(tx, guild_id)
+            own = None if for_user is None else await self._customers.get(tx, guild_id, for_user)
+        if own is not None and own.city_id in counts:
+            counts[own.city_id] -= 1
+            counts = {city: n for city, n in counts.items() if n > 0}
+        near = self._gazetteer.vicinity(counts, about="this server's customers") if counts else None
+        return self._gazetteer.resolve_option(typed, near)
+
     def resolve_one(self, typed: str) -> City:
         """A city, or a message saying what to type instead (ambiguous input lists the options)."""
         resolution = self.resolve(typed)

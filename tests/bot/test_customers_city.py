@@ -6,6 +6,7 @@ import simcord
 from discord import app_commands
 
 from bot.domain.cities import default_gazetteer
+from bot.services.customers import Member
 from tests.conftest import MakeBot, World
 
 
@@ -117,3 +118,17 @@ async def test_consent_button_still_works_after_a_restart(world: World, make_bot
     await ana.click(asked.response, label="I agree, save my city")
 
     assert await stored_city(world, ana.id) == city_id("Detroit")
+
+
+async def test_a_shared_name_is_read_near_the_servers_customers(world: World) -> None:
+    services = world.bot.services.customers
+    for user_id, city in enumerate(("Toronto", "Montréal", "Ottawa", "Toronto"), start=900):
+        member = Member(world.guild.id, user_id, f"u{user_id}", f"U {user_id}")
+        await services.set_city(member, services.resolve_one(city).geonameid, consenting=True)
+    ana = world.members[0]
+
+    asked = await ana.slash(world.channel, "city set", city="Kingston")
+
+    [embed] = asked.response.embeds  # the consent prompt, for Kingston in Ontario, not Jamaica
+    assert embed.title == "Save Kingston, Ontario, CA as your city?"
+    assert "near this server's customers" in asked.response.content

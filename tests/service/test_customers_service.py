@@ -92,6 +92,41 @@ async def test_stop_requests_are_one_per_person_and_city(services: Services) -> 
         await services.customers.request_stop(GUILD, 10, "Springfield", None)
 
 
+async def test_a_server_of_canadian_customers_reads_kingston_as_kingston_ontario(services: Services) -> None:
+    for user_id, town in {11: "Toronto", 12: "Vancouver, BC", 13: "Calgary", 14: "Halifax, NS"}.items():
+        await services.customers.set_city(member(user_id), city_id(town), consenting=True)
+
+    here = await services.customers.resolve_in_guild("Kingston", GUILD)
+    elsewhere = await services.customers.resolve_in_guild("Kingston", OTHER_GUILD)  # no customers yet
+
+    assert here.city is not None and here.city.label == "Kingston, Ontario, CA"
+    assert here.message == (
+        "I read “Kingston” as Kingston, Ontario, CA (near this server's customers); "
+        "for another one, write e.g. “Kingston, Jamaica”."
+    )
+    assert elsewhere == services.customers.resolve("Kingston")
+    assert elsewhere.city is not None and elsewhere.city.country_code == "JM"
+    picked = await services.customers.resolve_in_guild(str(city_id("Kingston, Jamaica")), GUILD)
+    assert picked.city is not None and picked.city.country_code == "JM"  # a picked choice is never second-guessed
+
+
+async def test_an_imported_kingston_among_toronto_montreal_and_ottawa_is_in_ontario(services: Services) -> None:
+    sheet = (
+        "email,name,city\n"
+        "ana@example.com,Ana,Toronto\n"
+        "ben@example.com,Ben,Montréal\n"
+        "chen@example.com,Chen,Ottawa\n"
+        "dara@example.com,Dara,Kingston\n"
+    ).encode()
+
+    dry = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=sheet)
+    assert dry.import_id is not None and dry.plan.problems == () and dry.new == 4
+    await services.customer_files.confirm(GUILD, dry.import_id)
+
+    stored = {c.name: c.city_id for c in await services.customers.in_guild(GUILD)}
+    assert services.customers.label(stored["Dara"]) == "Kingston, Ontario, CA"
+
+
 async def test_import_then_member_joins_and_links_their_row(services: Services) -> None:
     csv_text = "discord_name,name,city,what_i_do\nana,Ana Costa,Toronto,Bakery\n"
     dry = await services.customer_files.dry_run(GUILD, by=1, filename="c.csv", data=csv_text.encode())

@@ -14,6 +14,7 @@ from bot.domain.cities import (
     MAX_AUTOCOMPLETE,
     MAX_CHOICES,
     MAX_LABEL_CHARS,
+    NICKNAMES,
     City,
     Gazetteer,
     Resolution,
@@ -545,3 +546,254 @@ def test_the_biggest_namesake_wins_from_exactly_five_times_the_runner_up(
 
     assert result.status is status
     assert [c.geonameid for c in (result.city, *result.choices) if c is not None] == [1, 2]
+
+
+# ------------------------------------------------------------------- city words people type (issue 14)
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("DC", ("Washington", "District of Columbia", "US")),
+        ("D.C.", ("Washington", "District of Columbia", "US")),
+        ("dc", ("Washington", "District of Columbia", "US")),
+        ("KC", ("Kansas City", "Missouri", "US")),
+        ("ATL", ("Atlanta", "Georgia", "US")),
+        ("NOLA", ("New Orleans", "Louisiana", "US")),
+        ("Vegas", ("Las Vegas", "Nevada", "US")),
+        ("Philly", ("Philadelphia", "Pennsylvania", "US")),
+        ("SF", ("San Francisco", "California", "US")),
+        ("LA", ("Los Angeles", "California", "US")),
+        ("NYC", ("New York City", "New York", "US")),
+        ("Indy", ("Indianapolis", "Indiana", "US")),
+        ("Chi-town", ("Chicago", "Illinois", "US")),
+        ("St. Pete", ("St. Petersburg", "Florida", "US")),
+        ("Beantown", ("Boston", "Massachusetts", "US")),  # the data calls Danbury, CT that
+        ("ATX", ("Austin", "Texas", "US")),  # the data calls Atbasar, KZ that
+        ("KC, MO", ("Kansas City", "Missouri", "US")),
+        ("Vegas, NV", ("Las Vegas", "Nevada", "US")),
+    ],
+)
+def test_short_names_people_type_for_big_cities_are_understood(
+    gazetteer: Gazetteer, query: str, expected: tuple[str, str, str]
+) -> None:
+    assert where(resolved(gazetteer, query)) == expected
+
+
+def test_a_nickname_never_hides_a_real_town_of_that_name(gazetteer: Gazetteer) -> None:
+    nola = gazetteer.resolve("NOLA")  # New Orleans is 11× Nola, CF: the ambiguity rule picks it, and says so
+
+    assert nola.city is not None and nola.city.name == "New Orleans"
+    assert [c.label for c in nola.choices] == ["Nola, CF", "Nola, IT"]
+    assert nola.message is not None and "e.g. “Nola, CF”" in nola.message
+    nola_italy = resolved(gazetteer, "Nola, IT")
+    assert (nola_italy.name, nola_italy.country_code) == ("Nola", "IT")
+    assert where(resolved(gazetteer, "Frisco")) == ("Frisco", "Texas", "US")
+
+
+def test_every_nickname_is_a_big_city_that_dominates_any_town_of_that_name(gazetteer: Gazetteer) -> None:
+    for nickname, geonameid in NICKNAMES.items():
+        city = gazetteer.get(geonameid)
+        assert city is not None and city.population >= 100_000, nickname
+        namesakes = [c for c in gazetteer if fold(c.name) == fold(nickname)]
+        assert all(city.population >= DOMINANCE_RATIO * other.population for other in namesakes), nickname
+        assert gazetteer.resolve(nickname).city == city, nickname
+
+
+def test_autocomplete_offers_the_city_of_a_nickname_first(gazetteer: Gazetteer) -> None:
+    assert gazetteer.autocomplete("dc")[0].label == "Washington, District of Columbia, US"
+    assert gazetteer.autocomplete("nola")[0].label == "New Orleans, Louisiana, US"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("San Fran", ("San Francisco", "California", "US")),
+        ("Fort Laud", ("Fort Lauderdale", "Florida", "US")),
+        ("Ft. Laud", ("Fort Lauderdale", "Florida", "US")),
+        ("rio de jan", ("Rio de Janeiro", "21", "BR")),
+        ("New Orl", ("New Orleans", "Louisiana", "US")),
+        ("San Fran, CA", ("San Francisco", "California", "US")),
+    ],
+)
+def test_the_beginning_of_a_well_known_name_of_several_words_is_enough(
+    gazetteer: Gazetteer, query: str, expected: tuple[str, str, str]
+) -> None:
+    result = gazetteer.resolve(query)
+
+    assert result.city is not None and where(result.city) == expected
+    assert result.message is not None and result.message.startswith(f"I read “{query}” as {result.city.label}")
+
+
+def test_salt_lake_is_salt_lake_city(gazetteer: Gazetteer) -> None:
+    # Also an alternate name of Salt Lake City, so it is read as a name rather than a prefix.
+    assert where(resolved(gazetteer, "Salt Lake")) == ("Salt Lake City", "Utah", "US")
+
+
+def test_a_prefix_too_short_to_mean_anything_is_not_taken(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("San Fr").city is None  # "fr" could begin a hundred names
+    assert gazetteer.resolve("San F").city is None
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("Ottowa", ("Ottawa", "Ontario", "CA")),  # not Ottawa, Illinois (18,342), whose alternate name it is
+        ("Washingon", ("Washington", "District of Columbia", "US")),
+        ("Berln", ("Berlin", "Berlin", "DE")),
+        ("Tkoyo", ("Tokyo", "40", "JP")),  # not Tōyō, JP (25,870), a letter closer
+        ("Parsi", ("Paris", "11", "FR")),  # not Barshi, IN, whose alternate name it is
+    ],
+)
+def test_a_typo_of_a_capital_is_the_capital_not_a_small_town(
+    gazetteer: Gazetteer, typo: str, expected: tuple[str, str, str]
+) -> None:
+    result = gazetteer.resolve(typo)
+
+    assert result.city is not None and where(result.city) == expected
+    assert result.message is not None and result.message.startswith(f"I read “{typo}” as")
+
+
+def test_ottawa_illinois_is_still_offered_and_reachable(gazetteer: Gazetteer) -> None:
+    result = gazetteer.resolve("Ottowa")
+
+    assert [c.label for c in result.choices] == ["Ottawa, Illinois, US"]
+    assert result.message is not None and "e.g. “Ottawa, IL”" in result.message
+    assert where(resolved(gazetteer, "Ottowa, IL")) == ("Ottawa", "Illinois", "US")
+
+
+def _capital_test_gazetteer(capital: bool) -> Gazetteer:
+    country = {"iso": "ZZ", "iso3": "ZZZ", "name": "Zedland", "capital": "Zorvan" if capital else ""}
+    return Gazetteer.from_records([_record(1, "Zorvan", 20_000, country="ZZ", admin1="01")], [country])
+
+
+def test_being_a_capital_lets_a_weaker_typo_match_be_taken() -> None:
+    # "Zorvon" scores 83.3 against "Zorvan": below the 85 a small town needs, enough for a capital.
+    assert _capital_test_gazetteer(capital=False).resolve("Zorvon").status is UNKNOWN
+    result = _capital_test_gazetteer(capital=True).resolve("Zorvon")
+    assert result.status is RESOLVED and result.city is not None and result.city.geonameid == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "towns"),
+    [
+        ("Kitchener-Waterloo", ["Kitchener, Ontario, CA", "Waterloo, Ontario, CA"]),  # not Waterloo, Iowa
+        ("Minneapolis-St. Paul", ["Minneapolis, Minnesota, US", "Saint Paul, Minnesota, US"]),
+        ("Dallas/Fort Worth", ["Dallas, Texas, US", "Fort Worth, Texas, US"]),
+        ("Dallas / Fort Worth", ["Dallas, Texas, US", "Fort Worth, Texas, US"]),
+        ("Minneapolis–Saint Paul", ["Minneapolis, Minnesota, US", "Saint Paul, Minnesota, US"]),
+        ("Kitchener-Waterloo, ON", ["Kitchener, Ontario, CA", "Waterloo, Ontario, CA"]),
+        ("Winston-Salem/Greensboro", ["Winston-Salem, North Carolina, US", "Greensboro, North Carolina, US"]),
+    ],
+)
+def test_a_pair_of_towns_asks_which_one(gazetteer: Gazetteer, query: str, towns: list[str]) -> None:
+    result = gazetteer.resolve(query)
+
+    assert result.status is AMBIGUOUS and result.city is None
+    assert [c.label for c in result.choices] == towns
+    assert result.message == f"That's two places: pick one, {towns[0]} or {towns[1]}."
+
+
+@pytest.mark.parametrize(
+    "name", ["Winston-Salem", "Wilkes-Barre", "Baden-Baden", "Stratford-upon-Avon", "Saint-Étienne", "Ste-Foy"]
+)
+def test_a_hyphenated_town_is_one_town(gazetteer: Gazetteer, name: str) -> None:
+    result = gazetteer.resolve(name)
+
+    assert result.status is RESOLVED and result.message is None
+
+
+def ids(gazetteer: Gazetteer, *queries: str) -> list[int]:
+    return [resolved(gazetteer, query).geonameid for query in queries]
+
+
+def test_kingston_near_toronto_montreal_and_ottawa_is_kingston_ontario(gazetteer: Gazetteer) -> None:
+    near = gazetteer.vicinity(ids(gazetteer, "Toronto", "Montréal", "Ottawa"), about="your other customers")
+
+    result = gazetteer.resolve("Kingston", near=near)
+
+    assert result.city is not None and where(result.city) == ("Kingston", "Ontario", "CA")
+    assert result.message == (
+        "I read “Kingston” as Kingston, Ontario, CA (near your other customers); "
+        "for another one, write e.g. “Kingston, Jamaica”."
+    )
+    assert [c.label for c in result.choices] == ["Kingston, JM", "Kingston, New York, US", "Kingston, NF"]
+    assert where(resolved(gazetteer, "Kingston, Jamaica")) == ("Kingston", "17", "JM")  # the hint works
+    assert gazetteer.resolve("Kingston").city == gazetteer.get(3489854)  # alone: Jamaica's capital
+
+
+def test_context_can_be_a_route_of_points_or_cities(gazetteer: Gazetteer) -> None:
+    toronto, austin = resolved(gazetteer, "Toronto"), resolved(gazetteer, "Austin, TX")
+    route = gazetteer.vicinity([toronto, (41.5, -81.7), (39.1, -84.5), (36.2, -86.8), austin], about="the route")
+
+    result = gazetteer.resolve("Kingston", near=route)
+
+    assert result.city is not None and where(result.city) == ("Kingston", "Ontario", "CA")
+    assert result.message is not None and "(near the route)" in result.message
+
+
+def test_customers_in_the_same_country_weigh_in_too(gazetteer: Gazetteer) -> None:
+    near = gazetteer.vicinity(ids(gazetteer, "Vancouver, BC", "Calgary"), about="this server's customers")
+
+    kingston = gazetteer.resolve("Kingston", near=near)
+    london = gazetteer.resolve("London", near=near)  # weighed, London, ON leads by 2.4× only: not decisive
+    dayton, houston = ids(gazetteer, "Dayton, OH", "Houston")
+    springfield = gazetteer.resolve("Springfield", near=gazetteer.vicinity({dayton: 1, houston: 9}))
+
+    assert kingston.city is not None and where(kingston.city) == ("Kingston", "Ontario", "CA")
+    assert kingston.message is not None and "(in the same country as this server's customers)" in kingston.message
+    assert london == gazetteer.resolve("London")  # context that isn't decisive never turns an answer into a question
+    assert springfield.status is AMBIGUOUS  # one customer in ten near Springfield, OH: it still asks, Ohio's first
+    assert springfield.choices[0].label == "Springfield, Ohio, US"
+    assert springfield.message is not None and "e.g. “Springfield, OH”" in springfield.message
+
+
+def test_context_near_picks_the_namesake_next_door(gazetteer: Gazetteer) -> None:
+    near_toronto = gazetteer.vicinity(ids(gazetteer, "Toronto"), about="your other customers")
+
+    london = gazetteer.resolve("London", near=near_toronto)
+
+    assert london.city is not None and where(london.city) == ("London", "Ontario", "CA")
+    assert london.message == (
+        "I read “London” as London, Ontario, CA (near your other customers); "
+        "write “London, England” for the other one."
+    )
+
+
+def test_context_never_changes_an_unambiguous_name_and_a_few_far_places_barely_count(
+    gazetteer: Gazetteer,
+) -> None:
+    sydney = gazetteer.vicinity(ids(gazetteer, "Sydney, NSW"))
+    dallas, tokyo = ids(gazetteer, "Dallas", "Tokyo")
+    one_texan_among_many = gazetteer.vicinity({dallas: 1, tokyo: 99})
+
+    assert gazetteer.resolve("Toronto", near=sydney) == gazetteer.resolve("Toronto")
+    assert gazetteer.resolve("Portland, ME", near=sydney) == gazetteer.resolve("Portland, ME")
+    assert gazetteer.resolve("Paris", near=one_texan_among_many) == gazetteer.resolve("Paris")
+    assert gazetteer.resolve("Kingston", near=gazetteer.vicinity([])) == gazetteer.resolve("Kingston")
+
+
+def test_a_list_is_resolved_with_its_certain_places_as_context(gazetteer: Gazetteer) -> None:
+    toronto = resolved(gazetteer, "Toronto")
+    rows = ["Toronto", "Montréal", str(toronto.geonameid), "Ottawa", "Kingston", " kingston ", "Springfield"]
+
+    results = gazetteer.resolve_together(rows, about="your other customers")
+
+    assert [r.query for r in results] == rows
+    assert results[2].city == toronto  # a geonames id, as /customers export writes
+    assert [where(r.city) for r in results[4:6] if r.city] == [("Kingston", "Ontario", "CA")] * 2
+    assert results[6].status is AMBIGUOUS  # no Springfield is near
+    assert gazetteer.resolve_together(["Kingston"])[0] == gazetteer.resolve("Kingston")
+
+
+def test_the_context_rule_on_hand_made_data() -> None:
+    far = _record(1, "Dunmore", 1_000_000) | {"latitude": 10.0, "longitude": 10.0, "countrycode": "XX"}
+    near = _record(2, "Dunmore", 5_000, country="US", admin1="OR")
+    neighbour = _record(3, "Neighbour", 20_000)  # at the same place as the small Dunmore
+    small = Gazetteer.from_records([far, near, neighbour], us_states=[{"code": "OR", "name": "Oregon"}])
+    context = small.vicinity([3])
+
+    with_context, alone = small.resolve("Dunmore", near=context), small.resolve("Dunmore")
+
+    # 5,000 × (1 + 1000 + 50) = 5.26 M ≥ 5 × 1 M: the small namesake next door wins.
+    assert with_context.city is not None and with_context.city.geonameid == 2
+    assert alone.city is not None and alone.city.geonameid == 1

@@ -14,6 +14,7 @@ from bot.domain.cities import (
     City,
     Gazetteer,
     ResolutionStatus,
+    Vicinity,
     default_gazetteer,
     fold,
 )
@@ -108,6 +109,49 @@ def test_the_2000_most_populous_cities_round_trip_as_measured() -> None:
 @pytest.mark.parametrize("city", TOP_CITIES[:200], ids=lambda c: str(c.geonameid))
 def test_the_200_biggest_cities_are_offered_when_their_full_name_is_typed(city: City) -> None:
     assert city in GAZETTEER.autocomplete(city.name)
+
+
+def _ids(*queries: str) -> list[int]:
+    return [city.geonameid for query in queries if (city := GAZETTEER.resolve(query).city) is not None]
+
+
+CONTEXTS: list[Vicinity] = [
+    GAZETTEER.vicinity(_ids("Toronto", "Montréal", "Ottawa")),
+    GAZETTEER.vicinity(_ids("Vancouver, BC")),
+    GAZETTEER.vicinity(_ids("Dallas", "Austin, TX", "Houston")),
+    GAZETTEER.vicinity([(51.5, -0.1), (35.7, 139.7), (-33.9, 151.2)]),
+    GAZETTEER.vicinity([]),
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(city_texts, st.sampled_from(CONTEXTS))
+def test_context_only_ever_chooses_among_the_same_candidates(text: str, near: Vicinity) -> None:
+    plain, in_context = GAZETTEER.resolve(text), GAZETTEER.resolve(text, near=near)
+
+    assert in_context.query == text and len(in_context.choices) <= MAX_CHOICES
+    if plain.status is ResolutionStatus.UNKNOWN or (plain.resolved and not plain.choices):
+        assert in_context == plain  # nothing to choose between: context changes nothing
+    if plain.resolved:
+        assert in_context.resolved  # context decides or stays out of it; it never turns an answer into a question
+    else:
+        before = {c.geonameid for c in (plain.city, *plain.choices) if c is not None}
+        after = {c.geonameid for c in (in_context.city, *in_context.choices) if c is not None}
+        if len(before) < MAX_CHOICES:  # every candidate was listed: context picks among them
+            assert after <= before
+        if in_context.resolved:
+            assert in_context.city is not None and in_context.city not in in_context.choices
+        else:
+            assert in_context.message
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(city_texts, max_size=8))
+def test_a_list_resolved_together_keeps_every_query_in_order(texts: list[str]) -> None:
+    results = GAZETTEER.resolve_together(texts)
+
+    assert [r.query for r in results] == texts
+    assert GAZETTEER.resolve_together(texts) == results  # deterministic
 
 
 def test_the_gazetteer_fixture_is_shared() -> None:

@@ -15,8 +15,7 @@ from bot.domain.errors import InvalidInput
 
 
 def resolver(gazetteer: Gazetteer | None = None):  # type: ignore[no-untyped-def]
-    g = gazetteer or default_gazetteer()
-    return resolve_with_ids(g.resolve_many, g.get)
+    return resolve_with_ids(gazetteer or default_gazetteer())
 
 
 @pytest.mark.parametrize(
@@ -118,3 +117,31 @@ def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(InvalidInput, match="At most 3 customers per file"):
         plan_import(text, resolver())
+
+
+def test_a_shared_city_name_is_read_near_the_files_other_customers() -> None:
+    text = (
+        "email,city\n"
+        "ana@example.com,Toronto\n"
+        "ben@example.com,Montréal\n"
+        "chen@example.com,Ottawa\n"
+        "dara@example.com,Kingston\n"
+    )
+
+    plan = plan_import(text, resolver())
+
+    assert plan.problems == ()
+    kingston = plan.rows[3].city
+    assert (kingston.name, kingston.region, kingston.country_code) == ("Kingston", "Ontario", "CA")
+    alone = plan_import("email,city\ndara@example.com,Kingston\n", resolver())
+    assert alone.rows[0].city.country_code == "JM"  # without other customers, Jamaica's capital
+
+
+def test_a_pair_of_towns_in_a_file_asks_to_keep_one() -> None:
+    plan = plan_import("email,city\nana@example.com,Kitchener-Waterloo\n", resolver())
+
+    [problem] = plan.problems
+    assert str(problem) == (
+        "line 2: city “Kitchener-Waterloo” is two places (Kitchener, Ontario, CA; Waterloo, Ontario, CA): "
+        "keep one of them"
+    )
