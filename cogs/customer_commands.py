@@ -57,9 +57,8 @@ class ProfileCommands(app_commands.Group, name="profile", description="What you 
     @app_commands.command(name="edit", description="Fill in what you do, what you can offer and what you seek")
     async def edit(self, interaction: Interaction) -> None:
         member = member_of(interaction)
-        customers = interaction.client.services.customers
-        await customers.claim_imported(member)  # a profile a manager imported comes pre-filled
-        customer = await customers.customer(member.guild_id, member.user_id)
+        # Pre-filled (also from a row a manager imported), read only: the form must be Discord's first answer.
+        customer = await interaction.client.services.customers.for_form(member)
         await interaction.response.send_modal(ProfileModal(customer))
 
     @answers_first

@@ -49,6 +49,14 @@ class CustomerRepository:
         row = await tx.fetch_one("SELECT * FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         return None if row is None else _customer(row)
 
+    async def imported_as(self, tx: Transaction, guild_id: int, username: str) -> Customer | None:
+        """The row a manager imported under this Discord username, not yet linked to a member."""
+        row = await tx.fetch_one(
+            "SELECT * FROM customers WHERE guild_id = ? AND discord_name = ? AND user_id IS NULL",
+            (guild_id, username.lower()),
+        )
+        return None if row is None else _customer(row)
+
     async def ensure(
         self, tx: Transaction, guild_id: int, user_id: int, *, username: str, name: str, at: dt.datetime
     ) -> None:

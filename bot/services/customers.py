@@ -123,6 +123,13 @@ class CustomerService:
         async with self._db.read() as tx:
             return await self._customers.get(tx, guild_id, user_id)
 
+    async def for_form(self, member: Member) -> Customer | None:
+        """What the profile form is pre-filled with: the member's row, or the one a manager imported under their
+        username (it becomes theirs when they save). A read: the form must be Discord's first answer."""
+        async with self._db.read() as tx:
+            customer = await self._customers.get(tx, member.guild_id, member.user_id)
+            return customer or await self._customers.imported_as(tx, member.guild_id, member.username)
+
     async def names_of(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
         """What to call people in lists and files (attendees): the customers we know, by user id."""
         async with self._db.read() as tx:
