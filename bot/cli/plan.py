@@ -166,8 +166,10 @@ def customers_from_csv(text: str, name: str, gazetteer: Gazetteer) -> list[Deman
     try:
         if "city" not in (reader.fieldnames or []):
             raise InvalidInput(f"{name}: the first row must name the columns, with at least `city`.")
-        for line, row in enumerate(reader, start=2):
-            resolution = gazetteer.resolve((row.get("city") or "").strip())
+        rows = list(enumerate(reader, start=2))
+        # The rows are context for each other: "Kingston" among Toronto and Montréal is Kingston, Ontario.
+        resolutions = gazetteer.resolve_together([(row.get("city") or "").strip() for _, row in rows], "the other rows")
+        for (line, row), resolution in zip(rows, resolutions, strict=True):
             count = _count(row.get("count"))
             if resolution.city is None or not resolution.resolved or count is None:
                 reason = (resolution.message or "no city") if count is not None else "count is not a whole number"

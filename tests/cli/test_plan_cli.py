@@ -85,3 +85,14 @@ def test_text_plan_reads_day_by_day(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "in Memphis, Tennessee, US" in out and "in Chicago" not in out
     assert "breakfast" not in out
     assert "Chicago, Illinois, US (7 customers): dropped by a manager" in out
+
+
+def test_a_shared_city_name_is_read_near_the_other_rows() -> None:
+    from bot.cli.plan import customers_from_csv
+    from bot.domain.cities import default_gazetteer
+
+    sheet = "city,count\nToronto,5\nMontréal,4\nOttawa,3\nKingston,4\n"
+
+    demand = customers_from_csv(sheet, "customers.csv", default_gazetteer())
+
+    assert {d.city.label: d.customers for d in demand}["Kingston, Ontario, CA"] == 4  # not Kingston, Jamaica
