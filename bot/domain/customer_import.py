@@ -44,6 +44,7 @@ from bot.domain.errors import InvalidInput
 
 COLUMNS = ("discord_id", "discord_name", "name", "email", "city", "what_i_do", "offer", "seek", "company", "website")
 IDENTITY_COLUMNS = ("discord_id", "discord_name", "email")
+MAX_SNOWFLAKE = 2**63 - 1  # Discord ids are signed 64-bit integers (and so are the database's)
 # Written by /customers export for people to read; ignored on import, so an export imports back unchanged.
 EXPORT_ONLY_COLUMNS = ("city_label", "source", "consented", "allow_dms", "listed", "introductions", "quotes")
 MAX_ROWS = 200_000
@@ -120,16 +121,25 @@ def _check_header(columns: tuple[str, ...]) -> None:
     unknown = [name for name in columns if name not in COLUMNS and name not in EXPORT_ONLY_COLUMNS]
     if unknown:
         raise InvalidInput(
-            f"Unknown column(s) {', '.join(f'`{n}`' for n in unknown)} in the header. "
-            f"Columns are: {', '.join(COLUMNS)}."
+            f"{_some(unknown)} in the header {'is not a column' if len(unknown) == 1 else 'are not columns'} I "
+            f"know. Columns are: {', '.join(COLUMNS)}."
         )
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     if duplicated:
-        raise InvalidInput(f"Column(s) {', '.join(duplicated)} appear more than once in the header.")
+        raise InvalidInput(
+            f"{_some(duplicated)} {'appears' if len(duplicated) == 1 else 'appear'} more than once in the header."
+        )
     if "city" not in columns:
         raise InvalidInput("The header needs a `city` column.")
     if not any(name in columns for name in IDENTITY_COLUMNS):
         raise InvalidInput("The header needs a way to know who each row is: `discord_id`, `discord_name` or `email`.")
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    """A few names in code, and how many more: the message must fit in Discord (2,000 characters), however wild
+    the header."""
+    listed = ", ".join(f"`{name[:40]}`" for name in names[:shown])
+    return listed + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
 
 
 def _body(reader: Iterator[list[str]], columns: tuple[str, ...]) -> Iterator[_RawRow]:
@@ -211,7 +221,7 @@ def _discord_id(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not _DISCORD_ID.match(text):
+    if not _DISCORD_ID.match(text) or int(text) > MAX_SNOWFLAKE:
         raise InvalidInput(f"discord_id “{text[:40]}” is not a Discord user id (17 to 20 digits)")
     return int(text)
 

@@ -221,10 +221,11 @@ class ImportConfirmButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:
         progress = ReplyProgress(interaction)
         plan, counts = await files.confirm(interaction.guild_id, self.import_id, progress=progress)
         await progress.finish()
+        skipped = f", {plural(len(plan.problems), 'row')} skipped" if plan.problems else ""
         await interaction.edit_original_response(
             content=(
-                f"Imported: {counts.added:,} new customers, {counts.updated:,} updated"
-                f"{f', {len(plan.problems):,} rows skipped' if plan.problems else ''}. See them with /customers cities."
+                f"Imported: {plural(counts.added, 'new customer')}, {counts.updated:,} updated{skipped}. "
+                "See them with /customers cities."
             ),
             view=None,
         )

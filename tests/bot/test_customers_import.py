@@ -12,6 +12,7 @@ import simcord
 from bot.domain.cities import default_gazetteer
 from bot.domain.errors import InvalidInput
 from bot.errors import NOT_MANAGER, NotManager
+from tests.bot.meal_story import said
 from tests.conftest import MakeBot, World, run_as_member
 
 GOOD = (
@@ -123,8 +124,10 @@ async def test_bad_files_are_refused_with_a_reason(configured: World) -> None:
         ("list.xlsx", b"PK\x03\x04", "Please attach a .csv file"),
         ("c.csv", b"\xff\xfe\x00b\x00a\x00d", "That file isn't UTF-8 text."),
         ("c.csv", b"", "The file is empty"),
-        ("c.csv", b"name,town\nAna,Toronto\n", "Unknown column(s) `town` in the header."),
+        ("c.csv", b"name,town\nAna,Toronto\n", "`town` in the header is not a column I know."),
         ("c.csv", b"name,city\nAna,Toronto\n", "The header needs a way to know who each row is"),
+        ("c.csv", ("email,city," + ",".join(f"col{n}" for n in range(5000)) + "\n").encode(),
+         "`col0`, `col1`, `col2`, `col3`, `col4` and 4,995 more in the header are not columns I know."),
     ]:
         result = await maria.slash(configured.channel, "customers import", file=(filename, data))
 
@@ -235,3 +238,15 @@ async def test_many_bad_rows_are_summed_up_within_discords_embed_limits(configur
     assert listed.endswith(f"… and {200 - shown:,} more rows with problems") and shown >= 5
     assert len(embed) <= 6000 and all(len(field.value or "") <= 1024 for field in embed.fields)
     assert answer(dry).components == []  # nothing to confirm
+
+
+async def test_a_discord_id_too_large_to_be_one_is_a_problem_row_not_a_crash(configured: World) -> None:
+    sheet = f"discord_id,city\n{2**64},Toronto\n123456789012345678,Chicago\n"
+
+    dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", sheet.encode()))
+
+    report = answer(dry).embeds[0]
+    assert "**1 ready**" in (report.description or "") and "**1 with problems**" in (report.description or "")
+    assert f"discord_id “{2**64}” is not a Discord user id" in report.fields[0].value
+    confirmed = await configured.manager.click(answer(dry), label="Confirm import")
+    assert said(confirmed) == "Imported: 1 new customer, 0 updated, 1 row skipped. See them with /customers cities."

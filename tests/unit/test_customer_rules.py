@@ -90,7 +90,7 @@ def test_line_numbers_count_quoted_line_breaks() -> None:
 def test_header_problems_stop_the_whole_file() -> None:
     for text, expected in [
         ("", "The file is empty"),
-        ("email,City,CITY\n", "Column(s) city appear more than once"),
+        ("email,City,CITY\n", "`city` appears more than once in the header."),
         ("email,name\nx@y.z,X\n", "The header needs a `city` column."),
     ]:
         with pytest.raises(InvalidInput, match=re.escape(expected)):
