@@ -46,3 +46,20 @@ def test_a_two_week_itinerary_is_paged_within_discords_limits() -> None:
 
 def test_the_route_map_is_a_png() -> None:
     assert route_map_png(long_itinerary(days=2)).startswith(b"\x89PNG")
+
+
+def test_one_customer_towns_are_not_called_big_cities() -> None:
+    import dataclasses
+
+    from bot.ui.tour_views import itinerary_lines
+
+    tour = Tour(1, 1, "Short", 1, 1, dt.date(2026, 5, 4), dt.date(2026, 5, 5), "lunch", 9.0, 1, None,
+                TourStatus.PLANNED, None, None, 1)  # fmt: skip
+    itinerary = long_itinerary(days=2)
+    [first, *rest] = itinerary.left_out
+    small = dataclasses.replace(itinerary, left_out=(dataclasses.replace(first, customers=1), *rest))
+
+    assert "**Big cities left out, and why**" in itinerary_lines(tour, itinerary)
+    lines = itinerary_lines(tour, small)
+    assert "**Places left out, and why**" in lines
+    assert f"• {first.city.name} (1 customer): {first.detail}" in lines
