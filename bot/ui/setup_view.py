@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import discord
 
@@ -128,25 +128,34 @@ def check_manager_role(role: discord.Role) -> None:
 
 
 class _SetupItem(PersistentItem[Any], template=r"(?!)"):
-    """A setting changed from the /setup message (managers; the role only by Manage Server, as in /setup)."""
+    """A setting changed from the /setup message (managers; the role only by Manage Server, as in /setup).
+    Subclasses' custom_ids end in the guild's id; they say what changes in :meth:`changes`."""
 
     managers_only = True
 
-    def _this_server(self, interaction: Interaction, guild_id: int) -> discord.Member:
-        # The guild comes from the interaction; the id in custom_id only detects a stray click.
-        if interaction.guild_id != guild_id or not isinstance(interaction.user, discord.Member):
-            raise NotAllowed("This menu belongs to another server's settings.")
-        return interaction.user
+    def __init__(self, item: discord.ui.Item[Any], guild_id: int) -> None:
+        super().__init__(item)
+        self.guild_id = guild_id
 
-    async def _save(self, interaction: Interaction, **changes: Any) -> None:
-        assert interaction.guild_id is not None
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(number(match, "guild"))  # type: ignore[arg-type,call-arg]  # subclasses take (guild_id, …)
+
+    async def changes(self, interaction: Interaction) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def act(self, interaction: Interaction) -> None:
+        # The guild comes from the interaction; the id in custom_id only detects a stray click.
         member = interaction.user
-        assert isinstance(member, discord.Member)
+        if interaction.guild_id != self.guild_id or not isinstance(member, discord.Member):
+            raise NotAllowed("This menu belongs to another server's settings.")
         settings = await services(interaction).guild_setup.update(
-            interaction.guild_id,
+            self.guild_id,
             by=member.id,
             by_can_manage_server=member.guild_permissions.manage_guild,
-            **changes,
+            **await self.changes(interaction),
         )
         embed = settings_embed(
             settings, lambda name: command(interaction, name), title="Settings saved", names=names_in(interaction.guild)
@@ -159,25 +168,16 @@ class SetupRoleSelect(_SetupItem, template=r"lt:setup:role:(?P<guild>\d+)"):
 
     def __init__(self, guild_id: int, current: int | None = None) -> None:
         defaults = [discord.Object(id=current, type=discord.Role)] if current else []
-        super().__init__(
-            discord.ui.RoleSelect(
-                custom_id=f"lt:setup:role:{guild_id}", placeholder="Manager role: your community team",
-                default_values=defaults, row=0,
-            )
+        select: discord.ui.RoleSelect[Any] = discord.ui.RoleSelect(
+            custom_id=f"lt:setup:role:{guild_id}", placeholder="Manager role: your community team",
+            default_values=defaults, row=0,
         )  # fmt: skip
-        self.guild_id = guild_id
+        super().__init__(select, guild_id)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SetupRoleSelect:
-        return cls(number(match, "guild"))
-
-    async def act(self, interaction: Interaction) -> None:
-        self._this_server(interaction, self.guild_id)
+    async def changes(self, interaction: Interaction) -> dict[str, Any]:
         [role] = self.item.values
         check_manager_role(role)
-        await self._save(interaction, manager_role_id=role.id)
+        return {"manager_role_id": role.id}
 
 
 class SetupChannelSelect(_SetupItem, template=r"lt:setup:channel:(?P<guild>\d+)"):
@@ -185,29 +185,19 @@ class SetupChannelSelect(_SetupItem, template=r"lt:setup:channel:(?P<guild>\d+)"
 
     def __init__(self, guild_id: int, current: int | None = None) -> None:
         defaults = [discord.Object(id=current, type=discord.abc.GuildChannel)] if current else []
-        super().__init__(
-            discord.ui.ChannelSelect(
-                custom_id=f"lt:setup:channel:{guild_id}", placeholder="Announcement channel: where meals are posted",
-                channel_types=[discord.ChannelType.text], default_values=defaults, row=1,
-            )
+        select: discord.ui.ChannelSelect[Any] = discord.ui.ChannelSelect(
+            custom_id=f"lt:setup:channel:{guild_id}", placeholder="Announcement channel: where meals are posted",
+            channel_types=[discord.ChannelType.text], default_values=defaults, row=1,
         )  # fmt: skip
-        self.guild_id = guild_id
+        super().__init__(select, guild_id)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SetupChannelSelect:
-        return cls(number(match, "guild"))
-
-    async def act(self, interaction: Interaction) -> None:
-        self._this_server(interaction, self.guild_id)
+    async def changes(self, interaction: Interaction) -> dict[str, Any]:
         [picked] = self.item.values
-        assert interaction.guild is not None
-        channel = interaction.guild.get_channel(picked.id)
+        channel = interaction.guild.get_channel(picked.id) if interaction.guild else None
         if not isinstance(channel, discord.TextChannel):
             raise InvalidInput("Pick a text channel for the meal posts.")
         require_can_post(channel)
-        await self._save(interaction, announce_channel_id=channel.id)
+        return {"announce_channel_id": channel.id}
 
 
 class SetupRemindersSelect(_SetupItem, template=r"lt:setup:reminders:(?P<guild>\d+)"):
@@ -215,25 +205,16 @@ class SetupRemindersSelect(_SetupItem, template=r"lt:setup:reminders:(?P<guild>\
 
     def __init__(self, guild_id: int) -> None:
         options = [discord.SelectOption(label=label, value=value) for value, label in REMINDER_PRESETS]
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"lt:setup:reminders:{guild_id}", placeholder="Reminders: when to remind people",
-                options=options, row=2,
-            )
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"lt:setup:reminders:{guild_id}", placeholder="Reminders: when to remind people",
+            options=options, row=2,
         )  # fmt: skip
-        self.guild_id = guild_id
+        super().__init__(select, guild_id)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SetupRemindersSelect:
-        return cls(number(match, "guild"))
-
-    async def act(self, interaction: Interaction) -> None:
-        self._this_server(interaction, self.guild_id)
+    async def changes(self, interaction: Interaction) -> dict[str, Any]:
         values = self.item.values
         preset = values[0] if values and values[0] in dict(REMINDER_PRESETS) else REMINDER_PRESETS[0][0]
-        await self._save(interaction, reminder_offsets=preset)
+        return {"reminder_offsets": preset}
 
 
 class ResetSettingsButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:setup:reset:(?P<guild_id>\d+)"):
