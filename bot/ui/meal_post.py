@@ -10,7 +10,7 @@ import discord
 from bot.domain.meals import Meal
 from bot.services.meals import MealState
 from bot.ui.people import who
-from bot.ui.style import BRAND
+from bot.ui.style import BRAND, EMBED_FIELD_LIMIT
 
 CANCELLED_COLOUR = discord.Colour.dark_grey()
 
@@ -59,7 +59,10 @@ def where_text(meal: Meal) -> str:
         return f"Venue to be announced\n{meal.place.label}"
     query = quote_plus(f"{meal.venue}, {meal.place.label}")
     venue = discord.utils.escape_markdown(meal.venue).replace("]", "\\]")
-    return f"[{venue}](https://www.google.com/maps/search/?api=1&query={query})\n{meal.place.label}"
+    linked = f"[{venue}](https://www.google.com/maps/search/?api=1&query={query})\n{meal.place.label}"
+    if len(linked) <= EMBED_FIELD_LIMIT:
+        return linked
+    return f"{venue}\n{meal.place.label}"  # a long non-Latin venue grows ~6-9× in the link: show it unlinked
 
 
 def event_location(meal: Meal) -> str:

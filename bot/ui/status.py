@@ -14,7 +14,7 @@ from bot.domain.outbox import Delivery
 from bot.host import Interaction, clock, services, started_at
 from bot.services.delivery import DeliveryStatus
 from bot.ui.items import Answer, PersistentItem, number
-from bot.ui.style import BRAND, WARNING, plural
+from bot.ui.style import BRAND, EMBED_FIELD_LIMIT, WARNING, plural
 
 MAX_FAILED_LINES = 10
 
@@ -42,7 +42,9 @@ def status_embed(status: DeliveryStatus, *, started_at: dt.datetime, now: dt.dat
     )
     if status.failed:
         lines = [failed_line(delivery) for delivery in status.failed[:MAX_FAILED_LINES]]
-        embed.add_field(name="Failed deliveries (latest first)", value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(
+            name="Failed deliveries (latest first)", value="\n".join(lines)[:EMBED_FIELD_LIMIT], inline=False
+        )
         embed.set_footer(text="Fix what they say (a permission, a channel), then press Retry.")
     return embed
 

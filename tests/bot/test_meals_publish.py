@@ -230,3 +230,30 @@ async def test_guilds_never_see_each_others_meals(configured: World) -> None:
 
     assert result.response.content.startswith("There is no meal #1 on this server.")
     simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
+async def test_a_long_non_latin_venue_is_posted_without_its_map_link(configured: World) -> None:
+    venue = (
+        "Ресторан «Пушкинъ», Тверской бульвар, дом 26А, вход со стороны двора через арку, второй этаж, "
+        "зал «Библиотека», спросить администратора Ивана Петровича"
+    )  # 151 characters: accepted, but its map link alone would pass Discord's 1,024 per field
+
+    result = await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", venue=venue,
+        invite_radius_km=0,
+    )  # fmt: skip
+
+    assert said(result).startswith("Published **Lunch in Toronto** (meal #1): https://discord.com/channels/")
+    assert post_fields(configured)["Where"] == f"{venue}\nToronto, Ontario, CA"
+
+
+async def test_a_venue_gets_a_map_link(configured: World) -> None:
+    await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", venue="Café Nero",
+        invite_radius_km=0,
+    )  # fmt: skip
+
+    assert post_fields(configured)["Where"] == (
+        "[Café Nero](https://www.google.com/maps/search/?api=1&query=Caf%C3%A9+Nero%2C+Toronto%2C+Ontario%2C+CA)\n"
+        "Toronto, Ontario, CA"
+    )
