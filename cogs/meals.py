@@ -14,7 +14,7 @@ from bot.app import ListeningTourBot
 from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, posting_channel
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot
-from bot.domain.outbox import JobProgress, Kind, Outcome
+from bot.domain.outbox import JobProgress, Kind, Outcome, new_job
 from bot.domain.timeparse import (
     LocalTime,
     meal_start,
@@ -95,7 +95,7 @@ class MealsCog(commands.Cog):
         if invite_radius_km > 0:
             city_found = services.customers.city(place.geonameid)
             invitees = await services.customers.dm_invitees(interaction.guild.id, city_found, invite_radius_km)
-        job = services.delivery.new_job("meal-add")
+        job = new_job("meal-add")
         meal = await services.meals.create(
             interaction.guild.id,
             host_id=interaction.user.id,
@@ -149,7 +149,7 @@ class MealsCog(commands.Cog):
         change = await self.bot.services.meals.edit(
             interaction.guild.id,
             meal,
-            job=self.bot.services.delivery.new_job("meal-edit"),
+            job=new_job("meal-edit"),
             start=start,
             venue=venue,
             capacity=capacity,

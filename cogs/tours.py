@@ -204,9 +204,10 @@ def publish_reply(tour: Tour, publishing: Publishing, progress: JobProgress, cha
     posts = progress.count(Kind.MEAL_POST)
     posted = progress.count(Kind.MEAL_POST, Outcome.DONE)
     if tour.status is TourStatus.PUBLISHED:
+        again = f" (asked again for {publishing.resumed} missing a post or event)" if publishing.resumed else ""
         lines = [
-            f"Published **{tour.name}**: {plural(publishing.new_meals + publishing.resumed, 'meal')} in {channel}, "
-            "each with a Discord event. `/tour show` now attaches the tour's calendar."
+            f"Published **{tour.name}**: {plural(publishing.meals, 'meal')} in {channel}, each with a Discord "
+            f"event{again}. `/tour show` now attaches the tour's calendar."
         ]
     elif posts:
         lines = [f"Publishing **{tour.name}** in {channel}: {posted} of {plural(posts, 'meal')} posted…"]

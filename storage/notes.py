@@ -28,14 +28,15 @@ class FallbackNoteRepository:
         user_id: int,
         at: dt.datetime,
     ) -> tuple[int, bool]:
-        """Add the person to a note with the same text for the same channel that is not posted yet, or start
-        one. Returns the note's id and whether it is new (a new note needs a row in the outbox)."""
+        """Add the person to a note with the same text for the same channel that is still open (not read for
+        posting yet), or start one. Returns the note's id and whether it is new (a new note needs an outbox
+        row)."""
         joined = ",".join(actions)
         row = await tx.fetch_one(
             """
             SELECT n.id FROM fallback_notes n
             WHERE n.guild_id = ? AND n.channel_id = ? AND n.meal_id IS ? AND n.content = ? AND n.actions = ?
-              AND n.posted_at IS NULL
+              AND n.closed_at IS NULL
               AND (SELECT COUNT(*) FROM fallback_note_recipients r WHERE r.note_id = n.id) < ?
             ORDER BY n.id LIMIT 1
             """,
@@ -64,10 +65,17 @@ class FallbackNoteRepository:
         )
         return _note(row, tuple(int(p["user_id"]) for p in people))
 
+    async def close(self, tx: Transaction, guild_id: int, note_id: int, at: dt.datetime) -> None:
+        """The note is being posted: from now on nobody joins it (they start a new one)."""
+        await tx.execute(
+            "UPDATE fallback_notes SET closed_at = COALESCE(closed_at, ?) WHERE id = ? AND guild_id = ?",
+            (encode_datetime(at), note_id, guild_id),
+        )
+
     async def mark_posted(self, tx: Transaction, guild_id: int, note_id: int, at: dt.datetime) -> None:
         await tx.execute(
-            "UPDATE fallback_notes SET posted_at = ? WHERE id = ? AND guild_id = ?",
-            (encode_datetime(at), note_id, guild_id),
+            "UPDATE fallback_notes SET posted_at = ?, closed_at = COALESCE(closed_at, ?) WHERE id = ? AND guild_id = ?",
+            (encode_datetime(at), encode_datetime(at), note_id, guild_id),
         )
 
     async def for_reader(self, tx: Transaction, note_id: int, guild_id: int, user_id: int) -> FallbackNote | None:

@@ -30,6 +30,7 @@ from storage.database import Transaction
 
 _DM_KINDS = tuple(kind.value for kind in Kind if kind.is_dm)
 _IN_DM_KINDS = f"({', '.join(repr(kind) for kind in _DM_KINDS)})"
+_IN_COALESCING_KINDS = f"({', '.join(repr(kind.value) for kind in Kind if kind.coalesces)})"
 
 
 class OutboxRepository:
@@ -124,6 +125,19 @@ class OutboxRepository:
             """,
             (encode_datetime(at), _clip(error), int(rate_limited), delivery.id, delivery.guild_id, owner),
         )
+        return changed == 1
+
+    async def hurry(self, tx: Transaction, kind: Kind, meal_id: int, *, job: str, now: dt.datetime) -> bool:
+        """The meal's pending post (or event) sync, waiting for a retry, is due now and counts in ``job``."""
+        changed = await tx.execute(
+            """
+            UPDATE outbox SET due_at = ?, job = ?
+            WHERE kind = ? AND meal_id = ? AND status = 'pending'
+            """,
+            (encode_datetime(now), job, kind.value, meal_id),
+        )
+        if changed and self._on_added is not None:
+            tx.after_commit(self._on_added)
         return changed == 1
 
     async def postpone(self, tx: Transaction, delivery: Delivery, *, owner: str, at: dt.datetime) -> bool:
@@ -236,7 +250,21 @@ class OutboxRepository:
         return [_delivery(row) for row in rows]
 
     async def retry_failed(self, tx: Transaction, guild_id: int, now: dt.datetime) -> int:
-        """Failed rows of the guild go back in line, with a fresh set of attempts."""
+        """Failed rows of the guild go back in line, with a fresh set of attempts. Of a meal's failed post (or
+        event) syncs only the newest goes back, and none if one waits already: each shows the meal as it is now,
+        so the others are finished as superseded (and counted, as they are taken care of)."""
+        superseded = await tx.execute(
+            f"""
+            UPDATE outbox SET status = 'skipped', finished_at = ?,
+                              last_error = 'superseded on retry; ' || COALESCE(last_error, '')
+            WHERE guild_id = ? AND status = 'failed' AND kind IN {_IN_COALESCING_KINDS} AND (
+                EXISTS (SELECT 1 FROM outbox AS o
+                        WHERE o.kind = outbox.kind AND o.meal_id = outbox.meal_id AND o.status = 'pending')
+                OR id < (SELECT MAX(o.id) FROM outbox AS o
+                         WHERE o.kind = outbox.kind AND o.meal_id = outbox.meal_id AND o.status = 'failed'))
+            """,  # noqa: S608 - the kinds are the domain's own names
+            (encode_datetime(now), guild_id),
+        )
         changed = await tx.execute(
             """
             UPDATE outbox SET status = 'pending', due_at = ?, attempts = 0, rate_limited = 0, finished_at = NULL,
@@ -247,12 +275,17 @@ class OutboxRepository:
         )
         if changed and self._on_added is not None:
             tx.after_commit(self._on_added)
-        return changed
+        return changed + superseded
 
-    async def prune(self, tx: Transaction, before: dt.datetime) -> int:
-        """Forget rows sent or skipped long ago (failed ones stay until a manager retries them)."""
+    async def prune(self, tx: Transaction, before: dt.datetime, now: dt.datetime) -> int:
+        """Forget rows sent or skipped long ago (failed ones stay until a manager retries them). Rows of a meal
+        still to come stay too: a sent invitation is how the buttons in its DM find the meal's server."""
         return await tx.execute(
-            "DELETE FROM outbox WHERE status IN ('sent', 'skipped') AND finished_at < ?", (encode_datetime(before),)
+            """
+            DELETE FROM outbox WHERE status IN ('sent', 'skipped') AND finished_at < ?
+              AND NOT EXISTS (SELECT 1 FROM meals m WHERE m.id = outbox.meal_id AND m.ends_at > ?)
+            """,
+            (encode_datetime(before), encode_datetime(now)),
         )
 
     async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:

@@ -115,16 +115,17 @@ class TourRepository:
         return changed == 1
 
     async def finish_publishing(self, tx: Transaction, guild_id: int, meal_id: int, now: dt.datetime) -> bool:
-        """Once the last post and event of a publishing tour are out, the tour is published."""
+        """Once every upcoming meal of a publishing tour has its post and its event, the tour is published. A
+        post or event that failed for good keeps it publishing: running /tour publish again asks for it."""
         changed = await tx.execute(
             """
             UPDATE tours SET status = 'published', updated_at = :now
             WHERE guild_id = :guild AND status = 'publishing'
               AND id = (SELECT tour_id FROM meals WHERE id = :meal AND guild_id = :guild)
               AND NOT EXISTS (
-                  SELECT 1 FROM outbox o JOIN meals m ON m.id = o.meal_id
-                  WHERE m.tour_id = tours.id AND o.kind IN ('meal_post', 'meal_event')
-                    AND o.status IN ('pending', 'sending'))
+                  SELECT 1 FROM meals m
+                  WHERE m.tour_id = tours.id AND m.status != 'cancelled' AND m.starts_at > :now
+                    AND (m.message_id IS NULL OR m.event_id IS NULL))
             """,
             {"now": encode_datetime(now), "guild": guild_id, "meal": meal_id},
         )

@@ -133,6 +133,9 @@ class Dispatcher:
             if not batch:
                 return
             for delivery in batch:
+                if self._paused_until is not None and self._clock() < self._paused_until:
+                    await self._service.put_back(delivery, self.owner, self._paused_until)  # a 429 pauses all
+                    continue
                 await self._deliver(delivery)
                 if delivery.job is not None and self._service.following(delivery.job):
                     await self._service.report(delivery.job)

@@ -14,6 +14,7 @@ few minutes; our lease is shorter) returns the first message instead of posting 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -253,3 +254,9 @@ class OutboxSummary:
     sent_today: int
     by_note_today: int
     next_reminder: dt.datetime | None
+
+
+def new_job(what: str) -> str:
+    """A name for the rows one command adds, so its reply can show their progress (unique: two runs of a
+    command in the same second must not count each other's rows)."""
+    return f"{what}:{secrets.token_hex(4)}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -143,8 +142,9 @@ class DeliveryService:
                 if delivery.kind in (Kind.MEAL_POST, Kind.MEAL_EVENT) and delivery.meal_id is not None:
                     await self._tours.finish_publishing(tx, delivery.guild_id, delivery.meal_id, now)
             elif delivery.kind is Kind.FALLBACK_NOTE and outgoing.note is not None:
-                postponed = await self._postponed_note(tx, delivery, owner, now)
-                return None if postponed else outgoing
+                if await self._postponed_note(tx, delivery, owner, now):
+                    return None
+                await self._notes.close(tx, delivery.guild_id, outgoing.note.id, now)  # read once: what is posted
         return outgoing
 
     async def _outgoing(self, tx: Transaction, delivery: Delivery, now: dt.datetime) -> tuple[Outgoing | None, str]:
@@ -185,7 +185,7 @@ class DeliveryService:
         if kind is Kind.REMINDER:
             if now >= meal.starts_at:
                 return "the meal has started"
-            if str(delivery.payload.get("starts_at")) != meal.starts_at.isoformat():
+            if not _same_instant(delivery.payload.get("starts_at"), meal.starts_at):
                 return "the meal moved; its new reminders replace this one"
             return "" if status is RsvpStatus.GOING else "no longer going"
         if kind is Kind.SEAT_OFFER:
@@ -198,11 +198,16 @@ class DeliveryService:
         if kind is Kind.EVENT_INTEREST:
             return "" if meal.rsvp_open(now) and status is RsvpStatus.MAYBE else "they answered meanwhile"
         if kind is Kind.MEAL_CHANGED:
-            unchanged = delivery.payload.get("before_starts_at") == meal.starts_at.isoformat() and (
+            unchanged = _same_instant(delivery.payload.get("before_starts_at"), meal.starts_at) and (
                 delivery.payload.get("before_venue") == meal.venue
             )
             return "changed back before the notice went out" if unchanged else ""
         return ""
+
+    async def put_back(self, delivery: Delivery, owner: str, at: dt.datetime) -> bool:
+        """A claimed row goes back untried, due at ``at`` (Discord asked us to pause before it was sent)."""
+        async with self._db.transaction() as tx:
+            return await self._outbox.postpone(tx, delivery, owner=owner, at=at)
 
     async def _postponed_note(self, tx: Transaction, delivery: Delivery, owner: str, now: dt.datetime) -> bool:
         """A note waits (a little, up to NOTE_GATHER_MAX) while DMs of the same bulk send are still going out,
@@ -338,14 +343,10 @@ class DeliveryService:
 
     async def prune(self) -> int:
         async with self._db.transaction() as tx:
-            return await self._outbox.prune(tx, self._clock() - KEEP_FINISHED)
+            now = self._clock()
+            return await self._outbox.prune(tx, now - KEEP_FINISHED, now)
 
     # ------------------------------------------------------------------------------- progress
-
-    @staticmethod
-    def new_job(what: str) -> str:
-        """A name for the rows one command adds, so its reply can show their progress."""
-        return f"{what}:{secrets.token_hex(4)}"
 
     async def follow(self, job: str, callback: ProgressCallback) -> None:
         """Call ``callback`` with the job's progress now and after each of its rows is attempted, until every
@@ -418,3 +419,14 @@ def _deadline(outgoing: Outgoing) -> dt.datetime | None:
     if outgoing.kind is Kind.SEAT_OFFER:
         return dt.datetime.fromisoformat(str(outgoing.delivery.payload["expires_at"]))
     return None
+
+
+def _same_instant(stored: object, when: dt.datetime) -> bool:
+    """Whether a payload's timestamp names `when`. Payloads written by different releases spell instants
+    differently ('…+00:00' from the services, '…000000Z' from migration 0007), so they are compared as times."""
+    if not isinstance(stored, str):
+        return False
+    try:
+        return dt.datetime.fromisoformat(stored) == when
+    except ValueError:
+        return False

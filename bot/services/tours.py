@@ -22,7 +22,7 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_settings import DEFAULT_CAPACITY
 from bot.domain.meals import MealPlace, MealSlot
-from bot.domain.outbox import Kind, NewDelivery
+from bot.domain.outbox import Kind, NewDelivery, new_job
 from bot.domain.timeparse import (
     MAX_AHEAD,
     LocalTime,
@@ -57,13 +57,15 @@ GONE = "I can't find that tour here. Pick one from the list (`/tour list`)."
 
 @dataclass(frozen=True)
 class Publishing:
-    """What /tour publish did: meals stored now, meals stored by an earlier attempt, meals in the past."""
+    """What /tour publish did: meals stored now, meals of an earlier attempt still missing their post or event
+    (asked for again), meals in the past (skipped), and the upcoming meals the tour has in all."""
 
     tour: Tour
     new_meals: int
     resumed: int
     past: int
     job: str
+    meals: int
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,7 @@ class TourService:
             else []
             for slot, planned in upcoming
         }
-        job = f"tour-publish:{tour.id}:{now.timestamp():.0f}"
+        job = new_job(f"tour-publish:{tour.id}")
         async with self._db.transaction() as tx:
             moved = await self._tours.change_status(
                 tx, guild_id, tour.id, to=TourStatus.PUBLISHING,
@@ -288,7 +290,7 @@ class TourService:
                 new_meals += 1
             published = await self._tours.get(tx, guild_id, tour.id)
         assert published is not None
-        return Publishing(published, new_meals, resumed, len(itinerary.meals) - len(upcoming), job)
+        return Publishing(published, new_meals, resumed, len(itinerary.meals) - len(upcoming), job, len(upcoming))
 
     async def _resume(self, tx: Transaction, guild_id: int, meal_id: int, job: str, now: dt.datetime) -> int:
         """Ask again for the post and the event of a meal an earlier publish stored, if they are missing."""
@@ -299,7 +301,8 @@ class TourService:
             kind for kind, done in ((Kind.MEAL_POST, meal.message_id), (Kind.MEAL_EVENT, meal.event_id)) if done is None
         ]
         for kind in missing:
-            await self._outbox.add(tx, NewDelivery(kind, guild_id, now, meal_id=meal.id, job=job), now)
+            if await self._outbox.add(tx, NewDelivery(kind, guild_id, now, meal_id=meal.id, job=job), now) is None:
+                await self._outbox.hurry(tx, kind, meal.id, job=job, now=now)  # one waits for its retry: now
         return 1 if missing else 0
 
     def _publishable(self, tour: Tour) -> Itinerary:
@@ -324,7 +327,7 @@ class TourService:
         """Cancel the tour and every meal of it, with a notice to everyone who answered, in one transaction (the
         outbox sends the notices and updates the posts and events, also after a crash)."""
         now = self._clock()
-        job = f"tour-cancel:{tour_id}:{now.timestamp():.0f}"
+        job = new_job(f"tour-cancel:{tour_id}")
         async with self._db.transaction() as tx:
             tour = await self._tours.get(tx, guild_id, tour_id)
             if tour is None:

@@ -13,7 +13,7 @@ import discord
 
 from bot.domain.customers import spreadsheet_safe
 from bot.domain.meals import RsvpStatus
-from bot.domain.outbox import JobProgress, Kind
+from bot.domain.outbox import JobProgress, Kind, new_job
 from bot.host import Interaction, clock, services
 from bot.services.meals import MealState
 from bot.ui.items import PersistentItem, number
@@ -66,7 +66,7 @@ class CancelMealButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:mea
         assert interaction.guild_id is not None  # in_server_only
         delivery = services(interaction).delivery
         change = await services(interaction).meals.cancel(
-            interaction.guild_id, self.meal_id, job=delivery.new_job("meal-cancel")
+            interaction.guild_id, self.meal_id, job=new_job("meal-cancel")
         )
         headline = f"Cancelled **{change.meal.title}** (meal #{change.meal.id})."
         await interaction.edit_original_response(content=headline, view=None)

@@ -11,7 +11,7 @@ import simcord
 from discord import app_commands
 
 from bot.domain.outbox import Kind, Status, Via
-from tests.bot.meal_story import dms, publish, rsvp_going, said
+from tests.bot.meal_story import dms, outbox, post_fields, publish, rsvp_going, said
 from tests.bot.test_meals_invitations import customer
 from tests.bot.test_tours import new_tour, seed_customers
 from tests.conftest import MakeBot, World, run_as_member
@@ -194,8 +194,7 @@ async def test_a_tour_publish_interrupted_by_a_restart_ends_with_one_post_and_ev
     assert len(meal_posts(configured)) == len(planned.meals) - 3
     await configured.env.restart_bot(await make_bot())  # mid-publish: three posts still to make
     again = await configured.manager.slash(configured.channel, "tour publish", tour=1)  # and the manager re-runs it
-    assert "Publishing **Spring**" in said(again)
-    await configured.env.advance_time(2 * 60)
+    assert said(again).startswith(f"Published **Spring**: {len(planned.meals)} meals"), said(again)
 
     assert len(meal_posts(configured)) == len(planned.meals)
     assert len(events(configured)) == len(planned.meals)
@@ -224,9 +223,7 @@ async def test_a_tour_cancelled_before_a_crash_finishes_cancelling_after_the_res
 
     assert all(e.status is discord.EventStatus.cancelled for e in events(configured))
     assert all(p.embeds[0].title.endswith("— cancelled") for p in meal_posts(configured))
-    assert [m.content for m in dms(ana) if "has been cancelled" in m.content] == [
-        dms(ana)[-1].content
-    ]  # told once
+    assert [m.content for m in dms(ana) if "has been cancelled" in m.content] == [dms(ana)[-1].content]  # told once
     for meal_id in meal_ids:
         assert (await configured.bot.services.meals.get(configured.guild.id, meal_id)).cancelled
     again = await configured.manager.slash(configured.channel, "tour cancel", tour=1)
@@ -295,3 +292,87 @@ async def test_a_dm_that_keeps_failing_lands_as_a_private_note_and_shows_as_fail
     fields = {f.name: f.value for f in status.response.embeds[0].fields}
     assert "1 failed" in fields["Deliveries"]
     assert f"• reminder to <@{ana.id}> · meal #1 · Discord 503" in fields["Failed deliveries (latest first)"]
+
+
+async def test_retry_brings_back_only_the_newest_of_a_meals_failed_post_refreshes(configured: World) -> None:
+    ana, ben, _ = configured.members
+    post = await publish(configured, capacity=5)
+    configured.env.inject_error(
+        "PATCH", f"/channels/{configured.channel.id}/messages/*", status=403, code=50013,
+        message="Missing Permissions", times=2,
+    )  # fmt: skip  # the bot lost Send Messages in the channel for a while
+    await rsvp_going(configured, ana, post)
+    await rsvp_going(configured, ben, post)
+    failed = [row for row in await outbox(configured, Kind.MEAL_POST) if row.status is Status.FAILED]
+    assert len(failed) == 2  # both refreshes were refused
+
+    status = await configured.manager.slash(configured.channel, "status")  # the permission is back
+    retried = await configured.manager.click(status.response, label="Retry failed deliveries")
+
+    assert said(retried).startswith("Put 2 failed deliveries back in line."), said(retried)
+    rows = await outbox(configured, Kind.MEAL_POST)
+    assert [row.status for row in rows[-2:]] == [Status.SKIPPED, Status.SENT]  # one refresh shows both answers
+    assert post_fields(configured)["Going (with guests)"] == "2"
+
+
+async def test_a_tour_missing_an_event_stays_publishing_until_publish_asks_for_it_again(configured: World) -> None:
+    await seed_customers(configured)
+    await new_tour(configured)
+    await configured.manager.slash(configured.channel, "tour plan", tour=1)
+    configured.env.inject_error(
+        "POST", f"/guilds/{configured.guild.id}/scheduled-events", status=403, code=50013,
+        message="Missing Permissions", times=1,
+    )  # fmt: skip  # the first event is refused; Manage Events is granted right after
+
+    first = await configured.manager.slash(configured.channel, "tour publish", tour=1)
+
+    meals = len(await configured.bot.services.tours.meal_ids(configured.guild.id, 1))
+    assert len(events(configured)) == meals - 1
+    assert "I couldn't create the Discord event: give me the Manage Events permission" in said(first)
+    assert said(first).endswith("Run `/tour publish` again once that is fixed: it only adds what is missing.")
+    assert (await configured.bot.services.tours.get(configured.guild.id, 1)).status.value == "publishing"
+
+    again = await configured.manager.slash(configured.channel, "tour publish", tour=1)
+
+    assert said(again).startswith(
+        f"Published **Spring**: {meals} meals in <#{configured.channel.id}>, each with a Discord event "
+        "(asked again for 1 missing a post or event)."
+    ), said(again)
+    assert len(events(configured)) == meals
+    assert (await configured.bot.services.tours.get(configured.guild.id, 1)).status.value == "published"
+
+
+async def test_publishing_again_sends_posts_waiting_for_a_retry_right_away(configured: World) -> None:
+    await seed_customers(configured)
+    await new_tour(configured)
+    await configured.manager.slash(configured.channel, "tour plan", tour=1)
+    planned = configured.bot.services.tours.itinerary(await configured.bot.services.tours.get(configured.guild.id, 1))
+    assert planned is not None
+    meals = len(planned.meals)
+    configured.env.inject_error("POST", f"/channels/{configured.channel.id}/messages", status=500, times=3)
+    await configured.manager.slash(configured.channel, "tour publish", tour=1)
+    assert len(meal_posts(configured)) == meals - 3  # three wait for their retry, 30 s from now
+    await configured.env.advance_time(10)
+
+    again = await configured.manager.slash(configured.channel, "tour publish", tour=1)
+
+    assert len(meal_posts(configured)) == meals  # no 30 s wait: asked again now
+    assert said(again).startswith(f"Published **Spring**: {meals} meals"), said(again)
+    assert "(asked again for 3 missing a post or event)" in said(again)
+
+
+async def test_a_429_on_one_dm_holds_the_rest_of_its_batch_until_discord_allows_it(configured: World) -> None:
+    people = [configured.guild.add_member(configured.env.create_user(f"guest{n}")) for n in range(3)]
+    for person in people:
+        await customer(configured, person, "Toronto", dms_ok=True)
+    configured.env.inject_error("POST", "/users/@me/channels", status=429, times=1)  # the first DM is refused
+
+    await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-01-10", time="12:30", invite_radius_km=10
+    )
+
+    assert [len(dms(p)) for p in people] == [0, 0, 0]  # nobody else is sent to during the pause
+    await configured.env.advance_time(5)  # Discord's retry_after (5 s without a header)
+    assert [len(dms(p)) for p in people] == [1, 1, 1]
+    rows = await outbox(configured, Kind.INVITATION)
+    assert [row.attempts for row in rows] == [2, 1, 1]  # the rows held back used up no attempt

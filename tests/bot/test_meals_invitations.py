@@ -130,3 +130,20 @@ async def test_closed_dms_of_a_bulk_send_share_notes_under_discords_mention_limi
     assert result.response.content.endswith(
         "Invited 55 customers within 10 km: 0 by DM, 55 in the channel (their DMs are closed)."
     )
+
+
+async def test_an_invitation_months_ahead_still_works_after_old_deliveries_are_pruned(configured: World) -> None:
+    ana = configured.members[0]
+    await customer(configured, ana, "Toronto", dms_ok=True)
+    await configured.manager.slash(
+        configured.channel, "meal add", city="Toronto", date="2026-06-20", time="12:30", invite_radius_km=25
+    )  # a summer lunch, announced in January
+    [invitation] = dms(ana)
+
+    for _ in range(91):  # April, past the 90 days sent deliveries are kept (a day at a time, so simcord settles)
+        await configured.env.advance_time(24 * 3600)
+
+    shown = await ana.user.click(invitation, label="Going")
+    assert shown.modal is not None, said(shown)
+    done = await ana.user.submit_modal(shown, {ANSWER: "I run a bakery"})
+    assert said(done).startswith("You're going: **Lunch in Toronto**")
