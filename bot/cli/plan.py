@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.cli import EXIT_FILE_ERROR, cannot
 from bot.domain.cities import City, Gazetteer, default_gazetteer
@@ -32,13 +33,18 @@ from bot.domain.tour_planning import (
     MAX_DAYS,
     Demand,
     Itinerary,
+    Leg,
+    Night,
     Pin,
+    PlannedMeal,
     PlanSettings,
     TourRequest,
+    Towns,
     meal_windows,
     plan_tour,
 )
 from bot.domain.tour_planning.model import MAX_DRIVE_HOURS, MIN_DRIVE_HOURS
+from bot.domain.words import plural
 
 EXIT_PLANNED, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULTS = PlanSettings()
@@ -103,7 +109,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         request = _request(args, gazetteer)
         demand = customers_from_csv(text, args.customers.name, gazetteer)
-        itinerary = plan_tour(request, demand)
+        itinerary = plan_tour(request, demand, Towns(gazetteer))
     except InvalidInput as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
@@ -191,27 +197,31 @@ def _count(text: str | None) -> int | None:
 def itinerary_text(itinerary: Itinerary) -> list[str]:
     lines = [
         f"{itinerary.start.label} → {itinerary.end.label}: {itinerary.days} days, {len(itinerary.meals)} meals, "
-        f"about {itinerary.expected} customers, {itinerary.drive_hours:.1f} h of driving",
+        f"about {plural(itinerary.expected, 'customer')}"
+        + (f" and {plural(itinerary.requests, 'stop request')}" if itinerary.requests else "")
+        + f", {itinerary.drive_hours:.1f} h of driving",
     ]
     for day in itinerary.by_day():
         lines.append(f"\nDay {day.day + 1} ({day.date:%a %d %b %Y}), {day.drive_hours:.1f} h driving")
-        events = [
-            (m.starts_at, f"  {m.local_start:%H:%M %Z} {m.slot.value} in {m.city.label}, ~{m.expected} customers")
-            for m in day.meals
-        ]
-        events += [
-            (
-                leg.departs_at,
-                f"  drive {leg.origin.name} → {leg.destination.name}: {leg.road_km:,.0f} km, {leg.hours:.1f} h",
-            )
-            for leg in day.legs
-        ]
-        lines += [text for _, text in sorted(events)]
+        if day.note:
+            lines.append(f"  {day.note}")
+        lines += [f"  {_event_text(item)}" for item in day.events()]
     lines += [f"\nWarning: {text}" for text in itinerary.warnings]
     if itinerary.left_out:
-        lines.append("\nBig cities left out:")
-        lines += [f"  {x.city.label} ({x.customers} customers): {x.detail}" for x in itinerary.left_out]
+        lines.append("\nPlaces left out, and why:")
+        lines += [f"  {x.city.label} ({plural(x.customers, 'customer')}): {x.detail}" for x in itinerary.left_out]
     return lines
+
+
+def _event_text(item: PlannedMeal | Leg | Night) -> str:
+    if isinstance(item, PlannedMeal):
+        who = item.who_comes.replace(" · ", ", ")
+        return f"{item.local_start:%H:%M %Z} {item.slot.value} in {item.city.label}, {who}"
+    if isinstance(item, Leg):
+        toward = f" (toward {item.toward.name})" if item.toward is not None else ""
+        return f"drive {item.origin.name} → {item.destination.name}{toward}: {item.road_km:,.0f} km, {item.hours:.1f} h"
+    local = item.arrives_at.astimezone(ZoneInfo(item.city.timezone))
+    return f"night in {item.city.hint if item.on_the_road else item.city.name} (arrive {local:%H:%M %Z})"
 
 
 def itinerary_json(itinerary: Itinerary, customers: int) -> dict[str, Any]:

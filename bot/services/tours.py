@@ -38,6 +38,7 @@ from bot.domain.tour_planning import (
     Pin,
     PlanSettings,
     TourRequest,
+    Towns,
     check_reachable,
     meal_windows,
     plan_tour,
@@ -51,7 +52,7 @@ from storage.meals import MealRepository
 from storage.outbox import OutboxRepository
 from storage.tours import TourRepository
 
-Planner = Callable[[TourRequest, list[Demand]], Itinerary]
+Planner = Callable[[TourRequest, list[Demand], Towns], Itinerary]
 GONE = "I can't find that tour here. Pick one from the list (`/tour list`)."
 
 
@@ -205,7 +206,7 @@ class TourService:
         request = self.request(tour)
         if demand is None:
             demand = await self.demand(guild_id)
-        itinerary = await asyncio.to_thread(self._planner, request, demand)
+        itinerary = await asyncio.to_thread(self._planner, request, demand, self._customers.towns())
         async with self._db.transaction() as tx:
             if not await self._tours.save_plan(tx, guild_id, tour.id, json.dumps(itinerary.to_dict()), self._clock()):
                 now = await self._tours.get(tx, guild_id, tour.id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import discord
 
 from bot.domain.meals import MealSlot
-from bot.domain.tour_planning import DayPlan, Itinerary, PlannedMeal
+from bot.domain.tour_planning import DayPlan, Itinerary, Leg, Night, PlannedMeal
 from bot.domain.tours import Tour
 from bot.ui import route_map
 from bot.ui.pages import paginate
@@ -16,9 +18,10 @@ ICONS = {MealSlot.BREAKFAST: "🍳", MealSlot.LUNCH: "🥪", MealSlot.DINNER: "�
 
 
 def summary_line(tour: Tour, itinerary: Itinerary) -> str:
+    asked = f" and {plural(itinerary.requests, 'stop request')}" if itinerary.requests else ""
     return (
         f"**{itinerary.start.name} → {itinerary.end.name}** · {plural(itinerary.days, 'day')} · "
-        f"{plural(len(itinerary.meals), 'meal')} · about {itinerary.expected:,} customers · "
+        f"{plural(len(itinerary.meals), 'meal')} · about {_customers(itinerary.expected)}{asked} · "
         f"{itinerary.drive_hours:.1f} h of driving (limit {itinerary.daily_drive_hours:g} h a day)"
     )
 
@@ -29,23 +32,34 @@ def meal_line(meal: PlannedMeal) -> str:
     return (
         f"{ICONS[meal.slot]} **{meal.slot.value.capitalize()} in {meal.city.name}**{pin} — "
         f"{local:%H:%M}–{meal.local_end:%H:%M} {local:%Z} local ({discord.utils.format_dt(meal.starts_at, 't')}) · "
-        f"~{_customers(meal.expected)}"
+        f"{meal.who_comes}"
     )
+
+
+def leg_line(leg: Leg) -> str:
+    toward = f" (toward {leg.toward.name})" if leg.toward is not None else ""
+    return f"🚐 {leg.origin.name} → {leg.destination.name}{toward} · {leg.road_km:,.0f} km · {leg.hours:.1f} h"
+
+
+def night_line(night: Night) -> str:
+    local = night.arrives_at.astimezone(ZoneInfo(night.city.timezone))
+    where = night.city.hint if night.on_the_road else night.city.name
+    return f"🌙 Night in **{where}** · arrive {local:%H:%M} {local:%Z}"
 
 
 def day_lines(day: DayPlan) -> list[str]:
     lines = [f"__**Day {day.day + 1} · {day.date:%a %d %b}**__ · {day.drive_hours:.1f} h driving"]
-    events: list[tuple[float, str]] = [(m.starts_at.timestamp(), meal_line(m)) for m in day.meals]
-    events += [
-        (
-            leg.departs_at.timestamp(),
-            f"🚐 {leg.origin.name} → {leg.destination.name} · {leg.road_km:,.0f} km · {leg.hours:.1f} h",
-        )
-        for leg in day.legs
-    ]
-    if not events:
-        events = [(0.0, "On the road all day, no meals." if day.drive_hours else "Rest day: no meals, no driving.")]
-    lines += [text for _, text in sorted(events)]
+    for item in day.events():
+        if isinstance(item, PlannedMeal):
+            lines.append(meal_line(item))
+        elif isinstance(item, Leg):
+            lines.append(leg_line(item))
+        else:
+            lines.append(night_line(item))
+    if day.note:
+        lines.insert(1, f"*{day.note}*")
+    elif not day.meals and not day.legs:  # a plan stored before days had notes
+        lines.insert(1, "*No meals and no driving.*")
     return lines
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import simcord
 
 from bot.demo.run import build_community, seed
@@ -28,3 +30,22 @@ async def test_the_demo_has_a_planned_tour_that_a_manager_can_show(simcord_env: 
     assert [a.filename for a in shown.response.attachments] == ["tour-map.png"]
     posts = [m for m in community.channel.history() if m.embeds]
     assert len(posts) == 3  # the tour is planned, not published: the channel keeps the demo meals
+
+
+async def test_the_demo_tour_reads_as_days_a_team_can_live(simcord_env: simcord.Env) -> None:
+    community = build_community(simcord_env)
+    await seed(simcord_env.bot, community)
+
+    shown = await community.manager.slash(community.channel, "tour show", tour=1)
+
+    assert shown.response is not None
+    text = "\n".join(embed.description or "" for embed in shown.response.embeds)
+    days = text.split("__**Day ")[1:]
+    assert len(days) == 4
+    for day in days[:-1]:  # every night has a named place and an arrival time
+        assert re.search(r"\n🌙 Night in \*\*[^*]+\*\* · arrive \d\d:\d\d [A-Z]{3}", day), day
+    assert "🌙" not in days[-1]  # the tour ends in Austin
+    assert "*On the road toward Houston: a long transfer of 1,312 km" in text  # the day without meals says why
+    assert "**Breakfast in Milwaukee** —" in text and "· 1 stop request" in text  # a request is no customer
+    assert "~0 customers" not in text and "no free meal slot" not in text
+    assert "• Dallas (1 customer): it fits only in place of the breakfast in Milwaukee on day 2" in text

