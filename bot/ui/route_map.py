@@ -19,9 +19,10 @@ from matplotlib.patheffects import withStroke
 from matplotlib.transforms import Bbox
 
 from bot.domain.cities import City
-from bot.domain.tour_planning import Itinerary, PlannedMeal
+from bot.domain.tour_planning import Itinerary, Night, PlannedMeal
 from bot.ui import maps
 from bot.ui.labels import Label, Obstacles, place_labels
+from bot.ui.style import plural
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 16 / 3, 150  # 1200 × 800 px: text stays ≥ 9 px when Discord shrinks it
 _HEADER_IN = 0.66
@@ -32,6 +33,9 @@ _START = "#57f287"
 _END = "#ed4245"
 _LEFT_OUT = "#949ba4"
 _LABEL_EDGE = "#6d6f78"
+_NIGHT = "#c9cdfb"
+_NIGHT_MARKER = "$\u263e$"  # ☾ (DejaVu Sans has it)
+_NIGHT_SIZE = 220.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +71,13 @@ def route_map_png(itinerary: Itinerary) -> bytes:
     )
     stops = _stops(itinerary, view)
     left_out = _left_out(itinerary, view, lons[0])
-    markers = _draw_markers(axes, stops, left_out)
+    nights = _nights(itinerary, view, lons[0])
+    markers = _draw_markers(axes, stops, left_out) + _draw_nights(axes, nights)
     scale = maps.draw_scale_bar(axes, view)
     obstacles = Obstacles.of(axes, markers=markers, lines=[path], boxes=[scale])
-    obstacles.boxes.append(_legend(axes, bool(left_out), obstacles))
-    place_labels(axes, [*_stop_labels(stops), *_left_out_labels(left_out)], obstacles)
+    obstacles.boxes.append(_legend(axes, bool(left_out), obstacles, nights=bool(nights)))
+    labels = [*_stop_labels(stops), *_night_labels(nights), *_left_out_labels(left_out)]
+    place_labels(axes, labels, obstacles)
     _header(figure, itinerary)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor=_BACKGROUND)
@@ -112,6 +118,34 @@ def _left_out(itinerary: Itinerary, view: maps.MapView, around: float) -> list[t
         (x.city, x.customers, px, py)
         for x, px, py in zip(itinerary.left_out, xs.tolist(), ys.tolist(), strict=True)
         if inset_x < px < view.width - inset_x and inset_y < py < view.height - inset_y
+    ]
+
+
+def _nights(itinerary: Itinerary, view: maps.MapView, around: float) -> list[tuple[Night, float, float]]:
+    """Nights in a town on a long leg (a night at a meal city is in that city's label already)."""
+    on_the_road = [night for night in itinerary.nights if night.on_the_road]
+    if not on_the_road:
+        return []
+    lons = maps.unwrap([around, *(n.city.longitude for n in on_the_road)])[1:]
+    xs, ys = view.project(lons, [n.city.latitude for n in on_the_road])
+    return [(night, x, y) for night, x, y in zip(on_the_road, xs.tolist(), ys.tolist(), strict=True)]
+
+
+def _draw_nights(axes: Axes, nights: Sequence[tuple[Night, float, float]]) -> list[tuple[float, float, float]]:
+    if not nights:
+        return []
+    axes.scatter(
+        [x for _, x, _ in nights], [y for _, _, y in nights], s=_NIGHT_SIZE, marker=_NIGHT_MARKER, color=_NIGHT,
+        linewidths=0, zorder=5,
+    )  # fmt: skip
+    return [(x, y, _radius(_NIGHT_SIZE)) for _, x, y in nights]
+
+
+def _night_labels(nights: Sequence[tuple[Night, float, float]]) -> list[Label]:
+    gap = _radius(_NIGHT_SIZE) + 3
+    return [
+        Label((x, y), (f"night {night.day + 1}: {night.city.name}",), gap, False, _NIGHT, 9.5, False, "#232428")
+        for night, x, y in nights
     ]
 
 
@@ -203,8 +237,9 @@ def _header(figure: Figure, itinerary: Itinerary) -> None:
     figure.text(
         0.018,
         top - 0.33 / HEIGHT_IN,
-        f"{days} day{'s' * (days != 1)} · {meals} meal{'s' * (meals != 1)} · about {itinerary.expected:,} "
-        f"customers · {itinerary.drive_hours:,.1f} h driving",
+        f"{plural(days, 'day')} · {plural(meals, 'meal')} · about {plural(itinerary.expected, 'customer')}"
+        + (f" and {plural(itinerary.requests, 'stop request')}" if itinerary.requests else "")
+        + f" · {itinerary.drive_hours:,.1f} h driving",
         va="top",
         ha="left",
         color=maps.MUTED,
@@ -212,7 +247,7 @@ def _header(figure: Figure, itinerary: Itinerary) -> None:
     )
 
 
-def _legend(axes: Axes, with_left_out: bool, obstacles: Obstacles) -> Bbox:
+def _legend(axes: Axes, with_left_out: bool, obstacles: Obstacles, *, nights: bool = False) -> Bbox:
     """A key in the corner of the map that hides the least of the route (the scale bar has the lower left);
     returns the box it covers."""
     dot: dict[str, Any] = {"marker": "o", "linestyle": "", "markersize": 8, "markeredgecolor": "white"}
@@ -223,9 +258,12 @@ def _legend(axes: Axes, with_left_out: bool, obstacles: Obstacles) -> Bbox:
         Line2D([], [], color=_START, label="start", **square),
         Line2D([], [], color=_END, label="end", **square),
     ]
+    if nights:
+        moon: dict[str, Any] = {"marker": _NIGHT_MARKER, "linestyle": "", "markersize": 10, "color": _NIGHT}
+        handles.append(Line2D([], [], label="night on the road", **moon))
     if with_left_out:
         hollow = dot | {"markerfacecolor": "none", "markeredgecolor": _LEFT_OUT}
-        handles.append(Line2D([], [], label="big city left out", **hollow))
+        handles.append(Line2D([], [], label="place left out", **hollow))
     figure = axes.get_figure()
     assert isinstance(figure, Figure)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]

@@ -82,6 +82,17 @@ def test_the_demo_tour_toronto_to_austin_is_drawn_on_a_map() -> None:
     assert_real_map(route_map_png(itinerary))
 
 
+def test_nights_on_the_road_are_marked_and_named_on_the_map() -> None:
+    itinerary = planned("Chicago", "Denver", 3, {"Chicago": 8, "Denver": 8})  # ~20 h apart: two nights on the road
+    assert [n.day for n in itinerary.nights if n.on_the_road] == [0, 1]
+    without = dataclasses.replace(itinerary, nights=())
+
+    with_nights, plain = route_map_png(itinerary), route_map_png(without)
+
+    assert share(with_nights, "#c9cdfb") > share(plain, "#c9cdfb") + 0.0002  # the ☾s and their labels
+    assert png_size(with_nights) == MAP_SIZE
+
+
 def test_a_short_tour_toronto_to_montreal_gets_a_close_up_map() -> None:
     itinerary = planned("Toronto", "Montréal", 2, {"Toronto": 8, "Kingston, ON": 4, "Ottawa": 9, "Montréal": 10})
     route = [itinerary.start, *(m.city for m in itinerary.meals), itinerary.end]
