@@ -28,17 +28,18 @@ class TourRepository:
         arrive_by: dt.datetime | None,
         created_by: int,
         now: dt.datetime,
+        teams: int = 1,
     ) -> int:
         return await tx.insert(
             """
             INSERT INTO tours (guild_id, name, start_city, end_city, first_day, last_day, meals, daily_drive_hours,
-                               min_attendance, arrive_by, created_by, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               min_attendance, arrive_by, created_by, created_at, updated_at, teams)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 guild_id, name, start_city, end_city, first_day.isoformat(), last_day.isoformat(), meals,
                 daily_drive_hours, min_attendance, encode_optional_datetime(arrive_by), created_by,
-                encode_datetime(now), encode_datetime(now),
+                encode_datetime(now), encode_datetime(now), teams,
             ),
         )  # fmt: skip
 
@@ -159,6 +160,7 @@ def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:
         daily_drive_hours=row["daily_drive_hours"],
         min_attendance=row["min_attendance"],
         arrive_by=decode_optional_datetime(row["arrive_by"]),
+        teams=row["teams"],
         status=TourStatus(row["status"]),
         plan=row["plan"],
         planned_at=decode_optional_datetime(row["planned_at"]),

@@ -39,11 +39,10 @@ from bot.domain.tour_planning import (
     PlannedMeal,
     PlanSettings,
     TourRequest,
-    Towns,
     meal_windows,
     plan_tour,
 )
-from bot.domain.tour_planning.model import MAX_DRIVE_HOURS, MIN_DRIVE_HOURS
+from bot.domain.tour_planning.model import MAX_DRIVE_HOURS, MAX_TEAMS, MIN_DRIVE_HOURS
 from bot.domain.words import plural
 
 EXIT_PLANNED, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -86,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="average driving speed in km/h, 10 to 200 (default: %(default)g)")  # fmt: skip
     add("--min-attendance", type=int, default=d.min_attendance, metavar="N",
         help="fewest expected customers for a meal; pinned stops excepted (default: %(default)s)")  # fmt: skip
+    add("--teams", type=int, default=1, metavar="N",
+        help=f"hosts travelling in parallel from the start, each with its own route and meals, 1 to {MAX_TEAMS} "
+        "(default: %(default)s)")  # fmt: skip
     add("--pin", action="append", default=[], metavar="CITY",
         help="a city the tour must visit; repeat for more (default: none)")  # fmt: skip
     add("--drop", action="append", default=[], metavar="CITY",
@@ -109,7 +111,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         request = _request(args, gazetteer)
         demand = customers_from_csv(text, args.customers.name, gazetteer)
-        itinerary = plan_tour(request, demand, Towns(gazetteer))
+        itinerary = plan_tour(request, demand)
     except InvalidInput as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
@@ -150,6 +152,7 @@ def _request(args: argparse.Namespace, gazetteer: Gazetteer) -> TourRequest:
         tuple(Pin(_city(gazetteer, text)) for text in args.pin),
         frozenset(_city(gazetteer, text).geonameid for text in args.drop),
         arrive_by,
+        args.teams,
     )
 
 
@@ -196,16 +199,23 @@ def _count(text: str | None) -> int | None:
 
 def itinerary_text(itinerary: Itinerary) -> list[str]:
     lines = [
-        f"{itinerary.start.label} → {itinerary.end.label}: {itinerary.days} days, {len(itinerary.meals)} meals, "
+        f"{itinerary.start.label} → {itinerary.end.label}: "
+        + (f"{itinerary.teams} teams, " if itinerary.teams > 1 else "")
+        + f"{itinerary.days} days, {len(itinerary.meals)} meals, "
         f"about {plural(itinerary.expected, 'customer')}"
         + (f" and {plural(itinerary.requests, 'stop request')}" if itinerary.requests else "")
         + f", {itinerary.drive_hours:.1f} h of driving",
     ]
-    for day in itinerary.by_day():
-        lines.append(f"\nDay {day.day + 1} ({day.date:%a %d %b %Y}), {day.drive_hours:.1f} h driving")
-        if day.note:
-            lines.append(f"  {day.note}")
-        lines += [f"  {_event_text(item)}" for item in day.events()]
+    for team in range(itinerary.teams):
+        if itinerary.teams > 1:
+            meals, hours = itinerary.team_meals(team), itinerary.team_drive_hours(team)
+            met = plural(sum(m.expected for m in meals), "customer")
+            lines.append(f"\nTeam {team + 1}: {plural(len(meals), 'meal')}, about {met}, {hours:.1f} h of driving")
+        for day in itinerary.by_day(team):
+            lines.append(f"\nDay {day.day + 1} ({day.date:%a %d %b %Y}), {day.drive_hours:.1f} h driving")
+            if day.note:
+                lines.append(f"  {day.note}")
+            lines += [f"  {_event_text(item)}" for item in day.events()]
     lines += [f"\nWarning: {text}" for text in itinerary.warnings]
     if itinerary.left_out:
         lines.append("\nPlaces left out, and why:")
@@ -232,7 +242,9 @@ def itinerary_json(itinerary: Itinerary, customers: int) -> dict[str, Any]:
         "days": itinerary.days,
         "customers": customers,
         "expected": itinerary.expected,
-        "drive_hours_by_day": [round(hours, 2) for hours in itinerary.drive_by_day],
+        "stop_requests": itinerary.requests,
+        "teams": itinerary.teams,
+        "drive_hours_by_day": [round(hours, 2) for hours in itinerary.drive_by_day],  # team after team
         "meals": [
             {
                 "day": meal.day + 1,
@@ -244,7 +256,9 @@ def itinerary_json(itinerary: Itinerary, customers: int) -> dict[str, Any]:
                 "starts_at": meal.starts_at.isoformat(),
                 "ends_at": meal.ends_at.isoformat(),
                 "expected": meal.expected,
+                "stop_requests": meal.requests,
                 "pinned": meal.pinned,
+                "team": meal.team + 1,
             }
             for meal in itinerary.meals
         ],
@@ -256,8 +270,21 @@ def itinerary_json(itinerary: Itinerary, customers: int) -> dict[str, Any]:
                 "hours": round(leg.hours, 2),
                 "day": leg.day + 1,
                 "departs_at": leg.departs_at.isoformat(),
+                "arrives_at": None if leg.arrives_at is None else leg.arrives_at.isoformat(),
+                "toward": None if leg.toward is None else leg.toward.label,
+                "team": leg.team + 1,
             }
             for leg in itinerary.legs
+        ],
+        "nights": [
+            {
+                "day": night.day + 1,
+                "city": night.city.label,
+                "arrives_at": night.arrives_at.isoformat(),
+                "on_the_road": night.on_the_road,
+                "team": night.team + 1,
+            }
+            for night in itinerary.nights
         ],
         "left_out": [
             {"city": x.city.label, "customers": x.customers, "reason": x.reason.value, "detail": x.detail}

@@ -50,6 +50,7 @@ class Tour:
     planned_at: dt.datetime | None
     created_by: int
     stops: tuple[TourStop, ...] = ()
+    teams: int = 1  # hosts travelling in parallel, each with its own route and meals
 
     @property
     def days(self) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.cities import default_gazetteer
 from bot.domain.clock import Clock
+from bot.domain.tour_planning.towns import default_towns
 from bot.services.customer_files import CustomerFileService
 from bot.services.customers import CustomerService
 from bot.services.delivery import DeliveryService, Doorbell
@@ -37,6 +38,7 @@ class Services:
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
         gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
+        default_towns()  # where tour teams sleep (~1 s, once per process): not in the first /tour plan's seconds
         doorbell = Doorbell()
         outbox = OutboxRepository(on_added=doorbell.ring)
         customers, stop_requests = CustomerRepository(), StopRequestRepository()

@@ -13,7 +13,6 @@ from bot.domain.cities import City, Gazetteer, Resolution, ResolutionStatus
 from bot.domain.clock import Clock
 from bot.domain.customers import Customer, OptIn, Profile, StopRequest, clean_note, clean_profile
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.tour_planning.towns import Towns
 from storage.customers import CustomerRepository, StopRequestRepository
 from storage.database import Database, Transaction
 
@@ -73,7 +72,6 @@ class CustomerService:
         self._customers = customers
         self._stop_requests = stop_requests
         self._gazetteer = gazetteer
-        self._towns: Towns | None = None
         self._clock = clock
 
     # ------------------------------------------------------------------------------------------ cities
@@ -108,12 +106,6 @@ class CustomerService:
             options = "\n".join(f"• {choice.label}" for choice in resolution.choices)
             raise InvalidInput(f"{resolution.message}\n{options}")
         raise InvalidInput(resolution.message or f"I couldn't find “{typed.strip()}”.")
-
-    def towns(self) -> Towns:
-        """The gazetteer's towns, for naming where a tour team sleeps (built once, on first use)."""
-        if self._towns is None:
-            self._towns = Towns(self._gazetteer)
-        return self._towns
 
     def city(self, geonameid: int) -> City:
         city = self._gazetteer.get(geonameid)

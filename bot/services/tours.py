@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.cities import City
@@ -38,7 +38,6 @@ from bot.domain.tour_planning import (
     Pin,
     PlanSettings,
     TourRequest,
-    Towns,
     check_reachable,
     meal_windows,
     plan_tour,
@@ -52,7 +51,7 @@ from storage.meals import MealRepository
 from storage.outbox import OutboxRepository
 from storage.tours import TourRepository
 
-Planner = Callable[[TourRequest, list[Demand], Towns], Itinerary]
+Planner = Callable[[TourRequest, list[Demand]], Itinerary]
 GONE = "I can't find that tour here. Pick one from the list (`/tour list`)."
 
 
@@ -113,6 +112,7 @@ class TourService:
         daily_drive_hours: float | None = None,
         min_attendance: int | None = None,
         arrive_by: str | None = None,
+        teams: int = 1,
     ) -> Tour:
         """Validate everything first (cities, dates, meals, limits); nothing is stored on a bad input."""
         name = " ".join(name.split())
@@ -132,7 +132,8 @@ class TourService:
             chosen,
             PlanSettings(daily_drive_hours=hours, min_attendance=least),
             arrive_by=None if arrive_by is None else _arrival(arrive_by, end_city.timezone, last_day),
-        )  # validates the dates, meals and limits
+            teams=teams,
+        )  # validates the dates, meals, limits and teams
         check_reachable(request)  # an impossible driving limit is told now, not at the first /tour plan
         slots = ",".join(window.slot.value for window in chosen)
         async with self._db.transaction() as tx:
@@ -142,7 +143,7 @@ class TourService:
                 tx, guild_id=guild_id, name=name, start_city=request.start.geonameid,
                 end_city=request.end.geonameid, first_day=first_day, last_day=last_day, meals=slots,
                 daily_drive_hours=hours, min_attendance=least, arrive_by=request.arrive_by, created_by=by,
-                now=self._clock(),
+                now=self._clock(), teams=teams,
             )  # fmt: skip
             tour = await self._tours.get(tx, guild_id, tour_id)
         assert tour is not None
@@ -189,6 +190,7 @@ class TourService:
             pins,
             dropped,
             tour.arrive_by,
+            tour.teams,
         )
 
     def itinerary(self, tour: Tour) -> Itinerary | None:
@@ -206,7 +208,7 @@ class TourService:
         request = self.request(tour)
         if demand is None:
             demand = await self.demand(guild_id)
-        itinerary = await asyncio.to_thread(self._planner, request, demand, self._customers.towns())
+        itinerary = await asyncio.to_thread(self._planner, request, demand)
         async with self._db.transaction() as tx:
             if not await self._tours.save_plan(tx, guild_id, tour.id, json.dumps(itinerary.to_dict()), self._clock()):
                 now = await self._tours.get(tx, guild_id, tour.id)
@@ -245,10 +247,19 @@ class TourService:
             await self._tours.set_stop(tx, tour.id, stop)
 
     async def publish(
-        self, guild_id: int, tour_id: int, *, host_id: int, channel_id: int, invite_radius_km: float = 0
+        self,
+        guild_id: int,
+        tour_id: int,
+        *,
+        host_id: int,
+        channel_id: int,
+        invite_radius_km: float = 0,
+        team_hosts: Sequence[int | None] = (),
     ) -> Publishing:
         """Store every upcoming meal of the plan, each with its post, its Discord event and its invitations to
         send, in one transaction; the tour is then 'publishing' until the outbox has posted them all.
+
+        A meal's host is its team's (``team_hosts[team]``), else ``host_id``.
 
         Safe to run again: meals are keyed by their place in the itinerary, so a second run (after a crash, or
         with posts still failing) stores nothing twice and only asks again for the posts and events missing.
@@ -281,8 +292,9 @@ class TourService:
                 if slot in stored:
                     resumed += await self._resume(tx, guild_id, stored[slot], job, now)
                     continue
+                team_host = team_hosts[planned.team] if planned.team < len(team_hosts) else None
                 meal = new_meal(
-                    guild_id, host_id=host_id, place=MealPlace.of(planned.city),
+                    guild_id, host_id=team_host or host_id, place=MealPlace.of(planned.city),
                     start=LocalTime(planned.starts_at, planned.city.timezone),
                     duration=planned.ends_at - planned.starts_at, channel_id=channel_id,
                     capacity=capacity or DEFAULT_CAPACITY, slot=planned.slot, tour_id=tour.id, tour_slot=slot,

@@ -28,6 +28,7 @@ WIDTH_IN, HEIGHT_IN, DPI = 8.0, 16 / 3, 150  # 1200 × 800 px: text stays ≥ 9 
 _HEADER_IN = 0.66
 _BACKGROUND = "#2b2d31"  # Discord's dark theme
 _ROUTE = "#fee75c"
+TEAM_COLOURS = (_ROUTE, "#5fb3f9", "#57f2a0", "#c58af9")  # yellow, blue, green, purple (tour_views' 🟡🔵🟢🟣)
 _MEAL = "#5865f2"
 _START = "#57f287"
 _END = "#ed4245"
@@ -53,30 +54,34 @@ def route_map_png(itinerary: Itinerary) -> bytes:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=_BACKGROUND)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0, 0, 1, 1 - _HEADER_IN / HEIGHT_IN))
-    route = [itinerary.start, *(m.city for m in itinerary.meals), itinerary.end]
-    lons, lats = maps.unwrap([c.longitude for c in route]), [c.latitude for c in route]
-    view = maps.view_for(lons, lats, aspect=WIDTH_IN / (HEIGHT_IN - _HEADER_IN))
+    start, end = itinerary.start, itinerary.end
+    routes = [[start, *(m.city for m in itinerary.team_meals(team)), end] for team in range(itinerary.teams)]
+    everywhere = [city for route in routes for city in route]
+    lons = maps.unwrap([c.longitude for c in everywhere])
+    view = maps.view_for(lons, [c.latitude for c in everywhere], aspect=WIDTH_IN / (HEIGHT_IN - _HEADER_IN))
     maps.draw_backdrop(axes, view)
-    xs, ys = view.project(lons, lats)
-    path = list(zip(xs.tolist(), ys.tolist(), strict=True))
-    axes.plot(
-        xs,
-        ys,
-        color=_ROUTE,
-        linewidth=2.6,
-        zorder=4,
-        solid_joinstyle="round",
-        solid_capstyle="round",
-        path_effects=[withStroke(linewidth=5.5, foreground=maps.HALO)],
-    )
+    paths = []
+    for team, route in enumerate(routes):
+        xs, ys = view.project(maps.unwrap([c.longitude for c in route]), [c.latitude for c in route])
+        paths.append(list(zip(xs.tolist(), ys.tolist(), strict=True)))
+        axes.plot(
+            xs,
+            ys,
+            color=TEAM_COLOURS[team % len(TEAM_COLOURS)],
+            linewidth=2.6,
+            zorder=4,
+            solid_joinstyle="round",
+            solid_capstyle="round",
+            path_effects=[withStroke(linewidth=5.5, foreground=maps.HALO)],
+        )
     stops = _stops(itinerary, view)
     left_out = _left_out(itinerary, view, lons[0])
     nights = _nights(itinerary, view, lons[0])
     markers = _draw_markers(axes, stops, left_out) + _draw_nights(axes, nights)
     scale = maps.draw_scale_bar(axes, view)
-    obstacles = Obstacles.of(axes, markers=markers, lines=[path], boxes=[scale])
-    obstacles.boxes.append(_legend(axes, bool(left_out), obstacles, nights=bool(nights)))
-    labels = [*_stop_labels(stops), *_night_labels(nights), *_left_out_labels(left_out)]
+    obstacles = Obstacles.of(axes, markers=markers, lines=paths, boxes=[scale])
+    obstacles.boxes.append(_legend(axes, bool(left_out), obstacles, nights=bool(nights), teams=itinerary.teams))
+    labels = [*_stop_labels(stops), *_night_labels(itinerary, nights), *_left_out_labels(left_out)]
     place_labels(axes, labels, obstacles)
     _header(figure, itinerary)
     buffer = io.BytesIO()
@@ -99,12 +104,20 @@ def _stops(itinerary: Itinerary, view: maps.MapView) -> list[_Stop]:
     for gid, x, y in zip(ordered, xs.tolist(), ys.tolist(), strict=True):
         city, role, visits = cities[gid], roles.get(gid, ""), meals.get(gid, [])
         name = f"{visits[0][0]}. {city.name}" if visits else city.name
-        days = sorted({meal.day for _, meal in visits})
-        when = [f"day {day + 1} " + ", ".join(m.slot.value for _, m in visits if m.day == day) for day in days]
+        days = sorted({(meal.team, meal.day) for _, meal in visits})
+        when = [
+            f"{_team_words(itinerary, t)}day {day + 1} "
+            + ", ".join(m.slot.value for _, m in visits if (m.team, m.day) == (t, day))
+            for t, day in days
+        ]
         if role:
             when = [f"{role} · {when[0]}", *when[1:]] if when else [role]
         stops.append(_Stop(city, x, y, (name, *when), sum(m.expected for _, m in visits), role, bool(visits)))
     return stops
+
+
+def _team_words(itinerary: Itinerary, team: int) -> str:
+    return f"team {team + 1} · " if itinerary.teams > 1 else ""
 
 
 def _left_out(itinerary: Itinerary, view: maps.MapView, around: float) -> list[tuple[City, int, float, float]]:
@@ -141,11 +154,12 @@ def _draw_nights(axes: Axes, nights: Sequence[tuple[Night, float, float]]) -> li
     return [(x, y, _radius(_NIGHT_SIZE)) for _, x, y in nights]
 
 
-def _night_labels(nights: Sequence[tuple[Night, float, float]]) -> list[Label]:
+def _night_labels(itinerary: Itinerary, nights: Sequence[tuple[Night, float, float]]) -> list[Label]:
     gap = _radius(_NIGHT_SIZE) + 3
+    words = [f"{_team_words(itinerary, night.team)}night {night.day + 1}: {night.city.name}" for night, _, _ in nights]
     return [
-        Label((x, y), (f"night {night.day + 1}: {night.city.name}",), gap, False, _NIGHT, 9.5, False, "#232428")
-        for night, x, y in nights
+        Label((x, y), (text,), gap, False, _NIGHT, 9.5, False, "#232428")
+        for text, (_, x, y) in zip(words, nights, strict=True)
     ]
 
 
@@ -237,7 +251,8 @@ def _header(figure: Figure, itinerary: Itinerary) -> None:
     figure.text(
         0.018,
         top - 0.33 / HEIGHT_IN,
-        f"{plural(days, 'day')} · {plural(meals, 'meal')} · about {plural(itinerary.expected, 'customer')}"
+        (f"{plural(itinerary.teams, 'team')} · " if itinerary.teams > 1 else "")
+        + f"{plural(days, 'day')} · {plural(meals, 'meal')} · about {plural(itinerary.expected, 'customer')}"
         + (f" and {plural(itinerary.requests, 'stop request')}" if itinerary.requests else "")
         + f" · {itinerary.drive_hours:,.1f} h driving",
         va="top",
@@ -247,13 +262,17 @@ def _header(figure: Figure, itinerary: Itinerary) -> None:
     )
 
 
-def _legend(axes: Axes, with_left_out: bool, obstacles: Obstacles, *, nights: bool = False) -> Bbox:
+def _legend(axes: Axes, with_left_out: bool, obstacles: Obstacles, *, nights: bool = False, teams: int = 1) -> Bbox:
     """A key in the corner of the map that hides the least of the route (the scale bar has the lower left);
     returns the box it covers."""
     dot: dict[str, Any] = {"marker": "o", "linestyle": "", "markersize": 8, "markeredgecolor": "white"}
     square: dict[str, Any] = {"marker": "s", "linestyle": "", "markersize": 7, "markeredgecolor": "white"}
+    routes = [Line2D([], [], color=_ROUTE, linewidth=2.6, label="route")] if teams == 1 else [
+        Line2D([], [], color=TEAM_COLOURS[team % len(TEAM_COLOURS)], linewidth=2.6, label=f"team {team + 1}")
+        for team in range(teams)
+    ]
     handles = [
-        Line2D([], [], color=_ROUTE, linewidth=2.6, label="route"),
+        *routes,
         Line2D([], [], color=_MEAL, label="meal (size: customers)", **dot),
         Line2D([], [], color=_START, label="start", **square),
         Line2D([], [], color=_END, label="end", **square),

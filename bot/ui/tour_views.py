@@ -15,12 +15,14 @@ from bot.ui.style import BRAND, plural
 
 MAP_FILE = "tour-map.png"
 ICONS = {MealSlot.BREAKFAST: "🍳", MealSlot.LUNCH: "🥪", MealSlot.DINNER: "🍽️", MealSlot.MEAL: "🍴"}
+TEAM_ICONS = ("🟡", "🔵", "🟢", "🟣")  # the colours of the teams' routes on the map
 
 
 def summary_line(tour: Tour, itinerary: Itinerary) -> str:
     asked = f" and {plural(itinerary.requests, 'stop request')}" if itinerary.requests else ""
+    teams = f"{plural(itinerary.teams, 'team')} · " if itinerary.teams > 1 else ""
     return (
-        f"**{itinerary.start.name} → {itinerary.end.name}** · {plural(itinerary.days, 'day')} · "
+        f"**{itinerary.start.name} → {itinerary.end.name}** · {teams}{plural(itinerary.days, 'day')} · "
         f"{plural(len(itinerary.meals), 'meal')} · about {_customers(itinerary.expected)}{asked} · "
         f"{itinerary.drive_hours:.1f} h of driving (limit {itinerary.daily_drive_hours:g} h a day)"
     )
@@ -33,6 +35,14 @@ def meal_line(meal: PlannedMeal) -> str:
         f"{ICONS[meal.slot]} **{meal.slot.value.capitalize()} in {meal.city.name}**{pin} — "
         f"{local:%H:%M}–{meal.local_end:%H:%M} {local:%Z} local ({discord.utils.format_dt(meal.starts_at, 't')}) · "
         f"{meal.who_comes}"
+    )
+
+
+def team_line(itinerary: Itinerary, team: int) -> str:
+    meals = itinerary.team_meals(team)
+    return (
+        f"{TEAM_ICONS[team % len(TEAM_ICONS)]} **Team {team + 1}** · {plural(len(meals), 'meal')} · about "
+        f"{_customers(sum(m.expected for m in meals))} · {itinerary.team_drive_hours(team):.1f} h of driving"
     )
 
 
@@ -65,8 +75,11 @@ def day_lines(day: DayPlan) -> list[str]:
 
 def itinerary_lines(tour: Tour, itinerary: Itinerary) -> list[str]:
     lines = [summary_line(tour, itinerary), ""]
-    for day in itinerary.by_day():
-        lines += [*day_lines(day), ""]
+    for team in range(itinerary.teams):
+        if itinerary.teams > 1:
+            lines += [team_line(itinerary, team), ""]
+        for day in itinerary.by_day(team):
+            lines += [*day_lines(day), ""]
     if itinerary.warnings:
         lines += ["**⚠️ Needs attention**", *(f"• {text}" for text in itinerary.warnings), ""]
     if itinerary.left_out:

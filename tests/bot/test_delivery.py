@@ -238,9 +238,9 @@ async def test_a_cancel_during_planning_is_not_undone(configured: World, make_bo
     planner = tours._planner
     loop = asyncio.get_running_loop()
 
-    def plan_while_someone_cancels(request, demand, towns):  # type: ignore[no-untyped-def]
+    def plan_while_someone_cancels(request, demand):  # type: ignore[no-untyped-def]
         asyncio.run_coroutine_threadsafe(tours.cancel(configured.guild.id, 1), loop).result()
-        return planner(request, demand, towns)
+        return planner(request, demand)
 
     tours._planner = plan_while_someone_cancels
 

@@ -87,6 +87,30 @@ def test_text_plan_reads_day_by_day(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "Chicago, Illinois, US (7 customers): dropped by a manager" in out
 
 
+def test_two_teams_each_get_their_days_and_nights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(CSV, encoding="utf-8")
+    args = ["--customers", str(customers), "--from", "Toronto", "--to", "Austin", "--start", "2026-03-06",
+            "--days", "4", "--teams", "2"]  # fmt: skip
+
+    code = main(args)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("Toronto, Ontario, CA → Austin, Texas, US: 2 teams, 4 days,")
+    assert out.count("\nTeam 1: ") == 1 and out.count("\nTeam 2: ") == 1
+    assert out.count("\nDay 1 (Fri 06 Mar 2026)") == 2  # each team's own days
+    assert out.count("  night in ") == 2 * 3  # every evening but the last, for each team
+
+    assert main([*args, "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["teams"] == 2 and {meal["team"] for meal in plan["meals"]} == {1, 2}
+    assert len(plan["drive_hours_by_day"]) == 2 * 4
+    cities = [meal["city"] for meal in plan["meals"]]
+    assert len(set(cities)) == len(cities)  # each place here fills one table: one meal, by one team
+    assert main([*args[:-1], "5"]) == 1
+    assert capsys.readouterr().err.strip() == "A tour has 1 to 4 teams travelling in parallel."
+
+
 def test_a_shared_city_name_is_read_near_the_other_rows() -> None:
     from bot.cli.plan import customers_from_csv
     from bot.domain.cities import default_gazetteer

@@ -106,3 +106,34 @@ async def test_a_fixed_arrival_is_read_in_the_end_citys_time_and_kept_by_the_pla
     _, itinerary = await services.tours.plan(GUILD, tour.id)
 
     assert itinerary.meals and all(meal.ends_at <= tour.arrive_by for meal in itinerary.meals)
+
+
+async def test_a_tour_of_two_teams_is_stored_planned_and_published_with_each_teams_host(services: Services) -> None:
+    user = 100
+    spread = {"Chicago": 7, "Detroit": 4, "Dallas": 6, "Memphis": 3, "Indianapolis": 3, "Toronto": 6, "Austin": 4,
+              "Milwaukee": 3, "St. Louis, MO": 5}  # fmt: skip
+    for city_text, count in spread.items():
+        city = services.customers.resolve_one(city_text)
+        for _ in range(count):
+            user += 1
+            await services.customers.set_city(Member(GUILD, user, f"u{user}", "U"), city.geonameid, consenting=True)
+    tour = await services.tours.create(
+        GUILD, by=7, name="Relay", start="Toronto", end="Austin", start_date="2026-01-12", days=4, teams=2
+    )
+    assert (await services.tours.get(GUILD, tour.id)).teams == 2
+
+    _, itinerary = await services.tours.plan(GUILD, tour.id)
+    assert itinerary.teams == 2 and {meal.team for meal in itinerary.meals} == {0, 1}
+    publishing = await services.tours.publish(GUILD, tour.id, host_id=7, channel_id=5, team_hosts=(None, 8))
+
+    hosts = {}
+    for meal_id in await services.tours.meal_ids(GUILD, tour.id):
+        meal = await services.meals.get(GUILD, meal_id)
+        hosts[meal.tour_slot] = meal.host_id
+    assert publishing.new_meals == len(itinerary.meals)
+    assert hosts == {slot: 8 if meal.team == 1 else 7 for slot, meal in enumerate(itinerary.meals)}
+    assert not itinerary.warnings
+    with pytest.raises(InvalidInput, match="1 to 4 teams"):
+        await services.tours.create(
+            GUILD, by=7, name="Too many", start="Toronto", end="Austin", start_date="2026-01-12", days=4, teams=5
+        )

