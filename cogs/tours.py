@@ -18,7 +18,7 @@ from bot.app import ListeningTourBot
 from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, posting_channel
 from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput
-from bot.domain.meals import MealSlot
+from bot.domain.meals import Meal, MealSlot
 from bot.domain.outbox import JobProgress, Kind, Outcome
 from bot.domain.tour_planning import Itinerary
 from bot.domain.tours import Tour, TourStatus
@@ -29,6 +29,7 @@ from bot.ui.progress import in_reply, invitations_line, trouble_lines
 from bot.ui.respond import respond
 from bot.ui.style import plural
 from bot.ui.tour_admin import CancelTourButton, ToursPageButton, cancel_prompt, tour_lines
+from bot.ui.tour_export import ExportFormat, export_file
 from bot.ui.tour_views import MAP_FILE, itinerary_pages, route_map_png
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,11 @@ MEAL_CHOICES = [
     app_commands.Choice(name="dinner only", value="dinner"),
     app_commands.Choice(name="lunch only", value="lunch"),
     app_commands.Choice(name="breakfast only", value="breakfast"),
+]
+
+EXPORT_CHOICES = [
+    app_commands.Choice(name="PDF: one page with the map, to print or send", value=ExportFormat.PDF.value),
+    app_commands.Choice(name="Markdown: text to edit or paste (map: tour-map.png)", value=ExportFormat.MARKDOWN.value),
 ]
 
 
@@ -122,20 +128,24 @@ async def plan(interaction: Interaction, tour: int) -> None:
 @manager_only
 @answers_first
 @app_commands.command(name="show", description="The tour's current plan (and its calendar once published)")
-@app_commands.describe(tour="The tour")
+@app_commands.describe(tour="The tour", export="Also attach the plan as a file to hand over")
 @app_commands.autocomplete(tour=tour_choices)
-async def show(interaction: Interaction, tour: int) -> None:
+@app_commands.choices(export=EXPORT_CHOICES)
+async def show(interaction: Interaction, tour: int, export: str | None = None) -> None:
     assert interaction.guild_id is not None
     services = interaction.client.services
+    wanted = None if export is None else ExportFormat.parse(export)  # a bad format is told before any work
     found = await services.tours.get(interaction.guild_id, tour)
     itinerary = services.tours.itinerary(found)
     if itinerary is None:
         raise InvalidInput(f"**{found.name}** has no plan yet. Run `/tour plan` first.")
     files = []
-    if found.status in (TourStatus.PUBLISHED, TourStatus.PUBLISHING):
+    meals: list[Meal] = []
+    if found.status in (TourStatus.PUBLISHED, TourStatus.PUBLISHING) or wanted is not None:
         meals = [await services.meals.get(found.guild_id, meal_id) for meal_id in await services.tours.meal_ids(
             found.guild_id, found.id
         )]  # fmt: skip
+    if found.status in (TourStatus.PUBLISHED, TourStatus.PUBLISHING):
         ics = calendar_file(meals, stamp=interaction.client.clock(), name=f"Listening Tour: {found.name}")
         files.append(discord.File(io.BytesIO(ics), filename=f"tour-{found.id}.ics"))
     note = {
@@ -143,7 +153,16 @@ async def show(interaction: Interaction, tour: int) -> None:
         TourStatus.PUBLISHING: "Publishing: some posts or events are still on their way (`/status` shows them); "
         "the calendar of the meals is attached.",
     }.get(found.status, f"Status: {found.status.value}.")
-    await show_itinerary(interaction, found, itinerary, note, files)
+    png = None
+    if wanted is not None:
+        await _progress(interaction, f"Drawing the map and writing {wanted.label}…")
+        png = await asyncio.to_thread(route_map_png, itinerary)
+        name, content = await asyncio.to_thread(
+            export_file, wanted, found, itinerary, png, meals, as_of=interaction.client.clock()
+        )
+        files.append(discord.File(io.BytesIO(content), filename=name))
+        note += f" The plan to hand over is attached as {wanted.label}: `{name}`."
+    await show_itinerary(interaction, found, itinerary, note, files, png=png)
 
 
 @manager_only
@@ -290,9 +309,17 @@ async def plan_and_show(interaction: Interaction, tour_id: int, headline: str) -
 
 
 async def show_itinerary(
-    interaction: Interaction, tour: Tour, itinerary: Itinerary, note: str, files: list[discord.File]
+    interaction: Interaction,
+    tour: Tour,
+    itinerary: Itinerary,
+    note: str,
+    files: list[discord.File],
+    *,
+    png: bytes | None = None,
 ) -> None:
-    png = await asyncio.to_thread(route_map_png, itinerary)
+    """The itinerary's embeds and map (``png``, when it is drawn already), with ``files`` attached after the map."""
+    if png is None:
+        png = await asyncio.to_thread(route_map_png, itinerary)
     pages = itinerary_pages(tour, itinerary, with_map=True)
     attachments = [discord.File(io.BytesIO(png), filename=MAP_FILE), *files]
     view = page_view(pages, interaction.user.id)
