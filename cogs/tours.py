@@ -21,6 +21,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.meals import Meal, MealSlot
 from bot.domain.outbox import JobProgress, Kind, Outcome
 from bot.domain.tour_planning import Itinerary
+from bot.domain.tour_planning.model import MAX_TEAMS
 from bot.domain.tours import Tour, TourStatus
 from bot.services.tours import Publishing
 from bot.ui.city_choices import city_choices
@@ -82,6 +83,7 @@ async def tour_choices(interaction: Interaction, current: str) -> list[app_comma
     daily_drive_hours="Most hours of driving per day (default 9)",
     min_attendance="Fewest customers expected for a meal to be worth it (default 3)",
     arrive_by="A fixed arrival in the end city's local time, e.g. 2026-03-09 17:00 (a conference)",
+    teams="Hosts travelling in parallel from the start, each with its own route and meals (default 1)",
 )
 @app_commands.choices(meals=MEAL_CHOICES)
 @app_commands.autocomplete(start=city_choices, end=city_choices)
@@ -97,20 +99,22 @@ async def new(
     daily_drive_hours: app_commands.Range[float, 1.0, 16.0] | None = None,
     min_attendance: app_commands.Range[int, 0, 100] | None = None,
     arrive_by: app_commands.Range[str, 1, 40] | None = None,
+    teams: app_commands.Range[int, 1, MAX_TEAMS] = 1,
 ) -> None:
     assert interaction.guild_id is not None
     tour = await interaction.client.services.tours.create(
         interaction.guild_id, by=interaction.user.id, name=name, start=start, end=end, start_date=start_date,
         end_date=end_date, days=days, meals=meals, daily_drive_hours=daily_drive_hours, min_attendance=min_attendance,
-        arrive_by=arrive_by,
+        arrive_by=arrive_by, teams=teams,
     )  # fmt: skip
+    crew = f"{plural(tour.teams, 'team')} travelling in parallel, " if tour.teams > 1 else ""
     services = interaction.client.services.tours
     await respond(
         interaction,
         f"Created tour **#{tour.id} {tour.name}**: {services.city(tour.start_city).label} → "
         f"{services.city(tour.end_city).label}, {tour.first_day:%a %d %b} to {tour.last_day:%a %d %b %Y} "
-        f"({plural(tour.days, 'day')}), {tour.meals.replace(',', ', ')}, at most {tour.daily_drive_hours:g} h of "
-        "driving a day. Next: `/tour plan`.",
+        f"({plural(tour.days, 'day')}), {crew}{tour.meals.replace(',', ', ')}, at most {tour.daily_drive_hours:g} h "
+        "of driving a day. Next: `/tour plan`.",
     )
 
 
@@ -194,6 +198,9 @@ async def cancel(interaction: Interaction, tour: int) -> None:
     tour="The planned tour",
     channel="Where to post the meals (default: the announcement channel from /setup)",
     invite_radius_km="DM an invitation to customers living this close who accept DMs (0: nobody)",
+    team2_host="Host of team 2's meals (a tour of several teams; default: you)",
+    team3_host="Host of team 3's meals (default: you)",
+    team4_host="Host of team 4's meals (default: you)",
 )
 @app_commands.autocomplete(tour=tour_choices)
 async def publish(
@@ -201,15 +208,19 @@ async def publish(
     tour: int,
     channel: discord.TextChannel | None = None,
     invite_radius_km: app_commands.Range[int, 0, 500] = 0,
+    team2_host: discord.Member | None = None,
+    team3_host: discord.Member | None = None,
+    team4_host: discord.Member | None = None,
 ) -> None:
     assert interaction.guild is not None
     services = interaction.client.services
+    hosts = team_hosts(await services.tours.get(interaction.guild.id, tour), (team2_host, team3_host, team4_host))
     target = await posting_channel(interaction, channel)
     # One transaction stores every meal (keyed by its place in the plan: running this again never doubles a
     # meal); the outbox then creates the posts and events that are still missing, reported below.
     publishing = await services.tours.publish(
         interaction.guild.id, tour, host_id=interaction.user.id, channel_id=target.id,
-        invite_radius_km=invite_radius_km,
+        invite_radius_km=invite_radius_km, team_hosts=hosts,
     )  # fmt: skip
 
     async def render(progress: JobProgress) -> str:
@@ -217,6 +228,22 @@ async def publish(
         return publish_reply(current, publishing, progress, target.mention, invite_radius_km)
 
     await services.delivery.follow(publishing.job, in_reply(interaction, render))
+
+
+def team_hosts(tour: Tour, chosen: tuple[discord.Member | None, ...]) -> tuple[int | None, ...]:
+    """Team 1 is hosted by whoever publishes; teams 2-4 by the members named (checked before anything is
+    stored)."""
+    for team, member in enumerate(chosen, start=2):
+        if member is None:
+            continue
+        if team > tour.teams:
+            raise InvalidInput(
+                f"**{tour.name}** has {plural(tour.teams, 'team')}, so there is no team {team} to host. "
+                "Leave that option out, or create the tour with more teams."
+            )
+        if member.bot:
+            raise InvalidInput(f"{member.mention} is a bot and can't host a meal. Name a person for team {team}.")
+    return (None, *(member.id if member is not None else None for member in chosen))
 
 
 def publish_reply(tour: Tour, publishing: Publishing, progress: JobProgress, channel: str, radius_km: float) -> str:

@@ -4,6 +4,7 @@ cancel, as they would in Discord; bad inputs and customers are refused and nothi
 from __future__ import annotations
 
 import discord
+import pytest
 import simcord
 from discord import app_commands
 
@@ -232,3 +233,37 @@ async def test_the_cancel_button_still_works_after_a_restart(configured: World, 
 
     assert confirmed.response is not None and confirmed.response.content == "Cancelled the tour **Spring**."
     assert (await configured.bot.services.tours.get(configured.guild.id, 1)).cancelled
+
+
+@pytest.mark.simcord(check_errors=False)  # the refused host is an InvalidInput the tree reports
+async def test_a_tour_of_two_teams_is_planned_shown_and_published_with_each_teams_host(configured: World) -> None:
+    ben = configured.members[1]
+    await seed_customers(configured)
+
+    created = await new_tour(configured, name="Relay", teams=2)
+    assert "(4 days), 2 teams travelling in parallel, breakfast, lunch, dinner" in said(created)
+    planned = await configured.manager.slash(configured.channel, "tour plan", tour=1)
+    text = itinerary_text(planned)
+    assert "**Toronto → Austin** · 2 teams · 4 days ·" in text
+    assert "🟡 **Team 1** · " in text and "🔵 **Team 2** · " in text
+    assert text.index("🟡 **Team 1**") < text.index("🔵 **Team 2**")
+    assert text.count("__**Day 1 · Mon 12 Jan**__") == 2  # each team's own days
+
+    refused = await configured.manager.slash(configured.channel, "tour publish", tour=1, team3_host=ben)
+    assert said(refused) == (
+        "**Relay** has 2 teams, so there is no team 3 to host. Leave that option out, or create the tour with "
+        "more teams."
+    )
+    assert await configured.bot.services.tours.meal_ids(configured.guild.id, 1) == []  # nothing stored
+
+    await configured.manager.slash(configured.channel, "tour publish", tour=1, team2_host=ben)
+
+    services = configured.bot.services
+    itinerary = services.tours.itinerary(await services.tours.get(configured.guild.id, 1))
+    assert itinerary is not None
+    hosts = {}
+    for meal_id in await services.tours.meal_ids(configured.guild.id, 1):
+        meal = await services.meals.get(configured.guild.id, meal_id)
+        hosts[meal.tour_slot] = meal.host_id
+    expected = {slot: ben.id if m.team == 1 else configured.manager.id for slot, m in enumerate(itinerary.meals)}
+    assert hosts == expected and set(hosts.values()) == {ben.id, configured.manager.id}

@@ -7,7 +7,7 @@ import re
 import simcord
 
 from bot.demo.run import build_community, seed
-from bot.demo.tours import TOUR_NAME
+from bot.demo.tours import TEAMS_TOUR_NAME, TOUR_NAME
 
 
 async def test_the_demo_has_a_planned_tour_that_a_manager_can_show(simcord_env: simcord.Env) -> None:
@@ -15,8 +15,12 @@ async def test_the_demo_has_a_planned_tour_that_a_manager_can_show(simcord_env: 
     bot = simcord_env.bot
     await seed(bot, community)
 
-    [tour] = await bot.services.tours.in_guild(community.guild.id)
+    tours = {t.name: t for t in await bot.services.tours.in_guild(community.guild.id)}
+    tour, relay = tours[TOUR_NAME], tours[TEAMS_TOUR_NAME]
     assert (tour.name, tour.days, tour.status.value) == (TOUR_NAME, 4, "planned")
+    assert (relay.name, relay.teams, relay.status.value) == (TEAMS_TOUR_NAME, 2, "planned")
+    both = bot.services.tours.itinerary(relay)
+    assert both is not None and {meal.team for meal in both.meals} == {0, 1} and not both.left_out
     itinerary = bot.services.tours.itinerary(tour)
     assert itinerary is not None
     cities = {meal.city.name for meal in itinerary.meals}
