@@ -334,3 +334,12 @@ def test_a_team_left_without_meals_is_pointed_out() -> None:
     assert itinerary.warnings == (
         "Team 2 would have no meals: fewer teams already meet every customer within reach. Plan with 1 team.",
     )
+
+
+def test_without_meal_slots_a_places_two_meals_are_still_two_meals() -> None:
+    tour = request()
+    built = build_instance(tour, group_into_hubs(demand({"Chicago": 30}), tour).hubs)  # two tables' worth
+    first, second = built.real.customers
+
+    for rule in (Reason.MEAL_SLOTS, Reason.COMBINED):  # both meals "anytime": not the same meal twice
+        assert simulate(relaxed(built, rule), (first, second), built.real.start).feasible

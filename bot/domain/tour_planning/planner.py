@@ -648,28 +648,33 @@ def verify(built: Built, routes: Routes, hub: Hub, *, improve: bool = True) -> L
         gain, victim, team, trial, current = min(swaps)
         if gain < (0.0, 0.0, 0.0) and improve:
             return (*routes[:team], trial, *routes[team + 1 :])
-        return _instead(built, hub, victim, gain, current)
+        return _instead(built, hub, node, victim, gain, current)
     rule = next(
         (rule for rule in LIFTABLE if any(fits_without(built, route, node, rule) for route in routes)), Reason.NO_ROOM
     )
     return LeftOut(hub.city, hub.customers, rule, _blocked(rule, built))
 
 
-def _instead(built: Built, hub: Hub, victim: int, gain: tuple[float, ...], current: Simulation) -> LeftOut:
+def _instead(
+    built: Built, hub: Hub, node: int, victim: int, gain: tuple[float, ...], current: Simulation
+) -> LeftOut:
     """It fits, but only instead of a meal that meets more people (or as many, with less driving).
     ``gain`` is the swap's route key minus the kept route's (people negated: > 0 means fewer people)."""
     visit = next(v for v in current.visits if v.node == victim)
     slot = built.slots[victim][visit.window]
     meal = f"the {slot.slot.value} in {built.cities[victim].name} on day {slot.day + 1}"
     people = who_comes(built.customers[victim], built.requests[victim])
+    there = who_comes(built.customers[node], built.requests[node])
+    if len([n for n in built.real.customers if built.hubs[n] is hub]) > 1:
+        there += ", its customers being split over several meals"
     if gain < (0.0, 0.0, 0.0):  # a better swap found too late to make (after EXPLAIN_ROUNDS)
         why = f"which meets {'fewer' if gain[0] < 0 else 'as many'} ({people}); a re-plan may swap them"
     elif gain[0] > 0 and built.requests[victim]:
         weight = built.request.settings.request_weight
         like = f"{weight:g} customer{'' if weight == 1 else 's'}"
-        why = f"which counts for more ({people}; a stop request counts like {like})"
+        why = f"which counts for more ({people}; a stop request counts like {like}) than a meal there ({there})"
     elif gain[0] > 0:
-        why = f"which meets more customers ({people})"
+        why = f"which meets more ({people}) than a meal there would ({there})"
     else:
         why = f"which meets as many ({people}) with {gain[1] / 60:.1f} h less driving"
     return LeftOut(
@@ -694,13 +699,20 @@ def relaxed(built: Built, rule: Reason) -> Road:
     anytime = [Window(-math.inf, math.inf)]
     if rule is Reason.DRIVING_LIMIT:
         return dataclasses.replace(road, limit=math.inf)
+    # Without slots every meal is in "window 0": a place's meals then only need to be different meals.
     if rule is Reason.MEAL_SLOTS:
-        return dataclasses.replace(road, windows=lambda node: anytime)
+        return dataclasses.replace(road, windows=lambda node: anytime, occupies=_own_meal)
     if rule is Reason.DEADLINE:
         return dataclasses.replace(road, deadline=math.inf)
     if rule is Reason.COMBINED:
-        return dataclasses.replace(road, limit=math.inf, windows=lambda node: anytime, deadline=math.inf)
+        return dataclasses.replace(
+            road, limit=math.inf, windows=lambda node: anytime, occupies=_own_meal, deadline=math.inf
+        )
     raise ValueError(rule)
+
+
+def _own_meal(node: int, window: int) -> int:
+    return node
 
 
 def _blocked(rule: Reason, built: Built) -> str:
