@@ -2,6 +2,7 @@
 
     python benchmarks/planner.py            # full run (~5 minutes)
     python benchmarks/planner.py --quick    # well under a minute, for CI
+    python benchmarks/planner.py --seeds 5  # adds the spread over seeds 0-4 of the multi-route cases
 
 Measures, each against a baseline measured in the same run (one greedy insertion pass by score²/shift):
 1. share of exact optima on random small instances (12 customers, 1 and 2 routes, 1 or 2 windows per
@@ -9,7 +10,9 @@ Measures, each against a baseline measured in the same run (one greedy insertion
    search alone;
 2. score, gap to the published best-known score and time on the published OPTW/TOPTW instances in
    benchmarks/optw_instances (the CLI's default 9 s search limit, so under 10 s per instance, one core);
-3. time and score on a tour-sized instance: 2,000 candidate cities, 4 days x 3 meal windows.
+3. time and score on a tour-sized instance: 2,000 candidate cities, 4 days x 3 meal windows;
+4. (``--seeds N``) best, mean and worst over N seeds of pr01/pr02 with m = 2-4, as results vary per seed
+   (also runnable alone: benchmarks/_optw_seeds.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from benchmarks._optw_mip import solve_mip
 from benchmarks._optw_random import random_instance, tour_instance
+from benchmarks._optw_seeds import BEST_KNOWN, MULTI_ROUTE, run_once
 from bot.domain.optw import (
     DEFAULT_TIME_LIMIT,
     Instance,
@@ -124,14 +128,33 @@ def tour(limit: float) -> None:
     print(f"   building the travel matrix + solving: {built + elapsed:.2f} s")
 
 
+def seed_spread(seeds: int, limit: float) -> None:
+    print(f"\n4. Seeds 0-{seeds - 1} on the multi-route instances (search limit {limit:g} s; % of best known)")
+    header = f"{'instance':<10}{'m':>2}{'BKS':>6}{'best':>7}{'mean':>8}{'worst':>7}{'mean %':>8}{'worst %':>8}"
+    print(f"   {header}{'max s':>7}")
+    for name, routes in MULTI_ROUTE:
+        runs = [run_once(name, routes, seed, limit, None) for seed in range(seeds)]
+        scores = [score for score, _, _ in runs]
+        best_known = BEST_KNOWN[(name, routes)]
+        mean = statistics.mean(scores)
+        print(
+            f"   {name:<10}{routes:>2}{best_known:>6}{max(scores):>7g}{mean:>8.1f}{min(scores):>7g}"
+            f"{100 * mean / best_known:>8.2f}{100 * min(scores) / best_known:>8.2f}"
+            f"{max(seconds for _, seconds, _ in runs):>7.2f}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a short run for CI")
+    parser.add_argument("--seeds", type=int, default=0, help="also run the multi-route cases with this many seeds")
     args = parser.parse_args()
     started = time.perf_counter()
     optimality(10 if args.quick else 200)
     published(QUICK_PUBLISHED if args.quick else PUBLISHED, 1.0 if args.quick else DEFAULT_TIME_LIMIT)
     tour(1.5)
+    if args.seeds:
+        seed_spread(args.seeds, DEFAULT_TIME_LIMIT)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -7,6 +7,21 @@ node (latest arrival instead of Wait + MaxShift), seeded noise in the insertion 
 leaves out the nodes just removed, a same-slot replace move, relocations that bring a route home earlier,
 threshold acceptance with periodic kicks, and restarts from the best solution. Insertion costs are
 evaluated for all candidates and positions at once with numpy, which makes a pure-Python search fast enough.
+
+With several routes ("teams") the search differs in four ways, each measured on pr01/pr02 with m = 2-4:
+
+* the shake removes every visit within one stretch of the clock, in all routes, so the refill can move
+  visits between routes (removing the same positions in every route mixes unrelated times);
+* near the best, an *eject* move takes a visit out of its route to fit a better unvisited node there,
+  moving the visit to another route (or dropping it when the newcomer scores more);
+* a pool keeps every distinct route of the good solutions seen, and the best combination of disjoint pooled
+  routes is kept up to date as routes come in (branch and bound, a fixed amount of work per route, so it
+  stays deterministic); when it beats the best solution the search jumps there (route recombination, as in
+  Hu & Lim's iterative three-component heuristic);
+* three walkers search in turn, all feeding the pool; one stuck for long starts again from a new noisy
+  greedy solution, which keeps the pool diverse.
+
+One route keeps exactly the single-route search (same routes for the same seed as before these changes).
 """
 
 from __future__ import annotations
@@ -44,6 +59,18 @@ class SearchSettings:
     accept_drop: float = 0.02
     # ... except once every this many shakes without a new best, to leave a local optimum for good.
     kick_every: int = 25
+    # Several routes (ignored for one): keep every route of a solution scoring within ``pool_within`` of
+    # the best, and jump to the best combination of disjoint pooled routes whenever it beats the best.
+    recombine: bool = True
+    pool_within: float = 0.03
+    # Branches explored per pooled route when looking for a better combination (keeps it cheap at m = 4).
+    pool_work: int = 100
+    # Several routes: trajectories searched in turn, all feeding the pool; one that has not improved its
+    # own best for ``walker_patience`` shakes starts again from a new greedy solution.
+    walkers: int = 3
+    walker_patience: int = 600
+    # Several routes: near the best, also move a visit to another route (or drop it) to fit a better one.
+    eject: bool = True
 
 
 class _Route:
@@ -77,9 +104,117 @@ class _State:
     visited: BoolArray
     score: float
     cache: dict[int, tuple[FloatMatrix, IntArray]] = field(default_factory=dict)
+    # Routes where no unvisited node can replace a visit: stays true while the route is unchanged and no
+    # node leaves a route (new candidates), as insertions only shrink the candidates.
+    settled: set[int] = field(default_factory=set)
+
+    def invalidate(self) -> None:
+        """Forget cached insertion costs and replacement checks after routes or candidates changed."""
+        self.cache.clear()
+        self.settled.clear()
 
     def copy(self) -> _State:
         return _State([route.copy() for route in self.routes], self.visited.copy(), self.score)
+
+
+class _RoutePool:
+    """Every distinct route seen in a local optimum (by its set of customers; the quickest order kept) and
+    the best combination of ``count`` disjoint ones, kept up to date as routes come in."""
+
+    def __init__(self, score: list[float], size: int, count: int, work: int) -> None:
+        self.score = score
+        self.count = count
+        self.words = (size + 63) // 64
+        self.index: dict[int, int] = {}  # customer set as a bit mask -> row
+        self.orders: list[tuple[int, ...]] = []
+        self.ends: list[float] = []
+        self.values = np.zeros(64)
+        self.bits = np.zeros((64, self.words), dtype=np.uint64)
+        self.best_value = 0.0
+        self.best_rows: list[int] = []
+        self.work = work
+
+    def __len__(self) -> int:
+        return len(self.orders)
+
+    def add(self, route: _Route) -> bool:
+        """Remember ``route``; True if it takes part in a better combination than any before."""
+        customers = route.nodes[1:-1]
+        if not customers:
+            return False
+        mask = 0
+        for node in customers:
+            mask |= 1 << node
+        end = route.arrival[-1]
+        row = self.index.get(mask)
+        if row is not None:
+            if end < self.ends[row] - EPS:
+                self.ends[row], self.orders[row] = end, tuple(customers)
+            return False
+        row = len(self.orders)
+        if row == len(self.values):
+            self.values = np.concatenate([self.values, np.zeros(row)])
+            self.bits = np.concatenate([self.bits, np.zeros_like(self.bits)])
+        self.index[mask] = row
+        self.orders.append(tuple(customers))
+        self.ends.append(end)
+        value = sum(self.score[n] for n in customers)
+        self.values[row] = value
+        self.bits[row] = [(mask >> (64 * w)) & 0xFFFFFFFFFFFFFFFF for w in range(self.words)]
+        return self._improve_with(row, value)
+
+    def best(self) -> list[tuple[int, ...]]:
+        return [self.orders[row] for row in self.best_rows]
+
+    def _improve_with(self, row: int, value: float) -> bool:
+        """Search the combinations that contain ``row`` for one better than the best so far: branch and
+        bound over the disjoint routes sorted by score, at most ``work`` branches (deterministic)."""
+        others = np.flatnonzero(~(self.bits[: len(self.orders)] & self.bits[row]).any(axis=1))
+        others = others[np.argsort(-self.values[others], kind="stable")]
+        found: list[int] | None = None
+        best = self.best_value
+        if value > best + EPS:
+            best, found = value, [row]
+        chosen = [row]
+        values, bits = self.values, self.bits
+        work = self.work
+
+        def search(candidates: IntArray, left: int, total: float) -> None:
+            nonlocal best, found, work
+            for k in range(len(candidates)):
+                other = int(candidates[k])
+                worth = float(values[other])
+                # Sorted by score: no later candidate can do better once this bound fails.
+                if total + worth * left <= best + EPS or work <= 0:
+                    return
+                if total + worth > best + EPS:
+                    best, found = total + worth, [*chosen, other]
+                if left > 1:
+                    work -= 1
+                    rest = candidates[k + 1 :]
+                    rest = rest[~(bits[rest] & bits[other]).any(axis=1)]
+                    if len(rest) and total + worth + float(values[rest[: left - 1]].sum()) > best + EPS:
+                        chosen.append(other)
+                        search(rest, left - 1, total + worth)
+                        chosen.pop()
+
+        if self.count > 1:
+            search(others, self.count - 1, value)
+        if found is None:
+            return False
+        self.best_value, self.best_rows = best, found
+        return True
+
+
+@dataclass
+class _Walker:
+    """One search trajectory: where it is, the best it has seen, and its shake parameters."""
+
+    current: _State
+    best: _State
+    length: int = 1
+    offset: int = 1
+    stale: int = 0
 
 
 class IteratedLocalSearch:
@@ -101,6 +236,11 @@ class IteratedLocalSearch:
         self.opens = np.array([[w.open for w in _pad(node.windows, width)] for node in nodes])
         self.closes = np.array([[w.close for w in _pad(node.windows, width)] for node in nodes])
         self.width = width
+        self.open_list = self.opens[:, 0].tolist()
+        self.close_list = self.closes[:, 0].tolist()
+        self.open_list_array = self.opens[:, 0].copy()
+        self.close_eps = self.closes[:, 0] + EPS
+        self.travel_to = np.ascontiguousarray(self.travel.T)  # travel_to[u, v]: from v to u
         eligible = np.zeros(len(nodes), dtype=bool)
         eligible[list(instance.customers)] = True
         self.eligible = eligible & (self.score > 0)
@@ -110,6 +250,8 @@ class IteratedLocalSearch:
     # ----------------------------------------------------------------- schedule bookkeeping
     def _schedule(self, route: _Route) -> bool:
         """Recompute arrival/start forwards and latest arrivals backwards; False if the route is infeasible."""
+        if self.width == 1:
+            return self._schedule_one_window(route)
         rows, service, windows = self.rows, self.service_list, self.windows
         nodes = route.nodes
         arrival, start, closing = [self.depart], [self.depart], [math.inf]
@@ -136,6 +278,54 @@ class IteratedLocalSearch:
         route.arrival, route.start, route.closing = arrival, start, closing
         route.latest = self._latest_arrivals(nodes)
         return feasible and end_arrival <= self.instance.budget + EPS
+
+    def _schedule_one_window(self, route: _Route) -> bool:
+        """:meth:`_schedule` when every node has one window (the same result, a good deal faster)."""
+        rows, service, opens, closes = self.rows, self.service_list, self.open_list, self.close_list
+        nodes = route.nodes
+        budget = self.instance.budget
+        depart = self.depart
+        arrival, start, closing = [depart], [depart], [math.inf]
+        finish = depart + service[nodes[0]]
+        previous = nodes[0]
+        feasible = True
+        for node in nodes[1:-1]:
+            reach = finish + rows[previous][node]
+            close = closes[node]
+            if reach > close + EPS:
+                feasible = False
+                begin, close = reach, -math.inf
+            else:
+                opening = opens[node]
+                begin = opening if opening > reach else reach
+            arrival.append(reach)
+            start.append(begin)
+            closing.append(close)
+            finish = begin + service[node]
+            previous = node
+        end_arrival = finish + rows[previous][nodes[-1]]
+        arrival.append(end_arrival)
+        start.append(end_arrival)
+        closing.append(budget)
+        route.arrival, route.start, route.closing = arrival, start, closing
+        # Latest arrivals, backwards (see _latest_arrivals).
+        size = len(nodes)
+        latest = [0.0] * size
+        bound = budget
+        latest[-1] = budget
+        following = nodes[-1]
+        for p in range(size - 2, 0, -1):
+            node = nodes[p]
+            bound = bound - service[node] - rows[node][following]
+            if opens[node] <= bound + EPS:
+                close = closes[node]
+                bound = close if close < bound else bound
+            else:
+                bound = -math.inf
+            latest[p] = bound
+            following = node
+        route.latest = latest
+        return feasible and end_arrival <= budget + EPS
 
     def _latest_arrivals(self, nodes: list[int]) -> list[float]:
         rows, service, windows = self.rows, self.service_list, self.windows
@@ -176,15 +366,23 @@ class IteratedLocalSearch:
     ) -> FloatMatrix:
         """Time shift at ``following[p]`` when candidate ``u`` is served between ``previous[p]`` (whose
         service ends at ``finish[p]``) and ``following[p]``: a U x P matrix, inf where it breaks a window."""
-        reach = finish[None, :] + self.travel[candidates[:, None], previous[None, :]]
         if self.width == 1:
-            opening = self.opens[candidates, 0][:, None]
-            ok = reach <= self.closes[candidates, 0][:, None] + EPS
-        else:
-            closes = self.closes[candidates]
-            index = (closes[:, None, :] < reach[:, :, None] - EPS).sum(axis=2)
-            ok = index < self.width
-            opening = np.take_along_axis(self.opens[candidates], np.minimum(index, self.width - 1), axis=1)
+            # In-place and with take(): the hottest line of the search.
+            shift = self.travel_to.take(candidates, 0).take(previous, 1)  # previous -> candidate
+            shift += finish
+            ok = shift <= self.close_eps.take(candidates)[:, None]
+            np.maximum(shift, self.open_list_array.take(candidates)[:, None], out=shift)
+            shift += self.service.take(candidates)[:, None]
+            shift += self.travel.take(candidates, 0).take(following, 1)
+            ok &= shift <= next_latest + EPS
+            shift -= next_arrival
+            shift[~ok] = np.inf
+            return shift
+        reach = finish[None, :] + self.travel[previous[None, :], candidates[:, None]]
+        closes = self.closes[candidates]
+        index = (closes[:, None, :] < reach[:, :, None] - EPS).sum(axis=2)
+        ok = index < self.width
+        opening = np.take_along_axis(self.opens[candidates], np.minimum(index, self.width - 1), axis=1)
         begin = np.maximum(reach, opening)
         new_arrival = begin + self.service[candidates][:, None] + self.travel[candidates[:, None], following]
         shift = new_arrival - next_arrival[None, :]
@@ -223,32 +421,32 @@ class IteratedLocalSearch:
         state.visited[node] = True
         state.score += float(self.score[node])
         state.cache.pop(route_index, None)
+        state.settled.discard(route_index)
         for costs, _ in state.cache.values():
             costs[node] = np.inf
 
     def fill(self, state: _State, noise: float) -> None:
         """Insert nodes greedily by score² / time shift until nothing fits."""
+        count = len(state.routes)
+        if not count:
+            return
+        score = self.score
         while True:
-            best_costs: FloatMatrix | None = None
-            best_route = np.zeros(0, dtype=np.intp)
-            for index in range(len(state.routes)):
-                costs, _ = self._route_costs(state, index)
-                if best_costs is None:
-                    best_costs, best_route = costs.copy(), np.zeros(len(costs), dtype=np.intp)
-                else:
-                    better = costs < best_costs
-                    best_costs[better] = costs[better]
-                    best_route[better] = index
-            if best_costs is None:
-                return
-            candidates = np.flatnonzero(np.isfinite(best_costs))
+            if count == 1:
+                best_costs = self._route_costs(state, 0)[0]
+                best_route = None
+            else:
+                stacked = np.stack([self._route_costs(state, index)[0] for index in range(count)])
+                best_route = stacked.argmin(axis=0)  # the first route on ties, as before
+                best_costs = stacked.min(axis=0)
+            candidates = np.flatnonzero(best_costs < np.inf)
             if not len(candidates):
                 return
-            ratio = self.score[candidates] ** 2 / np.maximum(best_costs[candidates], 1e-3)
+            ratio = score[candidates] ** 2 / np.maximum(best_costs[candidates], 1e-3)
             if noise:
                 ratio = ratio * (1.0 + noise * self.rng.random(len(candidates)))
             node = int(candidates[int(ratio.argmax())])
-            route_index = int(best_route[node])
+            route_index = 0 if best_route is None else int(best_route[node])
             position = int(state.cache[route_index][1][node])
             self._insert(state, route_index, node, position)
 
@@ -257,8 +455,11 @@ class IteratedLocalSearch:
         """Put a higher-scoring unvisited node in the place of a visit wherever it fits; True if improved."""
         improved = False
         for route_index in range(len(state.routes)):
+            if route_index in state.settled:
+                continue
             while self._best_replacement(state, route_index):
                 improved = True
+            state.settled.add(route_index)
         return improved
 
     def _best_replacement(self, state: _State, route_index: int) -> bool:
@@ -284,8 +485,94 @@ class IteratedLocalSearch:
         self._schedule(route)
         state.visited[removed], state.visited[added] = False, True
         state.score += float(self.score[added] - self.score[removed])
-        state.cache.clear()
+        state.invalidate()
         return True
+
+    def eject(self, state: _State) -> bool:
+        """Take a visit out of its route to make room for a better unvisited node there; the visit moves to
+        another route where it fits, or is dropped if the newcomer scores more. True if the score rose."""
+        candidates = np.flatnonzero(self.eligible & ~state.visited)
+        if not len(candidates):
+            return False
+        routes = state.routes
+        visited = np.array([n for route in routes for n in route.nodes[1:-1]], dtype=np.intp)
+        if not len(visited):
+            return False
+        # Where each visit would go in each route (its own route included, ignored below).
+        moves = [self._insertion_costs(route, visited) for route in routes]
+        owner = np.repeat(np.arange(len(routes)), [len(route.nodes) - 2 for route in routes])
+        best_gain, best_move = EPS, None
+        for k, node in enumerate(visited.tolist()):
+            index = int(owner[k])
+            route = routes[index]
+            position = route.nodes.index(node)
+            trial = _Route(route.nodes[:position] + route.nodes[position + 1 :])
+            if not self._schedule(trial):
+                continue
+            costs, places = self._insertion_costs(trial, candidates)
+            fits = np.isfinite(costs)
+            if not fits.any():
+                continue
+            gains = np.where(fits, self.score[candidates], -np.inf)
+            pick = int(gains.argmax())
+            gain = float(gains[pick])
+            target, place = -1, 0
+            others = [i for i in range(len(routes)) if i != index and np.isfinite(moves[i][0][k])]
+            if others:
+                target = min(others, key=lambda i: float(moves[i][0][k]))
+                place = int(moves[target][1][k])
+            else:
+                gain -= float(self.score[node])
+            if gain > best_gain + EPS:
+                best_gain = gain
+                best_move = (index, trial, int(candidates[pick]), int(places[pick]), node, target, place)
+        if best_move is None:
+            return False
+        index, trial, added, slot, node, target, place = best_move
+        trial.nodes.insert(slot, added)
+        self._schedule(trial)
+        routes[index] = trial
+        state.visited[added] = True
+        state.score += float(self.score[added])
+        if target >= 0:
+            routes[target].nodes.insert(place, node)
+            self._schedule(routes[target])
+        else:
+            state.visited[node] = False
+            state.score -= float(self.score[node])
+        state.invalidate()
+        return True
+
+    def slice_shake(self, state: _State, length: int) -> list[int]:
+        """The shake for several routes: remove every visit that starts within one stretch of the clock,
+        in all routes (about ``length`` visits per route), and return the removed nodes.
+
+        Removing the same period everywhere lets the refill move visits between routes; the original
+        shake, the same positions in every route, measured clearly worse with several routes.
+        """
+        routes = state.routes
+        ordered = sorted(t for route in routes for t in route.start[1:-1])
+        if not ordered:
+            return []
+        first = int(self.rng.integers(len(ordered)))
+        low = ordered[first] - EPS
+        high = ordered[min(len(ordered) - 1, first + length * len(routes) - 1)] + EPS
+        removed: list[int] = []
+        for route in routes:
+            kept = [route.nodes[0]]
+            for p in range(1, len(route.nodes) - 1):
+                node = route.nodes[p]
+                if low <= route.start[p] <= high:
+                    state.visited[node] = False
+                    state.score -= float(self.score[node])
+                    removed.append(node)
+                else:
+                    kept.append(node)
+            if len(kept) < len(route.nodes) - 1:
+                route.nodes = [*kept, route.nodes[-1]]
+                self._repair(state, route)
+        state.invalidate()
+        return removed
 
     def shake(self, state: _State, length: int, offset: int) -> list[int]:
         """Remove ``length`` consecutive visits from every route, starting at ``offset`` (wrapping);
@@ -303,7 +590,7 @@ class IteratedLocalSearch:
                 removed.append(customers[k])
             route.nodes = [route.nodes[0], *[n for k, n in enumerate(customers) if k not in drop], route.nodes[-1]]
             self._repair(state, route)
-        state.cache.clear()
+        state.invalidate()
         return removed
 
     def tighten(self, state: _State) -> bool:
@@ -318,7 +605,7 @@ class IteratedLocalSearch:
                 moved = self._relocate_within(state, index, position) or moved
                 position += 1
         if moved:
-            state.cache.clear()
+            state.invalidate()
         return moved
 
     def _relocate_within(self, state: _State, index: int, position: int) -> bool:
@@ -336,10 +623,10 @@ class IteratedLocalSearch:
         state.routes[index] = trial
         return True
 
-    def improve(self, state: _State, noise: float) -> None:
+    def improve(self, state: _State, noise: float, deep: bool = False) -> None:
         """Fill, then swap and refill until neither helps."""
         self.fill(state, noise)
-        while self.settings.swaps and self.replace(state):
+        while self.settings.swaps and (self.replace(state) or (deep and self.eject(state))):
             self.fill(state, noise)
 
     # ----------------------------------------------------------------- driver
@@ -364,37 +651,93 @@ class IteratedLocalSearch:
         if not self.eligible.any():
             return self._solution(current, 0)
         self.improve(current, noise=0.0)
-        best = current.copy()
-        length, offset, stale, iteration = 1, 1, 0, 0
-        most = max(1, len(self.instance.customers) // (3 * self.instance.routes))
+        several = self.instance.routes > 1
+        walkers = [_Walker(current, current.copy())]
+        for _ in range(1, settings.walkers if several else 1):
+            start = self.empty_state()
+            self.improve(start, settings.noise)
+            walkers.append(_Walker(start, start.copy()))
+        best = max((walker.best for walker in walkers), key=lambda state: state.score)
+        pool = _RoutePool(self.score.tolist(), len(self.service), self.instance.routes, settings.pool_work)
+        stale, iteration = 0, 0
         while iteration < settings.max_iterations and stale < settings.patience and clock() < deadline:
+            walker = walkers[iteration % len(walkers)]
             iteration += 1
-            before = current.copy()
-            removed = self.shake(current, length, offset)
-            if float(self.rng.random()) < settings.tabu_share:
-                # Refill without the nodes just removed, so the search leaves the basin it was in;
-                # they may come back in the second fill if room is left.
-                current.visited[removed] = True
-                self.improve(current, settings.noise)
-                current.visited[removed] = False
-                current.cache.clear()
-            self.improve(current, settings.noise)
-            # Polishing is worth its time only next to the best solution.
-            if current.score >= best.score - EPS and self.tighten(current):
-                self.improve(current, settings.noise)
-            if not self._accepted(before, current, stale):
-                current = before  # much worse: walk on from where we were
-            if current.score > best.score + EPS:
-                best, length, stale = current.copy(), 1, 0
+            self._step(walker, best, pool if several and settings.recombine else None)
+            if walker.best.score > best.score + EPS:
+                best, stale = walker.best, 0
             else:
-                length, stale = length + 1, stale + 1
-            shortest = min((len(r.customers) for r in current.routes), default=0) or 1
-            offset = (offset + length) % shortest
-            if length > most:
-                length = 1
-            if stale and stale % settings.restart_after == 0:
-                current = best.copy()
+                stale += 1
+            if len(walkers) > 1 and walker.stale >= settings.walker_patience:
+                # Stuck: start afresh from a noisy greedy solution. The pool keeps what this walker found,
+                # and fresh routes are what lets the pool combine something new.
+                start = self.empty_state()
+                self.improve(start, settings.noise)
+                walker.current, walker.best, walker.length, walker.stale = start, start.copy(), 1, 0
         return self._solution(best, iteration)
+
+    def _step(self, walker: _Walker, best: _State, pool: _RoutePool | None) -> None:
+        """One shake, refill and polish of ``walker`` (``best``: the best of all walkers so far)."""
+        settings = self.settings
+        several = self.instance.routes > 1
+        current = walker.current
+        before = current.copy()
+        if several:
+            removed = self.slice_shake(current, walker.length)
+        else:
+            removed = self.shake(current, walker.length, walker.offset)
+        if float(self.rng.random()) < settings.tabu_share:
+            # Refill without the nodes just removed, so the search leaves the basin it was in;
+            # they may come back in the second fill if room is left.
+            current.visited[removed] = True
+            self.improve(current, settings.noise)
+            current.visited[removed] = False
+            current.invalidate()
+        self.improve(current, settings.noise)
+        # Polishing is worth its time only next to the best solution.
+        if current.score >= walker.best.score - EPS:
+            if self.tighten(current):
+                self.improve(current, settings.noise)
+            if several and settings.eject:
+                self.improve(current, settings.noise, deep=True)
+        if not self._accepted(before, current, walker.stale):
+            current = before  # much worse: walk on from where we were
+        if pool is not None and current.score >= best.score * (1 - settings.pool_within) - EPS:
+            current = self._recombine(current, best, pool)
+        walker.current = current
+        if current.score > walker.best.score + EPS:
+            walker.best, walker.length, walker.stale = current.copy(), 1, 0
+        else:
+            walker.length, walker.stale = walker.length + 1, walker.stale + 1
+        shortest = min((len(r.customers) for r in current.routes), default=0) or 1
+        walker.offset = (walker.offset + walker.length) % shortest
+        if walker.length > max(1, len(self.instance.customers) // (3 * self.instance.routes)):
+            walker.length = 1
+        if walker.stale and walker.stale % settings.restart_after == 0:
+            walker.current = walker.best.copy()
+
+    def _recombine(self, current: _State, best: _State, pool: _RoutePool) -> _State:
+        """Pool the routes of ``current``; if some pooled routes combine into more than both ``best`` and
+        ``current`` (routes of different local optima that fit together), go on from that combination."""
+        improved = False
+        for route in current.routes:
+            improved = pool.add(route) or improved
+        if not (improved and pool.best_value > max(best.score, current.score) + EPS):
+            return current
+        combined = self._from_routes(pool.best())
+        self.improve(combined, 0.0)
+        return combined
+
+    def _from_routes(self, routes: list[tuple[int, ...]]) -> _State:
+        state = self.empty_state()
+        for index, customers in enumerate(routes):
+            route = _Route([self.instance.start, *customers, self.instance.end])
+            state.routes[index] = route
+            self._schedule(route)
+            state.visited[list(customers)] = True
+            state.score += float(self.score[list(customers)].sum())
+        state.invalidate()
+        return state
 
     def _accepted(self, before: _State, after: _State, stale: int) -> bool:
         settings = self.settings
