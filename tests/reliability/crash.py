@@ -205,6 +205,10 @@ def check_answers(logs: Path, stored: dict[tuple[int, int], str], report: Report
             lines = path.read_text().splitlines()
             acked = {line.split()[1] for line in lines if line.startswith("ack ")}
             for line in lines:
+                if len(line.split()) < 5:
+                    # Torn by the kill. A torn start: the click had not begun. A torn ack: its start has no
+                    # ack, so the click's outcome counts as unknown. Either way nothing is claimed of it.
+                    continue
                 word, op, meal, user, _action, *status = line.split()
                 key = (int(meal), int(user))
                 if word == "start":
