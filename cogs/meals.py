@@ -1,4 +1,4 @@
-"""/meal add · edit · cancel · attendees · checkin, and the listener that offers an RSVP to people
+"""/meal add · edit · cancel · attendees · checkin · intros · seating, and the listener that offers an RSVP to people
 marking "Interested" on the event. What the bot then sends goes through the outbox (bot/delivery)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.app import ListeningTourBot
 from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, posting_channel
 from bot.domain.errors import InvalidInput
-from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot
+from bot.domain.meals import DEFAULT_DURATION, Meal, MealPlace, MealSlot, RsvpStatus
 from bot.domain.outbox import JobProgress, Kind, Outcome, new_job
 from bot.domain.timeparse import (
     LocalTime,
@@ -23,6 +23,7 @@ from bot.domain.timeparse import (
     parse_local_datetime,
     parse_time_of_day,
 )
+from bot.ui.cards import ConnectedButton, ShareCardButton
 from bot.ui.city_choices import city_choices
 from bot.ui.meal_admin import (
     AttendeesPageButton,
@@ -33,12 +34,14 @@ from bot.ui.meal_admin import (
     cancel_prompt,
     change_reply,
 )
+from bot.ui.meal_networking import SendIntrosButton, intro_pages, intros_view, seating_csv, seating_embed
 from bot.ui.notes import ShowNoteButton
-from bot.ui.pages import list_view, paginate
-from bot.ui.people import names_of
+from bot.ui.pages import list_view, page_view, paginate
+from bot.ui.people import members_gone, names_of
 from bot.ui.progress import in_reply, invitations_line, trouble_lines
 from bot.ui.respond import respond
 from bot.ui.rsvp import RsvpButton
+from bot.ui.whos_coming import WhosComingButton
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ListeningTourBot]
@@ -196,6 +199,38 @@ class MealsCog(commands.Cog):
         await self.bot.services.meals.check_in(interaction.guild.id, meal, member.id, by_manager=True)
         await respond(interaction, f"Checked in {member.mention}.")
 
+    @manager_only
+    @answers_first
+    @meal.command(name="intros", description="Suggested introductions between attendees, and sending them")
+    @app_commands.describe(meal="The meal")
+    async def intros(self, interaction: Interaction, meal: int) -> None:
+        assert interaction.guild is not None
+        state = await self.bot.services.meals.state(interaction.guild.id, meal)
+        names = await names_of(interaction, [r.user_id for r in state.rsvps])
+        gone = await members_gone(interaction, [r.user_id for r in state.with_status(RsvpStatus.GOING)])
+        plan = await self.bot.services.networking.introductions(interaction.guild.id, meal, names, gone=gone)
+        pages = intro_pages(plan, names)
+        buttons = intros_view(plan)
+        pager = page_view(pages, interaction.user.id)
+        if buttons is not None and pager is not None:
+            for item in pager.children:
+                buttons.add_item(item)
+        await respond(interaction, embed=pages[0], view=buttons or pager)
+
+    @manager_only
+    @answers_first
+    @meal.command(name="seating", description="Split the people going into tables (embed + CSV)")
+    @app_commands.describe(meal="The meal", table_size="Seats per table, guests included (default 8)")
+    async def seating(
+        self, interaction: Interaction, meal: int, table_size: app_commands.Range[int, 2, 50] = 8
+    ) -> None:
+        assert interaction.guild is not None
+        state = await self.bot.services.meals.state(interaction.guild.id, meal)
+        names = await names_of(interaction, [r.user_id for r in state.rsvps])
+        seating = await self.bot.services.networking.seating(interaction.guild.id, meal, table_size, names)
+        file = discord.File(io.BytesIO(seating_csv(seating)), filename=f"meal-{meal}-seating.csv")
+        await respond(interaction, embed=seating_embed(seating), file=file)
+
     @edit.autocomplete("meal")
     @cancel.autocomplete("meal")
     @checkin.autocomplete("meal")
@@ -205,6 +240,8 @@ class MealsCog(commands.Cog):
         return _choices(await self.bot.services.meals.upcoming(interaction.guild_id), current)
 
     @attendees.autocomplete("meal")
+    @intros.autocomplete("meal")
+    @seating.autocomplete("meal")
     async def any_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None or not await member_is_manager(interaction):
             return []
@@ -263,10 +300,22 @@ def _choices(meals: list[Meal], current: str) -> list[app_commands.Choice[int]]:
     return choices[:25]
 
 
+ITEMS = (
+    RsvpButton,
+    CancelMealButton,
+    ShowNoteButton,
+    AttendeesPageButton,
+    WhosComingButton,
+    SendIntrosButton,
+    ShareCardButton,
+    ConnectedButton,
+)
+
+
 async def setup(bot: ListeningTourBot) -> None:
-    bot.add_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton, AttendeesPageButton)
+    bot.add_dynamic_items(*ITEMS)
     await bot.add_cog(MealsCog(bot))
 
 
 async def teardown(bot: ListeningTourBot) -> None:
-    bot.remove_dynamic_items(RsvpButton, CancelMealButton, ShowNoteButton, AttendeesPageButton)
+    bot.remove_dynamic_items(*ITEMS)

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.app import ListeningTourBot
 from bot.checks import answers_first, manager_only, require_can_post
-from bot.domain.guild_settings import MAX_CAPACITY
+from bot.domain.guild_settings import MAX_CAPACITY, MAX_FOLLOWUP_DAYS
 from bot.host import command
 from bot.ui.respond import respond
 from bot.ui.setup_view import SETUP_ITEMS, check_manager_role, names_in, settings_embed, settings_view
@@ -28,6 +28,7 @@ class SetupCog(commands.Cog):
         announcement_channel="Where meals are announced",
         reminders="When to remind people before a meal, e.g. 24h, 2h",
         default_capacity="Seats per meal unless a meal says otherwise",
+        followup_days="Days after a meal to ask people whether they connected (0: never; default 7)",
     )
     async def setup_command(
         self,
@@ -36,6 +37,7 @@ class SetupCog(commands.Cog):
         announcement_channel: discord.TextChannel | None = None,
         reminders: app_commands.Range[str, 1, 100] | None = None,
         default_capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
+        followup_days: app_commands.Range[int, 0, MAX_FOLLOWUP_DAYS] | None = None,
     ) -> None:
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)  # guild_only
         if manager_role is not None:
@@ -50,8 +52,10 @@ class SetupCog(commands.Cog):
             announce_channel_id=announcement_channel.id if announcement_channel else None,
             reminder_offsets=reminders,
             default_capacity=default_capacity,
+            followup_days=followup_days,
         )
-        changed = any(v is not None for v in (manager_role, announcement_channel, reminders, default_capacity))
+        given = (manager_role, announcement_channel, reminders, default_capacity, followup_days)
+        changed = any(v is not None for v in given)
         title = "Settings saved" if changed else "Listening Tour settings"
         embed = settings_embed(
             settings, lambda name: command(interaction, name), title=title, names=names_in(interaction.guild)

@@ -171,6 +171,16 @@ class CustomerRepository:
         )
         return {row["user_id"]: row["shown"] for row in rows}
 
+    async def by_users(self, tx: Transaction, guild_id: int, user_ids: Sequence[int]) -> dict[int, Customer]:
+        """The customers among these members, by user id."""
+        if not user_ids:
+            return {}
+        await _load_ids(tx, user_ids)
+        rows = await tx.fetch_all(
+            "SELECT * FROM customers WHERE guild_id = ? AND user_id IN (SELECT id FROM temp.wanted_ids)", (guild_id,)
+        )
+        return {row["user_id"]: _customer(row) for row in rows}
+
     async def all_in_guild(self, tx: Transaction, guild_id: int) -> list[Customer]:
         rows = await tx.fetch_all("SELECT * FROM customers WHERE guild_id = ? ORDER BY id", (guild_id,))
         return [_customer(row) for row in rows]

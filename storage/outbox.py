@@ -301,7 +301,11 @@ class OutboxRepository:
         )
 
     async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
-        await tx.execute("DELETE FROM outbox WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+        """Messages to them, and messages to others about them (someone's card carries its owner's id)."""
+        await tx.execute(
+            "DELETE FROM outbox WHERE guild_id = ? AND (user_id = ? OR json_extract(payload, '$.peer_id') = ?)",
+            (guild_id, user_id, user_id),
+        )
 
 
 def _delivery(row: sqlite3.Row) -> Delivery:

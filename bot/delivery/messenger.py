@@ -9,9 +9,9 @@ from __future__ import annotations
 import discord
 
 from bot.domain.outbox import FallbackNote
+from bot.ui.dm_buttons import dm_view
 from bot.ui.messages import DirectMessage
 from bot.ui.notes import note_view
-from bot.ui.rsvp import dm_view
 
 PRIVATE_FALLBACK = "I couldn't send you a direct message. Press **Show** to read it here; only you will see it."
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import errno
 import signal
 import tempfile
@@ -23,6 +24,7 @@ from bot.checks import MANAGER_COMMANDS
 from bot.config import Settings
 from bot.demo.customers import seed_customers
 from bot.demo.meals import seed_meals
+from bot.demo.networking import seed_networking
 from bot.demo.tours import seed_tours
 from bot.domain.pacing import TokenBucket
 from bot.runtime import build_bot, open_database
@@ -93,6 +95,17 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
     await seed_meals(bot.services, community.guild.id, community.channel.id, community.manager.id, users)
     await seed_tours(bot.services, community.guild.id, community.manager.id)
     await bot.dispatcher.flush()  # the meals' posts and events, before anyone opens the page
+
+    async def advance(to: dt.datetime) -> None:  # the demo's clock moves on to `to`, sending what falls due
+        await bot.dispatcher.flush()
+        await community.env.advance_time(max((to - bot.clock()).total_seconds(), 0))
+        await bot.dispatcher.flush()
+
+    names = {community.customers[username].id: display for username, display, _ in CUSTOMERS}
+    await seed_networking(
+        bot.services, advance, community.guild.id, community.channel.id, community.manager.id, users, names
+    )
+    await bot.dispatcher.flush()
 
 
 def build_demo_bot(settings: Settings, db: Database) -> ListeningTourBot:

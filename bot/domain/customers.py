@@ -39,7 +39,10 @@ class OptIn(StrEnum):
 _OPT_IN_TITLES = {
     OptIn.DMS: ("Direct messages", "invitations and reminders for meals near you"),
     OptIn.LISTED: ("Listed to peers", "other customers can see your profile and that you're coming"),
-    OptIn.INTRODUCTIONS: ("Introductions", "we may suggest you to customers who seek what you offer"),
+    OptIn.INTRODUCTIONS: (
+        "Introductions",
+        "at meals, we introduce you to people who offer what you seek (and you to them) and offer a card swap after",
+    ),
     OptIn.QUOTES: ("Quoting in reports", "what you tell us may be quoted with your name in internal reports"),
 }
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 DEFAULT_REMINDER_OFFSETS = (dt.timedelta(hours=24), dt.timedelta(hours=2))
 DEFAULT_CAPACITY = 12
 MAX_CAPACITY = 1000
+DEFAULT_FOLLOWUP_DAYS = 7  # "did you connect?" this many days after a meal
+MAX_FOLLOWUP_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class GuildSettings:
     announce_channel_id: int | None = None
     reminder_offsets: tuple[dt.timedelta, ...] = DEFAULT_REMINDER_OFFSETS
     default_capacity: int = DEFAULT_CAPACITY
+    followup_days: int = DEFAULT_FOLLOWUP_DAYS  # 0: never ask
 
     @property
     def configured(self) -> bool:

@@ -39,6 +39,10 @@ class Kind(StrEnum):
     MEAL_CANCELLED = "meal_cancelled"
     REMINDER = "reminder"
     EVENT_INTEREST = "event_interest"
+    INTRODUCTION = "introduction"  # people to meet at a meal, with the reasons
+    CARD_SWAP = "card_swap"  # after a meal: share your card with the people you met?
+    CARD = "card"  # someone's card, once both sides agreed to swap
+    CONNECTION_CHECK = "connection_check"  # some days later: did you connect with …?
     # Work in a server: a meal's post and its Discord event follow the meal; notes for closed DMs.
     MEAL_POST = "meal_post"
     MEAL_EVENT = "meal_event"
@@ -71,6 +75,10 @@ _LABELS = {
     Kind.MEAL_CANCELLED: "cancellation notice",
     Kind.REMINDER: "reminder",
     Kind.EVENT_INTEREST: "seat offer to someone interested",
+    Kind.INTRODUCTION: "introduction",
+    Kind.CARD_SWAP: "card-swap invitation",
+    Kind.CARD: "business card",
+    Kind.CONNECTION_CHECK: "“did you connect?” follow-up",
     Kind.MEAL_POST: "meal post",
     Kind.MEAL_EVENT: "Discord event",
     Kind.FALLBACK_NOTE: "channel note for closed DMs",

@@ -12,6 +12,7 @@ from bot.services.customers import CustomerService
 from bot.services.delivery import DeliveryService, Doorbell
 from bot.services.guild_setup import GuildSetupService
 from bot.services.meals import MealService
+from bot.services.networking import NetworkingService
 from bot.services.notes import NoteService
 from bot.services.privacy import PersonalData, PrivacyService
 from bot.services.tours import TourService
@@ -19,6 +20,7 @@ from storage.customers import CustomerImportRepository, CustomerRepository, Stop
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealPersonalData
+from storage.networking import NetworkingRepository
 from storage.notes import FallbackNoteRepository
 from storage.outbox import DmFailureRepository, OutboxRepository
 
@@ -33,6 +35,7 @@ class Services:
     delivery: DeliveryService
     notes: NoteService
     tours: TourService
+    networking: NetworkingService
     doorbell: Doorbell  # rung when a committed transaction added something to send
 
     @classmethod
@@ -45,6 +48,7 @@ class Services:
         imports = CustomerImportRepository()
         notes, failures = FallbackNoteRepository(), DmFailureRepository()
         settings = GuildSettingsRepository()
+        networking = NetworkingRepository()
         customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)
         personal_data: list[PersonalData] = [
@@ -55,6 +59,7 @@ class Services:
             outbox,
             failures,
             notes,
+            networking,
         ]
         return cls(
             guild_setup=GuildSetupService(db, settings, clock),
@@ -65,5 +70,6 @@ class Services:
             delivery=DeliveryService(db, outbox, notes, failures, clock),
             notes=NoteService(db, notes, clock),
             tours=TourService(db, customer_service, meals, settings, outbox, clock),
+            networking=NetworkingService(db, networking, customers, settings, outbox, clock),
             doorbell=doorbell,
         )

@@ -33,8 +33,12 @@ from bot.domain.outbox import (
     next_attempt,
 )
 from bot.services.meals import MealState
+from bot.services.networking import NETWORKING_KINDS, DmContext, Later, NetworkingMessages
+from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
+from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealRepository, RsvpRepository
+from storage.networking import NetworkingRepository
 from storage.notes import FallbackNoteRepository
 from storage.outbox import DmFailureRepository, OutboxRepository
 from storage.tours import TourRepository
@@ -73,6 +77,7 @@ class Outgoing:
     meal: Meal | None = None
     state: MealState | None = None  # for a meal's post: counts and answers
     note: FallbackNote | None = None  # for a channel note
+    about: DmContext | None = None  # for a networking DM: the people it is about, or a card
 
     @property
     def kind(self) -> Kind:
@@ -118,6 +123,7 @@ class DeliveryService:
         self._notes = notes
         self._failures = failures
         self._clock = clock
+        self._networking = NetworkingMessages(NetworkingRepository(), CustomerRepository(), GuildSettingsRepository())
         self._meals = MealRepository()
         self._rsvps = RsvpRepository()
         self._tours = TourRepository()
@@ -135,6 +141,9 @@ class DeliveryService:
         now = self._clock()
         async with self._db.transaction() as tx:
             outgoing, why_not = await self._outgoing(tx, delivery, now)
+            if isinstance(why_not, Later):  # the meal moved: the message waits for its new time
+                await self._outbox.postpone(tx, delivery, owner=owner, at=why_not.at)
+                return None
             if outgoing is None:
                 await self._outbox.finish(
                     tx, delivery, owner=owner, status=Status.SKIPPED, via=Via.NONE, now=now, error=why_not
@@ -147,7 +156,9 @@ class DeliveryService:
                 await self._notes.close(tx, delivery.guild_id, outgoing.note.id, now)  # read once: what is posted
         return outgoing
 
-    async def _outgoing(self, tx: Transaction, delivery: Delivery, now: dt.datetime) -> tuple[Outgoing | None, str]:
+    async def _outgoing(
+        self, tx: Transaction, delivery: Delivery, now: dt.datetime
+    ) -> tuple[Outgoing | None, str | Later]:
         if delivery.kind is Kind.FALLBACK_NOTE:
             note = await self._notes.get(tx, delivery.guild_id, int(str(delivery.payload["note_id"])))
             if note is None or not note.recipients or note.channel_id is None:
@@ -165,6 +176,10 @@ class DeliveryService:
             if meal.event_id is None and meal.cancelled:
                 return None, "cancelled before its event was created"
             return Outgoing(delivery, meal), ""
+        if delivery.kind in NETWORKING_KINDS:
+            assert delivery.user_id is not None
+            about = await self._networking.context(tx, delivery.kind, meal, delivery.user_id, delivery.payload, now)
+            return (Outgoing(delivery, meal, about=about), "") if isinstance(about, DmContext) else (None, about)
         reason = await self._why_not(tx, delivery, meal, now)
         return (None, reason) if reason else (Outgoing(delivery, meal), "")
 

@@ -6,7 +6,7 @@ import dataclasses
 
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.guild_settings import MAX_CAPACITY, GuildSettings
+from bot.domain.guild_settings import MAX_CAPACITY, MAX_FOLLOWUP_DAYS, GuildSettings
 from bot.domain.timeparse import parse_reminder_offsets
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
@@ -36,6 +36,7 @@ class GuildSetupService:
         announce_channel_id: int | None = None,
         reminder_offsets: str | None = None,
         default_capacity: int | None = None,
+        followup_days: int | None = None,
     ) -> GuildSettings:
         """Validate every given value first, then save them together (all or nothing, one transaction: a
         change made meanwhile by another manager is not overwritten with stale values)."""
@@ -43,6 +44,8 @@ class GuildSetupService:
         offsets = parse_reminder_offsets(reminder_offsets) if reminder_offsets is not None else None
         if default_capacity is not None and not 1 <= default_capacity <= MAX_CAPACITY:
             raise InvalidInput(f"Default capacity must be between 1 and {MAX_CAPACITY} seats.")
+        if followup_days is not None and not 0 <= followup_days <= MAX_FOLLOWUP_DAYS:
+            raise InvalidInput(f"The follow-up comes 0 (never) to {MAX_FOLLOWUP_DAYS} days after a meal.")
         async with self._db.transaction() as tx:
             current = await self._current(tx, guild_id)
             if manager_role_id is not None and manager_role_id != current.manager_role_id:
@@ -56,18 +59,23 @@ class GuildSetupService:
                 changes["reminder_offsets"] = offsets
             if default_capacity is not None:
                 changes["default_capacity"] = default_capacity
+            if followup_days is not None:
+                changes["followup_days"] = followup_days
             updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
             if changes:
                 await self._repository.save(tx, updated, by=by, at=self._clock())
         return updated
 
     async def reset_defaults(self, guild_id: int, *, by: int) -> GuildSettings:
-        """Reminders and capacity back to defaults; the role and channel stay (they need an admin)."""
+        """Reminders, capacity and the follow-up back to defaults; the role and channel stay (they need an admin)."""
         defaults = GuildSettings(guild_id=guild_id)
         async with self._db.transaction() as tx:
             current = await self._current(tx, guild_id)
             updated = dataclasses.replace(
-                current, reminder_offsets=defaults.reminder_offsets, default_capacity=defaults.default_capacity
+                current,
+                reminder_offsets=defaults.reminder_offsets,
+                default_capacity=defaults.default_capacity,
+                followup_days=defaults.followup_days,
             )
             await self._repository.save(tx, updated, by=by, at=self._clock())
         return updated

@@ -15,6 +15,8 @@ import discord
 from bot.domain.meals import Meal
 from bot.domain.outbox import Kind
 from bot.services.delivery import Outgoing
+from bot.services.networking import NETWORKING_KINDS
+from bot.ui.cards import card_text
 from bot.ui.rsvp import when_line
 
 
@@ -65,7 +67,45 @@ def direct_message(outgoing: Outgoing) -> DirectMessage:
             "Say so here (I've noted you as a maybe)."
         )
         return DirectMessage(text, meal.id, ("going", "no"))
+    if kind in NETWORKING_KINDS:
+        return networking_message(outgoing, meal)
     raise ValueError(f"{kind} is not a direct message")
+
+
+def networking_message(outgoing: Outgoing, meal: Meal) -> DirectMessage:
+    """Introductions before a meal, the card swap after it, a card, and "did you connect?" some days later."""
+    assert outgoing.about is not None, "a networking message is about people"
+    peers, kind = outgoing.about.peers, outgoing.kind
+    if kind is Kind.INTRODUCTION:
+        lines = [f"Before **{meal.title}** {when_line(meal)}, a few people you may want to meet:"]
+        lines += [f"• **{escape(p.name)}**: {discord.utils.escape_mentions(p.reason or '')}" for p in peers]
+        lines.append("Say hello at the meal! (You get these because introductions are on in `/privacy settings`.)")
+        return DirectMessage("\n".join(lines), meal.id, ())
+    if kind is Kind.CARD_SWAP:
+        text = (
+            f"Thanks for coming to **{meal.title}**! Want to stay in touch with the people you met there? Share your "
+            "card with any of them: they get it only if they share theirs with you too, and nobody learns about "
+            "a card that wasn't shared back."
+        )
+        return DirectMessage(text, meal.id, ("cards",))
+    if kind is Kind.CARD:
+        card = outgoing.about.card
+        assert card is not None
+        fields = (card.company, card.what_i_do, card.website, card.contact)
+        return DirectMessage(card_text(meal.title, escape(card.name), *map(_escaped, fields)), meal.id, ())
+    lines = [f"How did it go after **{meal.title}**? You met:"]
+    lines += [f"{n}. **{escape(p.name)}**" for n, p in enumerate(peers, start=1)]
+    lines.append("Did you connect? One click each helps us make the next meal better.")
+    actions = tuple(f"met:{p.user_id}:{n}" for n, p in enumerate(peers, start=1))
+    return DirectMessage("\n".join(lines), meal.id, actions)
+
+
+def escape(text: str) -> str:
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def _escaped(text: str | None) -> str | None:
+    return None if text is None else escape(text)
 
 
 def change_notice(meal: Meal, before: Mapping[str, object]) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 import discord
 
 from bot.host import Interaction, services
+from bot.ui.dm_buttons import dm_view
 from bot.ui.items import Answer, PersistentItem, number
-from bot.ui.rsvp import dm_view
 
 
 def note_view(note_id: int) -> discord.ui.View:

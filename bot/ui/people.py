@@ -36,3 +36,22 @@ def who(user_id: int, names: dict[int, str]) -> str:
     """ "Ana Costa (@Ana)": the name next to the mention, so a list reads even where mentions don't render."""
     name = names.get(user_id)
     return f"{discord.utils.escape_markdown(name)} (<@{user_id}>)" if name else f"<@{user_id}>"
+
+
+async def members_gone(interaction: Interaction, user_ids: Sequence[int]) -> set[int]:
+    """Who of these has left the server (Discord says "unknown member"). Without the members intent the bot
+    hears nobody leave, so it asks; anyone it can't check counts as still here."""
+    guild = interaction.guild
+    if guild is None:
+        return set()
+    gone = set()
+    for user_id in list(dict.fromkeys(user_ids))[:MAX_LOOKUPS]:
+        if guild.get_member(user_id) is not None:
+            continue
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            gone.add(user_id)
+        except discord.HTTPException as error:
+            log.info("could not look up member %s: %s", user_id, error)
+    return gone

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import discord
@@ -24,6 +23,7 @@ from bot.errors import report_error, send_ephemeral
 from bot.host import Interaction, clock, services
 from bot.services.meals import RsvpResult
 from bot.ui.items import Answer, PersistentItem, number, safe_id
+from bot.ui.whos_coming import WhosComingButton
 
 log = logging.getLogger(__name__)
 
@@ -91,14 +91,8 @@ def meal_view(meal: Meal, now: dt.datetime, *, full: bool = False) -> discord.ui
         if action == "going" and full and not meal.cancelled:
             button.item.label = "Join waitlist"
         view.add_item(button)
-    return view
-
-
-def dm_view(meal_id: int, actions: Iterable[str], *, for_user: int) -> discord.ui.View:
-    """Buttons for one person's message (a DM, or its fallback in the channel)."""
-    view = discord.ui.View(timeout=None)
-    for action in actions:
-        view.add_item(RsvpButton(action, meal_id, for_user=for_user))
+    if not meal.cancelled:
+        view.add_item(WhosComingButton(meal.id))
     return view
 
 
@@ -255,4 +249,3 @@ def local_words(meal: Meal, instant: dt.datetime | None = None) -> str:
 def when_line(meal: Meal) -> str:
     """“on <Discord timestamp> (Fri 9 Jan, 18:30 local time in Chicago)”."""
     return f"on {discord.utils.format_dt(meal.starts_at, 'F')} ({local_words(meal)})"
-

@@ -15,7 +15,7 @@ from bot.domain.guild_settings import GuildSettings
 from bot.domain.timeparse import spoken_offsets
 from bot.host import Interaction, command, services
 from bot.ui.items import PersistentItem, number
-from bot.ui.style import BRAND
+from bot.ui.style import BRAND, plural
 
 Mention = Callable[[str], str]  # "tour plan" → a clickable </tour plan:id>
 
@@ -63,6 +63,8 @@ def settings_embed(
         inline=False,
     )
     embed.add_field(name="Default seats per meal", value=str(settings.default_capacity), inline=True)
+    followup = f"{plural(settings.followup_days, 'day')} after a meal" if settings.followup_days else "never"
+    embed.add_field(name="“Did you connect?” follow-up", value=followup, inline=True)
     if settings.manager_role_id:
         embed.add_field(name="One step only a server admin can do", value=integrations_hint(settings), inline=False)
     if mention is not None:

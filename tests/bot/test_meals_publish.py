@@ -28,7 +28,8 @@ async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configu
     )
     assert fields["Seats"] == "8 of 8 left"
     assert fields["Host"] == f"maria (<@{configured.manager.id}>)"  # the name next to the mention
-    assert labels(post) == ["Going", "Maybe", "Can't go", "+1 guest", "Add to calendar"]  # "I'm here" comes later
+    # "I'm here" comes later, when check-in opens
+    assert labels(post) == ["Going", "Maybe", "Can't go", "+1 guest", "Add to calendar", "Who's coming"]
     [event] = configured.bot.get_guild(configured.guild.id).scheduled_events
     assert event.name == "Lunch in Toronto"
     assert event.start_time == dt.datetime(2026, 1, 10, 17, 30, tzinfo=dt.UTC)

@@ -33,7 +33,7 @@ async def test_the_demo_has_a_planned_tour_that_a_manager_can_show(simcord_env: 
     assert shown.response is not None and shown.response.embeds[0].title == f"{TOUR_NAME} — proposed tour"
     assert [a.filename for a in shown.response.attachments] == ["tour-map.png"]
     posts = [m for m in community.channel.history() if m.embeds]
-    assert len(posts) == 3  # the tour is planned, not published: the channel keeps the demo meals
+    assert len(posts) == 4  # the tour is planned, not published: the channel keeps the demo meals
 
 
 async def test_the_demo_tour_reads_as_days_a_team_can_live(simcord_env: simcord.Env) -> None:

@@ -1,0 +1,468 @@
+"""Use cases of peer networking (issue 11): who's coming, introductions, seating, the card swap and the
+"did you connect?" follow-up. Each is one transaction; whatever it makes the bot send is written to the
+outbox in that transaction (bot/delivery sends it).
+
+Consent (DESIGN §4): only people who chose to be listed appear by name to other customers; only people who
+turned introductions on are suggested, told about others, asked to swap cards or followed up with. A card
+reaches the other side only when both chose to share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.domain.clock import Clock
+from bot.domain.customers import Customer, OptIn
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS
+from bot.domain.meals import Meal, Rsvp, RsvpStatus
+from bot.domain.networking.matching import Introduction, suggest_introductions
+from bot.domain.networking.outcomes import Outcome
+from bot.domain.networking.people import Attendee
+from bot.domain.networking.seating import SeatingPlan, plan_seating
+from bot.domain.outbox import Kind, NewDelivery
+from storage.customers import CustomerRepository
+from storage.database import Database, Transaction
+from storage.guild_settings import GuildSettingsRepository
+from storage.meals import MealRepository, RsvpRepository
+from storage.networking import NetworkingCounts, NetworkingRepository, StoredIntroduction
+from storage.outbox import OutboxRepository
+
+CARD_SWAP_AFTER = dt.timedelta(minutes=30)  # the card-swap DM goes out this long after the meal ends
+DEFAULT_FOLLOWUP = dt.timedelta(days=DEFAULT_FOLLOWUP_DAYS)
+MAX_CONTACT = 200
+MAX_CARD_PEERS = 25  # a select lists at most 25 people
+MAX_FOLLOWUP_PEERS = 5  # one row of buttons each, and a message has five
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone coming to a meal, as another attendee or a manager sees them."""
+
+    user_id: int
+    name: str
+    customer: Customer | None
+    guests: int
+
+    @property
+    def listed(self) -> bool:
+        return self.customer is not None and self.customer.opted_in(OptIn.LISTED)
+
+
+@dataclass(frozen=True)
+class WhosComing:
+    meal: Meal
+    shown: tuple[Person, ...]  # everyone for a manager; for a customer, the people who chose to be listed
+    hidden: int  # people (with their guests) not shown by name
+    seats_taken: int
+
+
+@dataclass(frozen=True)
+class IntroductionPlan:
+    meal: Meal
+    sent: tuple[StoredIntroduction, ...]  # told already (before this call)
+    new: Mapping[int, tuple[Introduction, ...]]  # suggestions not sent yet, by the person they are for
+    opted_in: int  # attendees who turned introductions on
+    attendees: int
+    counts: NetworkingCounts
+
+    @property
+    def new_count(self) -> int:
+        return sum(len(suggestions) for suggestions in self.new.values())
+
+
+@dataclass(frozen=True)
+class Seating:
+    meal: Meal
+    plan: SeatingPlan
+    names: Mapping[int, str]
+    guests: Mapping[int, int]
+
+
+@dataclass(frozen=True)
+class CardChoices:
+    """Whom someone can share their card with after a meal: people they sat with or were introduced to."""
+
+    meal: Meal
+    peers: tuple[tuple[int, str], ...]  # (user id, name)
+    shared_with: frozenset[int]
+    contact: str | None  # what they put on their card last time
+
+
+@dataclass(frozen=True)
+class Shared:
+    meal: Meal
+    shared_with: tuple[int, ...]  # newly
+    swapped_with: tuple[int, ...]  # both sides agreed now: their cards are on their way
+
+
+class NetworkingService:
+    def __init__(
+        self,
+        db: Database,
+        networking: NetworkingRepository,
+        customers: CustomerRepository,
+        settings: GuildSettingsRepository,
+        outbox: OutboxRepository,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._networking = networking
+        self._customers = customers
+        self._settings = settings
+        self._outbox = outbox
+        self._clock = clock
+        self._meals = MealRepository()
+        self._rsvps = RsvpRepository()
+
+    # ------------------------------------------------------------------------------- who's coming
+
+    async def whos_coming(self, guild_id: int, meal_id: int, names: Mapping[int, str], *, manager: bool) -> WhosComing:
+        async with self._db.read() as tx:
+            meal, going = await self._going(tx, guild_id, meal_id)
+            customers = await self._customers.by_users(tx, guild_id, [r.user_id for r in going])
+        people = [_person(r, customers.get(r.user_id), names) for r in going]
+        shown = tuple(p for p in people if manager or p.listed)
+        hidden = sum(1 + p.guests for p in people if p not in shown)
+        return WhosComing(meal, shown, hidden, sum(1 + p.guests for p in people))
+
+    # ------------------------------------------------------------------------------- introductions
+
+    async def introductions(
+        self, guild_id: int, meal_id: int, names: Mapping[int, str], *, gone: Collection[int] = ()
+    ) -> IntroductionPlan:
+        """What /meal intros shows: the introductions sent for this meal, and new ones for people who have
+        none yet (late RSVPs), never a pair introduced at an earlier meal, nor anyone who left the server."""
+        async with self._db.read() as tx:
+            return await self._plan_introductions(tx, guild_id, meal_id, names, gone)
+
+    async def send_introductions(
+        self,
+        guild_id: int,
+        meal_id: int,
+        names: Mapping[int, str],
+        *,
+        gone: Collection[int] = (),
+        job: str | None = None,
+    ) -> IntroductionPlan:
+        """Record the new introductions and put one DM per person in the outbox; the card swap after the meal
+        and the follow-up some days later are scheduled with them."""
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            plan = await self._plan_introductions(tx, guild_id, meal_id, names, gone)
+            if plan.meal.ends_at <= now:
+                raise InvalidInput("This meal is over; introductions go out before a meal.")
+            if plan.meal.cancelled:
+                raise InvalidInput("This meal was cancelled.")
+            rows = [
+                (intro.user_id, intro.peer_id, intro.reason, intro.score, intro.mutual)
+                for suggestions in plan.new.values()
+                for intro in suggestions
+            ]
+            await self._networking.add_introductions(tx, guild_id, meal_id, rows, now)
+            told = sorted(plan.new)
+            await self._outbox.add_many(
+                tx,
+                [
+                    NewDelivery(
+                        Kind.INTRODUCTION,
+                        guild_id,
+                        now,
+                        meal_id=meal_id,
+                        user_id=user_id,
+                        job=job,
+                        dedupe_key=f"intro:{meal_id}:{user_id}",
+                    )
+                    for user_id in told
+                ],
+                now,
+            )
+            await self._after_meal(tx, plan.meal, told, now)
+        return plan
+
+    async def _plan_introductions(
+        self, tx: Transaction, guild_id: int, meal_id: int, names: Mapping[int, str], gone: Collection[int]
+    ) -> IntroductionPlan:
+        meal, going = await self._going(tx, guild_id, meal_id)
+        customers = await self._customers.by_users(tx, guild_id, [r.user_id for r in going])
+        sent = tuple(await self._networking.introductions(tx, guild_id, meal_id))
+        told = {intro.user_id for intro in sent}
+        earlier = await self._networking.introduced_pairs(tx, guild_id)
+        wanting = [r for r in going if _wants_introductions(customers.get(r.user_id)) and r.user_id not in gone]
+        attendees = [_attendee(r, customers[r.user_id], names, meal) for r in wanting]
+        suggestions = suggest_introductions(attendees, already_introduced=earlier)
+        new = {user: tuple(intros) for user, intros in suggestions.items() if intros and user not in told}
+        counts = await self._networking.counts(tx, guild_id, [meal_id])
+        return IntroductionPlan(meal, sent, new, len(wanting), len(going), counts)
+
+    # ------------------------------------------------------------------------------- seating
+
+    async def seating(self, guild_id: int, meal_id: int, table_size: int, names: Mapping[int, str]) -> Seating:
+        """Tables for everyone going (guests with the person who brought them, the host spread with the other
+        people of the company), saved as the meal's seating: the card swap offers each person their table."""
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            meal, going = await self._going(tx, guild_id, meal_id)
+            if not going:
+                raise InvalidInput("Nobody is going to this meal yet, so there is nobody to seat.")
+            customers = await self._customers.by_users(tx, guild_id, [r.user_id for r in going])
+            attendees = [_attendee(r, customers.get(r.user_id), names, meal) for r in going]
+            plan = plan_seating(attendees, table_size=table_size)
+            await self._networking.save_seating(tx, meal_id, [table.user_ids for table in plan.tables])
+            networking = [r.user_id for r in going if _wants_introductions(customers.get(r.user_id))]
+            if meal.ends_at > now and not meal.cancelled:
+                await self._after_meal(tx, meal, networking, now)
+        return Seating(meal, plan, {a.user_id: a.name for a in attendees}, {r.user_id: r.guests for r in going})
+
+    # ------------------------------------------------------------------------------- card swap
+
+    async def card_choices(self, guild_id: int, meal_id: int, user_id: int) -> CardChoices:
+        async with self._db.read() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            peers = await self._peers(tx, meal, user_id)
+            names = await self._customers.names_of(tx, guild_id, peers)
+            shared = await self._networking.offered_to(tx, guild_id, meal_id, user_id)
+            contact = await self._networking.last_contact(tx, guild_id, user_id)
+        listed = tuple((peer, names.get(peer, "someone from the meal")) for peer in peers[:MAX_CARD_PEERS])
+        return CardChoices(meal, listed, frozenset(shared), contact)
+
+    async def share_card(
+        self, guild_id: int, meal_id: int, user_id: int, peer_ids: Sequence[int], contact: str | None
+    ) -> Shared:
+        """Record "share my card with these people"; where the other side agreed already, both cards go out."""
+        contact = _clean_contact(contact)
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            allowed = set(await self._peers(tx, meal, user_id))
+            if not set(peer_ids) <= allowed:
+                raise NotAllowed("You can share your card only with people you sat with or were introduced to.")
+            shared, swapped = [], []
+            for peer in dict.fromkeys(peer_ids):
+                if await self._networking.offer_card(tx, guild_id, meal_id, user_id, peer, contact, now):
+                    shared.append(peer)
+                    if await self._networking.agreed(tx, guild_id, meal_id, user_id, peer):
+                        swapped.append(peer)
+            cards = [
+                NewDelivery(
+                    Kind.CARD,
+                    guild_id,
+                    now,
+                    meal_id=meal_id,
+                    user_id=to,
+                    payload={"peer_id": of},
+                    dedupe_key=f"card:{meal_id}:{to}:{of}",
+                )
+                for peer in swapped
+                for to, of in ((user_id, peer), (peer, user_id))
+            ]
+            await self._outbox.add_many(tx, cards, now)
+        return Shared(meal, tuple(shared), tuple(swapped))
+
+    # ------------------------------------------------------------------------------- follow-up
+
+    async def record_connection(
+        self, guild_id: int, meal_id: int, user_id: int, peer_id: int, outcome: Outcome
+    ) -> Meal:
+        async with self._db.transaction() as tx:
+            meal = await self._require(tx, guild_id, meal_id)
+            if peer_id not in await self._peers(tx, meal, user_id):
+                raise NotAllowed("That follow-up no longer applies.")
+            await self._networking.record_connection(tx, guild_id, meal_id, user_id, peer_id, outcome, self._clock())
+        return meal
+
+    async def counts(self, guild_id: int, meal_ids: Sequence[int]) -> NetworkingCounts:
+        async with self._db.read() as tx:
+            return await self._networking.counts(tx, guild_id, meal_ids)
+
+    # ------------------------------------------------------------------------------- helpers
+
+    async def _after_meal(self, tx: Transaction, meal: Meal, user_ids: Sequence[int], now: dt.datetime) -> None:
+        """The card swap (half an hour after the meal) and the "did you connect?" (some days later) for these
+        people. Each row is checked again when it falls due: who to ask about is read then."""
+        settings = await self._settings.get(tx, meal.guild_id)
+        followup = dt.timedelta(days=settings.followup_days if settings else DEFAULT_FOLLOWUP_DAYS)
+        rows = [
+            NewDelivery(
+                Kind.CARD_SWAP,
+                meal.guild_id,
+                meal.ends_at + CARD_SWAP_AFTER,
+                meal_id=meal.id,
+                user_id=user_id,
+                dedupe_key=f"cards:{meal.id}:{user_id}",
+            )
+            for user_id in user_ids
+        ]
+        if followup:
+            rows += [
+                NewDelivery(
+                    Kind.CONNECTION_CHECK,
+                    meal.guild_id,
+                    meal.ends_at + followup,
+                    meal_id=meal.id,
+                    user_id=user_id,
+                    dedupe_key=f"connected:{meal.id}:{user_id}",
+                )
+                for user_id in user_ids
+            ]
+        await self._outbox.add_many(tx, rows, now)
+
+    async def _peers(self, tx: Transaction, meal: Meal, user_id: int) -> list[int]:
+        return await self._networking.peers(tx, meal.guild_id, meal.id, user_id)
+
+    async def _going(self, tx: Transaction, guild_id: int, meal_id: int) -> tuple[Meal, list[Rsvp]]:
+        meal = await self._require(tx, guild_id, meal_id)
+        going = [r for r in await self._rsvps.all(tx, meal_id) if r.status is RsvpStatus.GOING]
+        return meal, going
+
+    async def _require(self, tx: Transaction, guild_id: int, meal_id: int) -> Meal:
+        meal = await self._meals.get(tx, meal_id, guild_id)
+        if meal is None:
+            raise InvalidInput(f"There is no meal #{meal_id} in this server. Pick one from the list.")
+        return meal
+
+
+def _wants_introductions(customer: Customer | None) -> bool:
+    return customer is not None and customer.user_id is not None and customer.opted_in(OptIn.INTRODUCTIONS)
+
+
+def _person(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str]) -> Person:
+    return Person(rsvp.user_id, names.get(rsvp.user_id, "A guest"), customer, rsvp.guests)
+
+
+def _attendee(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str], meal: Meal) -> Attendee:
+    profile = customer.profile if customer else None
+    return Attendee(
+        user_id=rsvp.user_id,
+        name=names.get(rsvp.user_id) or (customer.name if customer else None) or "A guest",
+        what_i_do=profile.what_i_do if profile else None,
+        offer=profile.offer if profile else None,
+        seek=profile.seek if profile else None,
+        company=profile.company if profile else None,
+        answer=rsvp.answer,
+        party=1 + rsvp.guests,
+        host=rsvp.user_id == meal.host_id,
+    )
+
+
+def _clean_contact(contact: str | None) -> str | None:
+    text = (contact or "").strip()
+    if len(text) > MAX_CONTACT:
+        raise InvalidInput(f"Your contact is {len(text)} characters long; please keep it to {MAX_CONTACT}.")
+    if "@everyone" in text or "@here" in text:
+        raise InvalidInput("Your contact can't mention @everyone or @here; write an email, phone or link.")
+    return text or None
+
+
+# ----------------------------------------------------------------------------------- the messages it sends
+
+
+@dataclass(frozen=True)
+class Card:
+    """Someone's business card as they chose to share it."""
+
+    name: str
+    company: str | None
+    what_i_do: str | None
+    website: str | None
+    contact: str | None
+
+
+@dataclass(frozen=True)
+class PeerNote:
+    """Someone a networking message is about: whom to meet (and why), whose card, whom to follow up on."""
+
+    user_id: int
+    name: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DmContext:
+    peers: tuple[PeerNote, ...] = ()
+    card: Card | None = None
+
+
+@dataclass(frozen=True)
+class Later:
+    """Not yet: the meal moved, so the message waits for its new end."""
+
+    at: dt.datetime
+
+
+NETWORKING_KINDS = frozenset({Kind.INTRODUCTION, Kind.CARD_SWAP, Kind.CARD, Kind.CONNECTION_CHECK})
+
+
+class NetworkingMessages:
+    """What a networking DM of the outbox says, read when it is sent (bot/services/delivery.py asks): whom it
+    is about *now*, so a person who turned introductions off or asked to be forgotten is never named."""
+
+    def __init__(
+        self, networking: NetworkingRepository, customers: CustomerRepository, settings: GuildSettingsRepository
+    ) -> None:
+        self._networking = networking
+        self._customers = customers
+        self._settings = settings
+
+    async def context(
+        self, tx: Transaction, kind: Kind, meal: Meal, user_id: int, payload: Mapping[str, object], now: dt.datetime
+    ) -> DmContext | Later | str:
+        """The message's people, a later time to send it, or why it no longer applies."""
+        if meal.cancelled:
+            return "the meal was cancelled"
+        if not _wants_introductions(await self._customers.get(tx, meal.guild_id, user_id)):
+            return "they turned introductions off"
+        peers = await self._networking.peers(tx, meal.guild_id, meal.id, user_id)
+        if kind is Kind.INTRODUCTION:
+            if now >= meal.starts_at:
+                return "the meal has started"
+            intros = await self._networking.introductions_for(tx, meal.guild_id, meal.id, user_id)
+            return await self._notes(tx, meal, [(i.peer_id, i.reason) for i in intros if i.peer_id in peers])
+        if kind is Kind.CARD_SWAP:
+            if now < meal.ends_at + CARD_SWAP_AFTER - dt.timedelta(minutes=1):
+                return Later(meal.ends_at + CARD_SWAP_AFTER)
+            return await self._notes(tx, meal, [(peer, None) for peer in peers])
+        if kind is Kind.CARD:
+            peer = int(str(payload["peer_id"]))
+            if not await self._networking.agreed(tx, meal.guild_id, meal.id, user_id, peer):
+                return "the swap was withdrawn"
+            return await self._card(tx, meal, peer, user_id)
+        return await self._follow_up(tx, meal, user_id, peers, now)
+
+    async def _follow_up(
+        self, tx: Transaction, meal: Meal, user_id: int, peers: Sequence[int], now: dt.datetime
+    ) -> DmContext | Later | str:
+        """Asked about the people they were introduced to or swapped cards with, and haven't answered for."""
+        followup = await self._followup(tx, meal.guild_id)
+        if not followup:
+            return "follow-ups are turned off in /setup"
+        if now < meal.ends_at:
+            return Later(meal.ends_at + followup)
+        met = {i.peer_id for i in await self._networking.introductions_for(tx, meal.guild_id, meal.id, user_id)}
+        met.update(await self._networking.swapped_with(tx, meal.guild_id, meal.id, user_id))
+        met -= await self._networking.answered(tx, meal.guild_id, meal.id, user_id)
+        asked = [peer for peer in peers if peer in met][:MAX_FOLLOWUP_PEERS]
+        return await self._notes(tx, meal, [(peer, None) for peer in asked])
+
+    async def _notes(self, tx: Transaction, meal: Meal, people: Sequence[tuple[int, str | None]]) -> DmContext | str:
+        if not people:
+            return "nobody to tell them about"
+        names = await self._customers.names_of(tx, meal.guild_id, [user_id for user_id, _ in people])
+        return DmContext(tuple(PeerNote(u, names.get(u, "someone from the meal"), reason) for u, reason in people))
+
+    async def _followup(self, tx: Transaction, guild_id: int) -> dt.timedelta:
+        settings = await self._settings.get(tx, guild_id)
+        return dt.timedelta(days=settings.followup_days) if settings else DEFAULT_FOLLOWUP
+
+    async def _card(self, tx: Transaction, meal: Meal, peer: int, to: int) -> DmContext | str:
+        """``peer``'s card for ``to``, with the contact ``peer`` chose to share with them."""
+        customer = await self._customers.get(tx, meal.guild_id, peer)
+        if customer is None:
+            return "they are no longer a customer"
+        contact = await self._networking.card_contact(tx, meal.guild_id, meal.id, peer, to)
+        profile = customer.profile
+        name = customer.name or customer.discord_name or "someone from the meal"
+        card = Card(name, profile.company, profile.what_i_do, profile.website, contact)
+        return DmContext((PeerNote(peer, name),), card)

@@ -1,0 +1,225 @@
+"""Peer networking at a meal, as customers and a manager live it: who's coming (listed and not), introductions
+with reasons sent before the meal, a seating plan, the double-opt-in card swap after it (one swap made, one
+left unanswered that reveals nothing), and the "did you connect?" follow-up a week later."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import discord
+import simcord
+from discord import app_commands
+
+from bot.config import Settings
+from bot.domain.customers import OptIn
+from bot.services.customers import Member
+from bot.ui.cards import CONTACT_INPUT, PEOPLE_SELECT
+from tests.bot.meal_story import dms, labels, publish, rsvp_going, said
+from tests.bot.test_privacy import rows_mentioning
+from tests.conftest import World
+
+
+def reply(result: simcord.InteractionResult) -> simcord.ResponseMessage:
+    """The bot's last answer (a deferred reply's first follow-up becomes the response)."""
+    if result.followups:
+        return result.followups[-1]
+    assert result.response is not None
+    return result.response
+
+
+async def customer(
+    world: World,
+    actor: simcord.MemberActor,
+    *,
+    name: str,
+    offer: str,
+    seek: str,
+    company: str,
+    opt_ins: tuple[OptIn, ...] = (OptIn.LISTED, OptIn.INTRODUCTIONS),
+) -> None:
+    """Arrange what /city set, /profile edit and /privacy settings would have stored."""
+    service = world.bot.services.customers
+    member = Member(world.guild.id, actor.id, actor.user.name, name)
+    await service.set_city(member, service.resolve_one("Toronto").geonameid, consenting=True)
+    await service.save_profile(
+        member, what_i_do=f"{name} at {company}", offer=offer, seek=seek, company=company, website=None
+    )
+    for opt_in in opt_ins:
+        await service.set_opt_in(member, opt_in, True)
+
+
+async def community(world: World) -> None:
+    ana, ben, chen = world.members
+    await customer(world, ana, name="Ana", offer="bookkeeping and taxes", seek="a web designer", company="Costa Books")
+    await customer(world, ben, name="Ben", offer="web design", seek="an accountant", company="Pixel Yard")
+    await customer(
+        world, chen, name="Chen", offer="catering", seek="event venues", company="Chen Foods",
+        opt_ins=(OptIn.INTRODUCTIONS,),
+    )  # fmt: skip
+
+
+async def going(world: World, post: discord.Message) -> None:
+    ana, ben, chen = world.members
+    for member, answer in ((ana, "I keep the books of small shops"), (ben, "I design websites"), (chen, "Caterer")):
+        await rsvp_going(world, member, post, answer=answer)
+
+
+async def test_whos_coming_lists_only_those_who_agreed_and_managers_see_everyone(configured: World) -> None:
+    _, ben, _ = configured.members
+    await community(configured)
+    post = await publish(configured, capacity=10)
+    await going(configured, post)
+
+    seen = await ben.click(post, label="Who's coming")
+    [embed] = reply(seen).embeds
+    assert embed.title == "Who's coming to Lunch in Toronto"
+    text = embed.description or ""
+    assert "**Ana**" in text and "bookkeeping and taxes" in text and "Costa Books" in text
+    assert "**Ben** (you)" in text
+    assert "Chen" not in text and "catering" not in text  # Chen did not choose to be listed
+    assert "1 more person who keep" in text
+    assert reply(seen).ephemeral
+
+    as_manager = await configured.manager.click(post, label="Who's coming")
+    manager_text = reply(as_manager).embeds[0].description or ""
+    assert "**Chen** · *not listed to peers*" in manager_text and "catering" in manager_text
+
+
+async def test_introductions_seating_card_swap_and_follow_up(configured: World) -> None:
+    ana, ben, chen = configured.members
+    await community(configured)
+    post = await publish(configured, capacity=10)
+    await going(configured, post)
+
+    # The manager reviews the suggestions, then sends them.
+    shown = await configured.manager.slash(configured.channel, "meal intros", meal=1)
+    page = reply(shown)
+    description = page.embeds[0].description or ""
+    assert "3 of 3 people going turned introductions on." in description
+    assert "🆕 **Ana** → Ben:" in description and "🆕 **Ben** → Ana:" in description
+    assert "Chen" not in description.split("not sent yet.")[1]  # nobody seeks catering or offers venues
+    sent = await configured.manager.click(page, label="Send to 2 people")
+    await configured.env.advance_time(5)
+    assert said(sent).startswith("Introductions sent to 2 people")
+    [to_ana] = dms(ana)
+    assert to_ana.content.startswith("Before **Lunch in Toronto** on <t:")
+    assert "• **Ben**: " in to_ana.content and "web design" in to_ana.content
+    assert "bookkeeping" in dms(ben)[0].content
+    assert dms(chen) == []
+
+    again = await configured.manager.slash(configured.channel, "meal intros", meal=1)
+    again_page = reply(again)
+    assert "✅ **Ana** → Ben" in (again_page.embeds[0].description or "")
+    assert not again_page.components  # nothing new to send
+
+    # Seating: everyone at one table of four, with the complementary pair named.
+    seated = await configured.manager.slash(configured.channel, "meal seating", meal=1, table_size=4)
+    seating = reply(seated)
+    [table] = seating.embeds[0].fields
+    assert table.name == "Table 1 · 3 seats"
+    assert "🤝" in table.value and "Ana" in table.value and "Ben" in table.value
+    rows = list(csv.DictReader(io.StringIO((await seating.attachments[0].read()).decode("utf-8-sig"))))
+    assert sorted(r["name"] for r in rows) == ["Ana", "Ben", "Chen"] and {r["table"] for r in rows} == {"1"}
+
+    # Half an hour after the meal: the card swap.
+    meal = await configured.bot.services.meals.get(configured.guild.id, 1)
+    await configured.env.advance_time((meal.ends_at - configured.bot.clock()).total_seconds() + 31 * 60)
+    swap = dms(ana)[-1]
+    assert swap.content.startswith("Thanks for coming to **Lunch in Toronto**!")
+    assert labels(swap) == ["Share my card…"]
+    opened = await ana.user.click(swap, label="Share my card…")
+    assert opened.ephemeral and "Whom would you like to share your card with" in opened.response.content
+    chosen = await ana.user.select(opened.response, [str(ben.id), str(chen.id)], custom_id=PEOPLE_SELECT)
+    done = await ana.user.submit_modal(chosen, {CONTACT_INPUT: "ana@costabooks.ca"})
+    assert said(done) == "Saved. 2 people will get your card if they share theirs with you too."
+    await configured.env.advance_time(5)
+    assert not any("swapped cards" in m.content for m in dms(ben) + dms(chen))  # one side alone reveals nothing
+
+    opened = await ben.user.click(dms(ben)[-1], label="Share my card…")
+    chosen = await ben.user.select(opened.response, [str(ana.id)], custom_id=PEOPLE_SELECT)
+    done = await ben.user.submit_modal(chosen, {CONTACT_INPUT: "ben@pixelyard.io"})
+    assert said(done).startswith("Done! 1 person shared theirs with you too")
+    await configured.env.advance_time(5)
+    card_for_ben = dms(ben)[-1].content
+    assert card_for_ben.startswith("🤝 **Ana** swapped cards with you after **Lunch in Toronto**")
+    assert "ana@costabooks.ca" in card_for_ben and "Costa Books" in card_for_ben
+    assert "ben@pixelyard.io" in dms(ana)[-1].content
+    # Chen never shared back: Chen's messages say nothing of Ana's offer, and Ana got no card from Chen.
+    assert not any("Ana" in m.content for m in dms(chen))
+    assert not any("Chen" in m.content for m in dms(ana))
+
+    # A week later: did you connect? (about the people introduced or swapped with)
+    await configured.env.advance_time(7 * 24 * 3600)
+    follow_up = dms(ana)[-1]
+    assert follow_up.content.startswith("How did it go after **Lunch in Toronto**? You met:\n1. **Ben**")
+    assert labels(follow_up) == ["1. We connected", "Not yet", "No"]
+    answered = await ana.user.click(follow_up, label="1. We connected")
+    assert said(answered) == "Wonderful, thanks for telling us! 🎉"
+
+    report = await configured.manager.slash(configured.channel, "meal intros", meal=1)
+    report_page = reply(report)
+    summary = report_page.embeds[0].description or ""
+    assert "2 introductions sent · 2 accepted (card offered) · 1 card swap · 1 connection made" in summary
+
+
+async def test_someone_who_left_the_server_is_not_suggested(configured: World) -> None:
+    _, ben, _ = configured.members
+    await community(configured)
+    post = await publish(configured, capacity=10)
+    await going(configured, post)
+    configured.guild.remove_member(ben)
+
+    shown = await configured.manager.slash(configured.channel, "meal intros", meal=1)
+    description = reply(shown).embeds[0].description or ""
+    assert "2 of 3 people going turned introductions on." in description  # Ben is gone
+    assert "Ben" not in description
+    assert not reply(shown).components  # Ana, still here, has nobody left who matches her
+
+
+async def test_a_manager_is_told_why_there_are_no_suggestions(configured: World) -> None:
+    post = await publish(configured, capacity=10)
+    await going(configured, post)  # nobody turned introductions on
+
+    shown = await configured.manager.slash(configured.channel, "meal intros", meal=1)
+    description = reply(shown).embeds[0].description or ""
+    assert description.startswith("0 of 3 people going turned introductions on.")
+    assert "at least two people going must turn on **Introductions** in `/privacy settings`" in description
+
+
+async def test_seating_refuses_what_it_cannot_do(configured: World) -> None:
+    shown = await configured.manager.slash(configured.channel, "meal seating", meal=1)
+    assert reply(shown).content.startswith("There is no meal #1 on this server.")
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+    await publish(configured, capacity=10)
+    empty = await configured.manager.slash(configured.channel, "meal seating", meal=1)
+    assert reply(empty).content == "Nobody is going to this meal yet, so there is nobody to seat."
+    assert reply(empty).ephemeral
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
+async def test_privacy_shows_a_persons_cards_and_outcomes_and_forgets_both_sides(
+    configured: World, settings: Settings
+) -> None:
+    ana, ben, chen = configured.members
+    await community(configured)
+    post = await publish(configured, capacity=10)
+    await going(configured, post)
+    networking = configured.bot.services.networking
+    await networking.seating(configured.guild.id, 1, 4, {})
+    await networking.share_card(configured.guild.id, 1, ana.id, [ben.id, chen.id], "ana@costabooks.ca")
+    await networking.share_card(configured.guild.id, 1, ben.id, [ana.id], None)
+
+    shown = await chen.slash(configured.channel, "privacy show")
+    chens = json.loads(await shown.response.attachments[0].read())
+    assert "card_offers" not in chens and "ana@costabooks.ca" not in json.dumps(chens)  # Ana's offer stays hers
+    shown = await ana.slash(configured.channel, "privacy show")
+    anas = json.loads(await shown.response.attachments[0].read())
+    assert sorted(o["peer_id"] for o in anas["card_offers"]) == sorted([ben.id, chen.id])
+    assert anas["seats"] == [{"meal_id": 1, "table_no": 1}]
+
+    asked = await ana.slash(configured.channel, "privacy delete")
+    await ana.click(asked.response, label="Yes, delete my data")
+    assert rows_mentioning(settings, ana.id) == {}
+    assert "card_offers" not in rows_mentioning(settings, ben.id)  # Ben's offer to Ana went with her
