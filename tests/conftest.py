@@ -25,6 +25,19 @@ from storage.database import Database
 
 MANAGER_ROLE = "Community Team"
 MakeBot = Callable[[], Awaitable[ListeningTourBot]]
+# Real seconds simcord waits for the bot to go idle after each step (its default is 5). Planning a tour runs
+# in a thread for a few seconds; on a loaded 2-core machine that alone can pass 5 s. Virtual time is
+# unaffected, and no assertion is loosened: a bot that never settles still fails, only later.
+SETTLE_SECONDS = 30.0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "simcord_env" not in getattr(item, "fixturenames", ()):
+            continue
+        marker = item.get_closest_marker("simcord")
+        options = {"settle_timeout": SETTLE_SECONDS, **(marker.kwargs if marker else {})}
+        item.add_marker(pytest.mark.simcord(**options), append=False)  # read first: the test's own options win
 
 
 @pytest.fixture
