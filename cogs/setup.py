@@ -29,6 +29,7 @@ class SetupCog(commands.Cog):
         reminders="When to remind people before a meal, e.g. 24h, 2h",
         default_capacity="Seats per meal unless a meal says otherwise",
         followup_days="Days after a meal to ask people whether they connected (0: never; default 7)",
+        city_threads="Open a thread per city when a meal there is published, and add its customers who want intros",
     )
     async def setup_command(
         self,
@@ -38,6 +39,7 @@ class SetupCog(commands.Cog):
         reminders: app_commands.Range[str, 1, 100] | None = None,
         default_capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         followup_days: app_commands.Range[int, 0, MAX_FOLLOWUP_DAYS] | None = None,
+        city_threads: bool | None = None,
     ) -> None:
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)  # guild_only
         if manager_role is not None:
@@ -53,8 +55,9 @@ class SetupCog(commands.Cog):
             reminder_offsets=reminders,
             default_capacity=default_capacity,
             followup_days=followup_days,
+            city_threads=city_threads,
         )
-        given = (manager_role, announcement_channel, reminders, default_capacity, followup_days)
+        given = (manager_role, announcement_channel, reminders, default_capacity, followup_days, city_threads)
         changed = any(v is not None for v in given)
         title = "Settings saved" if changed else "Listening Tour settings"
         embed = settings_embed(

@@ -25,6 +25,7 @@ from bot.domain.tour_planning.model import MAX_TEAMS
 from bot.domain.tours import Tour, TourStatus
 from bot.services.tours import Publishing
 from bot.ui.city_choices import city_choices
+from bot.ui.meal_networking import counts_line
 from bot.ui.pages import list_view, page_view, paginate
 from bot.ui.progress import in_reply, invitations_line, trouble_lines
 from bot.ui.respond import respond
@@ -166,6 +167,9 @@ async def show(interaction: Interaction, tour: int, export: str | None = None) -
         )
         files.append(discord.File(io.BytesIO(content), filename=name))
         note += f" The plan to hand over is attached as {wanted.label}: `{name}`."
+    if found.status is TourStatus.PUBLISHED:
+        counts = await services.networking.counts(found.guild_id, [meal.id for meal in meals])
+        note += f"\nNetworking so far: {counts_line(counts)}."
     await show_itinerary(interaction, found, itinerary, note, files, png=png)
 
 

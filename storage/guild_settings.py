@@ -20,14 +20,16 @@ class GuildSettingsRepository:
         await tx.execute(
             """
             INSERT INTO guild_settings (guild_id, manager_role_id, announce_channel_id,
-                                        reminder_offsets, default_capacity, followup_days, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                        reminder_offsets, default_capacity, followup_days, city_threads,
+                                        updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 manager_role_id = excluded.manager_role_id,
                 announce_channel_id = excluded.announce_channel_id,
                 reminder_offsets = excluded.reminder_offsets,
                 default_capacity = excluded.default_capacity,
                 followup_days = excluded.followup_days,
+                city_threads = excluded.city_threads,
                 updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
             """,
@@ -38,6 +40,7 @@ class GuildSettingsRepository:
                 offsets,
                 settings.default_capacity,
                 settings.followup_days,
+                int(settings.city_threads),
                 encode_datetime(at),
                 by,
             ),
@@ -52,4 +55,5 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
         reminder_offsets=tuple(dt.timedelta(minutes=int(m)) for m in str(row["reminder_offsets"]).split(",") if m),
         default_capacity=row["default_capacity"],
         followup_days=row["followup_days"],
+        city_threads=bool(row["city_threads"]),
     )

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.networking.outcomes import Outcome
+from bot.domain.networking.outcomes import NetworkingCounts, Outcome
 from storage.codecs import encode_datetime
 from storage.database import Transaction
 
@@ -22,18 +22,6 @@ class StoredIntroduction:
     peer_id: int
     reason: str
     mutual: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkingCounts:
-    """What managers see per meal or tour: introductions suggested (sent), accepted (the person offered their
-    card to the one suggested), cards swapped (both agreed; counted once per pair) and connections made
-    (someone answered "yes, we connected"; once per pair)."""
-
-    introductions: int = 0
-    accepted: int = 0
-    swapped: int = 0
-    connected: int = 0
 
 
 class NetworkingRepository:
@@ -214,6 +202,50 @@ class NetworkingRepository:
             (guild_id, meal_id, user_id, peer_id, outcome.value, encode_datetime(at)),
         )
 
+    # ------------------------------------------------------------------------------- city threads
+
+    async def city_thread(self, tx: Transaction, guild_id: int, geonameid: int) -> int | None:
+        row = await tx.fetch_one(
+            "SELECT thread_id FROM city_threads WHERE guild_id = ? AND geonameid = ?", (guild_id, geonameid)
+        )
+        return None if row is None else row["thread_id"]
+
+    async def thread_newcomers(self, tx: Transaction, guild_id: int, geonameid: int) -> list[int]:
+        """Customers of the city who turned introductions on and are not in its thread yet."""
+        rows = await tx.fetch_all(
+            "SELECT c.user_id FROM customers c WHERE c.guild_id = ? AND c.city_id = ? AND c.introductions = 1"
+            " AND c.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM city_thread_members m"
+            " WHERE m.guild_id = c.guild_id AND m.geonameid = c.city_id AND m.user_id = c.user_id)"
+            " ORDER BY c.user_id",
+            (guild_id, geonameid),
+        )
+        return [row["user_id"] for row in rows]
+
+    async def thread_members(self, tx: Transaction, guild_id: int, geonameid: int) -> int:
+        row = await tx.fetch_one(
+            "SELECT COUNT(*) AS n FROM city_thread_members WHERE guild_id = ? AND geonameid = ?", (guild_id, geonameid)
+        )
+        return 0 if row is None else int(row["n"])
+
+    async def save_thread(
+        self, tx: Transaction, guild_id: int, geonameid: int, thread_id: int, added: Sequence[int], at: dt.datetime
+    ) -> None:
+        """The city's thread (a new one replaces one that was deleted: then everyone is added again)."""
+        previous = await self.city_thread(tx, guild_id, geonameid)
+        if previous != thread_id:
+            await tx.execute(
+                "DELETE FROM city_thread_members WHERE guild_id = ? AND geonameid = ?", (guild_id, geonameid)
+            )
+            await tx.execute(
+                "INSERT INTO city_threads (guild_id, geonameid, thread_id, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, geonameid) DO UPDATE SET thread_id = excluded.thread_id",
+                (guild_id, geonameid, thread_id, encode_datetime(at)),
+            )
+        await tx.execute_many(
+            "INSERT OR IGNORE INTO city_thread_members (guild_id, geonameid, user_id, added_at) VALUES (?, ?, ?, ?)",
+            [(guild_id, geonameid, user_id, encode_datetime(at)) for user_id in added],
+        )
+
     # ------------------------------------------------------------------------------- reports
 
     async def counts(self, tx: Transaction, guild_id: int, meal_ids: Sequence[int]) -> NetworkingCounts:
@@ -259,6 +291,13 @@ class NetworkingRepository:
         )
         if seats:
             data["seats"] = [dict(row) for row in seats]
+        threads = await tx.fetch_all(
+            "SELECT t.thread_id, m.added_at FROM city_thread_members m JOIN city_threads t"
+            " ON t.guild_id = m.guild_id AND t.geonameid = m.geonameid WHERE m.guild_id = ? AND m.user_id = ?",
+            (guild_id, user_id),
+        )
+        if threads:
+            data["city_threads"] = [dict(row) for row in threads]
         return data
 
     async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
@@ -271,6 +310,7 @@ class NetworkingRepository:
             "DELETE FROM seats WHERE user_id = ? AND meal_id IN (SELECT id FROM meals WHERE guild_id = ?)",
             (user_id, guild_id),
         )
+        await tx.execute("DELETE FROM city_thread_members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
 
 # Tables holding pairs of people, with the columns a person's export shows.

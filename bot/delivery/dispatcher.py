@@ -25,12 +25,14 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from discord.ext import tasks
 
 from bot.delivery.errors import CANNOT_DM, TRANSIENT, Refused, judge
 from bot.delivery.messenger import Messenger
 from bot.delivery.posts import MealPosts
+from bot.delivery.threads import CityThreads
 from bot.domain.clock import Clock
 from bot.domain.outbox import Delivery, Kind, Via
 from bot.domain.pacing import TokenBucket
@@ -44,6 +46,17 @@ MAX_SLEEP = dt.timedelta(hours=1)
 MIN_SLEEP = dt.timedelta(milliseconds=50)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """How a row went out, and what it created: a post (channel, message), an event, a city thread (its id and
+    the people added)."""
+
+    via: Via
+    post: tuple[int, int] | None = None
+    event_id: int | None = None
+    thread: tuple[int, list[int]] | None = None
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -55,10 +68,12 @@ class Dispatcher:
         ready: Callable[[], Awaitable[object]],
         owner: str | None = None,
         pace: TokenBucket | None = None,
+        threads: CityThreads | None = None,
     ) -> None:
         self._service = service
         self._messenger = messenger
         self._posts = posts
+        self._threads = threads or CityThreads(messenger.client)
         self._clock = clock
         self._ready = ready
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -170,38 +185,42 @@ class Dispatcher:
                 return  # it no longer applies, or a note waits for more people of its bulk send
             outgoing = prepared
             message = direct_message(outgoing) if delivery.kind.is_dm else None
-            via, post, event_id = await self._send(outgoing, message)
+            sent = await self._send(outgoing, message)
         except Exception as error:  # noqa: BLE001 - one row's failure is recorded and never stops the others
             await self._failed(outgoing, message, error)
             return
-        if await self._service.delivered(delivery, self.owner, via, post=post, event_id=event_id):
+        if await self._service.delivered(
+            delivery, self.owner, sent.via, post=sent.post, event_id=sent.event_id, thread=sent.thread
+        ):
             self.sent += 1
         else:
             log.warning(
                 "outbox row %s was sent, but its lease had run out: another process may send it too", delivery.id
             )
 
-    async def _send(
-        self, outgoing: Outgoing, message: DirectMessage | None
-    ) -> tuple[Via, tuple[int, int] | None, int | None]:
+    async def _send(self, outgoing: Outgoing, message: DirectMessage | None) -> Sent:
         delivery = outgoing.delivery
         nonce = f"lt{delivery.id}"
         if delivery.kind is Kind.MEAL_POST:
             assert outgoing.state is not None
             via, post = await self._posts.sync_post(outgoing.state, nonce=nonce)
-            return via, post, None
+            return Sent(via, post=post)
         if delivery.kind is Kind.MEAL_EVENT:
             assert outgoing.meal is not None
             via, event_id = await self._posts.sync_event(outgoing.meal)
-            return via, None, event_id
+            return Sent(via, event_id=event_id)
         if delivery.kind is Kind.FALLBACK_NOTE:
             assert outgoing.note is not None
             await self._messenger.post_note(outgoing.note, nonce=nonce)
-            return Via.CHANNEL, None, None
+            return Sent(Via.CHANNEL)
+        if delivery.kind is Kind.CITY_THREAD:
+            assert outgoing.meal is not None and outgoing.about is not None and outgoing.about.thread is not None
+            thread = await self._threads.sync(outgoing.meal, outgoing.about.thread, nonce=nonce)
+            return Sent(Via.POST, thread=thread)
         assert message is not None and delivery.user_id is not None
         self._pace.take(self._clock())
         await self._messenger.dm(delivery.user_id, message, nonce=nonce)
-        return Via.DM, None, None
+        return Sent(Via.DM)
 
     async def _failed(self, outgoing: Outgoing, message: DirectMessage | None, error: Exception) -> None:
         delivery = outgoing.delivery

@@ -78,6 +78,7 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
         by_can_manage_server=True,
         manager_role_id=team.id,
         announce_channel_id=community.channel.id,
+        city_threads=True,  # each city's thread opens with its first meal
     )
     if community.team is not None:  # what the admin did in Server Settings → Integrations, as /setup asks
         for command in await bot.tree.fetch_commands():

@@ -21,6 +21,7 @@ class GuildSettings:
     reminder_offsets: tuple[dt.timedelta, ...] = DEFAULT_REMINDER_OFFSETS
     default_capacity: int = DEFAULT_CAPACITY
     followup_days: int = DEFAULT_FOLLOWUP_DAYS  # 0: never ask
+    city_threads: bool = False  # a thread per city, opened when a meal there is published
 
     @property
     def configured(self) -> bool:

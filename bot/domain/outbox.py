@@ -47,10 +47,11 @@ class Kind(StrEnum):
     MEAL_POST = "meal_post"
     MEAL_EVENT = "meal_event"
     FALLBACK_NOTE = "fallback_note"
+    CITY_THREAD = "city_thread"  # a city's thread: opened (or found), newcomers added and introduced
 
     @property
     def is_dm(self) -> bool:
-        return self not in (Kind.MEAL_POST, Kind.MEAL_EVENT, Kind.FALLBACK_NOTE)
+        return self not in (Kind.MEAL_POST, Kind.MEAL_EVENT, Kind.FALLBACK_NOTE, Kind.CITY_THREAD)
 
     @property
     def coalesces(self) -> bool:
@@ -82,6 +83,7 @@ _LABELS = {
     Kind.MEAL_POST: "meal post",
     Kind.MEAL_EVENT: "Discord event",
     Kind.FALLBACK_NOTE: "channel note for closed DMs",
+    Kind.CITY_THREAD: "city thread",
 }
 
 

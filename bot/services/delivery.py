@@ -123,7 +123,8 @@ class DeliveryService:
         self._notes = notes
         self._failures = failures
         self._clock = clock
-        self._networking = NetworkingMessages(NetworkingRepository(), CustomerRepository(), GuildSettingsRepository())
+        self._threads = NetworkingRepository()
+        self._networking = NetworkingMessages(self._threads, CustomerRepository(), GuildSettingsRepository())
         self._meals = MealRepository()
         self._rsvps = RsvpRepository()
         self._tours = TourRepository()
@@ -177,7 +178,6 @@ class DeliveryService:
                 return None, "cancelled before its event was created"
             return Outgoing(delivery, meal), ""
         if delivery.kind in NETWORKING_KINDS:
-            assert delivery.user_id is not None
             about = await self._networking.context(tx, delivery.kind, meal, delivery.user_id, delivery.payload, now)
             return (Outgoing(delivery, meal, about=about), "") if isinstance(about, DmContext) else (None, about)
         reason = await self._why_not(tx, delivery, meal, now)
@@ -242,10 +242,12 @@ class DeliveryService:
         *,
         post: tuple[int, int] | None = None,
         event_id: int | None = None,
+        thread: tuple[int, Sequence[int]] | None = None,
         note: str | None = None,
     ) -> bool:
-        """Sent: record it, with the post's (channel, message) or the event's id it created. False if the lease
-        was lost (another process took the row over after ours ran out)."""
+        """Sent: record it, with the post's (channel, message) or the event's id it created, or the city thread's
+        id and who was added to it. False if the lease was lost (another process took the row over after ours
+        ran out)."""
         now = self._clock()
         async with self._db.transaction() as tx:
             done = await self._outbox.finish(
@@ -257,11 +259,22 @@ class DeliveryService:
                 await self._meals.set_post(tx, delivery.guild_id, delivery.meal_id, *post)
             if event_id is not None and delivery.meal_id is not None:
                 await self._meals.set_event(tx, delivery.guild_id, delivery.meal_id, event_id)
+            if thread is not None and delivery.meal_id is not None:
+                await self._record_thread(tx, delivery, *thread, now)
             if delivery.kind is Kind.FALLBACK_NOTE:
                 await self._notes.mark_posted(tx, delivery.guild_id, int(str(delivery.payload["note_id"])), now)
             if delivery.kind in (Kind.MEAL_POST, Kind.MEAL_EVENT) and delivery.meal_id is not None:
                 await self._tours.finish_publishing(tx, delivery.guild_id, delivery.meal_id, now)
         return True
+
+    async def _record_thread(
+        self, tx: Transaction, delivery: Delivery, thread_id: int, added: Sequence[int], now: dt.datetime
+    ) -> None:
+        """The city's thread as it now is: its id (a new one if the old was deleted) and who was added."""
+        assert delivery.meal_id is not None
+        meal = await self._meals.get(tx, delivery.meal_id, delivery.guild_id)
+        if meal is not None:
+            await self._threads.save_thread(tx, delivery.guild_id, meal.place.geonameid, thread_id, added, now)
 
     async def fall_back(
         self,

@@ -37,6 +37,7 @@ class GuildSetupService:
         reminder_offsets: str | None = None,
         default_capacity: int | None = None,
         followup_days: int | None = None,
+        city_threads: bool | None = None,
     ) -> GuildSettings:
         """Validate every given value first, then save them together (all or nothing, one transaction: a
         change made meanwhile by another manager is not overwritten with stale values)."""
@@ -61,6 +62,8 @@ class GuildSetupService:
                 changes["default_capacity"] = default_capacity
             if followup_days is not None:
                 changes["followup_days"] = followup_days
+            if city_threads is not None:
+                changes["city_threads"] = city_threads
             updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
             if changes:
                 await self._repository.save(tx, updated, by=by, at=self._clock())

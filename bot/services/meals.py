@@ -152,6 +152,9 @@ class MealService:
                 for user_id in invite
             ),
         ]
+        settings = await self._settings.get(tx, meal.guild_id)
+        if settings is not None and settings.city_threads:  # after the post: the thread links to it
+            rows.append(NewDelivery(Kind.CITY_THREAD, meal.guild_id, now, meal_id=meal.id, job=job))
         await self._outbox.add_many(tx, rows, now)
         return meal
 

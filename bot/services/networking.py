@@ -19,7 +19,7 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS
 from bot.domain.meals import Meal, Rsvp, RsvpStatus
 from bot.domain.networking.matching import Introduction, suggest_introductions
-from bot.domain.networking.outcomes import Outcome
+from bot.domain.networking.outcomes import NetworkingCounts, Outcome
 from bot.domain.networking.people import Attendee
 from bot.domain.networking.seating import SeatingPlan, plan_seating
 from bot.domain.outbox import Kind, NewDelivery
@@ -27,7 +27,7 @@ from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealRepository, RsvpRepository
-from storage.networking import NetworkingCounts, NetworkingRepository, StoredIntroduction
+from storage.networking import NetworkingRepository, StoredIntroduction
 from storage.outbox import OutboxRepository
 
 CARD_SWAP_AFTER = dt.timedelta(minutes=30)  # the card-swap DM goes out this long after the meal ends
@@ -347,6 +347,13 @@ def _attendee(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str], m
     )
 
 
+def _introduce(customer: Customer) -> str | None:
+    """ "runs a bakery · looking for an accountant": what someone said about themselves, for their neighbours."""
+    profile = customer.profile
+    parts = [profile.what_i_do, f"looking for {profile.seek}" if profile.seek else None]
+    return " · ".join(part for part in parts if part) or None
+
+
 def _clean_contact(contact: str | None) -> str | None:
     text = (contact or "").strip()
     if len(text) > MAX_CONTACT:
@@ -380,9 +387,19 @@ class PeerNote:
 
 
 @dataclass(frozen=True)
+class CityThread:
+    """A city's thread to open (or find) when a meal there is published, and who to add and introduce."""
+
+    thread_id: int | None  # None: not opened yet
+    newcomers: tuple[PeerNote, ...]  # reason: what they do and look for, in their words
+    members: int  # added before
+
+
+@dataclass(frozen=True)
 class DmContext:
     peers: tuple[PeerNote, ...] = ()
     card: Card | None = None
+    thread: CityThread | None = None
 
 
 @dataclass(frozen=True)
@@ -392,7 +409,9 @@ class Later:
     at: dt.datetime
 
 
-NETWORKING_KINDS = frozenset({Kind.INTRODUCTION, Kind.CARD_SWAP, Kind.CARD, Kind.CONNECTION_CHECK})
+NETWORKING_KINDS = frozenset(
+    {Kind.INTRODUCTION, Kind.CARD_SWAP, Kind.CARD, Kind.CONNECTION_CHECK, Kind.CITY_THREAD}
+)
 
 
 class NetworkingMessages:
@@ -407,11 +426,20 @@ class NetworkingMessages:
         self._settings = settings
 
     async def context(
-        self, tx: Transaction, kind: Kind, meal: Meal, user_id: int, payload: Mapping[str, object], now: dt.datetime
+        self,
+        tx: Transaction,
+        kind: Kind,
+        meal: Meal,
+        user_id: int | None,
+        payload: Mapping[str, object],
+        now: dt.datetime,
     ) -> DmContext | Later | str:
         """The message's people, a later time to send it, or why it no longer applies."""
         if meal.cancelled:
             return "the meal was cancelled"
+        if kind is Kind.CITY_THREAD:
+            return await self._city_thread(tx, meal)
+        assert user_id is not None, "a networking DM has a recipient"
         if not _wants_introductions(await self._customers.get(tx, meal.guild_id, user_id)):
             return "they turned introductions off"
         peers = await self._networking.peers(tx, meal.guild_id, meal.id, user_id)
@@ -430,6 +458,24 @@ class NetworkingMessages:
                 return "the swap was withdrawn"
             return await self._card(tx, meal, peer, user_id)
         return await self._follow_up(tx, meal, user_id, peers, now)
+
+    async def _city_thread(self, tx: Transaction, meal: Meal) -> DmContext | str:
+        settings = await self._settings.get(tx, meal.guild_id)
+        if settings is None or not settings.city_threads:
+            return "city threads are turned off in /setup"
+        geonameid = meal.place.geonameid
+        newcomers = await self._networking.thread_newcomers(tx, meal.guild_id, geonameid)
+        customers = await self._customers.by_users(tx, meal.guild_id, newcomers)
+        notes = tuple(
+            PeerNote(user_id, customer.name or customer.discord_name or "a neighbour", _introduce(customer))
+            for user_id, customer in customers.items()
+        )
+        thread = CityThread(
+            await self._networking.city_thread(tx, meal.guild_id, geonameid),
+            tuple(sorted(notes, key=lambda note: note.name.casefold())),
+            await self._networking.thread_members(tx, meal.guild_id, geonameid),
+        )
+        return DmContext(thread=thread)
 
     async def _follow_up(
         self, tx: Transaction, meal: Meal, user_id: int, peers: Sequence[int], now: dt.datetime

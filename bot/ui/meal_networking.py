@@ -13,6 +13,7 @@ import discord
 
 from bot.domain.customers import spreadsheet_safe
 from bot.domain.meals import RsvpStatus
+from bot.domain.networking.outcomes import NetworkingCounts
 from bot.domain.outbox import JobProgress, Kind, Outcome, new_job
 from bot.host import Interaction, services
 from bot.services.networking import IntroductionPlan, Seating
@@ -39,14 +40,18 @@ def intro_pages(plan: IntroductionPlan, names: Mapping[int, str]) -> list[discor
 
 
 def summary_line(plan: IntroductionPlan) -> str:
-    counts = plan.counts
     opted = f"{plan.opted_in} of {plural(plan.attendees, 'person', 'people')} going turned introductions on."
-    done = (
+    done = counts_line(plan.counts)
+    waiting = f"\n**{plural(plan.new_count, 'new suggestion')}** not sent yet." if plan.new_count else ""
+    return f"{opted}\n{done}{waiting}\n"
+
+
+def counts_line(counts: NetworkingCounts) -> str:
+    """What came of the introductions, for a meal (/meal intros) or a whole tour (/tour show)."""
+    return (
         f"{plural(counts.introductions, 'introduction')} sent · {counts.accepted} accepted (card offered) · "
         f"{plural(counts.swapped, 'card swap')} · {plural(counts.connected, 'connection')} made"
     )
-    waiting = f"\n**{plural(plan.new_count, 'new suggestion')}** not sent yet." if plan.new_count else ""
-    return f"{opted}\n{done}{waiting}\n"
 
 
 def _why_none(plan: IntroductionPlan) -> str:

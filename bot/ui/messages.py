@@ -15,7 +15,7 @@ import discord
 from bot.domain.meals import Meal
 from bot.domain.outbox import Kind
 from bot.services.delivery import Outgoing
-from bot.services.networking import NETWORKING_KINDS
+from bot.services.networking import NETWORKING_KINDS, CityThread
 from bot.ui.cards import card_text
 from bot.ui.rsvp import when_line
 
@@ -116,3 +116,25 @@ def change_notice(meal: Meal, before: Mapping[str, object]) -> str:
     if before.get("before_venue") != meal.venue:
         parts.append(f"is now at {meal.venue}" if meal.venue else "has no venue yet (we'll tell you)")
     return f"Update: **{meal.title}** {' and '.join(parts or ['has changed'])}. Your RSVP still stands."
+
+
+def city_thread_text(meal: Meal, city: CityThread, added: list[int]) -> str:
+    """The note in a city's thread: the meal coming up, and the neighbours just added, with what they do."""
+    post = (
+        f" ([the post](https://discord.com/channels/{meal.guild_id}/{meal.channel_id}/{meal.message_id}))"
+        if meal.message_id is not None
+        else ""
+    )
+    lines = [f"📍 **{meal.title}** is coming up {when_line(meal)}{post}."]
+    if city.thread_id is None:
+        lines.append(
+            f"This thread is for customers in and around {meal.place.city} to keep talking between meals: "
+            "ask for a recommendation, share news, plan a coffee."
+        )
+    newcomers = [note for note in city.newcomers if note.user_id in added]
+    if newcomers:
+        lines.append("Say hello to " + ("your neighbours:" if city.thread_id is None else "the newcomers:"))
+        for note in newcomers:
+            about = f" · {escape(note.reason)}" if note.reason else ""
+            lines.append(f"• **{escape(note.name)}** (<@{note.user_id}>){about}")
+    return "\n".join(lines)[:2000]

@@ -65,6 +65,8 @@ def settings_embed(
     embed.add_field(name="Default seats per meal", value=str(settings.default_capacity), inline=True)
     followup = f"{plural(settings.followup_days, 'day')} after a meal" if settings.followup_days else "never"
     embed.add_field(name="“Did you connect?” follow-up", value=followup, inline=True)
+    threads = "on: one per city, opened with its first meal" if settings.city_threads else "off"
+    embed.add_field(name="City threads", value=threads, inline=True)
     if settings.manager_role_id:
         embed.add_field(name="One step only a server admin can do", value=integrations_hint(settings), inline=False)
     if mention is not None:

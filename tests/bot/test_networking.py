@@ -223,3 +223,30 @@ async def test_privacy_shows_a_persons_cards_and_outcomes_and_forgets_both_sides
     await ana.click(asked.response, label="Yes, delete my data")
     assert rows_mentioning(settings, ana.id) == {}
     assert "card_offers" not in rows_mentioning(settings, ben.id)  # Ben's offer to Ana went with her
+
+
+async def test_a_city_thread_opens_with_the_first_meal_and_welcomes_newcomers_at_the_next(configured: World) -> None:
+    ana, ben, chen = configured.members
+    await community(configured)  # all in Toronto; Ana and Ben listed, everyone wants introductions
+    networking = configured.bot.services.customers
+    await networking.set_opt_in(Member(configured.guild.id, chen.id, "chen", "Chen"), OptIn.INTRODUCTIONS, False)
+    turned_on = await configured.manager.slash(configured.channel, "setup", city_threads=True)
+    assert {f.name: f.value for f in reply(turned_on).embeds[0].fields}["City threads"].startswith("on")
+
+    await publish(configured, capacity=10)
+    [thread] = configured.channel.threads
+    assert thread.name == "📍 Toronto"
+    [note] = thread.history()
+    assert note.content.startswith("📍 **Lunch in Toronto** is coming up on <t:")
+    assert "This thread is for customers in and around Toronto" in note.content
+    assert f"• **Ana** (<@{ana.id}>) · Ana at Costa Books · looking for a web designer" in note.content
+    assert f"**Ben** (<@{ben.id}>)" in note.content and "Chen" not in note.content
+    added = {r.path.rsplit("/", 1)[-1] for r in configured.env.http_requests if "/thread-members/" in r.path}
+    assert added == {str(ana.id), str(ben.id)}
+
+    await networking.set_opt_in(Member(configured.guild.id, chen.id, "chen", "Chen"), OptIn.INTRODUCTIONS, True)
+    await publish(configured, capacity=10, date="2026-01-17")
+    assert [t.name for t in configured.channel.threads] == ["📍 Toronto"]  # the same thread
+    second = thread.history()[-1].content
+    assert "Say hello to the newcomers:" in second and f"**Chen** (<@{chen.id}>)" in second
+    assert "Ana" not in second  # already there

@@ -112,7 +112,10 @@ async def test_manager_plans_adjusts_publishes_and_cancels_a_tour(configured: Wo
     assert len(meal_ids) == len(itinerary.meals)
 
     shown = await configured.manager.slash(configured.channel, "tour show", tour=1)
-    assert shown.response.content == "Published: the calendar of every meal is attached."
+    assert shown.response.content == (
+        "Published: the calendar of every meal is attached.\nNetworking so far: 0 introductions sent · "
+        "0 accepted (card offered) · 0 card swaps · 0 connections made."
+    )
     files = {a.filename: a for a in shown.response.attachments}
     calendar = (await files["tour-1.ics"].read()).decode()
     assert calendar.count("BEGIN:VEVENT") == len(itinerary.meals)
