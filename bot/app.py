@@ -56,7 +56,9 @@ class ListeningTourBot(commands.Bot):
         self.dispatcher = Dispatcher(
             services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready, pace=dm_pace
         )
-        self.housekeeper = Housekeeper(services.meals, services.delivery, self, clock, ready=self.wait_until_ready)
+        self.housekeeper = Housekeeper(
+            services.meals, services.delivery, services.networking, self, clock, ready=self.wait_until_ready
+        )
 
     async def setup_hook(self) -> None:
         self.started_at = self.clock()  # here, not in __init__: simcord's virtual clock runs from login on

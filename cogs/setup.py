@@ -30,6 +30,14 @@ class SetupCog(commands.Cog):
         default_capacity="Seats per meal unless a meal says otherwise",
         followup_days="Days after a meal to ask people whether they connected (0: never; default 7)",
         city_threads="Open a thread per city when a meal there is published, and add its customers who want intros",
+        local_intros="Between tours, introduce customers of the same city to each other every 2 or 4 weeks",
+    )
+    @app_commands.choices(
+        local_intros=[
+            app_commands.Choice(name="Off", value=0),
+            app_commands.Choice(name="Every 2 weeks", value=2),
+            app_commands.Choice(name="Every 4 weeks", value=4),
+        ]
     )
     async def setup_command(
         self,
@@ -40,6 +48,7 @@ class SetupCog(commands.Cog):
         default_capacity: app_commands.Range[int, 1, MAX_CAPACITY] | None = None,
         followup_days: app_commands.Range[int, 0, MAX_FOLLOWUP_DAYS] | None = None,
         city_threads: bool | None = None,
+        local_intros: app_commands.Choice[int] | None = None,
     ) -> None:
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)  # guild_only
         if manager_role is not None:
@@ -56,8 +65,11 @@ class SetupCog(commands.Cog):
             default_capacity=default_capacity,
             followup_days=followup_days,
             city_threads=city_threads,
+            local_intro_weeks=local_intros.value if local_intros else None,
         )
-        given = (manager_role, announcement_channel, reminders, default_capacity, followup_days, city_threads)
+        given = (
+            manager_role, announcement_channel, reminders, default_capacity, followup_days, city_threads, local_intros
+        )
         changed = any(v is not None for v in given)
         title = "Settings saved" if changed else "Listening Tour settings"
         embed = settings_embed(

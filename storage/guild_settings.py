@@ -21,8 +21,8 @@ class GuildSettingsRepository:
             """
             INSERT INTO guild_settings (guild_id, manager_role_id, announce_channel_id,
                                         reminder_offsets, default_capacity, followup_days, city_threads,
-                                        updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        local_intro_weeks, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 manager_role_id = excluded.manager_role_id,
                 announce_channel_id = excluded.announce_channel_id,
@@ -30,6 +30,7 @@ class GuildSettingsRepository:
                 default_capacity = excluded.default_capacity,
                 followup_days = excluded.followup_days,
                 city_threads = excluded.city_threads,
+                local_intro_weeks = excluded.local_intro_weeks,
                 updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
             """,
@@ -41,6 +42,7 @@ class GuildSettingsRepository:
                 settings.default_capacity,
                 settings.followup_days,
                 int(settings.city_threads),
+                settings.local_intro_weeks,
                 encode_datetime(at),
                 by,
             ),
@@ -56,4 +58,11 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
         default_capacity=row["default_capacity"],
         followup_days=row["followup_days"],
         city_threads=bool(row["city_threads"]),
+        local_intro_weeks=row["local_intro_weeks"],
     )
+
+
+async def with_local_intros(tx: Transaction) -> list[GuildSettings]:
+    """Every server that pairs its customers between tours."""
+    rows = await tx.fetch_all("SELECT * FROM guild_settings WHERE local_intro_weeks > 0 ORDER BY guild_id")
+    return [_from_row(row) for row in rows]

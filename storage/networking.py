@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.networking.outcomes import NetworkingCounts, Outcome
-from storage.codecs import encode_datetime
+from storage.codecs import decode_datetime, encode_datetime
 from storage.database import Transaction
 
 
@@ -28,9 +28,42 @@ class NetworkingRepository:
     # ------------------------------------------------------------------------------- introductions
 
     async def introduced_pairs(self, tx: Transaction, guild_id: int) -> set[frozenset[int]]:
-        """Every pair introduced at any meal of the server (either direction)."""
-        rows = await tx.fetch_all("SELECT user_id, peer_id FROM introductions WHERE guild_id = ?", (guild_id,))
+        """Every pair introduced in the server, at a meal or between tours (either direction)."""
+        rows = await tx.fetch_all(
+            "SELECT user_id, peer_id FROM introductions WHERE guild_id = ?"
+            " UNION SELECT user_id, peer_id FROM local_introductions WHERE guild_id = ?",
+            (guild_id, guild_id),
+        )
         return {frozenset((row["user_id"], row["peer_id"])) for row in rows}
+
+    # ------------------------------------------------------------------------------- between tours
+
+    async def last_local_round(self, tx: Transaction, guild_id: int) -> dt.datetime | None:
+        row = await tx.fetch_one("SELECT ran_at FROM local_intro_rounds WHERE guild_id = ?", (guild_id,))
+        return None if row is None else decode_datetime(row["ran_at"])
+
+    async def add_local_round(
+        self, tx: Transaction, guild_id: int, rows: Iterable[tuple[int, int, str]], at: dt.datetime
+    ) -> None:
+        stamp = encode_datetime(at)
+        await tx.execute_many(
+            "INSERT OR IGNORE INTO local_introductions (guild_id, round_at, user_id, peer_id, reason, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(guild_id, stamp, user_id, peer_id, reason, stamp) for user_id, peer_id, reason in rows],
+        )
+        await tx.execute(
+            "INSERT INTO local_intro_rounds (guild_id, ran_at) VALUES (?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET ran_at = excluded.ran_at",
+            (guild_id, stamp),
+        )
+
+    async def local_introduction(self, tx: Transaction, guild_id: int, user_id: int, peer_id: int) -> str | None:
+        """The reason this person was given for meeting that one between tours (None: gone, or forgotten)."""
+        row = await tx.fetch_one(
+            "SELECT reason FROM local_introductions WHERE guild_id = ? AND user_id = ? AND peer_id = ?",
+            (guild_id, user_id, peer_id),
+        )
+        return None if row is None else row["reason"]
 
     async def add_introductions(
         self,
@@ -316,6 +349,7 @@ class NetworkingRepository:
 # Tables holding pairs of people, with the columns a person's export shows.
 _PERSONAL = {
     "introductions": "meal_id, user_id, peer_id, reason, created_at",
+    "local_introductions": "user_id, peer_id, reason, created_at",
     "card_offers": "meal_id, user_id, peer_id, contact, created_at",
     "connections": "meal_id, user_id, peer_id, outcome, answered_at",
 }

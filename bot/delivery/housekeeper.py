@@ -1,5 +1,6 @@
 """Work that falls due by itself: seat offers that lapse, seats freed without a click, check-in buttons that
-open and close, people marking "Interested" on a meal's Discord event, and old outbox rows to forget.
+open and close, people marking "Interested" on a meal's Discord event, local introductions between tours
+(each server's cadence), and old outbox rows to forget.
 
 It changes state only through services, which put whatever must be sent into the outbox in the same
 transaction; the dispatcher sends it. Like the dispatcher it sleeps until the next thing is due (at most an
@@ -20,6 +21,7 @@ from discord.ext import tasks
 from bot.domain.clock import Clock
 from bot.services.delivery import DeliveryService
 from bot.services.meals import MealService
+from bot.services.networking import NetworkingService
 
 log = logging.getLogger(__name__)
 MAX_SLEEP = dt.timedelta(hours=1)
@@ -42,6 +44,7 @@ class Housekeeper:
         self,
         meals: MealService,
         delivery: DeliveryService,
+        networking: NetworkingService,
         client: discord.Client,
         clock: Clock,
         *,
@@ -49,6 +52,7 @@ class Housekeeper:
     ) -> None:
         self._meals = meals
         self._delivery = delivery
+        self._networking = networking
         self._client = client
         self._clock = clock
         self._ready = ready
@@ -82,6 +86,8 @@ class Housekeeper:
             self._last_hourly = self._run_started
             async with contained("the interest sweep"):
                 await self.sweep_interest()
+            async with contained("local introductions between tours"):
+                await self._networking.local_rounds()
             async with contained("forgetting old outbox rows"):
                 await self._delivery.prune()
         await self._plan()

@@ -22,6 +22,7 @@ class GuildSettings:
     default_capacity: int = DEFAULT_CAPACITY
     followup_days: int = DEFAULT_FOLLOWUP_DAYS  # 0: never ask
     city_threads: bool = False  # a thread per city, opened when a meal there is published
+    local_intro_weeks: int = 0  # between tours, pair customers of a city every 2 or 4 weeks (0: never)
 
     @property
     def configured(self) -> bool:

@@ -43,6 +43,7 @@ class Kind(StrEnum):
     CARD_SWAP = "card_swap"  # after a meal: share your card with the people you met?
     CARD = "card"  # someone's card, once both sides agreed to swap
     CONNECTION_CHECK = "connection_check"  # some days later: did you connect with …?
+    LOCAL_INTRO = "local_intro"  # between tours: meet someone of your city
     # Work in a server: a meal's post and its Discord event follow the meal; notes for closed DMs.
     MEAL_POST = "meal_post"
     MEAL_EVENT = "meal_event"
@@ -80,6 +81,7 @@ _LABELS = {
     Kind.CARD_SWAP: "card-swap invitation",
     Kind.CARD: "business card",
     Kind.CONNECTION_CHECK: "“did you connect?” follow-up",
+    Kind.LOCAL_INTRO: "local introduction",
     Kind.MEAL_POST: "meal post",
     Kind.MEAL_EVENT: "Discord event",
     Kind.FALLBACK_NOTE: "channel note for closed DMs",

@@ -165,6 +165,10 @@ class DeliveryService:
             if note is None or not note.recipients or note.channel_id is None:
                 return None, "nobody left to tell"
             return Outgoing(delivery, note=note), ""
+        if delivery.kind is Kind.LOCAL_INTRO:  # between tours: about no meal
+            assert delivery.user_id is not None
+            local = await self._networking.local(tx, delivery.guild_id, delivery.user_id, delivery.payload)
+            return (Outgoing(delivery, about=local), "") if isinstance(local, DmContext) else (None, local)
         meal = None if delivery.meal_id is None else await self._meals.get(tx, delivery.meal_id, delivery.guild_id)
         if meal is None:
             return None, "the meal is gone"

@@ -7,6 +7,7 @@ import dataclasses
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import MAX_CAPACITY, MAX_FOLLOWUP_DAYS, GuildSettings
+from bot.domain.networking.local import LOCAL_INTRO_CADENCES
 from bot.domain.timeparse import parse_reminder_offsets
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
@@ -38,6 +39,7 @@ class GuildSetupService:
         default_capacity: int | None = None,
         followup_days: int | None = None,
         city_threads: bool | None = None,
+        local_intro_weeks: int | None = None,
     ) -> GuildSettings:
         """Validate every given value first, then save them together (all or nothing, one transaction: a
         change made meanwhile by another manager is not overwritten with stale values)."""
@@ -47,6 +49,8 @@ class GuildSetupService:
             raise InvalidInput(f"Default capacity must be between 1 and {MAX_CAPACITY} seats.")
         if followup_days is not None and not 0 <= followup_days <= MAX_FOLLOWUP_DAYS:
             raise InvalidInput(f"The follow-up comes 0 (never) to {MAX_FOLLOWUP_DAYS} days after a meal.")
+        if local_intro_weeks is not None and local_intro_weeks not in (0, *LOCAL_INTRO_CADENCES):
+            raise InvalidInput("Local introductions run every 2 or 4 weeks, or not at all (0).")
         async with self._db.transaction() as tx:
             current = await self._current(tx, guild_id)
             if manager_role_id is not None and manager_role_id != current.manager_role_id:
@@ -64,6 +68,8 @@ class GuildSetupService:
                 changes["followup_days"] = followup_days
             if city_threads is not None:
                 changes["city_threads"] = city_threads
+            if local_intro_weeks is not None:
+                changes["local_intro_weeks"] = local_intro_weeks
             updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
             if changes:
                 await self._repository.save(tx, updated, by=by, at=self._clock())

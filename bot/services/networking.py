@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from bot.domain.clock import Clock
 from bot.domain.customers import Customer, OptIn
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS
+from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS, GuildSettings
 from bot.domain.meals import Meal, Rsvp, RsvpStatus
+from bot.domain.networking.local import pair_up
 from bot.domain.networking.matching import Introduction, suggest_introductions
 from bot.domain.networking.outcomes import NetworkingCounts, Outcome
 from bot.domain.networking.people import Attendee
@@ -25,11 +26,12 @@ from bot.domain.networking.seating import SeatingPlan, plan_seating
 from bot.domain.outbox import Kind, NewDelivery
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
-from storage.guild_settings import GuildSettingsRepository
+from storage.guild_settings import GuildSettingsRepository, with_local_intros
 from storage.meals import MealRepository, RsvpRepository
 from storage.networking import NetworkingRepository, StoredIntroduction
 from storage.outbox import OutboxRepository
 
+ROUND_SLACK = dt.timedelta(hours=1)  # the hourly sweep may come a little early or late; the cadence holds
 CARD_SWAP_AFTER = dt.timedelta(minutes=30)  # the card-swap DM goes out this long after the meal ends
 DEFAULT_FOLLOWUP = dt.timedelta(days=DEFAULT_FOLLOWUP_DAYS)
 MAX_CONTACT = 200
@@ -273,6 +275,47 @@ class NetworkingService:
             await self._networking.record_connection(tx, guild_id, meal_id, user_id, peer_id, outcome, self._clock())
         return meal
 
+    # ------------------------------------------------------------------------------- between tours
+
+    async def local_rounds(self) -> int:
+        """Pair up each city's customers in every server whose cadence has come round; returns the DMs queued.
+        One transaction per server: its introductions, their DMs and the round's date together."""
+        now = self._clock()
+        async with self._db.read() as tx:
+            due = [
+                settings.guild_id
+                for settings in await with_local_intros(tx)
+                if _round_due(await self._networking.last_local_round(tx, settings.guild_id), settings, now)
+            ]
+        queued = 0
+        for guild_id in due:
+            async with self._db.transaction() as tx:
+                queued += await self._local_round(tx, guild_id, now)
+        return queued
+
+    async def _local_round(self, tx: Transaction, guild_id: int, now: dt.datetime) -> int:
+        settings = await self._settings.get(tx, guild_id)
+        last = await self._networking.last_local_round(tx, guild_id)
+        if settings is None or not _round_due(last, settings, now):  # another process ran it meanwhile
+            return 0
+        earlier = await self._networking.introduced_pairs(tx, guild_id)
+        by_city: dict[int, list[Attendee]] = {}
+        for customer in await self._customers.all_in_guild(tx, guild_id):
+            if _wants_introductions(customer) and customer.city_id is not None:
+                by_city.setdefault(customer.city_id, []).append(_neighbour(customer))
+        told = [intro for people in by_city.values() for pair in pair_up(people, already_introduced=earlier)
+                for intro in pair]  # fmt: skip
+        await self._networking.add_local_round(tx, guild_id, [(i.user_id, i.peer_id, i.reason) for i in told], now)
+        stamp = now.isoformat()
+        rows = [
+            NewDelivery(
+                Kind.LOCAL_INTRO, guild_id, now, user_id=intro.user_id, payload={"peer_id": intro.peer_id},
+                dedupe_key=f"local:{stamp}:{intro.user_id}",
+            )
+            for intro in told
+        ]  # fmt: skip
+        return await self._outbox.add_many(tx, rows, now)
+
     async def counts(self, guild_id: int, meal_ids: Sequence[int]) -> NetworkingCounts:
         async with self._db.read() as tx:
             return await self._networking.counts(tx, guild_id, meal_ids)
@@ -347,6 +390,24 @@ def _attendee(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str], m
     )
 
 
+def _round_due(last: dt.datetime | None, settings: GuildSettings, now: dt.datetime) -> bool:
+    weeks = settings.local_intro_weeks
+    return weeks > 0 and (last is None or now - last >= dt.timedelta(weeks=weeks) - ROUND_SLACK)
+
+
+def _neighbour(customer: Customer) -> Attendee:
+    assert customer.user_id is not None
+    profile = customer.profile
+    return Attendee(
+        user_id=customer.user_id,
+        name=customer.name or customer.discord_name or "a neighbour",
+        what_i_do=profile.what_i_do,
+        offer=profile.offer,
+        seek=profile.seek,
+        company=profile.company,
+    )
+
+
 def _introduce(customer: Customer) -> str | None:
     """ "runs a bakery · looking for an accountant": what someone said about themselves, for their neighbours."""
     profile = customer.profile
@@ -409,9 +470,7 @@ class Later:
     at: dt.datetime
 
 
-NETWORKING_KINDS = frozenset(
-    {Kind.INTRODUCTION, Kind.CARD_SWAP, Kind.CARD, Kind.CONNECTION_CHECK, Kind.CITY_THREAD}
-)
+NETWORKING_KINDS = frozenset({Kind.INTRODUCTION, Kind.CARD_SWAP, Kind.CARD, Kind.CONNECTION_CHECK, Kind.CITY_THREAD})
 
 
 class NetworkingMessages:
@@ -458,6 +517,19 @@ class NetworkingMessages:
                 return "the swap was withdrawn"
             return await self._card(tx, meal, peer, user_id)
         return await self._follow_up(tx, meal, user_id, peers, now)
+
+    async def local(
+        self, tx: Transaction, guild_id: int, user_id: int, payload: Mapping[str, object]
+    ) -> DmContext | str:
+        """A local introduction between tours: both still want introductions, and the pair is still on file."""
+        peer = int(str(payload["peer_id"]))
+        reason = await self._networking.local_introduction(tx, guild_id, user_id, peer)
+        people = await self._customers.by_users(tx, guild_id, [user_id, peer])
+        if reason is None or not all(_wants_introductions(people.get(u)) for u in (user_id, peer)):
+            return "one of them turned introductions off or asked to be forgotten"
+        customer = people[peer]
+        name = customer.name or customer.discord_name or "a neighbour"
+        return DmContext((PeerNote(peer, name, reason),))
 
     async def _city_thread(self, tx: Transaction, meal: Meal) -> DmContext | str:
         settings = await self._settings.get(tx, meal.guild_id)

@@ -28,8 +28,10 @@ class DirectMessage:
 
 
 def direct_message(outgoing: Outgoing) -> DirectMessage:
+    if outgoing.kind is Kind.LOCAL_INTRO:
+        return local_introduction(outgoing)
     meal = outgoing.meal
-    assert meal is not None, "every direct message is about a meal"
+    assert meal is not None, "every direct message but a local introduction is about a meal"
     kind, payload = outgoing.kind, outgoing.delivery.payload
     if kind is Kind.INVITATION:
         where = f" at {meal.venue}" if meal.venue else ""
@@ -98,6 +100,19 @@ def networking_message(outgoing: Outgoing, meal: Meal) -> DirectMessage:
     lines.append("Did you connect? One click each helps us make the next meal better.")
     actions = tuple(f"met:{p.user_id}:{n}" for n, p in enumerate(peers, start=1))
     return DirectMessage("\n".join(lines), meal.id, actions)
+
+
+def local_introduction(outgoing: Outgoing) -> DirectMessage:
+    """Between tours: someone of the same city to meet."""
+    assert outgoing.about is not None and outgoing.about.peers
+    peer = outgoing.about.peers[0]
+    text = (
+        f"🤝 A local introduction: meet **{escape(peer.name)}** (<@{peer.user_id}>), a customer in your city. "
+        f"{discord.utils.escape_mentions(peer.reason or '')}\n"
+        "Say hi with a DM; a coffee is a fine start. (Every few weeks we introduce customers of the same city who "
+        "turned introductions on, never the same people twice. `/privacy settings` turns it off.)"
+    )
+    return DirectMessage(text, None, ())
 
 
 def escape(text: str) -> str:

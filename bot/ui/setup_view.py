@@ -67,6 +67,9 @@ def settings_embed(
     embed.add_field(name="“Did you connect?” follow-up", value=followup, inline=True)
     threads = "on: one per city, opened with its first meal" if settings.city_threads else "off"
     embed.add_field(name="City threads", value=threads, inline=True)
+    weeks = settings.local_intro_weeks
+    local = f"every {weeks} weeks, customers of a city paired" if weeks else "off"
+    embed.add_field(name="Local introductions between tours", value=local, inline=True)
     if settings.manager_role_id:
         embed.add_field(name="One step only a server admin can do", value=integrations_hint(settings), inline=False)
     if mention is not None:

@@ -250,3 +250,32 @@ async def test_a_city_thread_opens_with_the_first_meal_and_welcomes_newcomers_at
     second = thread.history()[-1].content
     assert "Say hello to the newcomers:" in second and f"**Chen** (<@{chen.id}>)" in second
     assert "Ana" not in second  # already there
+
+
+async def test_between_tours_neighbours_are_introduced_on_the_cadence_never_twice(configured: World) -> None:
+    ana, ben, chen = configured.members
+    await community(configured)  # all three in Toronto with introductions on; only Ana and Ben complement
+    turned_on = await configured.manager.slash(configured.channel, "setup", local_intros=2)
+    fields = {f.name: f.value for f in reply(turned_on).embeds[0].fields}
+    assert fields["Local introductions between tours"] == "every 2 weeks, customers of a city paired"
+
+    await configured.env.advance_time(3600)  # the housekeeper's hourly round
+    [to_ana] = dms(ana)
+    assert to_ana.content.startswith(f"🤝 A local introduction: meet **Ben** (<@{ben.id}>), a customer in your city.")
+    assert "Ben offers web design; you're looking for a web designer." in to_ana.content
+    assert dms(ben)[0].content.startswith(f"🤝 A local introduction: meet **Ana** (<@{ana.id}>)")
+    assert dms(chen) == []  # nobody here offers what Chen seeks
+
+    await configured.env.advance_time(7 * 24 * 3600)
+    assert len(dms(ben)) == 1  # not before two weeks
+    chen_now = Member(configured.guild.id, chen.id, "chen", "Chen")  # Chen now looks for a website too
+    await configured.bot.services.customers.save_profile(
+        chen_now, what_i_do="Caterer", offer="catering", seek="a web designer", company="Chen Foods", website=None
+    )
+    await configured.env.advance_time(8 * 24 * 3600)  # the next round: Chen meets Ben; Ana and Ben not again
+    assert len(dms(ana)) == 1
+    assert dms(ben)[-1].content.startswith(f"🤝 A local introduction: meet **Chen** (<@{chen.id}>)")
+    assert len(dms(ben)) == 2 and len(dms(chen)) == 1
+
+    off = await configured.manager.slash(configured.channel, "setup", local_intros=0)
+    assert {f.name: f.value for f in reply(off).embeds[0].fields}["Local introductions between tours"] == "off"

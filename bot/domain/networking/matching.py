@@ -259,7 +259,7 @@ def suggest_introductions(
     picked = _pick(options, per_person, cap)
     result: dict[int, list[Introduction]] = {a.user_id: [] for a in attendees}
     for uid, chosen in picked.items():
-        result[uid] = [_introduce(index, uid, peer, found) for peer, found in sorted(chosen, key=_priority)]
+        result[uid] = [introduce(index, uid, peer, found) for peer, found in sorted(chosen, key=_priority)]
     return result
 
 
@@ -317,7 +317,8 @@ def _pick(
     return chosen
 
 
-def _introduce(index: ProfileIndex, uid: int, peer: int, found: Complement) -> Introduction:
+def introduce(index: ProfileIndex, uid: int, peer: int, found: Complement) -> Introduction:
+    """What `uid` is told about `peer`: their words and yours, in one or two sentences."""
     name = index.people[peer].name
     clauses = []
     if found.b_helps_a is not None:
