@@ -57,8 +57,9 @@ class Person:
 class WhosComing:
     meal: Meal
     shown: tuple[Person, ...]  # everyone for a manager; for a customer, the people who chose to be listed
-    hidden: int  # people (with their guests) not shown by name
+    hidden: int  # seats (people and their guests) of those not shown by name
     seats_taken: int
+    waiting: int = 0  # people on the waitlist
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,11 @@ class NetworkingService:
         async with self._db.read() as tx:
             meal, going = await self._going(tx, guild_id, meal_id)
             customers = await self._customers.by_users(tx, guild_id, [r.user_id for r in going])
+            waiting = len(await self._rsvps.waitlist(tx, meal_id))
         people = [_person(r, customers.get(r.user_id), names) for r in going]
         shown = tuple(p for p in people if manager or p.listed)
         hidden = sum(1 + p.guests for p in people if p not in shown)
-        return WhosComing(meal, shown, hidden, sum(1 + p.guests for p in people))
+        return WhosComing(meal, shown, hidden, sum(1 + p.guests for p in people), waiting)
 
     # ------------------------------------------------------------------------------- introductions
 

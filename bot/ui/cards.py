@@ -19,9 +19,8 @@ from bot.domain.errors import InvalidInput
 from bot.domain.networking.outcomes import Outcome
 from bot.errors import report_error, run_safely, send_ephemeral
 from bot.host import Interaction, services
-from bot.services.networking import MAX_CONTACT, CardChoices
+from bot.services.networking import MAX_CONTACT, CardChoices, Shared
 from bot.ui.items import Answer, PersistentItem, number
-from bot.ui.style import plural
 
 CONTACT_INPUT = "lt:cards:contact"
 PEOPLE_SELECT = "lt:cards:people"
@@ -68,6 +67,14 @@ class ShareCardButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:card
         choices = await services(interaction).networking.card_choices(guild_id, self.meal_id, interaction.user.id)
         if not choices.peers:
             raise InvalidInput("There's nobody from this meal to share your card with (yet).")
+        if all(user_id in choices.shared_with for user_id, _ in choices.peers):
+            everyone = ", ".join(name for _, name in choices.peers)
+            await interaction.response.send_message(
+                f"You've shared your card with everyone from **{choices.meal.title}** already: {everyone}. "
+                "Whoever hasn't shared theirs yet gets yours as soon as they do.",
+                ephemeral=True,
+            )
+            return
         await interaction.response.send_message(
             choose_text(choices), view=ChoosePeopleView(guild_id, choices), ephemeral=True
         )
@@ -116,13 +123,14 @@ class ContactModal(discord.ui.Modal):
     def __init__(self, guild_id: int, choices: CardChoices, chosen: Sequence[int]) -> None:
         super().__init__(title="Your card", custom_id=f"lt:cards:modal:{choices.meal.id}")
         self.guild_id, self.meal_id, self.chosen = guild_id, choices.meal.id, list(chosen)
+        self.names = dict(choices.peers)
         self.contact: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Contact to share (email, phone or link)",
             custom_id=CONTACT_INPUT,
             default=choices.contact,
             required=False,
             max_length=MAX_CONTACT,
-            placeholder="ana@costabooks.ca · +1 416 555 0100 · linkedin.com/in/ana",
+            placeholder="you@company.com · +1 555 010 0100 · linkedin.com/in/you",
         )
         self.add_item(self.contact)
 
@@ -131,19 +139,27 @@ class ContactModal(discord.ui.Modal):
         shared = await services(interaction).networking.share_card(
             self.guild_id, self.meal_id, interaction.user.id, self.chosen, self.contact.value
         )
-        await send_ephemeral(interaction, shared_text(len(self.chosen), len(shared.swapped_with)))
+        await send_ephemeral(interaction, shared_text(shared, self.names))
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_error(interaction, error, "card contact")
 
 
-def shared_text(chosen: int, swapped: int) -> str:
-    if swapped:
-        return (
-            f"Done! {plural(swapped, 'person')} shared theirs with you too: your cards are on their way by DM. "
-            + ("The others get yours if they share theirs." if chosen > swapped else "")
-        ).strip()
-    return f"Saved. {plural(chosen, 'person', 'people')} will get your card if they share theirs with you too."
+def shared_text(shared: Shared, names: dict[int, str]) -> str:
+    """What came of sharing: the swaps made now, and who gets the card once they share theirs."""
+
+    def who(ids: Sequence[int]) -> str:
+        return ", ".join(names.get(user_id, "someone") for user_id in ids)
+
+    waiting = [user_id for user_id in shared.shared_with if user_id not in shared.swapped_with]
+    parts = []
+    if shared.swapped_with:
+        parts.append(f"Done! {who(shared.swapped_with)} shared theirs with you too: your cards are on their way by DM.")
+    if waiting:
+        parts.append(f"{who(waiting)} will get your card if they share theirs with you.")
+    if not parts:
+        parts.append("Nothing new: you had shared your card with them already.")
+    return " ".join(parts)
 
 
 def card_text(meal_title: str, card_name: str, company: str | None, what: str | None, website: str | None,
@@ -185,11 +201,13 @@ class ConnectedButton(
         await networking.record_connection(
             guild_id, self.meal_id, interaction.user.id, self.peer_id, Outcome(self.outcome)
         )
-        await send_ephemeral(interaction, CONNECTED_REPLIES[self.outcome])
+        names = await services(interaction).customers.names_of(guild_id, [self.peer_id])
+        name = discord.utils.escape_markdown(names.get(self.peer_id, "them"))
+        await send_ephemeral(interaction, CONNECTED_REPLIES[self.outcome].format(name=name))
 
 
 CONNECTED_REPLIES = {
-    "yes": "Wonderful, thanks for telling us! 🎉",
-    "not_yet": "Thanks! Noted as not yet; you can change your answer with the buttons any time.",
-    "no": "Thanks for letting us know.",
+    "yes": "Noted: you connected with **{name}**. Wonderful, thanks for telling us! 🎉",
+    "not_yet": "Noted: not yet with **{name}**. You can change your answer with these buttons any time.",
+    "no": "Noted: you didn't connect with **{name}**. Thanks for letting us know.",
 }

@@ -27,29 +27,36 @@ from bot.ui.style import plural
 
 
 def intro_pages(plan: IntroductionPlan, names: Mapping[int, str]) -> list[discord.Embed]:
-    """Every suggestion of the meal, sent ones first, as pages; the counts managers follow on top."""
+    """Every suggestion of the meal, sent ones first, as pages; the counts managers follow on top. Each line
+    quotes what the person is (or will be) told, in their second person."""
     lines = [summary_line(plan)]
-    for sent in plan.sent:
-        lines.append(f"✅ **{_name(sent.user_id, names)}** → {_name(sent.peer_id, names)}: {sent.reason}")
-    for user_id, suggestions in sorted(plan.new.items(), key=lambda item: _name(item[0], names).casefold()):
-        for new in suggestions:
-            lines.append(f"🆕 **{_name(user_id, names)}** → {_name(new.peer_id, names)}: {new.reason}")
+    if plan.sent:
+        lines.append("**Sent**")
+        lines += [_told(sent.user_id, sent.peer_id, sent.reason, names) for sent in plan.sent]
+    if plan.new:
+        lines.append("**Not sent yet**")
+        for user_id, suggestions in sorted(plan.new.items(), key=lambda item: _name(item[0], names).casefold()):
+            lines += [_told(user_id, new.peer_id, new.reason, names) for new in suggestions]
     if not plan.sent and not plan.new:
         lines.append(_why_none(plan))
     return paginate(f"Introductions · {plan.meal.title}"[:256], lines, per_page=12)
 
 
+def _told(user_id: int, peer_id: int, reason: str, names: Mapping[int, str]) -> str:
+    return f"**{_name(user_id, names)}** meets **{_name(peer_id, names)}** · told: “{reason}”"
+
+
 def summary_line(plan: IntroductionPlan) -> str:
     opted = f"{plan.opted_in} of {plural(plan.attendees, 'person', 'people')} going turned introductions on."
-    done = counts_line(plan.counts)
-    waiting = f"\n**{plural(plan.new_count, 'new suggestion')}** not sent yet." if plan.new_count else ""
-    return f"{opted}\n{done}{waiting}\n"
+    done = f"\n{counts_line(plan.counts)}." if plan.sent else ""
+    waiting = f"\n**{plural(plan.new_count, 'new suggestion')}** to send." if plan.new_count else ""
+    return f"{opted}{done}{waiting}\n"
 
 
 def counts_line(counts: NetworkingCounts) -> str:
     """What came of the introductions, for a meal (/meal intros) or a whole tour (/tour show)."""
     return (
-        f"{plural(counts.introductions, 'introduction')} sent · {counts.accepted} accepted (card offered) · "
+        f"{plural(counts.introductions, 'introduction')} sent · {counts.accepted} followed by a card offer · "
         f"{plural(counts.swapped, 'card swap')} · {plural(counts.connected, 'connection')} made"
     )
 
@@ -108,7 +115,10 @@ class SendIntrosButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:int
         )
         people = len(plan.new)
         headline = f"Sending {plural(plan.new_count, 'introduction')} to {plural(people, 'person', 'people')}…"
-        await interaction.edit_original_response(content=headline, embed=None, view=None)
+        now_sent = await services(interaction).networking.introductions(
+            interaction.guild_id, self.meal_id, names, gone=gone
+        )
+        await interaction.edit_original_response(content=headline, embed=intro_pages(now_sent, names)[0], view=None)
 
         async def render(progress: JobProgress) -> str:
             return sent_line(progress, people)
@@ -139,9 +149,9 @@ def seating_embed(seating: Seating) -> discord.Embed:
         title=f"Seating · {seating.meal.title}"[:256],
         description=(
             f"{plural(seats, 'seat')} at {plural(len(plan.tables), 'table')} of up to {plan.table_size}. "
-            "Tables mix companies and trades, keep guests with the person who brought them, spread the hosts, "
-            "and seat people who can help each other together. Each person's table is offered in the card swap "
-            "after the meal."
+            "People who can help each other sit together; companies and trades are mixed, guests sit with the "
+            "person who brought them, and the hosts (if going) are spread out. After the meal, everyone can swap "
+            "cards with their table."
         ),
         colour=discord.Colour.blurple(),
     )

@@ -15,7 +15,7 @@ import discord
 from bot.domain.meals import Meal
 from bot.domain.outbox import Kind
 from bot.services.delivery import Outgoing
-from bot.services.networking import NETWORKING_KINDS, CityThread
+from bot.services.networking import NETWORKING_KINDS, CityThread, PeerNote
 from bot.ui.cards import card_text
 from bot.ui.rsvp import when_line
 
@@ -80,7 +80,7 @@ def networking_message(outgoing: Outgoing, meal: Meal) -> DirectMessage:
     peers, kind = outgoing.about.peers, outgoing.kind
     if kind is Kind.INTRODUCTION:
         lines = [f"Before **{meal.title}** {when_line(meal)}, a few people you may want to meet:"]
-        lines += [f"• **{escape(p.name)}**: {discord.utils.escape_mentions(p.reason or '')}" for p in peers]
+        lines += [f"• {_named(p)}" for p in peers]
         lines.append("Say hello at the meal! (You get these because introductions are on in `/privacy settings`.)")
         return DirectMessage("\n".join(lines), meal.id, ())
     if kind is Kind.CARD_SWAP:
@@ -95,9 +95,9 @@ def networking_message(outgoing: Outgoing, meal: Meal) -> DirectMessage:
         assert card is not None
         fields = (card.company, card.what_i_do, card.website, card.contact)
         return DirectMessage(card_text(meal.title, escape(card.name), *map(_escaped, fields)), meal.id, ())
-    lines = [f"How did it go after **{meal.title}**? You met:"]
+    lines = [f"How did it go after **{meal.title}**? We put you in touch with:"]
     lines += [f"{n}. **{escape(p.name)}**" for n, p in enumerate(peers, start=1)]
-    lines.append("Did you connect? One click each helps us make the next meal better.")
+    lines += ["", "Did you connect? One click each (by number) helps us make the next meal better."]
     actions = tuple(f"met:{p.user_id}:{n}" for n, p in enumerate(peers, start=1))
     return DirectMessage("\n".join(lines), meal.id, actions)
 
@@ -113,6 +113,14 @@ def local_introduction(outgoing: Outgoing) -> DirectMessage:
         "turned introductions on, never the same people twice. `/privacy settings` turns it off.)"
     )
     return DirectMessage(text, None, ())
+
+
+def _named(peer: PeerNote) -> str:
+    """The reason with the person's name in bold where it opens it ("**Ana** offers bookkeeping; …")."""
+    reason = discord.utils.escape_mentions(peer.reason or "")
+    if reason.startswith(peer.name):
+        return f"**{escape(peer.name)}**{reason[len(peer.name):]}"
+    return f"**{escape(peer.name)}**: {reason}"
 
 
 def escape(text: str) -> str:

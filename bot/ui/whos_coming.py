@@ -3,13 +3,14 @@ seek and their company; the others only as a count. Managers see everyone, unlis
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import discord
 
 from bot.checks import member_is_manager
-from bot.host import Interaction, services
+from bot.host import Interaction, clock, services
 from bot.services.networking import Person, WhosComing
 from bot.ui.items import Answer, PersistentItem, number
 from bot.ui.pages import page_view, paginate
@@ -44,26 +45,29 @@ class WhosComingButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:mea
         names = await names_of(interaction, [r.user_id for r in going.rsvps])
         manager = await member_is_manager(interaction)
         coming = await networking.whos_coming(interaction.guild_id, self.meal_id, names, manager=manager)
-        pages = paginate(title(coming), lines(coming, manager=manager, viewer=interaction.user.id), per_page=10)
+        heading = title(coming, clock(interaction)())
+        pages = paginate(heading, lines(coming, manager=manager, viewer=interaction.user.id), per_page=10)
         view = page_view(pages, interaction.user.id)
         await interaction.followup.send(embed=pages[0], view=view or discord.utils.MISSING, ephemeral=True)
 
 
-def title(coming: WhosComing) -> str:
-    return f"Who's coming to {coming.meal.title}"[:256]
+def title(coming: WhosComing, now: dt.datetime) -> str:
+    who = "Who came" if coming.meal.ends_at <= now else "Who's coming"
+    return f"{who} to {coming.meal.title}"[:256]
 
 
 def lines(coming: WhosComing, *, manager: bool, viewer: int) -> list[str]:
-    shown = [_line(person, manager=manager, viewer=viewer) for person in coming.shown]
+    shown = [f"**{plural(coming.seats_taken, 'seat')} taken**, guests included."]
+    shown += [_line(person, manager=manager, viewer=viewer) for person in coming.shown]
     if coming.hidden:
-        also = "and " if shown else ""
-        shown.append(
-            f"*…{also}{plural(coming.hidden, 'more person', 'more people')} who keep their name to themselves.*"
-        )
+        also = "And " if coming.shown else ""
+        shown.append(f"*{also}{plural(coming.hidden, 'seat')} for people who aren't listed (guests included).*")
+    if coming.waiting:
+        shown.append(f"⏳ {plural(coming.waiting, 'person', 'people')} on the waitlist.")
     if not coming.shown and not coming.hidden:
-        shown.append("Nobody has said Going yet. Be the first!")
-    elif not manager:
-        shown.append("-# Want to be listed here too? Turn on **Listed to peers** in `/privacy settings`.")
+        shown[0] = "Nobody has said Going yet. Be the first!"
+    elif not manager and viewer not in {person.user_id for person in coming.shown}:
+        shown.append("Want to be listed here too? Turn on **Listed to peers** in `/privacy settings`.")
     return shown
 
 
@@ -87,4 +91,4 @@ def _line(person: Person, *, manager: bool, viewer: int) -> str:
         )
         if text
     ]
-    return head + "\n" + "\n".join(f"-# {d[:300]}" for d in details)
+    return head + "\n" + "\n".join(f"　{d[:300]}" for d in details)  # an ideographic space: embeds keep it

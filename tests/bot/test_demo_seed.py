@@ -69,7 +69,7 @@ async def test_the_demo_shows_networking_before_and_after_a_meal(simcord_env: si
     assert any(line.startswith("Before **Lunch in Toronto**") for line in said_to_ana)  # introductions
     assert any(line.startswith("Thanks for coming to **Lunch in Toronto**") for line in said_to_ana)  # card swap
     assert "🤝 **Dara Singh** swapped cards with you after **Lunch in Toronto**:" in said_to_ana
-    assert said_to_ana[-1] == "How did it go after **Lunch in Toronto**? You met:"
+    assert said_to_ana[-1] == "How did it go after **Lunch in Toronto**? We put you in touch with:"
     assert not any("Ben" in line and "swapped" in line for line in said_to_ana)  # Ben's offer waits for hers
 
     austin = await community.manager.slash(community.channel, "meal intros", meal=3)

@@ -67,10 +67,13 @@ async def going(world: World, post: discord.Message) -> None:
 
 
 async def test_whos_coming_lists_only_those_who_agreed_and_managers_see_everyone(configured: World) -> None:
-    _, ben, _ = configured.members
+    _, ben, chen = configured.members
     await community(configured)
     post = await publish(configured, capacity=10)
     await going(configured, post)
+
+    unlisted = reply(await chen.click(post, label="Who's coming")).embeds[0].description or ""
+    assert unlisted.endswith("Want to be listed here too? Turn on **Listed to peers** in `/privacy settings`.")
 
     seen = await ben.click(post, label="Who's coming")
     [embed] = reply(seen).embeds
@@ -79,7 +82,8 @@ async def test_whos_coming_lists_only_those_who_agreed_and_managers_see_everyone
     assert "**Ana**" in text and "bookkeeping and taxes" in text and "Costa Books" in text
     assert "**Ben** (you)" in text
     assert "Chen" not in text and "catering" not in text  # Chen did not choose to be listed
-    assert "1 more person who keep" in text
+    assert text.startswith("**3 seats taken**, guests included.")
+    assert text.endswith("*And 1 seat for people who aren't listed (guests included).*")  # Ben is listed: no nudge
     assert reply(seen).ephemeral
 
     as_manager = await configured.manager.click(post, label="Who's coming")
@@ -98,20 +102,22 @@ async def test_introductions_seating_card_swap_and_follow_up(configured: World) 
     page = reply(shown)
     description = page.embeds[0].description or ""
     assert "3 of 3 people going turned introductions on." in description
-    assert "🆕 **Ana** → Ben:" in description and "🆕 **Ben** → Ana:" in description
-    assert "Chen" not in description.split("not sent yet.")[1]  # nobody seeks catering or offers venues
+    assert "**2 new suggestions** to send." in description
+    assert "**Ana** meets **Ben** · told: “Ben offers web design; you're looking for a web designer." in description
+    assert "**Ben** meets **Ana** · told: “Ana offers bookkeeping; you're looking for an accountant." in description
+    assert "Chen" not in description.split("Not sent yet")[1]  # nobody seeks catering or offers venues
     sent = await configured.manager.click(page, label="Send to 2 people")
     await configured.env.advance_time(5)
     assert said(sent).startswith("Introductions sent to 2 people")
     [to_ana] = dms(ana)
     assert to_ana.content.startswith("Before **Lunch in Toronto** on <t:")
-    assert "• **Ben**: " in to_ana.content and "web design" in to_ana.content
+    assert "• **Ben** offers web design; you're looking for a web designer." in to_ana.content
     assert "bookkeeping" in dms(ben)[0].content
     assert dms(chen) == []
 
     again = await configured.manager.slash(configured.channel, "meal intros", meal=1)
     again_page = reply(again)
-    assert "✅ **Ana** → Ben" in (again_page.embeds[0].description or "")
+    assert "**Sent**\n**Ana** meets **Ben**" in (again_page.embeds[0].description or "")
     assert not again_page.components  # nothing new to send
 
     # Seating: everyone at one table of four, with the complementary pair named.
@@ -133,14 +139,14 @@ async def test_introductions_seating_card_swap_and_follow_up(configured: World) 
     assert opened.ephemeral and "Whom would you like to share your card with" in opened.response.content
     chosen = await ana.user.select(opened.response, [str(ben.id), str(chen.id)], custom_id=PEOPLE_SELECT)
     done = await ana.user.submit_modal(chosen, {CONTACT_INPUT: "ana@costabooks.ca"})
-    assert said(done) == "Saved. 2 people will get your card if they share theirs with you too."
+    assert said(done) == "Ben, Chen will get your card if they share theirs with you."
     await configured.env.advance_time(5)
     assert not any("swapped cards" in m.content for m in dms(ben) + dms(chen))  # one side alone reveals nothing
 
     opened = await ben.user.click(dms(ben)[-1], label="Share my card…")
     chosen = await ben.user.select(opened.response, [str(ana.id)], custom_id=PEOPLE_SELECT)
     done = await ben.user.submit_modal(chosen, {CONTACT_INPUT: "ben@pixelyard.io"})
-    assert said(done).startswith("Done! 1 person shared theirs with you too")
+    assert said(done) == "Done! Ana shared theirs with you too: your cards are on their way by DM."
     await configured.env.advance_time(5)
     card_for_ben = dms(ben)[-1].content
     assert card_for_ben.startswith("🤝 **Ana** swapped cards with you after **Lunch in Toronto**")
@@ -153,15 +159,17 @@ async def test_introductions_seating_card_swap_and_follow_up(configured: World) 
     # A week later: did you connect? (about the people introduced or swapped with)
     await configured.env.advance_time(7 * 24 * 3600)
     follow_up = dms(ana)[-1]
-    assert follow_up.content.startswith("How did it go after **Lunch in Toronto**? You met:\n1. **Ben**")
+    assert follow_up.content.startswith(
+        "How did it go after **Lunch in Toronto**? We put you in touch with:\n1. **Ben**\n\nDid you connect?"
+    )
     assert labels(follow_up) == ["1. We connected", "Not yet", "No"]
     answered = await ana.user.click(follow_up, label="1. We connected")
-    assert said(answered) == "Wonderful, thanks for telling us! 🎉"
+    assert said(answered) == "Noted: you connected with **Ben**. Wonderful, thanks for telling us! 🎉"
 
     report = await configured.manager.slash(configured.channel, "meal intros", meal=1)
     report_page = reply(report)
     summary = report_page.embeds[0].description or ""
-    assert "2 introductions sent · 2 accepted (card offered) · 1 card swap · 1 connection made" in summary
+    assert "2 introductions sent · 2 followed by a card offer · 1 card swap · 1 connection made." in summary
 
 
 async def test_someone_who_left_the_server_is_not_suggested(configured: World) -> None:

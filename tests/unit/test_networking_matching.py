@@ -174,3 +174,15 @@ def test_introductions_keep_every_rule(people: list[Attendee], per_person: int, 
     if times:  # the fair share, with upper bounds on the receivers and the candidates it is computed from
         receivers = len([p for p in people if p.user_id not in hosts])
         assert max(times.values()) <= max(per_person, math.ceil(per_person * receivers / len(times)) + 1)
+
+
+def test_quotes_read_mid_sentence_and_the_us_is_a_country_not_a_pronoun() -> None:
+    dara = Attendee(7, "Dara", offer="A free first tax review", seek="Cheap shipping to the US")
+    ben = Attendee(8, "Ben", offer="Cheap shipping to the US", seek="A good accountant for my shop")
+
+    [to_ben] = suggest_introductions([dara, ben])[8]
+
+    assert to_ben.reason == (
+        "Dara offers a free first tax review; you're looking for a good accountant for your shop. "
+        "And Dara is looking for cheap shipping to the US; you offer cheap shipping to the US."
+    )

@@ -388,8 +388,14 @@ _TO_YOU = {"my": "your", "our": "your", "me": "you", "us": "you", "mine": "yours
 
 
 def _retold(words: str, *, to_them: bool) -> str:
+    """Pronouns turned around; an all-capitals word is a name, not a pronoun ("shipping to the US")."""
     table = _TO_THEM if to_them else _TO_YOU
-    return _POSSESSIVES.sub(lambda m: table[m.group(1).casefold()], words)
+
+    def turned(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return word if len(word) > 1 and word.isupper() else table[word.casefold()]
+
+    return _POSSESSIVES.sub(turned, words)
 
 
 # "I run a bakery" → "Ana runs a bakery" / "you run a bakery"; "I'm a photographer" → "Ana is a photographer".

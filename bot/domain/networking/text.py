@@ -301,9 +301,24 @@ def _strip_opening(clause: str, *, seeking: bool) -> str:
     return stripped
 
 
+_OPENINGS = frozenset({
+    "a", "an", "the", "some", "any", "more", "free", "cheap", "good", "great", "quick", "local", "new", "small",
+    "big", "reliable", "affordable", "help", "advice", "support",
+})  # fmt: skip
+
+
 def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """At most ``limit`` characters, cut at a word and marked with "…"."""
+    """At most ``limit`` characters, cut at a word and marked with "…". The words are quoted mid-sentence, so a
+    capital that only began the person's sentence is lowered ("A good accountant" → "a good accountant"); a
+    name keeps it ("Google Ads management"), so only common openings are lowered."""
     text = " ".join(text.split())
+    first = text.split(" ", 1)[0]
+    if (
+        first[:1].isupper()
+        and (first[1:].islower() or len(first) == 1)
+        and (first.casefold() in _OPENINGS or first.endswith("ing"))
+    ):
+        text = text[0].lower() + text[1:]
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-–— ")
