@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"port on 127.0.0.1; a busy one is replaced by a free one, 0 picks any "
         f"(default: LT_DEMO_PORT, or {DEFAULT_DEMO_PORT})",
     )
+    demo.add_argument(
+        "--dms",
+        metavar="CUSTOMER",
+        help="show one demo customer's direct messages with the bot instead of the channel (ana, ben, chen, dara, "
+        "eli, fatima, gus or hana): invitations, reminders, introductions, the card swap, \"did you connect?\" "
+        "(default: the channel, where you switch between people)",
+    )
     backup = commands.add_parser(
         "backup",
         help="copy the database safely while the bot may be running",
@@ -141,7 +148,7 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.demo.run import run_demo  # simcord is only imported for the demo
 
         port = settings.demo_port if args.port is None else args.port
-        return asyncio.run(run_demo(settings, port))
+        return asyncio.run(run_demo(settings, port, dms=args.dms))
     if args.command == "backup":
         from bot.cli.backup import backup_database
 

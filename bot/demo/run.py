@@ -115,7 +115,12 @@ def build_demo_bot(settings: Settings, db: Database) -> ListeningTourBot:
     return build_bot(settings, db, dm_pace=TokenBucket(burst=1_000_000))
 
 
-async def run_demo(settings: Settings, port: int) -> int:
+async def run_demo(settings: Settings, port: int, *, dms: str | None = None) -> int:
+    """The demo in a browser page: the announcement channel, or (``dms``) one customer's DMs with the bot."""
+    usernames = [username for username, _, _ in CUSTOMERS]
+    if dms is not None and dms.casefold() not in usernames:
+        print(f"There is no demo customer called {dms!r}; pick one of: {', '.join(usernames)}.", flush=True)
+        return 2
     loop, this = asyncio.get_running_loop(), asyncio.current_task()
     assert this is not None
 
@@ -136,12 +141,20 @@ async def run_demo(settings: Settings, port: int) -> int:
                 viewers = [community.manager, *community.customers.values()][:4]
 
                 def preview(on: int) -> simcord.Preview:
+                    if dms is not None:  # simcord presents one channel per page: here, the customer's DMs
+                        user = community.customers[dms.casefold()].user
+                        if user.dm_channel is None:
+                            raise simcord.SetupError(f"{dms} has no direct messages in the demo")
+                        return env.preview(user.dm_channel, viewers=[user], layout="channel", port=on)
                     return env.preview(community.channel, viewers=viewers, layout="channel", port=on)
 
                 async with contextlib.AsyncExitStack() as stack:
                     page = await open_preview(stack, preview, port)
                     print(f"Demo running: open {page.url}", flush=True)  # the #fragment is the access key
-                    print("Switch between Maria (manager) and customers in the page. Ctrl-C stops.", flush=True)
+                    if dms is None:
+                        print("Switch between Maria (manager) and customers in the page. Ctrl-C stops.", flush=True)
+                    else:
+                        print(f"Showing {dms}'s direct messages with the bot. Ctrl-C stops.", flush=True)
                     await page.wait_closed()
         except asyncio.CancelledError:
             pass

@@ -84,10 +84,11 @@ def test_backup_without_a_database_says_so(tmp_path: Path) -> None:
     assert "nothing to back up" in result.stderr
 
 
-def test_demo_serves_its_page_on_loopback_and_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shown", [(), ("--dms", "ana")], ids=["channel", "a customer's DMs"])
+def test_demo_serves_its_page_on_loopback_and_stops_cleanly(tmp_path: Path, shown: tuple[str, ...]) -> None:
     base = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     demo = subprocess.Popen(
-        [sys.executable, "-m", "bot", "demo", "--port", "0"],
+        [sys.executable, "-m", "bot", "demo", "--port", "0", *shown],
         cwd=ROOT,
         env={**base, "LT_DATA_DIR": str(tmp_path)},
         stdout=subprocess.PIPE,
@@ -103,6 +104,8 @@ def test_demo_serves_its_page_on_loopback_and_stops_cleanly(tmp_path: Path) -> N
             assert line or demo.poll() is None, demo.stderr.read() if demo.stderr else ""
         url = line.split("open ", 1)[1].strip()
         assert url.startswith("http://127.0.0.1:")
+        shows = "Showing ana's direct messages with the bot." if shown else "Switch between Maria (manager)"
+        assert demo.stdout.readline().startswith(shows)
         assert "#" in url  # the access key
 
         with urllib.request.urlopen(url.split("#")[0], timeout=10) as page:

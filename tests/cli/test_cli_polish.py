@@ -114,6 +114,13 @@ def test_a_demo_port_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture
     assert "a port goes from 0 to 65535, got 70000" in capsys.readouterr().err
 
 
+def test_the_demo_names_its_customers_when_asked_for_someone_else(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--dms", "zed"]) == 2
+    assert "no demo customer called 'zed'; pick one of: ana, ben, chen, dara, eli, fatima, gus, hana." in (
+        capsys.readouterr().out
+    )
+
+
 # 2. A file that can't be read or written: one line, exit status 2 -------------------------------------------------
 
 
