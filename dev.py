@@ -28,7 +28,7 @@ STAMPS = {"start": VENV / ".listening-tour-installed-start", "test": VENV / ".li
 # What each command installs; `test`'s install includes `start`'s, so it covers both.
 TARGETS = {"start": str(ROOT), "test": f"{ROOT}[test]"}
 COVERED_BY = {"start": ("start", "test"), "test": ("test",)}
-USAGE = "usage: python3.11 dev.py start | test [pytest arguments…]"
+USAGE = "usage: python3.11 dev.py start [demo options, e.g. --dms ana] | test [pytest arguments…]"
 # import-linter's `lint-imports`, run with the venv's Python (the contracts are in pyproject.toml).
 LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command as run; sys.exit(run())"
 
@@ -80,11 +80,11 @@ def run(*args: str) -> int:
     return subprocess.run([str(PYTHON), *args], cwd=ROOT, check=False).returncode  # noqa: S603
 
 
-def start() -> int:
+def start(demo_args: list[str]) -> int:
     if os.environ.get("DISCORD_TOKEN", "").strip():
         return run("-m", "bot", "run")
     print("DISCORD_TOKEN is not set: starting the offline demo.", flush=True)
-    return run("-m", "bot", "demo")
+    return run("-m", "bot", "demo", *demo_args)
 
 
 def test(pytest_args: list[str]) -> int:
@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_python_311()
     ensure_environment(argv[0])
-    return start() if argv[0] == "start" else test(argv[1:])
+    return start(argv[1:]) if argv[0] == "start" else test(argv[1:])
 
 
 if __name__ == "__main__":
