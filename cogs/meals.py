@@ -37,7 +37,7 @@ from bot.ui.meal_admin import (
 from bot.ui.meal_networking import SendIntrosButton, intro_pages, intros_view, seating_csv, seating_embed
 from bot.ui.notes import ShowNoteButton
 from bot.ui.pages import list_view, page_view, paginate
-from bot.ui.people import members_gone, names_of
+from bot.ui.people import managers_among, members_gone, names_of
 from bot.ui.progress import in_reply, invitations_line, trouble_lines
 from bot.ui.respond import respond
 from bot.ui.rsvp import RsvpButton
@@ -227,7 +227,10 @@ class MealsCog(commands.Cog):
         assert interaction.guild is not None
         state = await self.bot.services.meals.state(interaction.guild.id, meal)
         names = await names_of(interaction, [r.user_id for r in state.rsvps])
-        seating = await self.bot.services.networking.seating(interaction.guild.id, meal, table_size, names)
+        hosts = await managers_among(interaction, [r.user_id for r in state.with_status(RsvpStatus.GOING)])
+        seating = await self.bot.services.networking.seating(
+            interaction.guild.id, meal, table_size, names, hosts=hosts
+        )
         file = discord.File(io.BytesIO(seating_csv(seating)), filename=f"meal-{meal}-seating.csv")
         await respond(interaction, embed=seating_embed(seating), file=file)
 

@@ -82,6 +82,7 @@ class Seating:
     plan: SeatingPlan
     names: Mapping[int, str]
     guests: Mapping[int, int]
+    hosts: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -203,22 +204,33 @@ class NetworkingService:
 
     # ------------------------------------------------------------------------------- seating
 
-    async def seating(self, guild_id: int, meal_id: int, table_size: int, names: Mapping[int, str]) -> Seating:
-        """Tables for everyone going (guests with the person who brought them, the host spread with the other
-        people of the company), saved as the meal's seating: the card swap offers each person their table."""
+    async def seating(
+        self,
+        guild_id: int,
+        meal_id: int,
+        table_size: int,
+        names: Mapping[int, str],
+        *,
+        hosts: Collection[int] = (),
+    ) -> Seating:
+        """Tables for everyone going (guests with the person who brought them; the meal's host and ``hosts``,
+        the company's people, spread across tables), saved as the meal's seating: the card swap offers each
+        person their table."""
         now = self._clock()
         async with self._db.transaction() as tx:
             meal, going = await self._going(tx, guild_id, meal_id)
             if not going:
                 raise InvalidInput("Nobody is going to this meal yet, so there is nobody to seat.")
             customers = await self._customers.by_users(tx, guild_id, [r.user_id for r in going])
-            attendees = [_attendee(r, customers.get(r.user_id), names, meal) for r in going]
+            attendees = [_attendee(r, customers.get(r.user_id), names, meal, hosts) for r in going]
             plan = plan_seating(attendees, table_size=table_size)
             await self._networking.save_seating(tx, meal_id, [table.user_ids for table in plan.tables])
             networking = [r.user_id for r in going if _wants_introductions(customers.get(r.user_id))]
             if meal.ends_at > now and not meal.cancelled:
                 await self._after_meal(tx, meal, networking, now)
-        return Seating(meal, plan, {a.user_id: a.name for a in attendees}, {r.user_id: r.guests for r in going})
+        names_used = {a.user_id: a.name for a in attendees}
+        seated_hosts = frozenset(a.user_id for a in attendees if a.host)
+        return Seating(meal, plan, names_used, {r.user_id: r.guests for r in going}, seated_hosts)
 
     # ------------------------------------------------------------------------------- card swap
 
@@ -377,7 +389,9 @@ def _person(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str]) -> 
     return Person(rsvp.user_id, names.get(rsvp.user_id, "A guest"), customer, rsvp.guests)
 
 
-def _attendee(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str], meal: Meal) -> Attendee:
+def _attendee(
+    rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str], meal: Meal, hosts: Collection[int] = ()
+) -> Attendee:
     profile = customer.profile if customer else None
     return Attendee(
         user_id=rsvp.user_id,
@@ -388,7 +402,7 @@ def _attendee(rsvp: Rsvp, customer: Customer | None, names: Mapping[int, str], m
         company=profile.company if profile else None,
         answer=rsvp.answer,
         party=1 + rsvp.guests,
-        host=rsvp.user_id == meal.host_id,
+        host=rsvp.user_id == meal.host_id or rsvp.user_id in hosts,
     )
 
 

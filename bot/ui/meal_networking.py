@@ -171,13 +171,14 @@ def seating_embed(seating: Seating) -> discord.Embed:
 
 def _seated(user_id: int, seating: Seating) -> str:
     guests = seating.guests.get(user_id, 0)
-    return _name(user_id, seating.names) + (f" +{guests}" if guests else "")
+    host = " (host)" if user_id in seating.hosts else ""
+    return _name(user_id, seating.names) + host + (f" +{guests}" if guests else "")
 
 
 def seating_csv(seating: Seating) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["table", "name", "discord_id", "guests", "sits_with_for"])
+    writer.writerow(["table", "name", "discord_id", "host", "guests", "sits_with_for"])
     for table in seating.plan.tables:
         for user_id in table.user_ids:
             topics = [
@@ -186,6 +187,7 @@ def seating_csv(seating: Seating) -> bytes:
                 if user_id in (p.user_id, p.peer_id)
             ]
             name = seating.names.get(user_id, "")
-            row = [table.number, name, user_id, seating.guests.get(user_id, 0), "; ".join(topics)]
+            host = "yes" if user_id in seating.hosts else ""
+            row = [table.number, name, user_id, host, seating.guests.get(user_id, 0), "; ".join(topics)]
             writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue().encode("utf-8-sig")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.domain.guild_settings import is_manager
 from bot.host import Interaction, services
 
 log = logging.getLogger(__name__)
@@ -55,3 +56,24 @@ async def members_gone(interaction: Interaction, user_ids: Sequence[int]) -> set
         except discord.HTTPException as error:
             log.info("could not look up member %s: %s", user_id, error)
     return gone
+
+
+async def managers_among(interaction: Interaction, user_ids: Sequence[int]) -> set[int]:
+    """Who of these people is on the company's side (a community manager): they host at the tables."""
+    guild = interaction.guild
+    if guild is None:
+        return set()
+    settings = await services(interaction).guild_setup.settings(guild.id)
+    found = set()
+    for user_id in list(dict.fromkeys(user_ids))[:MAX_LOOKUPS]:
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.HTTPException as error:  # left, or Discord is slow: seated as a guest would be
+                log.info("could not look up member %s: %s", user_id, error)
+                continue
+        roles = (role.id for role in member.roles)
+        if is_manager(settings, role_ids=roles, can_manage_server=member.guild_permissions.manage_guild):
+            found.add(user_id)
+    return found

@@ -287,3 +287,19 @@ async def test_between_tours_neighbours_are_introduced_on_the_cadence_never_twic
 
     off = await configured.manager.slash(configured.channel, "setup", local_intros=0)
     assert {f.name: f.value for f in reply(off).embeds[0].fields}["Local introductions between tours"] == "off"
+
+
+async def test_the_company_people_going_are_spread_across_the_tables(configured: World) -> None:
+    await community(configured)
+    post = await publish(configured, capacity=10)
+    await going(configured, post)
+    for host in (configured.manager, configured.admin):  # Maria and Owen from the company come too
+        await rsvp_going(configured, host, post, answer="Acme")
+
+    seated = await configured.manager.slash(configured.channel, "meal seating", meal=1, table_size=3)
+
+    tables = [field.value.split("\n")[0] for field in reply(seated).embeds[0].fields]
+    assert len(tables) == 2
+    assert all(table.count("(host)") == 1 for table in tables), tables
+    rows = list(csv.DictReader(io.StringIO((await reply(seated).attachments[0].read()).decode("utf-8-sig"))))
+    assert sorted(r["name"] for r in rows if r["host"] == "yes") == ["maria", "owen"]
