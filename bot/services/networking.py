@@ -341,29 +341,9 @@ class NetworkingService:
         people. Each row is checked again when it falls due: who to ask about is read then."""
         settings = await self._settings.get(tx, meal.guild_id)
         followup = dt.timedelta(days=settings.followup_days if settings else DEFAULT_FOLLOWUP_DAYS)
-        rows = [
-            NewDelivery(
-                Kind.CARD_SWAP,
-                meal.guild_id,
-                meal.ends_at + CARD_SWAP_AFTER,
-                meal_id=meal.id,
-                user_id=user_id,
-                dedupe_key=f"cards:{meal.id}:{user_id}",
-            )
-            for user_id in user_ids
-        ]
+        rows = _each(Kind.CARD_SWAP, meal, meal.ends_at + CARD_SWAP_AFTER, user_ids, "cards")
         if followup:
-            rows += [
-                NewDelivery(
-                    Kind.CONNECTION_CHECK,
-                    meal.guild_id,
-                    meal.ends_at + followup,
-                    meal_id=meal.id,
-                    user_id=user_id,
-                    dedupe_key=f"connected:{meal.id}:{user_id}",
-                )
-                for user_id in user_ids
-            ]
+            rows += _each(Kind.CONNECTION_CHECK, meal, meal.ends_at + followup, user_ids, "connected")
         await self._outbox.add_many(tx, rows, now)
 
     async def _peers(self, tx: Transaction, meal: Meal, user_id: int) -> list[int]:
@@ -379,6 +359,14 @@ class NetworkingService:
         if meal is None:
             raise InvalidInput(f"There is no meal #{meal_id} in this server. Pick one from the list.")
         return meal
+
+
+def _each(kind: Kind, meal: Meal, due: dt.datetime, user_ids: Sequence[int], key: str) -> list[NewDelivery]:
+    """One row per person about the meal, never a second one for the same person."""
+    return [
+        NewDelivery(kind, meal.guild_id, due, meal_id=meal.id, user_id=user_id, dedupe_key=f"{key}:{meal.id}:{user_id}")
+        for user_id in user_ids
+    ]
 
 
 def _wants_introductions(customer: Customer | None) -> bool:
