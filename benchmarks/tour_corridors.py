@@ -1,7 +1,7 @@
 """Tour plans on realistic corridors: customers spread like the population of the towns along a road trip.
 
-    python benchmarks/tour_corridors.py           # 6 corridors × 2/3/5 days × 1,000 and 120 customers (~5 min)
-    python benchmarks/tour_corridors.py --quick   # 3 two-day instances, 0.3 s first solver round (CI, ~7 s)
+    python benchmarks/tour_corridors.py           # 6 corridors × 2/3/5 days × 1,000 and 120 customers × 1, 2 teams
+    python benchmarks/tour_corridors.py --quick   # 3 two-day instances (one also with 2 teams), 0.3 s solver round
 
 Customer bases: for each corridor (Boston → Washington, Toronto → Chicago, Seattle → San Francisco, Dallas →
 Atlanta, Montreal → Toronto, Chicago → Denver) the US and Canadian gazetteer towns within 80 km of the
@@ -9,11 +9,12 @@ straight (great-circle) line from start to end; customers are drawn one by one, 
 chance in proportion to its population. Each corridor is planned as a 2-, 3- and 5-day tour (breakfast,
 lunch and dinner, default ``PlanSettings``: 9 h of driving a day) for a base of 1,000 customers and a small
 base of 120, whose shortlist is small enough to solve exactly. Chicago → Denver does not fit in 2 days
-(``check_reachable`` refuses it) and is reported as such.
+(``check_reachable`` refuses it) and is reported as such. Every instance is planned for 1 team and for 2
+(``TourRequest.teams``: two hosts leave the same start at the same time, each with its own route; column "t").
 
-Printed per instance: the customers the plan meets (``itinerary.expected``), its meals out of the tour's
-meal slots, its driving hours (and the direct drive start → end), its longest driving day and the wall time
-of ``plan_tour``; then
+Printed per instance and number of teams: the customers the plan meets (``itinerary.expected``: the sum of
+its meals' shares, all teams), its meals out of the teams' meal slots, its driving hours (all teams; and the
+direct drive start → end), its longest driving day of any team and the wall time of ``plan_tour``; then
 
 - **bound**: an upper bound on the customers any route can meet, for every instance. A relaxation of the
   planner's rules (every route that passes the driving simulation is a solution of it): meals start on the
@@ -32,6 +33,19 @@ of ``plan_tour``; then
   bound holds when stopped); a Lagrangian bound from the LP's duals backs the LP up. Left out, so the bound
   can be loose: the daily limit shared by the legs of one day, daylight counted where the team is, the
   simulation taking the first window still open.
+
+  For 2 teams, two units of flow through the same graph: a meal node feeds one unit once, every other arc
+  (setting off, waiting, driving, going on to the end) carries both. That is what the planner enforces
+  between teams: each team's route is simulated on its own (its own days, its own slots taken per place),
+  and the teams share only the meal nodes, each node in one team's route at most (the solver's routes are
+  disjoint, its fill and each team's polish only offer nodes no other team has). So two teams may eat in
+  the same place in the same slot, each at its own node, when the place has two (24 customers or more),
+  and the flow allows that too. A meal node is a share of its place's customers (the shares add up to the
+  place's customers, and a customer belongs to one place), the plan counts each meal's share once, and the
+  flow scores the same shares (node scores are the shares here: no stop requests, no pins), so a customer
+  is counted once however many teams pass by. Each team's passing route is a path of the 1-team relaxation
+  and the two use different nodes, so both together are a 2-unit flow: the bound holds. Its Lagrangian
+  backup counts the longest path once per team.
 - **optimum**: the best route over the same candidates judged by the planner's own driving simulation
   (``build_instance`` → ``Built.simulate(route)``, scored like the planner: the sum of the route's node
   scores) and, among the routes meeting as many, the least total driving (the planner's own second
@@ -44,22 +58,36 @@ of ``plan_tour``; then
   and left the last one at the same time, with the same driving on each day and the same slots taken, and
   drove no more. A search stopped after ``EXPLORE_LIMIT`` simulated routes ("routes" ends in +) proves
   nothing; the optimum is then known only when the plan meets the bound.
+
+  For 2 teams, the best pair of routes by the same simulation, with the least driving of both among the
+  best: the same depth-first search, with the same cuts and states, lists every passing route that may
+  belong to a pair meeting as many as the 2-team plan (cut when what the route may still reach plus the
+  most one route meets, the 1-team optimum or bound, falls short; and, when the plan meets the 2-team bound
+  so that no pair meets more, when the drive so far plus the direct drives on to the end and of the other
+  team is longer than the plan's), taking a place's meal nodes in order (they differ only in their share,
+  so which node a route uses changes nothing in its simulation); then the best pair of the routes listed
+  whose meals at each place fit its nodes, each place giving the pair its best shares. On instances with
+  at most ``EXACT_HUBS`` hubs or ``EXACT_PAIR_DAYS`` days, with the same limit of simulated routes.
 - the plan's share of the bound and of the optimum, and a baseline measured in the same run on the same
   candidates: a greedy nearest-neighbour route (as in ``benchmarks/tour_plan.py``: always the nearest stop
-  that still passes the same simulation), its time, its customers and the plan's multiple of them.
+  that still passes the same simulation; for 2 teams, that route for the first team, then the same rule for
+  the second over the meal nodes left), its time, its customers and the plan's multiple of them.
 
-The benchmark fails if a plan breaks the driving limit, meets more customers than the bound (the bound or
-the relaxation would be wrong) or than the exact optimum, or if a simulated meal starts at a time the
-relaxation says is impossible.
+Under each row, each team's meals, and a note when a team has none or two teams eat in the same city at
+the same meal. The last lines sum up each number of teams and compare 2 teams with 1.
 
-Teams: the issue asks for 1 and 2 teams. Only 1 team is measured. Tours for several teams
-(``TourRequest.teams``) reached the planner while this benchmark was being written; the bound and the
-exact search here model one route, so the 2-team figures are pending (a 2-team bound and search first).
+The benchmark fails (exit 1) if a plan has a warning (but "a team would have no meals") or a team's day over
+the driving limit, meets some customers twice (a place's meals, all teams, meet more than its customers)
+or has a team's meals that are not a passing route of the same instance (no meal node for two teams); if it
+meets more customers than the bound (the bound or the relaxation would be wrong) or than the exact optimum,
+if a simulated meal starts at a time the relaxation says is impossible, or if the best pair meets fewer
+than the best single route.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -97,6 +125,7 @@ from bot.domain.tour_planning.driving import Simulation
 from bot.domain.tour_planning.planner import Built
 
 Floats = npt.NDArray[np.float64]
+Routes = tuple[tuple[int, ...], ...]  # one route of meal nodes per team
 
 CORRIDORS = (
     ("Boston", "Washington"),
@@ -115,6 +144,7 @@ GRID = 15.0  # minutes: every time the driving simulation produces is a multiple
 DAYLIGHT = (dt.time(6, 0), dt.time(23, 0))  # when driving is allowed, local time where the team is
 NIGHT_MARGIN_DEG = 2.0  # towns this far around the stops may host a night on a long leg (their zones count)
 EXACT_HUBS, EXACT_DAYS = 9, 3  # the exact search runs on instances this small (either)
+EXACT_PAIR_DAYS = 2  # the exact search for 2 teams: on as many hubs, or this few days
 EXPLORE_LIMIT, QUICK_EXPLORE_LIMIT = 100_000, 20_000  # routes simulated before an exact search gives up
 BOUND_SECONDS = 20.0  # HiGHS's time for the bound (its dual bound is valid when stopped early)
 EPS = 1e-6
@@ -333,12 +363,13 @@ class PathBound:
             tail[js, ks] = np.maximum(tail[js, ks + 1], cost[js] + gain)
         return tail
 
-    def bound(self, target: float) -> float:
-        """The relaxation's optimum (or a bound on it): a flow of one team through the time-expanded graph,
-        each meal node used at most once, by HiGHS. Its LP comes first (interior point: the simplex crawls
-        on these) and gives the nodes' prices (its duals) for the search; the MIP runs only when the LP
-        leaves room above ``target`` (a known route's score), and stops after ``BOUND_SECONDS``."""
-        flow = _Flow(self)
+    def bound(self, target: float, teams: int = 1) -> float:
+        """The relaxation's optimum (or a bound on it): a flow of ``teams`` units (one per team) through the
+        time-expanded graph, each meal node used at most once by all of them, by HiGHS. Its LP comes first
+        (interior point: the simplex crawls on these) and gives the nodes' prices (its duals) for the search;
+        the MIP runs only when the LP leaves room above ``target`` (a known plan's score), and stops after
+        ``BOUND_SECONDS``."""
+        flow = _Flow(self, teams)
         h = flow.highs
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         h.setOptionValue("solver", "ipm")
@@ -347,7 +378,7 @@ class PathBound:
         duals = h.getSolution().row_dual
         self.prices = {node: max(0.0, float(duals[row])) for node, row in flow.once.items()}
         whole = all(float(self.relax.built.real.nodes[n].score).is_integer() for n in self.place_of)
-        value = self.lagrangian()  # valid whatever the prices; the LP's optimum when they are its duals
+        value = self.lagrangian(teams)  # valid whatever the prices; the LP's optimum when they are its duals
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             value = min(value, float(h.getInfo().objective_function_value))
         if (math.floor(value + 1e-6) if whole else value) > target + EPS:
@@ -364,21 +395,26 @@ class PathBound:
         nodes = self.relax.built.real.nodes
         return np.array([max(nodes[n].score - prices.get(n, 0.0) for n in place) for place in self.places])
 
-    def lagrangian(self) -> float:
-        """A bound for any prices: the prices of all meal nodes plus the longest path where a meal is worth its
-        place's best node less its price (a path may then eat at a place more often than it has nodes)."""
+    def lagrangian(self, teams: int = 1) -> float:
+        """A bound for any prices: the prices of all meal nodes plus, per team, the longest path where a meal
+        is worth its place's best node less its price (a path may then eat at a place more often than it has
+        nodes, and the teams at the same nodes)."""
         onward = self.onward(self.worth(self.prices))
         longest = float(onward[:, 0].max(initial=0.0)) if len(self.places) else 0.0
-        return sum(self.prices.values()) + max(longest, 0.0)
+        return sum(self.prices.values()) + teams * max(longest, 0.0)
 
 
 class _Flow:
-    """The LP/MIP: at each place and meal time, "ready" (arrived, maybe waiting) and "fed" (after the meal)."""
+    """The LP/MIP: at each place and meal time, "ready" (arrived, maybe waiting) and "fed" (after the meal).
+    ``teams`` units of flow: every arc but a meal's carries up to all of them (two teams may wait, eat and
+    drive at the same place and time), a meal node feeds one team once."""
 
-    def __init__(self, paths: PathBound) -> None:
+    def __init__(self, paths: PathBound, teams: int = 1) -> None:
         built, n = paths.relax.built, paths.shape[0]
         lengths = [len(paths.relax.meals[nodes[0]].starts) for nodes in paths.places]
         self.costs: list[float] = []
+        self.uppers: list[float] = []
+        self.teams = teams
         into: dict[tuple[str, int, int], list[int]] = {}
         out: dict[tuple[str, int, int], list[int]] = {}
         once: dict[int, list[int]] = {}
@@ -390,7 +426,7 @@ class _Flow:
                     self._arc(0.0, into, ("ready", p, k + 1), out, ("ready", p, k))
                 for node in paths.places[p]:  # eat: a meal node of the place
                     once.setdefault(node, []).append(
-                        self._arc(built.real.nodes[node].score, into, ("fed", p, k), out, ("ready", p, k))
+                        self._arc(built.real.nodes[node].score, into, ("fed", p, k), out, ("ready", p, k), meal=True)
                     )
                 self._arc(0.0, None, None, out, ("fed", p, k))  # on to the end
                 for q in range(n):
@@ -402,9 +438,9 @@ class _Flow:
         h.setOptionValue("threads", 1)
         h.setOptionValue("mip_rel_gap", 0.0)
         size = len(self.costs)
-        h.addVars(size, np.zeros(size), np.ones(size))
+        h.addVars(size, np.zeros(size), np.array(self.uppers))
         h.changeColsCost(size, np.arange(size, dtype=np.int32), np.array(self.costs))
-        self._row(leave, [], -highspy.kHighsInf, 1.0)  # one team sets off (or stays home)
+        self._row(leave, [], -highspy.kHighsInf, float(teams))  # the teams set off (or stay home)
         for key in sorted(into.keys() | out.keys()):  # a fixed order: HiGHS's path depends on it
             self._row(into.get(key, []), out.get(key, []), 0.0, 0.0)
         self.once = {node: self._row(columns, [], -highspy.kHighsInf, 1.0) for node, columns in once.items()}
@@ -416,9 +452,12 @@ class _Flow:
         head: tuple[str, int, int] | None,
         out: dict[tuple[str, int, int], list[int]] | None = None,
         tail: tuple[str, int, int] | None = None,
+        *,
+        meal: bool = False,
     ) -> int:
         column = len(self.costs)
         self.costs.append(cost)
+        self.uppers.append(1.0 if meal else float(self.teams))
         if into is not None and head is not None:
             into.setdefault(head, []).append(column)
         if out is not None and tail is not None:
@@ -555,27 +594,175 @@ class _GaveUp(Exception):
     pass
 
 
+@dataclass
+class Pairs:
+    """The best two routes for two teams (see the module doc): every passing route that may belong to a
+    pair meeting ``target`` or more, by the same depth-first search, then the best pair of them that the
+    places' meal nodes can feed (the most score, then the least driving of both)."""
+
+    paths: PathBound
+    target: float  # a known pair's score (the 2-team plan's)
+    single: float  # the most one route can score (the 1-team optimum, or its bound)
+    most_drive: float = math.inf  # minutes: a pair drives no more (a known pair's, when none scores above it)
+    limit: int = EXPLORE_LIMIT
+    explored: int = 0
+    found: dict[frozenset[int], tuple[float, tuple[int, ...]]] = field(default_factory=dict)  # nodes → least
+    # driving, and the route that drives it
+    seen: dict[Hashable, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.relax = self.paths.relax
+        self.helper = Search(self.paths, seeds=(), limit=self.limit)  # its bounds and states, priced as it is
+        built = self.relax.built
+        self.alone = float(built.minutes[built.real.start, built.real.end])  # the least any route drives
+
+    def run(self) -> bool:
+        """Finds every such route; False when it gave up after ``limit`` simulated routes."""
+        built = self.relax.built
+        if built.simulate(()).feasible:
+            self.found[frozenset()] = (float(built.minutes[built.real.start, built.real.end]), ())
+        try:
+            self._extend((), 0.0, 0.0, built.real.start, self.relax.depart)
+        except _GaveUp:
+            return False
+        return True
+
+    def _extend(self, route: tuple[int, ...], score: float, drive: float, last: int, free: float) -> None:
+        relax, built, helper = self.relax, self.relax.built, self.helper
+        minutes, end = relax.minutes, built.real.end
+        reach = {}
+        for node in helper.order:
+            meals = relax.meals[node]
+            if node not in route and len(meals.starts):
+                first = int(np.searchsorted(meals.starts, relax.arrive(free, minutes[last, node]) - EPS))
+                if first < len(meals.starts):
+                    reach[node] = first
+        if score + min(helper._most(reach), helper._rest(route, reach)) + self.single < self.target - EPS:
+            return  # no pair with a route that goes on from here meets as many as the known one
+        if drive + minutes[last, end] + self.alone > self.most_drive + EPS:
+            return  # the other team drives at least start → end: as good a pair drives less
+        places, place_of = self.paths.places, self.paths.place_of
+        for node in reach:
+            if any(other not in route for other in places[place_of[node]] if other < node):
+                continue  # a place's meal nodes are alike but for their shares: a route takes them in order
+            longer = (*route, node)
+            self.explored += 1
+            if self.explored > self.limit:
+                raise _GaveUp
+            simulation = built.simulate(longer)
+            if len(simulation.visits) <= len(longer):
+                continue
+            driven = drive + float(minutes[last, node])
+            if simulation.feasible:
+                self._record(longer, driven + float(minutes[node, end]))
+            began = simulation.visits[-2].start
+            lasts = relax.lasts(node, began)
+            if lasts is None:
+                assert not simulation.feasible, f"{longer} passes with a meal the relaxation rules out"
+                continue
+            state = helper._state(longer, simulation, began + lasts)
+            if self.seen.get(state, math.inf) <= driven + EPS:
+                continue
+            self.seen[state] = driven
+            self._extend(longer, score + helper.scores[node], driven, node, began + lasts)
+
+    def _record(self, route: tuple[int, ...], drive: float) -> None:
+        key = frozenset(route)
+        if drive + self.alone <= self.most_drive + EPS and drive < self.found.get(key, (math.inf, ()))[0]:
+            self.found[key] = (drive, route)
+
+    def best(self) -> tuple[float, float, Routes]:
+        """The best pair of the routes found: its score, its driving (minutes) and the two routes. Two routes
+        may eat at one place (even in the same slot: each team has its own) while the place has meal nodes
+        for both; the pair then takes the place's best shares (the second route's nodes are renamed to the
+        place's next ones)."""
+        nodes = self.relax.built.real.nodes
+        places = self.paths.places
+        cap = np.array([len(members) for members in places])
+        tops = np.full((len(places), 2 * int(cap.max(initial=0)) + 1), -np.inf)
+        for p, members in enumerate(places):  # tops[p, c]: the best c of the place's nodes (in order)
+            tops[p, : len(members) + 1] = np.cumsum([0.0, *(nodes[n].score for n in members)])
+        routes = sorted(self.found, key=lambda key: (-sum(nodes[n].score for n in key), sorted(key)))
+        counts = np.zeros((len(routes), len(places)), dtype=np.int64)
+        for i, key in enumerate(routes):
+            for n in key:
+                counts[i, self.paths.place_of[n]] += 1
+        alone = np.array([sum(nodes[n].score for n in key) for key in routes])
+        drives = np.array([self.found[key][0] for key in routes])
+        best: tuple[float, float, int, int] = (-math.inf, math.inf, 0, 0)
+        column = np.arange(len(places))
+        for i in range(len(routes)):
+            if alone[i] + alone[0] < best[0] - EPS:
+                break  # sorted: no later route makes a pair as good
+            partners = int(np.searchsorted(-alone, alone[i] - best[0] + EPS, side="right"))  # alone ≥ best - alone[i]
+            together = counts[:partners] + counts[i]
+            fits = (together <= cap).all(axis=1)
+            scores = np.where(fits, tops[column, together].sum(axis=1), -math.inf)
+            driving = drives[:partners] + drives[i]
+            for j in np.flatnonzero(fits & (scores >= best[0] - EPS)):
+                score, drive = float(scores[j]), float(driving[j])
+                if score > best[0] + EPS or (score >= best[0] - EPS and drive < best[1] - EPS):
+                    best = (max(score, best[0]), drive, i, int(j))  # more people, or as many and less driving
+        score, drive, i, j = best
+        first, second = self.found[routes[i]][1], self.found[routes[j]][1]
+        taken = set(first)
+        renamed = []
+        for node in second:
+            place = self.paths.places[self.paths.place_of[node]]
+            renamed.append(next(n for n in place if n not in taken))
+            taken.add(renamed[-1])
+        return score, drive, (first, tuple(renamed))
+
+
 # ------------------------------------------------------------------------------- routes and baseline
 
 
-def route_of(built: Built, itinerary: Itinerary) -> tuple[int, ...] | None:
-    """The plan's meals as nodes of ``built`` (the instance ``plan_tour`` builds), if they pass."""
-    route: list[int] = []
-    for meal in itinerary.meals:
-        node = next(
-            (
-                n
-                for n in built.real.customers
-                if n not in route
-                and built.cities[n].geonameid == meal.city.geonameid
-                and built.expected[n] == meal.expected
-            ),
-            None,
-        )
-        if node is None:
+def routes_of(built: Built, itinerary: Itinerary) -> Routes | None:
+    """Each team's meals as nodes of ``built`` (the instance ``plan_tour`` builds; a node for one team
+    only), if every team's route passes."""
+    used: set[int] = set()
+    routes = []
+    for team in range(itinerary.teams):
+        route: list[int] = []
+        for meal in itinerary.team_meals(team):
+            node = next(
+                (
+                    n
+                    for n in built.real.customers
+                    if n not in used
+                    and built.cities[n].geonameid == meal.city.geonameid
+                    and built.expected[n] == meal.expected
+                ),
+                None,
+            )
+            if node is None:
+                return None
+            route.append(node)
+            used.add(node)
+        if not built.simulate(route).feasible:
             return None
-        route.append(node)
-    return tuple(route) if built.simulate(route).feasible else None
+        routes.append(tuple(route))
+    return tuple(routes)
+
+
+def nearest_neighbours(built: Built, teams: int) -> Routes:
+    """The baseline for several teams: the nearest-neighbour route of ``tour_plan.py`` for the first team,
+    then the same greedy rule for each next team over the meal nodes left."""
+    routes = [nearest_neighbour(built)]
+    left = set(built.real.customers) - set(routes[0])
+    for _ in range(1, teams):
+        route: tuple[int, ...] = ()
+        last = built.real.start
+        while True:
+            for node in sorted(left, key=lambda n: (built.minutes[last, n], n)):
+                if built.simulate((*route, node)).feasible:
+                    route, last = (*route, node), node
+                    left.discard(node)
+                    break
+            else:
+                break
+        routes.append(route)
+    return tuple(routes)
 
 
 def score_of(built: Built, route: Sequence[int]) -> float:
@@ -588,6 +775,18 @@ def drive_of(built: Built, route: Sequence[int]) -> float:
     return sum(float(built.minutes[a, b]) for a, b in itertools.pairwise(path))
 
 
+def together(itinerary: Itinerary) -> list[str]:
+    """Meals where two teams eat in the same city on the same day and slot ("1L Toronto")."""
+    initials = {"breakfast": "B", "lunch": "L", "dinner": "D"}
+    seen: dict[tuple[int, int, str], set[int]] = {}
+    for m in itinerary.meals:
+        seen.setdefault((m.city.geonameid, m.day, m.slot.value), set()).add(m.team)
+    named = {m.city.geonameid: m.city.name for m in itinerary.meals}
+    return [f"{day + 1}{initials.get(slot, '?')} {named[place]}"
+            for (place, day, slot), teams in sorted(seen.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0]))
+            if len(teams) > 1]  # fmt: skip
+
+
 # ------------------------------------------------------------------------------------------- the runs
 
 
@@ -598,6 +797,7 @@ class Case:
     days: int
     base: int
     demand: list[Demand]
+    teams: tuple[int, ...] = (1, 2)  # always 1 first: the 2-team search uses the 1-team figures
 
     @property
     def name(self) -> str:
@@ -607,32 +807,35 @@ class Case:
 def cases(quick: bool) -> Iterator[Case]:
     gazetteer = default_gazetteer()
     if quick:
-        chosen = [(4, 2, SMALL_CUSTOMERS), (1, 2, CUSTOMERS), (2, 2, CUSTOMERS)]
+        chosen = [(4, 2, SMALL_CUSTOMERS, (1, 2)), (1, 2, CUSTOMERS, (1,)), (2, 2, CUSTOMERS, (1,))]
     else:
         corridors = range(len(CORRIDORS))
-        chosen = [(i, days, base) for base in (CUSTOMERS, SMALL_CUSTOMERS) for i in corridors for days in LENGTHS]
-    for index, days, base in chosen:
+        chosen = [
+            (i, days, base, (1, 2)) for base in (CUSTOMERS, SMALL_CUSTOMERS) for i in corridors for days in LENGTHS
+        ]
+    for index, days, base, teams in chosen:
         start, end = (gazetteer.resolve(name).city for name in CORRIDORS[index])
         assert start is not None and end is not None
         demand = customer_base(corridor_towns(start, end, WIDTH_KM), base, seed=100 * index + base)
-        yield Case(start, end, days, base, demand)
+        yield Case(start, end, days, base, demand, teams)
 
 
 @dataclass(frozen=True)
 class Result:
-    """One instance: the plan, the bound, the optimum where known, the baseline."""
+    """One instance for one number of teams: the plan, the bound, the optimum where known, the baseline."""
 
     case: Case
+    teams: int
     itinerary: Itinerary
     planning: float  # seconds of plan_tour
     direct: float  # hours of the direct drive start → end
     bound: float
-    optimum: float | None  # customers of the best route (from the search, or the plan when it meets the bound)
+    optimum: float | None  # customers of the best routes (from the search, or the plan when it meets the bound)
     least_drive: float | None  # hours of the least driving among the best routes (from a finished search)
-    plan_drive: float  # hours the plan drives (its legs' minutes, as the search counts them)
+    plan_drive: float  # hours the plan drives (its legs' minutes, as the search counts them; all teams)
     searched: int | None  # routes the search simulated (None: not searched)
     limit: int  # routes simulated before the search gives up
-    baseline: tuple[float, int]  # seconds and customers of the nearest-neighbour route
+    baseline: tuple[float, int]  # seconds and customers of the nearest-neighbour routes
 
     @property
     def met(self) -> int:
@@ -657,52 +860,125 @@ class Result:
     def times_nn(self) -> float:
         return self.met / max(self.baseline[1], 1)
 
+    @property
+    def idle(self) -> list[int]:
+        """Teams (from 1) without a meal."""
+        return [team + 1 for team in range(self.teams) if not self.itinerary.team_meals(team)]
 
-def measure(case: Case, settings: PlanSettings, explore: int) -> Result | None:
+
+def measure(case: Case, settings: PlanSettings, explore: int) -> list[Result]:
     last = FIRST_DAY + dt.timedelta(days=case.days - 1)
     tour = TourRequest(case.start, case.end, FIRST_DAY, last, settings=settings)
     try:
         check_reachable(tour)
     except InvalidInput as refused:
-        print(f"{case.name:<31} {case.days:>2} {case.base:>5}  not planned: {refused}")
-        return None
-    began = time.perf_counter()
-    itinerary = plan_tour(tour, case.demand)
-    planning = time.perf_counter() - began
-    assert not itinerary.warnings and max(itinerary.drive_by_day) <= settings.daily_drive_hours + 1e-6
-    hubs = shortlist_hubs(tour, group_into_hubs(case.demand, tour).hubs).chosen
-    built = build_instance(tour, hubs)
-    began = time.perf_counter()
-    baseline = nearest_neighbour(built)
-    baseline_time = time.perf_counter() - began
+        print(f"{case.name:<31} {case.days:>2} {case.base:>5}    not planned: {refused}")
+        return []
+    grouped = group_into_hubs(case.demand, tour)
+    hubs = shortlist_hubs(tour, grouped.hubs).chosen
+    built = build_instance(tour, hubs)  # the same for any number of teams (the planner's is built alike)
     relax = Relaxation(built)
-    planned = route_of(built, itinerary)
-    assert planned is not None, f"{case.name}: the plan's meals are not a passing route of the same instance"
-    for route in (planned, baseline):
-        relax.check(route)
-    met = itinerary.expected
     paths = PathBound(relax)
+    small = {
+        1: len(hubs) <= EXACT_HUBS or case.days <= EXACT_DAYS,
+        2: len(hubs) <= EXACT_HUBS or case.days <= EXACT_PAIR_DAYS,
+    }
+    customers_at = {hub.city.geonameid: hub.customers for hub in grouped.hubs}
+    assert case.teams[0] == 1, "the 1-team figures come first: the 2-team search uses them"
+    results: list[Result] = []
+    for teams in case.teams:
+        began = time.perf_counter()
+        itinerary = plan_tour(dataclasses.replace(tour, teams=teams), case.demand)
+        planning = time.perf_counter() - began
+        label = f"{case.name}, {case.days} days, {case.base}, {teams} team(s)"
+        planned = check_plan(label, itinerary, built, customers_at)
+        began = time.perf_counter()
+        baseline = (nearest_neighbour(built),) if teams == 1 else nearest_neighbours(built, teams)
+        baseline_time = time.perf_counter() - began
+        for route in (*planned, *baseline):
+            relax.check(route)
+        met = itinerary.expected
+        if teams == 1:
+            bound, optimum, least, searched = solve_one(label, paths, met, [planned[0], baseline[0]], small[1], explore)
+        else:
+            one = results[0]  # the most one route meets: its optimum, or its bound
+            single = one.bound if one.optimum is None else one.optimum
+            plan = (met, sum(drive_of(built, route) for route in planned))
+            bound, optimum, least, searched = solve_two(label, paths, plan, single, one.optimum, small[2], explore)
+        if optimum is None and bound <= met + EPS:
+            optimum = met  # the bound proves the plan optimal
+        results.append(
+            Result(
+                case, teams, itinerary, planning, float(built.minutes[0, 1]) / 60, bound, optimum, least,
+                sum(drive_of(built, route) for route in planned) / 60, searched, explore,
+                (baseline_time, sum(built.expected[n] for route in baseline for n in route)),
+            )
+        )  # fmt: skip
+    return results
+
+
+def check_plan(label: str, itinerary: Itinerary, built: Built, customers_at: dict[int, int]) -> Routes:
+    """The plan's invariants: no warning (but a team without meals), no team's day over the limit, no
+    customer met twice (a place's meals share its customers), each team's route passing. Its routes."""
+    limit = built.request.settings.daily_drive_hours
+    assert all("would have no meals" in warning for warning in itinerary.warnings), (label, itinerary.warnings)
+    assert max(itinerary.drive_by_day) <= limit + 1e-6, f"{label}: a team's day drives over the limit"
+    place_met: dict[int, int] = {}
+    for meal in itinerary.meals:
+        place_met[meal.city.geonameid] = place_met.get(meal.city.geonameid, 0) + meal.expected
+    assert all(n <= customers_at[place] for place, n in place_met.items()), f"{label}: customers met twice"
+    planned = routes_of(built, itinerary)
+    assert planned is not None, f"{label}: the plan's meals are not passing routes of the same instance"
+    return planned
+
+
+Solved = tuple[float, float | None, float | None, int | None]  # bound, optimum, its least driving (h), routes
+
+
+def solve_one(label: str, paths: PathBound, met: float, seeds: Sequence[tuple[int, ...]], small: bool,
+              explore: int) -> Solved:  # fmt: skip
+    """1 team: the bound (its LP's prices then price the searches), the exact search on small instances."""
     bound = paths.bound(target=met)
-    assert met <= bound + EPS, f"{case.name}: the plan meets {met}, above the bound {bound}"
-    optimum: float | None = met if bound <= met + EPS else None  # the bound proves the plan optimal
-    least, searched = None, None
-    if len(hubs) <= EXACT_HUBS or case.days <= EXACT_DAYS:
-        search = Search(paths, [planned, baseline], limit=explore)
-        finished = search.run()
-        searched = search.explored
-        assert met <= search.score + EPS and search.score <= bound + EPS
-        if finished:
-            optimum, least = search.score, search.drive / 60
-    return Result(
-        case, itinerary, planning, float(built.minutes[0, 1]) / 60, bound, optimum, least,
-        drive_of(built, planned) / 60, searched, explore, (baseline_time, sum(built.expected[n] for n in baseline)),
-    )  # fmt: skip
+    assert met <= bound + EPS, f"{label}: the plan meets {met}, above the bound {bound}"
+    if not small:
+        return bound, None, None, None
+    search = Search(paths, seeds, limit=explore)
+    finished = search.run()
+    assert met <= search.score + EPS and search.score <= bound + EPS, f"{label}: a route above the bound"
+    return bound, search.score if finished else None, search.drive / 60 if finished else None, search.explored
+
+
+def solve_two(label: str, paths: PathBound, plan: tuple[float, float], single: float, known: float | None,
+              small: bool, explore: int) -> Solved:  # fmt: skip
+    """2 teams: the 2-unit bound, then the exact pair on small instances (priced by the 1-team LP). ``plan``:
+    the plan's customers and driving (minutes); when it meets the bound, a better pair can only drive less."""
+    met, driving = plan
+    prices = paths.prices
+    bound = paths.bound(target=met, teams=2)
+    paths.prices = prices  # the 1-team LP's prices price one route's rest better than the 2-unit LP's
+    assert met <= bound + EPS, f"{label}: the plan meets {met}, above the bound {bound}"
+    if not small:
+        return bound, None, None, None
+    pairs = Pairs(paths, target=met, single=single, most_drive=driving if bound <= met + EPS else math.inf,
+                  limit=explore)  # fmt: skip
+    if not pairs.run():
+        return bound, None, None, pairs.explored
+    optimum, drive, best = pairs.best()
+    built = paths.relax.built
+    assert all(built.simulate(route).feasible for route in best), f"{label}: the best pair does not pass"
+    assert len({n for route in best for n in route}) == sum(map(len, best)), f"{label}: a node for both teams"
+    assert abs(sum(score_of(built, route) for route in best) - optimum) < EPS, f"{label}: the pair's score"
+    assert abs(sum(drive_of(built, route) for route in best) - drive) < EPS, f"{label}: the pair's driving"
+    assert met <= optimum + EPS, f"{label}: the plan meets {met}, above the optimum {optimum}"
+    assert known is None or known <= optimum + EPS, f"{label}: 2 teams' optimum below 1 team's"
+    assert optimum <= bound + EPS, f"{label}: the optimum {optimum} is above the bound {bound}"
+    return bound, optimum, drive / 60, pairs.explored
 
 
 HEADER = (
-    f"{'corridor':<31} {'d':>2} {'base':>5} {'hubs':>4} {'plan s':>6} {'meals':>5} {'met':>4} {'drive h':>7} "
-    f"{'direct':>6} {'max/d':>5} {'bound':>5} {'%bound':>6} {'opt':>5} {'%opt':>6} {'opt h':>5} {'routes':>7} "
-    f"{'NN s':>5} {'NN':>4} {'x NN':>5}"
+    f"{'corridor':<31} {'d':>2} {'base':>5} {'t':>1} {'hubs':>4} {'plan s':>6} {'meals':>5} {'met':>4} "
+    f"{'drive h':>7} {'direct':>6} {'max/d':>5} {'bound':>5} {'%bound':>6} {'opt':>5} {'%opt':>6} {'opt h':>5} "
+    f"{'routes':>7} {'NN s':>5} {'NN':>4} {'x NN':>5}"
 )
 
 
@@ -713,17 +989,25 @@ def print_result(r: Result) -> None:
     least = "" if r.least_drive is None else f"{r.least_drive:.1f}"
     searched = "" if r.searched is None else f"{min(r.searched, r.limit):,}" + ("+" if r.searched > r.limit else "")
     print(
-        f"{r.case.name:<31} {r.case.days:>2} {r.case.base:>5} {it.candidates:>4} {r.planning:>6.2f} "
-        f"{len(it.meals):>2}/{3 * r.case.days:<2} {r.met:>4} {it.drive_hours:>7.1f} {r.direct:>6.1f} "
+        f"{r.case.name:<31} {r.case.days:>2} {r.case.base:>5} {r.teams:>1} {it.candidates:>4} {r.planning:>6.2f} "
+        f"{len(it.meals):>2}/{3 * r.case.days * r.teams:<2} {r.met:>4} {it.drive_hours:>7.1f} {r.direct:>6.1f} "
         f"{max(it.drive_by_day):>5.1f} {r.bound:>5.0f} {r.share_bound:>6.1%} {optimum:>5} {share:>6} {least:>5} "
         f"{searched:>7} {r.baseline[0]:>5.2f} {r.baseline[1]:>4} {r.times_nn:>5.2f}"
     )
-    print(f"{'':>31}    {route_text(it)}")
+    for team in range(r.teams):
+        who = f"team {team + 1}: " if r.teams > 1 else ""
+        print(f"{'':>31}      {who}{route_text(it, team)}")
+    both = together(it)
+    notes = [f"team {', '.join(map(str, r.idle))} without meals"] if r.idle else []
+    notes += [f"two teams at one meal: {', '.join(both)}"] if both else []
+    if notes:
+        print(f"{'':>31}      ({'; '.join(notes)})")
 
 
-def route_text(itinerary: Itinerary) -> str:
+def route_text(itinerary: Itinerary, team: int = 0) -> str:
     initials = {"breakfast": "B", "lunch": "L", "dinner": "D"}
-    return " · ".join(f"{m.day + 1}{initials.get(m.slot.value, '?')} {m.city.name}" for m in itinerary.meals) or "—"
+    meals = itinerary.team_meals(team)
+    return " · ".join(f"{m.day + 1}{initials.get(m.slot.value, '?')} {m.city.name}" for m in meals) or "—"
 
 
 def summary(results: Sequence[Result]) -> str:
@@ -746,9 +1030,29 @@ def summary(results: Sequence[Result]) -> str:
     return "; ".join(parts)
 
 
+def compare(results: Sequence[Result]) -> str:
+    """2 teams against 1 on the same instances: customers met by the plans and by the optima."""
+    one = {id(r.case): r for r in results if r.teams == 1}
+    pairs = [(one[id(r.case)], r) for r in results if r.teams == 2 and id(r.case) in one]
+    if not pairs:
+        return ""
+    gains = [two.met / max(single.met, 1) for single, two in pairs]
+    more = sum(two.met > single.met for single, two in pairs)
+    fewer = [f"{s.case.name} {s.case.days} d {s.case.base}" for s, two in pairs if two.met < s.met]
+    idle = sum(bool(two.idle) for _, two in pairs)
+    optima = [(s.optimum, two.optimum) for s, two in pairs if s.optimum is not None and two.optimum is not None]
+    text = (f"2 teams against 1: ×{statistics.median(gains):.2f} the customers (median, {min(gains):.2f}–"
+            f"{max(gains):.2f}); more on {more}/{len(pairs)}, fewer on {len(fewer)}"
+            + (f" ({'; '.join(fewer)})" if fewer else "") + f"; a team without meals on {idle}")  # fmt: skip
+    if optima:
+        gain = statistics.median(b / max(a, 1) for a, b in optima)
+        text += f"; where both optima are known ({len(optima)}), the best 2 teams meet ×{gain:.2f} (median)"
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="three instances and shorter solver rounds")
+    parser.add_argument("--quick", action="store_true", help="three instances (one with 2 teams), shorter rounds")
     args = parser.parse_args()
     settings = PlanSettings(solve_seconds=0.3, repair_seconds=0.1) if args.quick else PlanSettings()
     began = time.perf_counter()
@@ -758,17 +1062,19 @@ def main() -> int:
     print(
         f"Customers drawn by population over the towns within {WIDTH_KM:g} km of each corridor; tours from "
         f"{FIRST_DAY:%a %Y-%m-%d}, breakfast + lunch + dinner, {settings.daily_drive_hours:g} h of driving a "
-        "day; 1 team (2-team figures: pending)"
+        "day; t: teams (1, or 2 from the same start)"
     )
     print(HEADER)
     explore = QUICK_EXPLORE_LIMIT if args.quick else EXPLORE_LIMIT
     results = []
     for case in cases(args.quick):
-        result = measure(case, settings, explore)
-        if result is not None:
+        for result in measure(case, settings, explore):
             print_result(result)
             results.append(result)
-    print(summary(results))
+    for teams in sorted({r.teams for r in results}):
+        print(f"{teams} team{'s' if teams > 1 else ''}: " + summary([r for r in results if r.teams == teams]))
+    if comparison := compare(results):
+        print(comparison)
     return 0
 
 
