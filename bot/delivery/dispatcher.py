@@ -218,9 +218,18 @@ class Dispatcher:
             thread = await self._threads.sync(outgoing.meal, outgoing.about.thread, nonce=nonce)
             return Sent(Via.POST, thread=thread)
         assert message is not None and delivery.user_id is not None
+        if delivery.kind is Kind.LOCAL_INTRO and not await self._both_here(delivery):
+            return Sent(Via.NONE)
         self._pace.take(self._clock())
         await self._messenger.dm(delivery.user_id, message, nonce=nonce)
         return Sent(Via.DM)
+
+    async def _both_here(self, delivery: Delivery) -> bool:
+        """A local introduction goes out only while both people are on the server: the bot hears nobody leave
+        (no members intent), so it asks before introducing someone who may have gone."""
+        assert delivery.user_id is not None
+        peer = int(str(delivery.payload["peer_id"]))
+        return all([await self._messenger.is_member(delivery.guild_id, who) for who in (delivery.user_id, peer)])
 
     async def _failed(self, outgoing: Outgoing, message: DirectMessage | None, error: Exception) -> None:
         delivery = outgoing.delivery

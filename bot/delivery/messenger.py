@@ -33,6 +33,19 @@ class Messenger:
         else:
             await channel.send(message.content, nonce=nonce)
 
+    async def is_member(self, guild_id: int, user_id: int) -> bool:
+        """Whether someone is still on the server (no members intent: Discord is asked). In doubt, yes."""
+        guild = self._client.get_guild(guild_id)
+        if guild is None:
+            return False
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            return False
+        except discord.HTTPException:
+            return True
+        return True
+
     async def post_note(self, note: FallbackNote, *, nonce: str) -> None:
         assert note.channel_id is not None
         channel = self._client.get_partial_messageable(note.channel_id, guild_id=note.guild_id)

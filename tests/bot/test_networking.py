@@ -303,3 +303,14 @@ async def test_the_company_people_going_are_spread_across_the_tables(configured:
     assert all(table.count("(host)") == 1 for table in tables), tables
     rows = list(csv.DictReader(io.StringIO((await reply(seated).attachments[0].read()).decode("utf-8-sig"))))
     assert sorted(r["name"] for r in rows if r["host"] == "yes") == ["maria", "owen"]
+
+
+async def test_nobody_is_introduced_to_someone_who_left_the_server(configured: World) -> None:
+    ana, ben, _ = configured.members
+    await community(configured)
+    await configured.manager.slash(configured.channel, "setup", local_intros=4)
+    configured.guild.remove_member(ben)  # the bot isn't told (no members intent)
+
+    await configured.env.advance_time(3600)
+
+    assert dms(ana) == [] and dms(ben) == []
