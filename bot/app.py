@@ -12,6 +12,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.housekeeper import Housekeeper
 from bot.delivery.messenger import Messenger
 from bot.delivery.posts import MealPosts
+from bot.delivery.threads import CityThreads
 from bot.domain.clock import Clock
 from bot.domain.pacing import TokenBucket
 from bot.errors import ListeningTourTree
@@ -54,8 +55,9 @@ class ListeningTourBot(commands.Bot):
         self.command_ids: dict[str, int] = {}  # top-level command name → id, for clickable mentions
         self.posts = MealPosts(self, clock)
         self.dispatcher = Dispatcher(
-            services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready, pace=dm_pace
-        )
+            services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready, pace=dm_pace,
+            threads=CityThreads(self),
+        )  # fmt: skip
         self.housekeeper = Housekeeper(
             services.meals, services.delivery, services.networking, self, clock, ready=self.wait_until_ready
         )

@@ -73,7 +73,7 @@ class Dispatcher:
         self._service = service
         self._messenger = messenger
         self._posts = posts
-        self._threads = threads or CityThreads(messenger.client)
+        self._threads = threads  # None where no city threads are sent (the crash test's and benchmarks' fakes)
         self._clock = clock
         self._ready = ready
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -215,6 +215,8 @@ class Dispatcher:
             return Sent(Via.CHANNEL)
         if delivery.kind is Kind.CITY_THREAD:
             assert outgoing.meal is not None and outgoing.about is not None and outgoing.about.thread is not None
+            if self._threads is None:
+                raise Refused("This process can't open city threads.")
             thread = await self._threads.sync(outgoing.meal, outgoing.about.thread, nonce=nonce)
             return Sent(Via.POST, thread=thread)
         assert message is not None and delivery.user_id is not None

@@ -20,10 +20,6 @@ class Messenger:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
 
-    @property
-    def client(self) -> discord.Client:
-        return self._client
-
     async def dm(self, user_id: int, message: DirectMessage, *, nonce: str) -> None:
         """Raises discord.Forbidden (code 50007) for closed DMs, and whatever else Discord answers."""
         channel = await self._client.create_dm(discord.Object(id=user_id))
