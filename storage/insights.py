@@ -1,0 +1,408 @@
+"""Insights: logging, full-text search (SQLite FTS5), tags in use, report figures, exports and privacy.
+
+Every query is scoped to a guild. The FTS index (``insights_fts``) is kept in sync by triggers of
+migration 0014, so this module writes only ``insights`` and ``insight_tags``; user words reach MATCH only
+through ``bot.domain.insights.fts_match``, which quotes every term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.insights import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Hit,
+    Insight,
+    InsightKind,
+    InsightReport,
+    InsightSource,
+    InsightStatus,
+    Labelled,
+    MonthCount,
+    NewInsight,
+    SearchPage,
+    SearchQuery,
+    TagUse,
+    clean_status_note,
+    join_tags,
+    month_range,
+    render_snippet,
+    split_tags,
+)
+from storage.codecs import decode_datetime, decode_optional_datetime, encode_datetime
+from storage.database import Transaction
+
+SNIPPET_TOKENS = 24  # words around the best match: about two lines of an embed field
+PLAIN_SNIPPET = 160  # characters shown when there are no words to highlight
+TOP_TAGS = 10
+EXPORT_LIMIT = 200_000
+COUNT_CAP = 1_000  # search totals are exact up to here, then "1,000+"
+# The FTS5 rank function, given per query (``rank MATCH``) rather than stored in the table's config: bm25
+# with a word in the text counting twice a word in the tags.
+_RANK = "bm25(1.0, 0.5)"
+
+
+def _insight(row: sqlite3.Row) -> Insight:
+    return Insight(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        text=row["text"],
+        kind=InsightKind(row["kind"]),
+        status=InsightStatus(row["status"]),
+        tags=split_tags(row["tags"]),
+        source=InsightSource(row["source"]),
+        customer_user_id=row["customer_user_id"],
+        customer_name=row["customer_name"],
+        meal_id=row["meal_id"],
+        city_id=row["city_id"],
+        tour_id=row["tour_id"],
+        message_url=row["message_url"],
+        logged_by=row["logged_by"],
+        created_at=decode_datetime(row["created_at"]),
+        updated_at=decode_datetime(row["updated_at"]),
+        status_note=row["status_note"],
+        status_changed_at=decode_optional_datetime(row["status_changed_at"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The filters of a query as SQL over ``i`` (insights), with their parameters in order."""
+
+    sql: str
+    params: tuple[object, ...]
+
+
+def _filters(guild_id: int, query: SearchQuery) -> _Where:
+    clauses: list[str] = ["i.guild_id = ?"]
+    params: list[object] = [guild_id]
+    for column, value in (
+        ("i.kind", query.kind),
+        ("i.status", query.status),
+        ("i.city_id", query.city_id),
+        ("i.tour_id", query.tour_id),
+        ("i.customer_user_id", query.customer_user_id),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if query.since is not None:
+        clauses.append("i.created_at >= ?")
+        params.append(encode_datetime(query.since))
+    if query.until is not None:
+        clauses.append("i.created_at < ?")
+        params.append(encode_datetime(query.until))
+    if query.tag is not None:
+        clauses.append("i.id IN (SELECT insight_id FROM insight_tags WHERE guild_id = ? AND tag = ?)")
+        params += [guild_id, query.tag]
+    return _Where(" AND ".join(clauses), tuple(params))
+
+
+class InsightRepository:
+    # ------------------------------------------------------------------------------- capture
+
+    async def add(self, tx: Transaction, insight: NewInsight, at: dt.datetime) -> int:
+        """Store a checked insight; a meal fills in its city and tour when the caller left them out.
+
+        Raises LookupError when the meal is not one of the guild's (a stale autocomplete choice).
+        """
+        city_id, tour_id = insight.city_id, insight.tour_id
+        if insight.meal_id is not None:
+            meal = await tx.fetch_one(
+                "SELECT geonameid, tour_id FROM meals WHERE id = ? AND guild_id = ?",
+                (insight.meal_id, insight.guild_id),
+            )
+            if meal is None:
+                raise LookupError(f"no meal {insight.meal_id} in guild {insight.guild_id}")
+            city_id = meal["geonameid"] if city_id is None else city_id
+            tour_id = meal["tour_id"] if tour_id is None else tour_id
+        when = encode_datetime(at)
+        insight_id = await tx.insert(
+            "INSERT INTO insights (guild_id, text, tags, kind, customer_user_id, customer_name, meal_id, city_id,"
+            " tour_id, source, message_url, logged_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                insight.guild_id,
+                insight.text,
+                join_tags(insight.tags),
+                insight.kind.value,
+                insight.customer_user_id,
+                insight.customer_name,
+                insight.meal_id,
+                city_id,
+                tour_id,
+                insight.source.value,
+                insight.message_url,
+                insight.logged_by,
+                when,
+                when,
+            ),
+        )
+        await tx.execute_many(
+            "INSERT INTO insight_tags (insight_id, guild_id, tag) VALUES (?, ?, ?)",
+            [(insight_id, insight.guild_id, tag) for tag in insight.tags],
+        )
+        return insight_id
+
+    async def get(self, tx: Transaction, guild_id: int, insight_id: int) -> Insight | None:
+        row = await tx.fetch_one("SELECT * FROM insights WHERE id = ? AND guild_id = ?", (insight_id, guild_id))
+        return None if row is None else _insight(row)
+
+    async def set_status(
+        self,
+        tx: Transaction,
+        guild_id: int,
+        insight_id: int,
+        status: InsightStatus,
+        note: str | None,
+        at: dt.datetime,
+    ) -> Insight | None:
+        """Move the insight to a status with a note (what we did); None when there is no such insight.
+
+        Setting the status it already has updates the note but keeps ``status_changed_at``: the caller can
+        compare it with ``at`` to tell a change (close the loop) from a correction of the note.
+        """
+        when = encode_datetime(at)
+        changed = await tx.execute(
+            "UPDATE insights SET status_note = ?, updated_at = ?,"
+            " status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END, status = ?"
+            " WHERE id = ? AND guild_id = ?",
+            (clean_status_note(note), when, status.value, when, status.value, insight_id, guild_id),
+        )
+        return await self.get(tx, guild_id, insight_id) if changed else None
+
+    async def linked_customers(self, tx: Transaction, guild_id: int, insight_id: int) -> list[int]:
+        """The Discord users an insight is about (to tell them when its status changes)."""
+        row = await tx.fetch_one(
+            "SELECT customer_user_id FROM insights WHERE id = ? AND guild_id = ? AND customer_user_id IS NOT NULL",
+            (insight_id, guild_id),
+        )
+        return [] if row is None else [row["customer_user_id"]]
+
+    # ------------------------------------------------------------------------------- search
+
+    async def search(self, tx: Transaction, guild_id: int, query: SearchQuery) -> SearchPage:
+        """One page of results: by relevance (bm25) when there are words, else newest first.
+
+        With words, FTS5 walks its matches in rank order itself (``ORDER BY rank``, consumed by the virtual
+        table), and the join to ``insights`` for the filters stops at the page's last row; snippets are made
+        for the page's rows only. The total is exact up to ``COUNT_CAP`` ("1,000+" beyond): an exact count
+        of a common word costs as much as the search itself (docs/insights.md).
+        """
+        where = _filters(guild_id, query)
+        offset = (query.page - 1) * query.page_size
+        match = query.match
+        if match is None:
+            rows = await tx.fetch_all(
+                f"SELECT i.* FROM insights i WHERE {where.sql}"  # noqa: S608 - our SQL
+                " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?",
+                (*where.params, query.page_size, offset),
+            )
+            snippets: dict[int, str] = {}
+        else:
+            rows = await tx.fetch_all(
+                "SELECT i.* FROM insights_fts CROSS JOIN insights i ON i.id = insights_fts.rowid"  # noqa: S608 - our SQL
+                f" WHERE insights_fts MATCH ? AND insights_fts.rank MATCH ? AND {where.sql}"
+                " ORDER BY insights_fts.rank LIMIT ? OFFSET ?",
+                (match, _RANK, *where.params, query.page_size, offset),
+            )
+            snippets = await _snippets(tx, match, [row["id"] for row in rows])
+        total = await self._count(tx, where, match)
+        hits = [Hit(_insight(row), snippets.get(row["id"]) or _plain_snippet(row["text"])) for row in rows]
+        shown = min(total, COUNT_CAP)
+        return SearchPage(hits, shown, query.page, math.ceil(shown / query.page_size), more=total > COUNT_CAP)
+
+    async def _count(self, tx: Transaction, where: _Where, match: str | None) -> int:
+        """How many insights match, counting no further than one past COUNT_CAP."""
+        if match is None:
+            source, params = f"SELECT 1 FROM insights i WHERE {where.sql}", where.params  # noqa: S608
+        else:
+            source = (
+                "SELECT 1 FROM insights_fts CROSS JOIN insights i ON i.id = insights_fts.rowid"  # noqa: S608
+                f" WHERE insights_fts MATCH ? AND {where.sql}"
+            )
+            params = (match, *where.params)
+        row = await tx.fetch_one(f"SELECT COUNT(*) AS n FROM ({source} LIMIT ?)", (*params, COUNT_CAP + 1))  # noqa: S608
+        return 0 if row is None else int(row["n"])
+
+    async def tags_in_use(self, tx: Transaction, guild_id: int, prefix: str = "", limit: int = 25) -> list[TagUse]:
+        """Tags of the guild starting with ``prefix`` (any case), most used first: for autocomplete."""
+        pattern = re.sub(r"([\\%_])", r"\\\1", " ".join(prefix.split()).casefold()) + "%"
+        rows = await tx.fetch_all(
+            "SELECT tag, COUNT(*) AS n FROM insight_tags WHERE guild_id = ? AND tag LIKE ? ESCAPE '\\'"
+            " GROUP BY tag ORDER BY n DESC, tag LIMIT ?",
+            (guild_id, pattern, limit),
+        )
+        return [TagUse(row["tag"], row["n"]) for row in rows]
+
+    async def labelled(self, tx: Transaction, guild_id: int, limit: int = 2000) -> list[Labelled]:
+        """The newest insights as (text, kind, tags): what ``suggest`` learns from."""
+        rows = await tx.fetch_all(
+            "SELECT text, kind, tags FROM insights WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [(row["text"], InsightKind(row["kind"]), split_tags(row["tags"])) for row in rows]
+
+    # ------------------------------------------------------------------------------- reports
+
+    async def report(
+        self,
+        tx: Transaction,
+        guild_id: int,
+        *,
+        tour_id: int | None = None,
+        city_id: int | None = None,
+        since: dt.datetime | None = None,
+    ) -> InsightReport:
+        """Counts by kind, status, city × kind, month × kind and top tags: one narrow scan of the scope,
+        counted in Python (tags from the stored copy beside the text, no join). As fast as the equivalent
+        GROUP BY queries, measured in benchmarks/insights.py, and one query instead of two."""
+        where = _filters(guild_id, SearchQuery(tour_id=tour_id, city_id=city_id, since=since))
+        rows = await tx.fetch_all(
+            f"SELECT i.kind, i.status, i.city_id, i.created_at, i.tags FROM insights i WHERE {where.sql}",  # noqa: S608
+            where.params,
+        )
+        by_kind = dict.fromkeys(InsightKind, 0)
+        by_status = dict.fromkeys(InsightStatus, 0)
+        by_city: dict[int | None, dict[InsightKind, int]] = defaultdict(lambda: dict.fromkeys(InsightKind, 0))
+        by_month: dict[str, dict[InsightKind, int]] = defaultdict(lambda: dict.fromkeys(InsightKind, 0))
+        tags: Counter[str] = Counter()
+        untagged = 0
+        kinds, statuses = {k.value: k for k in InsightKind}, {s.value: s for s in InsightStatus}
+        for kind_value, status, city, created_at, stored_tags in rows:
+            kind = kinds[kind_value]
+            by_kind[kind] += 1
+            by_status[statuses[status]] += 1
+            by_city[city][kind] += 1
+            by_month[created_at[:7]][kind] += 1  # UTC months: created_at is UTC ISO text
+            if stored_tags:
+                tags.update(split_tags(stored_tags))
+            else:
+                untagged += 1
+        months = month_range(min(by_month), max(by_month)) if by_month else []
+        return InsightReport(
+            total=len(rows),
+            by_kind=by_kind,
+            by_status=by_status,
+            by_city=dict(sorted(by_city.items(), key=lambda item: (-sum(item[1].values()), item[0] or 0))),
+            by_month=[MonthCount(month, by_month.get(month) or dict.fromkeys(InsightKind, 0)) for month in months],
+            top_tags=sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:TOP_TAGS],
+            untagged=untagged,
+        )
+
+    async def export_rows(self, tx: Transaction, guild_id: int, filters: SearchQuery) -> list[Insight]:
+        """Every insight matching the filters (words included), oldest first, for CSV / JSON / Markdown."""
+        where = _filters(guild_id, filters)
+        match = filters.match
+        if match is None:
+            rows = await tx.fetch_all(
+                f"SELECT i.* FROM insights i WHERE {where.sql} ORDER BY i.created_at, i.id LIMIT ?",  # noqa: S608
+                (*where.params, EXPORT_LIMIT),
+            )
+        else:
+            rows = await tx.fetch_all(
+                "SELECT i.* FROM insights_fts CROSS JOIN insights i ON i.id = insights_fts.rowid"  # noqa: S608
+                f" WHERE insights_fts MATCH ? AND {where.sql} ORDER BY i.created_at, i.id LIMIT ?",
+                (match, *where.params, EXPORT_LIMIT),
+            )
+        return [_insight(row) for row in rows]
+
+    # ------------------------------------------------------------------------------- privacy
+
+    async def export_user(self, tx: Transaction, guild_id: int, user_id: int) -> dict[str, object]:
+        """The insights about this person, whole; of those they logged about others, only when and which."""
+        about = await tx.fetch_all(
+            "SELECT id, text, kind, status, tags, source, meal_id, city_id, tour_id, message_url, created_at,"
+            " status_note, status_changed_at FROM insights WHERE guild_id = ? AND customer_user_id = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        logged = await tx.fetch_all(
+            "SELECT id, created_at FROM insights WHERE guild_id = ? AND logged_by = ?"
+            " AND customer_user_id IS NOT ? ORDER BY id",
+            (guild_id, user_id, user_id),
+        )
+        data: dict[str, object] = {}
+        if about:
+            data["insights"] = [dict(zip(row.keys(), row, strict=True)) for row in about]
+        if logged:
+            data["insights_logged"] = [dict(zip(row.keys(), row, strict=True)) for row in logged]
+        return data
+
+    async def forget_user(self, tx: Transaction, guild_id: int, user_id: int, *, names: Sequence[str] = ()) -> None:
+        """Remove the person from insights. The rule (docs/insights.md): an insight about them whose text
+        names them — their mention, or their stored name or username (or ``names`` the caller knows) as a
+        whole word — is deleted; any other insight about them keeps its words and loses the link (customer,
+        name, jump link). Their mention in other insights becomes "a customer"; what they logged loses
+        ``logged_by``. Reads their names from ``customers``, so it must run before that row is deleted
+        (register it first in the privacy sources; ``names`` covers the other order).
+        """
+        known = {*(n for n in names if n), *await _stored_names(tx, guild_id, user_id)}
+        rows = await tx.fetch_all(
+            "SELECT id, text, customer_name FROM insights WHERE guild_id = ? AND customer_user_id = ?",
+            (guild_id, user_id),
+        )
+        naming = _names_pattern(user_id, known | {r["customer_name"] for r in rows if r["customer_name"]})
+        doomed = [(row["id"],) for row in rows if naming.search(row["text"])]
+        await tx.execute_many("DELETE FROM insights WHERE id = ?", doomed)
+        await tx.execute(
+            "UPDATE insights SET customer_user_id = NULL, customer_name = NULL, message_url = NULL"
+            " WHERE guild_id = ? AND customer_user_id = ?",
+            (guild_id, user_id),
+        )
+        mention = _mention(user_id)
+        mentioned = await tx.fetch_all(
+            "SELECT id, text FROM insights WHERE guild_id = ? AND (instr(text, ?) > 0 OR instr(text, ?) > 0)",
+            (guild_id, f"<@{user_id}>", f"<@!{user_id}>"),
+        )
+        await tx.execute_many(
+            "UPDATE insights SET text = ? WHERE id = ?",  # the update trigger re-indexes the new words
+            [(mention.sub("a customer", row["text"]), row["id"]) for row in mentioned],
+        )
+        await tx.execute(
+            "UPDATE insights SET logged_by = NULL WHERE guild_id = ? AND logged_by = ?", (guild_id, user_id)
+        )
+
+
+async def _snippets(tx: Transaction, match: str, ids: Sequence[int]) -> dict[int, str]:
+    """The matched words of these insights in bold, around the best passage of the text."""
+    if not ids:
+        return {}
+    rows = await tx.fetch_all(
+        f"SELECT rowid AS id, snippet(insights_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet"  # noqa: S608
+        f" FROM insights_fts WHERE insights_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+        (HIGHLIGHT_START, HIGHLIGHT_END, match, *ids),
+    )
+    # A match only in the tags leaves the text without a highlight: the plain start reads better then.
+    return {row["id"]: render_snippet(row["snippet"]) for row in rows if HIGHLIGHT_START in row["snippet"]}
+
+
+def _plain_snippet(text: str) -> str:
+    short = text if len(text) <= PLAIN_SNIPPET else text[: PLAIN_SNIPPET - 1].rsplit(" ", 1)[0] + "…"
+    return render_snippet(short)
+
+
+def _mention(user_id: int) -> re.Pattern[str]:
+    return re.compile(rf"<@!?{user_id}>")
+
+
+def _names_pattern(user_id: int, names: set[str]) -> re.Pattern[str]:
+    """Their mention, or any of their names (the whole name, and each part of 3+ letters) as a whole word."""
+    parts = {name.strip() for name in names if len(name.strip()) >= 2}
+    parts |= {part for name in names for part in name.split() if len(part) >= 3}
+    words = "|".join(re.escape(part) for part in sorted(parts, key=lambda p: (-len(p), p)))
+    alternatives = rf"<@!?{user_id}>" + (rf"|(?<!\w)(?:{words})(?!\w)" if words else "")
+    return re.compile(alternatives, re.IGNORECASE)
+
+
+async def _stored_names(tx: Transaction, guild_id: int, user_id: int) -> set[str]:
+    row = await tx.fetch_one(
+        "SELECT name, discord_name FROM customers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return set() if row is None else {value for value in (row["name"], row["discord_name"]) if value}
