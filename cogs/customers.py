@@ -1,4 +1,5 @@
-"""/customers cities|list|import|export: managers see who is where, and bring in or take out their list."""
+"""/customers cities|list|import|export|referral: managers see who is where, bring in or take out their list,
+and record who referred whom."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from bot.ui.customer_admin import (
     import_report_embed,
     import_view,
 )
+from bot.ui.respond import respond
+from bot.ui.tour_choices import tour_choices
 
 Interaction = discord.Interaction[ListeningTourBot]
 BIG_FILE_LINES = 5_000
@@ -109,6 +112,39 @@ class CustomersCommands(
         )
         view = import_view(dry.import_id) if dry.import_id is not None else None
         await interaction.edit_original_response(content=None, embed=import_report_embed(dry, file.filename), view=view)
+
+    @manager_only
+    @answers_first
+    @app_commands.command(name="referral", description="Record that a customer referred someone to us")
+    @app_commands.describe(
+        referrer="The customer who made the referral",
+        referred="Who they referred, if they're on this server",
+        referred_name="Who they referred, if they aren't on this server",
+        tour="The tour it came from (counts in that tour's referral rate)",
+    )
+    @app_commands.autocomplete(tour=tour_choices)
+    async def referral(
+        self,
+        interaction: Interaction,
+        referrer: discord.Member,
+        referred: discord.Member | None = None,
+        referred_name: app_commands.Range[str, 1, 100] | None = None,
+        tour: int | None = None,
+    ) -> None:
+        services = interaction.client.services
+        if tour is not None:
+            await services.tours.get(_guild(interaction), tour)  # an unknown tour is refused before anything
+        await services.feedback.record_referral(
+            _guild(interaction),
+            referrer_id=referrer.id,
+            referred_id=referred.id if referred else None,
+            referred_name=referred_name,
+            tour_id=tour,
+            by=interaction.user.id,
+        )
+        whom = referred.mention if referred else discord.utils.escape_markdown(referred_name or "")
+        where = " (counted in the tour's referral rate: `/tour show`)" if tour is not None else ""
+        await respond(interaction, f"Recorded: {referrer.mention} referred {whom}{where}. Thank them!")
 
     @manager_only
     @answers_first

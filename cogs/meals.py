@@ -25,6 +25,7 @@ from bot.domain.timeparse import (
 )
 from bot.ui.cards import ConnectedButton, ShareCardButton
 from bot.ui.city_choices import city_choices
+from bot.ui.feedback import FeedbackButton
 from bot.ui.meal_admin import (
     AttendeesPageButton,
     CancelMealButton,
@@ -185,7 +186,8 @@ class MealsCog(commands.Cog):
         assert interaction.guild is not None
         state = await self.bot.services.meals.state(interaction.guild.id, meal)
         names = await names_of(interaction, [r.user_id for r in state.rsvps])
-        pages = paginate(attendees_title(state), attendee_lines(state, self.bot.clock(), names))
+        feedback = await self.bot.services.feedback.for_meal(interaction.guild.id, meal)
+        pages = paginate(attendees_title(state), attendee_lines(state, self.bot.clock(), names, feedback))
         file = discord.File(io.BytesIO(attendees_csv(state, names)), filename=f"meal-{meal}-attendees.csv")
         view = list_view(AttendeesPageButton, meal, 0, len(pages))
         await respond(interaction, embed=pages[0], file=file, view=view)
@@ -312,6 +314,7 @@ ITEMS = (
     SendIntrosButton,
     ShareCardButton,
     ConnectedButton,
+    FeedbackButton,
 )
 
 

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app import ListeningTourBot
 from bot.checks import answers_first, manager_only, require_can_post
+from bot.domain.feedback import MAX_FEEDBACK_HOURS
 from bot.domain.guild_settings import MAX_CAPACITY, MAX_FOLLOWUP_DAYS
 from bot.host import command
 from bot.ui.respond import respond
@@ -31,6 +32,7 @@ class SetupCog(commands.Cog):
         followup_days="Days after a meal to ask people whether they connected (0: never; default 7)",
         city_threads="Open a thread per city when a meal there is published, and add its customers who want intros",
         local_intros="Between tours, introduce customers of the same city to each other every 2 or 4 weeks",
+        feedback_hours="Hours after a meal to ask the people who came for feedback (0: never; default 3)",
     )
     @app_commands.choices(
         local_intros=[
@@ -49,6 +51,7 @@ class SetupCog(commands.Cog):
         followup_days: app_commands.Range[int, 0, MAX_FOLLOWUP_DAYS] | None = None,
         city_threads: bool | None = None,
         local_intros: app_commands.Choice[int] | None = None,
+        feedback_hours: app_commands.Range[int, 0, MAX_FEEDBACK_HOURS] | None = None,
     ) -> None:
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)  # guild_only
         if manager_role is not None:
@@ -66,9 +69,11 @@ class SetupCog(commands.Cog):
             followup_days=followup_days,
             city_threads=city_threads,
             local_intro_weeks=local_intros.value if local_intros else None,
+            feedback_hours=feedback_hours,
         )
         given = (
-            manager_role, announcement_channel, reminders, default_capacity, followup_days, city_threads, local_intros
+            manager_role, announcement_channel, reminders, default_capacity, followup_days, city_threads, local_intros,
+            feedback_hours,
         )
         changed = any(v is not None for v in given)
         title = "Settings saved" if changed else "Listening Tour settings"

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
-from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, posting_channel
+from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, posting_channel
 from bot.domain.calendar import calendar_file
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import Meal, MealSlot
@@ -25,12 +25,14 @@ from bot.domain.tour_planning.model import MAX_TEAMS
 from bot.domain.tours import Tour, TourStatus
 from bot.services.tours import Publishing
 from bot.ui.city_choices import city_choices
+from bot.ui.feedback import tour_feedback_line
 from bot.ui.meal_networking import counts_line
 from bot.ui.pages import list_view, page_view, paginate
 from bot.ui.progress import in_reply, invitations_line, trouble_lines
 from bot.ui.respond import respond
 from bot.ui.style import plural
 from bot.ui.tour_admin import CancelTourButton, ToursPageButton, cancel_prompt, tour_lines
+from bot.ui.tour_choices import tour_choices
 from bot.ui.tour_export import ExportFormat, export_file
 from bot.ui.tour_views import MAP_FILE, itinerary_pages, route_map_png
 
@@ -51,19 +53,6 @@ EXPORT_CHOICES = [
     app_commands.Choice(name="PDF: one page with the map, to print or send", value=ExportFormat.PDF.value),
     app_commands.Choice(name="Markdown: text to edit or paste (map: tour-map.png)", value=ExportFormat.MARKDOWN.value),
 ]
-
-
-async def tour_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-    if interaction.guild_id is None or not await member_is_manager(interaction):
-        return []  # discord.py runs no checks before autocomplete: tour names are the managers' to list
-    typed = current.casefold().strip().lstrip("#")
-    tours = await interaction.client.services.tours.in_guild(interaction.guild_id, limit=100)
-    choices = []
-    for tour in tours:
-        label = f"#{tour.id} {tour.name} · {tour.first_day:%d %b %Y} · {tour.status.value}"
-        if typed in label.casefold():
-            choices.append(app_commands.Choice(name=label[:100], value=tour.id))
-    return choices[:25]
 
 
 # -------------------------------------------------------------------------------------------- commands
@@ -168,8 +157,11 @@ async def show(interaction: Interaction, tour: int, export: str | None = None) -
         files.append(discord.File(io.BytesIO(content), filename=name))
         note += f" The plan to hand over is attached as {wanted.label}: `{name}`."
     if found.status is TourStatus.PUBLISHED:
-        counts = await services.networking.counts(found.guild_id, [meal.id for meal in meals])
+        meal_ids = [meal.id for meal in meals]
+        counts = await services.networking.counts(found.guild_id, meal_ids)
         note += f"\nNetworking so far: {counts_line(counts)}."
+        heard = await services.feedback.for_tour(found.guild_id, found.id, meal_ids)
+        note += f"\nFeedback: {tour_feedback_line(heard)}"
     await show_itinerary(interaction, found, itinerary, note, files, png=png)
 
 

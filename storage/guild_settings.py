@@ -21,8 +21,8 @@ class GuildSettingsRepository:
             """
             INSERT INTO guild_settings (guild_id, manager_role_id, announce_channel_id,
                                         reminder_offsets, default_capacity, followup_days, city_threads,
-                                        local_intro_weeks, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        local_intro_weeks, feedback_hours, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 manager_role_id = excluded.manager_role_id,
                 announce_channel_id = excluded.announce_channel_id,
@@ -31,6 +31,7 @@ class GuildSettingsRepository:
                 followup_days = excluded.followup_days,
                 city_threads = excluded.city_threads,
                 local_intro_weeks = excluded.local_intro_weeks,
+                feedback_hours = excluded.feedback_hours,
                 updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
             """,
@@ -43,6 +44,7 @@ class GuildSettingsRepository:
                 settings.followup_days,
                 int(settings.city_threads),
                 settings.local_intro_weeks,
+                settings.feedback_hours,
                 encode_datetime(at),
                 by,
             ),
@@ -59,6 +61,7 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
         followup_days=row["followup_days"],
         city_threads=bool(row["city_threads"]),
         local_intro_weeks=row["local_intro_weeks"],
+        feedback_hours=row["feedback_hours"],
     )
 
 

@@ -210,6 +210,17 @@ class RsvpRepository:
             ),
         )  # fmt: skip
 
+    async def came(self, tx: Transaction, meal_id: int, user_id: int) -> bool:
+        """Whether someone came to a meal: checked in; or, where nobody was checked in, going."""
+        row = await tx.fetch_one(
+            "SELECT r.status, r.checked_in_at, EXISTS (SELECT 1 FROM rsvps o WHERE o.meal_id = r.meal_id"
+            " AND o.checked_in_at IS NOT NULL) AS anyone FROM rsvps r WHERE r.meal_id = ? AND r.user_id = ?",
+            (meal_id, user_id),
+        )
+        if row is None or row["status"] != RsvpStatus.GOING.value:
+            return False
+        return row["checked_in_at"] is not None or not row["anyone"]
+
     async def waitlist(self, tx: Transaction, meal_id: int, limit: int = -1) -> list[Rsvp]:
         """The waitlist in order of arrival (the first ``limit`` people; -1 for everyone)."""
         rows = await tx.fetch_all(

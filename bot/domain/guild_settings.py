@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.domain.feedback import DEFAULT_FEEDBACK_HOURS
+
 DEFAULT_REMINDER_OFFSETS = (dt.timedelta(hours=24), dt.timedelta(hours=2))
 DEFAULT_CAPACITY = 12
 MAX_CAPACITY = 1000
@@ -23,6 +25,7 @@ class GuildSettings:
     followup_days: int = DEFAULT_FOLLOWUP_DAYS  # 0: never ask
     city_threads: bool = False  # a thread per city, opened when a meal there is published
     local_intro_weeks: int = 0  # between tours, pair customers of a city every 2 or 4 weeks (0: never)
+    feedback_hours: int = DEFAULT_FEEDBACK_HOURS  # "how likely are you to recommend us?" after a meal (0: never)
 
     @property
     def configured(self) -> bool:

@@ -44,6 +44,7 @@ class Kind(StrEnum):
     CARD = "card"  # someone's card, once both sides agreed to swap
     CONNECTION_CHECK = "connection_check"  # some days later: did you connect with …?
     LOCAL_INTRO = "local_intro"  # between tours: meet someone of your city
+    FEEDBACK = "feedback"  # some hours after a meal: how likely are you to recommend us?
     # Work in a server: a meal's post and its Discord event follow the meal; notes for closed DMs.
     MEAL_POST = "meal_post"
     MEAL_EVENT = "meal_event"
@@ -82,6 +83,7 @@ _LABELS = {
     Kind.CARD: "business card",
     Kind.CONNECTION_CHECK: "“did you connect?” follow-up",
     Kind.LOCAL_INTRO: "local introduction",
+    Kind.FEEDBACK: "feedback request",
     Kind.MEAL_POST: "meal post",
     Kind.MEAL_EVENT: "Discord event",
     Kind.FALLBACK_NOTE: "channel note for closed DMs",
@@ -123,6 +125,13 @@ class NewDelivery:
     payload: Mapping[str, object] = field(default_factory=dict)
     dedupe_key: str | None = None  # a second row with this key is never added (a reminder, an invitation)
     job: str | None = None  # the command that caused it, to report progress in that command's reply
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A claimed row that is not due yet after all (its meal moved): it goes back to wait until ``at``."""
+
+    at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from bot.domain.tour_planning.towns import default_towns
 from bot.services.customer_files import CustomerFileService
 from bot.services.customers import CustomerService
 from bot.services.delivery import DeliveryService, Doorbell
+from bot.services.feedback import FeedbackService
 from bot.services.guild_setup import GuildSetupService
 from bot.services.meals import MealService
 from bot.services.networking import NetworkingService
@@ -18,6 +19,7 @@ from bot.services.privacy import PersonalData, PrivacyService
 from bot.services.tours import TourService
 from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
 from storage.database import Database
+from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealPersonalData
 from storage.networking import NetworkingRepository
@@ -36,6 +38,7 @@ class Services:
     notes: NoteService
     tours: TourService
     networking: NetworkingService
+    feedback: FeedbackService
     doorbell: Doorbell  # rung when a committed transaction added something to send
 
     @classmethod
@@ -49,6 +52,7 @@ class Services:
         notes, failures = FallbackNoteRepository(), DmFailureRepository()
         settings = GuildSettingsRepository()
         networking = NetworkingRepository()
+        feedback = FeedbackRepository()
         customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)
         personal_data: list[PersonalData] = [
@@ -60,6 +64,7 @@ class Services:
             failures,
             notes,
             networking,
+            feedback,
         ]
         return cls(
             guild_setup=GuildSetupService(db, settings, clock),
@@ -71,5 +76,6 @@ class Services:
             notes=NoteService(db, notes, clock),
             tours=TourService(db, customer_service, meals, settings, outbox, clock),
             networking=NetworkingService(db, networking, customers, settings, outbox, clock),
+            feedback=FeedbackService(db, feedback, clock),
             doorbell=doorbell,
         )

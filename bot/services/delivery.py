@@ -26,16 +26,19 @@ from bot.domain.outbox import (
     FallbackNote,
     JobProgress,
     Kind,
+    Later,
     NewDelivery,
     OutboxSummary,
     Status,
     Via,
     next_attempt,
 )
+from bot.services.feedback import FeedbackMessages
 from bot.services.meals import MealState
-from bot.services.networking import NETWORKING_KINDS, DmContext, Later, NetworkingMessages
+from bot.services.networking import NETWORKING_KINDS, DmContext, NetworkingMessages
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
+from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealRepository, RsvpRepository
 from storage.networking import NetworkingRepository
@@ -123,6 +126,7 @@ class DeliveryService:
         self._notes = notes
         self._failures = failures
         self._clock = clock
+        self._feedback = FeedbackMessages(FeedbackRepository(), GuildSettingsRepository())
         self._threads = NetworkingRepository()
         self._networking = NetworkingMessages(self._threads, CustomerRepository(), GuildSettingsRepository())
         self._meals = MealRepository()
@@ -184,6 +188,10 @@ class DeliveryService:
         if delivery.kind in NETWORKING_KINDS:
             about = await self._networking.context(tx, delivery.kind, meal, delivery.user_id, delivery.payload, now)
             return (Outgoing(delivery, meal, about=about), "") if isinstance(about, DmContext) else (None, about)
+        if delivery.kind is Kind.FEEDBACK:
+            assert delivery.user_id is not None
+            why = await self._feedback.why_not(tx, meal, delivery.user_id, now)
+            return (None, why) if why else (Outgoing(delivery, meal), "")
         reason = await self._why_not(tx, delivery, meal, now)
         return (None, reason) if reason else (Outgoing(delivery, meal), "")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
+from bot.domain.feedback import DEFAULT_FEEDBACK_HOURS
 from bot.domain.guild_settings import DEFAULT_CAPACITY, DEFAULT_REMINDER_OFFSETS, MAX_CAPACITY
 from bot.domain.meals import (
     CHECKIN_EARLY,
@@ -323,6 +324,7 @@ class MealService:
                 count = count.after(current, rsvp)
                 if rsvp.status is RsvpStatus.GOING:
                     await self._schedule_reminders(tx, meal, user_id, now)
+                    await self._schedule_feedback(tx, meal, user_id, now)
                 await self._refresh_post(tx, meal, now)
             waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
             position = await self._position(tx, meal, user_id) if outcome in waiting else None
@@ -426,6 +428,7 @@ class MealService:
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None)
             await self._rsvps.put(tx, rsvp, now)
             await self._schedule_reminders(tx, meal, user_id, now)
+            await self._schedule_feedback(tx, meal, user_id, now)
             await self._refresh_post(tx, meal, now)
         return RsvpResult(
             meal, GoingOutcome.CONFIRMED, rsvp, RsvpStatus.OFFERED, count.after(current, rsvp), tuple(offers)
@@ -475,6 +478,7 @@ class MealService:
                 current = Rsvp(meal.id, user_id, RsvpStatus.GOING, 0, None, await self._rsvps.next_seq(tx, meal.id))
             rsvp = dataclasses.replace(current, status=RsvpStatus.GOING, offer_expires_at=None, checked_in_at=now)
             await self._rsvps.put(tx, rsvp, now)
+            await self._schedule_feedback(tx, meal, user_id, now)  # a walk-in is asked too
             await self._refresh_post(tx, meal, now)
         return rsvp
 
@@ -572,6 +576,18 @@ class MealService:
             for offset, due in reminder_times(meal, await self._offsets(tx, meal.guild_id), now)
         ]
         await self._outbox.add_many(tx, rows, now)
+
+    async def _schedule_feedback(self, tx: Transaction, meal: Meal, user_id: int, now: dt.datetime) -> None:
+        """"How likely are you to recommend us?" some hours after the meal, to each person going (checked again
+        when it falls due: who came, and the meal's time then)."""
+        settings = await self._settings.get(tx, meal.guild_id)
+        hours = settings.feedback_hours if settings else DEFAULT_FEEDBACK_HOURS
+        if hours:
+            row = NewDelivery(
+                Kind.FEEDBACK, meal.guild_id, meal.ends_at + dt.timedelta(hours=hours), meal_id=meal.id,
+                user_id=user_id, dedupe_key=f"feedback:{meal.id}:{user_id}",
+            )  # fmt: skip
+            await self._outbox.add(tx, row, now)
 
     async def _position(self, tx: Transaction, meal: Meal, user_id: int) -> int:
         return await self._rsvps.waitlist_position(tx, meal.id, user_id)

@@ -23,7 +23,7 @@ from bot.domain.networking.matching import Introduction, suggest_introductions
 from bot.domain.networking.outcomes import NetworkingCounts, Outcome
 from bot.domain.networking.people import Attendee
 from bot.domain.networking.seating import SeatingPlan, plan_seating
-from bot.domain.outbox import Kind, NewDelivery
+from bot.domain.outbox import Kind, Later, NewDelivery
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository, with_local_intros
@@ -116,6 +116,7 @@ class NetworkingService:
         self._networking = networking
         self._customers = customers
         self._settings = settings
+        self._rsvps = RsvpRepository()
         self._outbox = outbox
         self._clock = clock
         self._meals = MealRepository()
@@ -467,13 +468,6 @@ class DmContext:
     thread: CityThread | None = None
 
 
-@dataclass(frozen=True)
-class Later:
-    """Not yet: the meal moved, so the message waits for its new end."""
-
-    at: dt.datetime
-
-
 NETWORKING_KINDS = frozenset({Kind.INTRODUCTION, Kind.CARD_SWAP, Kind.CARD, Kind.CONNECTION_CHECK, Kind.CITY_THREAD})
 
 
@@ -487,6 +481,7 @@ class NetworkingMessages:
         self._networking = networking
         self._customers = customers
         self._settings = settings
+        self._rsvps = RsvpRepository()
 
     async def context(
         self,
@@ -514,6 +509,8 @@ class NetworkingMessages:
         if kind is Kind.CARD_SWAP:
             if now < meal.ends_at + CARD_SWAP_AFTER - dt.timedelta(minutes=1):
                 return Later(meal.ends_at + CARD_SWAP_AFTER)
+            if not await self._rsvps.came(tx, meal.id, user_id):
+                return "they didn't come"
             return await self._notes(tx, meal, [(peer, None) for peer in peers])
         if kind is Kind.CARD:
             peer = int(str(payload["peer_id"]))

@@ -1,6 +1,7 @@
 """The buttons a direct message carries (or its private fallback in a channel), named by short action strings
-kept with the message: RSVP actions ("going", "cant", "ics" …), "cards" for the card swap, and
-"met:<peer>:<n>" for a row of "did you connect?" answers about the n-th person the message lists."""
+kept with the message: RSVP actions ("going", "cant", "ics" …), "cards" for the card swap, "feedback" for the
+post-meal questions, and "met:<peer>:<n>" for a row of "did you connect?" answers about the n-th person the
+message lists."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 import discord
 
 from bot.ui.cards import OUTCOMES, ConnectedButton, ShareCardButton
+from bot.ui.feedback import feedback_buttons
 from bot.ui.items import safe_id
 from bot.ui.rsvp import RsvpButton
 
@@ -21,6 +23,9 @@ def dm_view(meal_id: int, actions: Iterable[str], *, for_user: int) -> discord.u
     for action in actions:
         if action == "cards":
             view.add_item(ShareCardButton(meal_id, for_user))
+        elif action == "feedback":
+            for item in feedback_buttons(meal_id, for_user):
+                view.add_item(item)
         elif action.startswith("met:"):
             _, peer, position = action.split(":")
             row = min(int(position) - 1, MAX_ROWS - 1)

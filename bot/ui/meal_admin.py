@@ -15,7 +15,9 @@ from bot.domain.customers import spreadsheet_safe
 from bot.domain.meals import RsvpStatus
 from bot.domain.outbox import JobProgress, Kind, new_job
 from bot.host import Interaction, clock, services
+from bot.services.feedback import MealFeedback
 from bot.services.meals import MealState
+from bot.ui.feedback import answer_text, summary_line
 from bot.ui.items import PersistentItem, number
 from bot.ui.pages import ListPageButton
 from bot.ui.people import names_of, who
@@ -84,7 +86,9 @@ _STATUS_ORDER = [
 ]
 
 
-def attendee_lines(state: MealState, now: dt.datetime, names: dict[int, str]) -> list[str]:
+def attendee_lines(
+    state: MealState, now: dt.datetime, names: dict[int, str], feedback: MealFeedback | None = None
+) -> list[str]:
     count = state.headcount
     no_shows = [r for r in state.with_status(RsvpStatus.GOING) if r.checked_in_at is None]
     checked_in = sum(1 for r in state.rsvps if r.checked_in_at)
@@ -95,11 +99,15 @@ def attendee_lines(state: MealState, now: dt.datetime, names: dict[int, str]) ->
     if now > state.meal.ends_at:
         summary += f" · **{plural(len(no_shows), 'no-show')}**"
     lines = [summary, ""]
+    if feedback is not None and feedback.summary.answers:
+        lines[1:1] = [summary_line(feedback.summary), ""]
+    answers = feedback.answers if feedback is not None else {}
     for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
         guest = " +1" if rsvp.guests else ""
         here = " ✅" if rsvp.checked_in_at else ""
         answer = f" — “{rsvp.answer}”" if rsvp.answer else ""
-        lines.append(f"{who(rsvp.user_id, names)}{guest} · {rsvp.status.value}{here}{answer}")
+        said = answer_text(answers.get(rsvp.user_id))
+        lines.append(f"{who(rsvp.user_id, names)}{guest} · {rsvp.status.value}{here}{answer}{said}")
     return lines
 
 
@@ -132,7 +140,8 @@ class AttendeesPageButton(ListPageButton, template=r"lt:attendees:page:(?P<key>\
         assert interaction.guild_id is not None  # in_server_only
         state = await services(interaction).meals.state(interaction.guild_id, self.key)
         names = await names_of(interaction, [r.user_id for r in state.rsvps])
-        return attendees_title(state), attendee_lines(state, clock(interaction)(), names)
+        feedback = await services(interaction).feedback.for_meal(interaction.guild_id, self.key)
+        return attendees_title(state), attendee_lines(state, clock(interaction)(), names, feedback)
 
 
 def attendees_title(state: MealState) -> str:

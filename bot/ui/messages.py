@@ -69,6 +69,14 @@ def direct_message(outgoing: Outgoing) -> DirectMessage:
             "Say so here (I've noted you as a maybe)."
         )
         return DirectMessage(text, meal.id, ("going", "no"))
+    if kind is Kind.FEEDBACK:
+        text = (
+            f"Thanks for coming to **{meal.title}**! Two quick questions, one click each:\n"
+            "**How likely are you to recommend us to a friend or colleague?** 0 = not at all, 10 = extremely.\n"
+            "**Would you refer a peer to us?**\n"
+            "Anything else on your mind? **Add a comment**: the team reads every one."
+        )
+        return DirectMessage(text, meal.id, ("feedback",))
     if kind in NETWORKING_KINDS:
         return networking_message(outgoing, meal)
     raise ValueError(f"{kind} is not a direct message")

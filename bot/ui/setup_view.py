@@ -70,6 +70,9 @@ def settings_embed(
     weeks = settings.local_intro_weeks
     local = f"every {weeks} weeks, customers of a city paired" if weeks else "off"
     embed.add_field(name="Local introductions between tours", value=local, inline=True)
+    hours = settings.feedback_hours
+    asked = f"{plural(hours, 'hour')} after a meal, to the people who came" if hours else "off"
+    embed.add_field(name="Feedback request", value=asked, inline=True)
     if settings.manager_role_id:
         embed.add_field(name="One step only a server admin can do", value=integrations_hint(settings), inline=False)
     if mention is not None:

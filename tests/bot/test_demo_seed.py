@@ -76,3 +76,16 @@ async def test_the_demo_shows_networking_before_and_after_a_meal(simcord_env: si
     page = austin.followups[-1] if austin.followups else austin.response
     assert page is not None and "new suggestion" in (page.embeds[0].description or "")
     assert any(c["label"].startswith("Send to ") for row in page.components for c in row["components"])
+
+
+async def test_the_demo_shows_feedback_on_its_past_lunch(simcord_env: simcord.Env) -> None:
+    community = build_community(simcord_env)
+    bot = cast(ListeningTourBot, simcord_env.bot)
+    await seed(bot, community)
+
+    shown = await community.manager.slash(community.channel, "meal attendees", meal=4)
+    page = shown.followups[-1] if shown.followups else shown.response
+    assert page is not None
+    text = page.embeds[0].description or ""
+    assert text.startswith("**6** going (6 seats left) · 0 waiting · 0 maybe · 4 checked in · **1 no-show**")
+    assert "Recommend score **0** from 3 answers (1 promoter, 1 passive, 1 detractor)" in text

@@ -99,6 +99,7 @@ async def test_once_published_the_export_has_the_venues_and_the_calendar_stays(c
     assert said(shown) == (
         "Published: the calendar of every meal is attached. The plan to hand over is attached as Markdown: `spring.md`."
         "\nNetworking so far: 0 introductions sent · 0 followed by a card offer · 0 card swaps · 0 connections made."
+        "\nFeedback: no answers yet · 0 referrals recorded (`/customers referral` records one)."
     )
     files = attachments(shown)
     assert list(files) == ["tour-map.png", "tour-1.ics", "spring.md"]

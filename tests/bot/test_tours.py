@@ -115,6 +115,7 @@ async def test_manager_plans_adjusts_publishes_and_cancels_a_tour(configured: Wo
     assert shown.response.content == (
         "Published: the calendar of every meal is attached.\nNetworking so far: 0 introductions sent · "
         "0 followed by a card offer · 0 card swaps · 0 connections made."
+        "\nFeedback: no answers yet · 0 referrals recorded (`/customers referral` records one)."
     )
     files = {a.filename: a for a in shown.response.attachments}
     calendar = (await files["tour-1.ics"].read()).decode()
