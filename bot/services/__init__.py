@@ -21,6 +21,7 @@ from storage.customers import CustomerImportRepository, CustomerRepository, Stop
 from storage.database import Database
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
+from storage.insights import InsightRepository
 from storage.meals import MealPersonalData
 from storage.networking import NetworkingRepository
 from storage.notes import FallbackNoteRepository
@@ -56,6 +57,7 @@ class Services:
         customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)
         personal_data: list[PersonalData] = [
+            InsightRepository(),  # first: it reads the person's names from their customer row to find them in texts
             customers,
             stop_requests,
             imports,

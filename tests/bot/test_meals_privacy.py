@@ -27,7 +27,12 @@ async def test_forgetting_a_customer_removes_their_meal_data_and_frees_their_sea
     data = json.loads(await shown.response.attachments[0].read())
     assert [(r["status"], r["answer"]) for r in data["rsvps"]] == [("going", "I run a bakery")]
     messages = [(m["kind"], m["status"], m["delivered_via"]) for m in data["messages_to_you"]]
-    assert messages == [("invitation", "sent", "dm"), ("reminder", "pending", None), ("reminder", "pending", None)]
+    assert messages == [
+        ("invitation", "sent", "dm"),
+        ("reminder", "pending", None),
+        ("reminder", "pending", None),
+        ("feedback", "pending", None),  # asked after the meal
+    ]
 
     asked = await ana.slash(configured.channel, "privacy delete")
     await ana.click(asked.response, label="Yes, delete my data")
