@@ -264,7 +264,8 @@ async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes
     fields = {field.name: field.value for field in embed.fields}
     assert fields["Running for"].startswith("0 min (since <t:")
     assert fields["Database"].startswith("SQLite · ") and fields["Database"].endswith("KB")
-    assert fields["Deliveries"].splitlines() == ["2 waiting", "3 sent in the last 24 h", "0 failed"]
+    # two reminders and the feedback request after the meal wait
+    assert fields["Deliveries"].splitlines() == ["3 waiting", "3 sent in the last 24 h", "0 failed"]
     assert fields["Next reminder"] == f"<t:{int(dt.datetime(2026, 1, 9, 17, 30, tzinfo=dt.UTC).timestamp())}:R>"
     assert shown.response.components == []  # nothing failed: no retry button
     refused = await run_as_member(configured, ana, "status")
