@@ -13,8 +13,10 @@ from benchmarks._optw_random import random_instance, tour_instance
 from bot.domain.optw import (
     Instance,
     IteratedLocalSearch,
+    Node,
     SearchSettings,
     Solution,
+    TimeWindow,
     check_solution,
     greedy,
     read_optw,
@@ -181,3 +183,30 @@ def test_several_routes_search_is_the_same_for_the_same_seed() -> None:
 
     assert first.routes == again.routes
     assert first.iterations == again.iterations == 300
+
+
+def test_eject_moves_a_visit_on_through_two_routes_to_fit_a_better_one() -> None:
+    # Everything at one place, windows that pin visits to 0 or 10 on a 30-minute day: the newcomer (1)
+    # fits only in route A, whose visit (2) fits only in route B in the place of 3, which fits only in C.
+    # Dropping a visit would give +9; the chain keeps all of them, +10.
+    def pinned(score: float, service: float, opens: float, closes: float) -> Node:
+        return Node(score, service, (TimeWindow(opens, closes),))
+
+    nodes = (
+        pinned(0, 0, 0, 30),
+        pinned(10, 15, 0, 0),
+        pinned(1, 10, 0, 0),
+        pinned(1, 10, 0, 10),
+        pinned(1, 10, 0, 0),
+        pinned(1, 10, 10, 10),
+    )
+    instance = Instance(nodes, np.zeros((6, 6)), start=0, end=0, budget=30, routes=3)
+    search = IteratedLocalSearch(instance)
+    state = search._from_routes([(2,), (3, 5), (4,)])
+
+    assert search.eject(state)
+
+    routes = [route.customers for route in state.routes]
+    check = check_solution(instance, routes)
+    assert check.feasible, check.problems
+    assert state.score == check.score == 14

@@ -13,7 +13,9 @@ With several routes ("teams") the search differs in four ways, each measured on 
 * the shake removes every visit within one stretch of the clock, in all routes, so the refill can move
   visits between routes (removing the same positions in every route mixes unrelated times);
 * near the best, an *eject* move takes a visit out of its route to fit a better unvisited node there,
-  moving the visit to another route (or dropping it when the newcomer scores more);
+  moving the visit to another route, or into the place of a visit there that moves on to a third route
+  (an ejection chain of two steps; in solutions of pr02 the gap to the best known lay in how the same
+  customers were split between routes), or dropping a visit when the newcomer scores more;
 * a pool keeps every distinct route of the good solutions seen, and the best combination of disjoint pooled
   routes is kept up to date as routes come in (branch and bound, a fixed amount of work per route, so it
   stays deterministic); when it beats the best solution the search jumps there (route recombination, as in
@@ -39,6 +41,10 @@ from bot.domain.optw.model import EPS, FloatMatrix, Instance, Solution, TimeWind
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 Clock = Callable[[], float]
+# Where an ejected visit goes: (route, place) when it fits there as it is, else (-1, 0, chain) with chain =
+# (host route, column of the visit it stands in for, third route for that visit or -1 to drop it, place).
+_Chain = tuple[int, int, int, int]
+_Onward = tuple[int, int, _Chain | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,7 +496,8 @@ class IteratedLocalSearch:
 
     def eject(self, state: _State) -> bool:
         """Take a visit out of its route to make room for a better unvisited node there; the visit moves to
-        another route where it fits, or is dropped if the newcomer scores more. True if the score rose."""
+        another route where it fits, or takes the place of a visit there that moves on to a third route (or
+        is dropped), or is dropped itself if the newcomer scores more. True if the score rose."""
         candidates = np.flatnonzero(self.eligible & ~state.visited)
         if not len(candidates):
             return False
@@ -498,9 +505,15 @@ class IteratedLocalSearch:
         visited = np.array([n for route in routes for n in route.nodes[1:-1]], dtype=np.intp)
         if not len(visited):
             return False
-        # Where each visit would go in each route (its own route included, ignored below).
+        # Where each visit would go in each route (its own route included, ignored below), and which visits
+        # of each route it could stand in for.
         moves = [self._insertion_costs(route, visited) for route in routes]
+        # Chains need a third route: with two, one would only drop a cheaper visit than the ejected one,
+        # which measured no better on pr02 (m = 2) and missed one more of the 400 small random optima.
+        chains = len(routes) > 2
+        swaps = [self._stand_ins(route, visited) for route in routes] if chains else []
         owner = np.repeat(np.arange(len(routes)), [len(route.nodes) - 2 for route in routes])
+        order = {node: k for k, node in enumerate(visited.tolist())}
         best_gain, best_move = EPS, None
         for k, node in enumerate(visited.tolist()):
             index = int(owner[k])
@@ -516,32 +529,92 @@ class IteratedLocalSearch:
             gains = np.where(fits, self.score[candidates], -np.inf)
             pick = int(gains.argmax())
             gain = float(gains[pick])
-            target, place = -1, 0
             others = [i for i in range(len(routes)) if i != index and np.isfinite(moves[i][0][k])]
             if others:
                 target = min(others, key=lambda i: float(moves[i][0][k]))
-                place = int(moves[target][1][k])
+                way: _Onward = (target, int(moves[target][1][k]), None)
             else:
-                gain -= float(self.score[node])
+                chain, lost = self._chain(k, index, routes, moves, swaps, order) if chains else (None, math.inf)
+                way = (-1, 0, chain if lost < float(self.score[node]) else None)
+                gain -= min(lost, float(self.score[node]))
             if gain > best_gain + EPS:
                 best_gain = gain
-                best_move = (index, trial, int(candidates[pick]), int(places[pick]), node, target, place)
+                best_move = (index, trial, int(candidates[pick]), int(places[pick]), node, way)
         if best_move is None:
             return False
-        index, trial, added, slot, node, target, place = best_move
+        self._apply_eject(state, *best_move)
+        return True
+
+    def _apply_eject(
+        self, state: _State, index: int, trial: _Route, added: int, slot: int, node: int, way: _Onward
+    ) -> None:
+        """Put ``added`` at ``slot`` of ``trial`` (route ``index`` without ``node``) and send ``node`` on its
+        ``way``: into another route, in the place of a visit there (which moves on or leaves), or out."""
+        routes = state.routes
         trial.nodes.insert(slot, added)
         self._schedule(trial)
         routes[index] = trial
         state.visited[added] = True
         state.score += float(self.score[added])
+        target, place, chain = way
         if target >= 0:
             routes[target].nodes.insert(place, node)
             self._schedule(routes[target])
+        elif chain is not None:
+            host, column, third, spot = chain
+            moved = routes[host].nodes[column + 1]
+            routes[host].nodes[column + 1] = node
+            self._schedule(routes[host])
+            if third >= 0:
+                routes[third].nodes.insert(spot, moved)
+                self._schedule(routes[third])
+            else:
+                state.visited[moved] = False
+                state.score -= float(self.score[moved])
         else:
             state.visited[node] = False
             state.score -= float(self.score[node])
         state.invalidate()
-        return True
+
+    def _stand_ins(self, route: _Route, nodes: IntArray) -> BoolArray:
+        """Which of ``nodes`` could take the place of each visit of ``route`` (N x visits)."""
+        if len(route.nodes) < 3:
+            return np.zeros((len(nodes), 0), dtype=bool)
+        slots = np.asarray(route.nodes)
+        previous = slots[:-2]
+        finish = np.asarray(route.start[:-2]) + self.service[previous]
+        shift = self._slot_shifts(
+            nodes, previous, finish, slots[2:], np.asarray(route.arrival[2:]), np.asarray(route.latest[2:])
+        )
+        return np.isfinite(shift)
+
+    def _chain(
+        self,
+        k: int,
+        index: int,
+        routes: list[_Route],
+        moves: list[tuple[FloatMatrix, IntArray]],
+        swaps: list[BoolArray],
+        order: dict[int, int],
+    ) -> tuple[_Chain | None, float]:
+        """Visit ``k`` (of route ``index``) fits in no other route as it is: the best place where it stands
+        in for a visit that moves on to a third route (score lost 0) or is dropped (its score lost).
+        Returns (host route, column of the replaced visit, third route or -1, place there) and the loss."""
+        best: _Chain | None = None
+        lost = math.inf
+        for host in range(len(routes)):
+            if host == index:
+                continue
+            for column in np.flatnonzero(swaps[host][k]).tolist():
+                moved = routes[host].nodes[column + 1]
+                kw = order[moved]
+                thirds = [i for i in range(len(routes)) if i not in (index, host) and np.isfinite(moves[i][0][kw])]
+                if thirds:
+                    third = min(thirds, key=lambda i: float(moves[i][0][kw]))
+                    return (host, column, third, int(moves[third][1][kw])), 0.0
+                if float(self.score[moved]) < lost:
+                    best, lost = (host, column, -1, 0), float(self.score[moved])
+        return best, lost
 
     def slice_shake(self, state: _State, length: int) -> list[int]:
         """The shake for several routes: remove every visit that starts within one stretch of the clock,
