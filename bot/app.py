@@ -29,6 +29,7 @@ COGS = (
     "cogs.customers",
     "cogs.meals",
     "cogs.tours",
+    "cogs.insights",
 )
 
 

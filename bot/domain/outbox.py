@@ -45,6 +45,7 @@ class Kind(StrEnum):
     CONNECTION_CHECK = "connection_check"  # some days later: did you connect with …?
     LOCAL_INTRO = "local_intro"  # between tours: meet someone of your city
     FEEDBACK = "feedback"  # some hours after a meal: how likely are you to recommend us?
+    INSIGHT_UPDATE = "insight_update"  # "you told us this; here is what we did"
     # Work in a server: a meal's post and its Discord event follow the meal; notes for closed DMs.
     MEAL_POST = "meal_post"
     MEAL_EVENT = "meal_event"
@@ -84,6 +85,7 @@ _LABELS = {
     Kind.CONNECTION_CHECK: "“did you connect?” follow-up",
     Kind.LOCAL_INTRO: "local introduction",
     Kind.FEEDBACK: "feedback request",
+    Kind.INSIGHT_UPDATE: "“here is what we did” message",
     Kind.MEAL_POST: "meal post",
     Kind.MEAL_EVENT: "Discord event",
     Kind.FALLBACK_NOTE: "channel note for closed DMs",

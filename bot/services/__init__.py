@@ -12,6 +12,7 @@ from bot.services.customers import CustomerService
 from bot.services.delivery import DeliveryService, Doorbell
 from bot.services.feedback import FeedbackService
 from bot.services.guild_setup import GuildSetupService
+from bot.services.insights import InsightService
 from bot.services.meals import MealService
 from bot.services.networking import NetworkingService
 from bot.services.notes import NoteService
@@ -40,6 +41,7 @@ class Services:
     tours: TourService
     networking: NetworkingService
     feedback: FeedbackService
+    insights: InsightService
     doorbell: Doorbell  # rung when a committed transaction added something to send
 
     @classmethod
@@ -54,10 +56,11 @@ class Services:
         settings = GuildSettingsRepository()
         networking = NetworkingRepository()
         feedback = FeedbackRepository()
+        insights = InsightRepository()
         customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)
         personal_data: list[PersonalData] = [
-            InsightRepository(),  # first: it reads the person's names from their customer row to find them in texts
+            insights,  # first: it reads the person's names from their customer row to find them in texts
             customers,
             stop_requests,
             imports,
@@ -79,5 +82,6 @@ class Services:
             tours=TourService(db, customer_service, meals, settings, outbox, clock),
             networking=NetworkingService(db, networking, customers, settings, outbox, clock),
             feedback=FeedbackService(db, feedback, clock),
+            insights=InsightService(db, insights, customers, outbox, clock),
             doorbell=doorbell,
         )

@@ -34,12 +34,14 @@ from bot.domain.outbox import (
     next_attempt,
 )
 from bot.services.feedback import FeedbackMessages
+from bot.services.insights import InsightMessages, LoopClosed
 from bot.services.meals import MealState
 from bot.services.networking import NETWORKING_KINDS, DmContext, NetworkingMessages
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
+from storage.insights import InsightRepository
 from storage.meals import MealRepository, RsvpRepository
 from storage.networking import NetworkingRepository
 from storage.notes import FallbackNoteRepository
@@ -81,6 +83,7 @@ class Outgoing:
     state: MealState | None = None  # for a meal's post: counts and answers
     note: FallbackNote | None = None  # for a channel note
     about: DmContext | None = None  # for a networking DM: the people it is about, or a card
+    loop: LoopClosed | None = None  # for a close-the-loop DM: the insight and where it was heard
 
     @property
     def kind(self) -> Kind:
@@ -127,6 +130,7 @@ class DeliveryService:
         self._failures = failures
         self._clock = clock
         self._feedback = FeedbackMessages(FeedbackRepository(), GuildSettingsRepository())
+        self._insight_messages = InsightMessages(InsightRepository())
         self._threads = NetworkingRepository()
         self._networking = NetworkingMessages(self._threads, CustomerRepository(), GuildSettingsRepository())
         self._meals = MealRepository()
@@ -169,6 +173,9 @@ class DeliveryService:
             if note is None or not note.recipients or note.channel_id is None:
                 return None, "nobody left to tell"
             return Outgoing(delivery, note=note), ""
+        if delivery.kind is Kind.INSIGHT_UPDATE:  # about an insight, not a meal
+            loop = await self._insight_messages.loop_closed(tx, delivery.guild_id, delivery.payload)
+            return (Outgoing(delivery, loop=loop), "") if isinstance(loop, LoopClosed) else (None, loop)
         if delivery.kind is Kind.LOCAL_INTRO:  # between tours: about no meal
             assert delivery.user_id is not None
             local = await self._networking.local(tx, delivery.guild_id, delivery.user_id, delivery.payload)

@@ -55,11 +55,13 @@ def help_embed(mention: Mention, *, manager: bool) -> discord.Embed:
             name="Day to day",
             value=(
                 f"Meals: {mention('meal add')} · {mention('meal edit')} · {mention('meal attendees')} · "
-                f"{mention('meal checkin')} · {mention('meal cancel')}\n"
+                f"{mention('meal checkin')} · {mention('meal cancel')} · {mention('meal intros')} · "
+                f"{mention('meal seating')}\n"
                 f"Tours: {mention('tour show')} · {mention('tour list')} · {mention('tour stop pin')} · "
                 f"{mention('tour stop drop')} · {mention('tour cancel')}\n"
                 f"Customers: {mention('customers cities')} · {mention('customers list')} · "
-                f"{mention('customers export')} · {mention('customers roles')}\n"
+                f"{mention('customers export')} · {mention('customers roles')} · {mention('customers referral')}\n"
+                f"Insights: {mention('insight add')} · {mention('insight search')} · {mention('insight status')}\n"
                 f"Health: {mention('status')} — what is being sent, what failed"
             ),
             inline=False,

@@ -30,6 +30,8 @@ class DirectMessage:
 def direct_message(outgoing: Outgoing) -> DirectMessage:
     if outgoing.kind is Kind.LOCAL_INTRO:
         return local_introduction(outgoing)
+    if outgoing.kind is Kind.INSIGHT_UPDATE:
+        return loop_closed(outgoing)
     meal = outgoing.meal
     assert meal is not None, "every direct message but a local introduction is about a meal"
     kind, payload = outgoing.kind, outgoing.delivery.payload
@@ -129,6 +131,22 @@ def _named(peer: PeerNote) -> str:
     if reason.startswith(peer.name):
         return f"**{escape(peer.name)}**{reason[len(peer.name):]}"
     return f"**{escape(peer.name)}**: {reason}"
+
+
+LOOP_WORDS = {"planned": "is now planned", "shipped": "has shipped", "wont_do": "is something we decided not to do"}
+
+
+def loop_closed(outgoing: Outgoing) -> DirectMessage:
+    """ "You told us this at Lunch in Austin: “…” — it has shipped: <what we did>. Thank you!" """
+    assert outgoing.loop is not None
+    insight, meal = outgoing.loop.insight, outgoing.loop.meal
+    where = f" at **{meal.title}**" if meal is not None else ""
+    said = escape(insight.text if len(insight.text) <= 300 else insight.text[:299] + "…")
+    what = LOOP_WORDS.get(insight.status.value, f"is now {insight.status.label}")
+    note = f": {escape(insight.status_note).rstrip('.')}." if insight.status_note else "."
+    declined = insight.status.value == "wont_do"
+    thanks = " Thank you for telling us all the same." if declined else " Thank you for telling us!"
+    return DirectMessage(f"You told us this{where}:\n> {said}\nIt {what}{note}{thanks}", None, ())
 
 
 def escape(text: str) -> str:

@@ -1,0 +1,75 @@
+"""Insights as a manager captures them: logged with a form (a suggested kind confirmed), found again with a
+search, and closed with the customer when something ships — once."""
+
+from __future__ import annotations
+
+import simcord
+from discord import app_commands
+
+from bot.domain.customers import OptIn
+from bot.services.customers import Member
+from bot.ui.insights import KIND_SELECT, TEXT_INPUT
+from tests.bot.meal_story import dms, publish, said
+from tests.conftest import World
+
+
+async def accepts_dms(world: World, actor: simcord.MemberActor) -> None:
+    service = world.bot.services.customers
+    member = Member(world.guild.id, actor.id, actor.user.name, actor.user.name)
+    await service.set_city(member, service.resolve_one("Toronto").geonameid, consenting=True)
+    await service.set_opt_in(member, OptIn.DMS, True)
+
+
+async def test_a_manager_logs_finds_and_closes_the_loop_on_an_insight(configured: World) -> None:
+    ana, ben, _ = configured.members
+    await accepts_dms(configured, ana)
+    await publish(configured)
+    maria = configured.manager
+
+    form = await maria.slash(
+        configured.channel, "insight add", customer=ana, kind="pain_point", tags="Onboarding, pricing", meal=1
+    )
+    assert form.modal is not None and form.modal["title"] == "Log an insight"
+    logged = await maria.submit_modal(form, {TEXT_INPUT: "Onboarding new staff takes us two weeks every time"})
+    assert said(logged).startswith("Logged insight **#1** as 🩹 **pain point** · tags: onboarding, pricing.")
+
+    form = await maria.slash(configured.channel, "insight add", customer=ben)  # no kind: a suggestion first
+    offered = await maria.submit_modal(form, {TEXT_INPUT: "Please add a way to export invoices as PDF"})
+    asked = offered.followups[-1] if offered.followups else offered.response
+    assert asked.content.startswith("Suggested kind: **feature request** (from its words")
+    picked = await maria.select(asked, ["idea"], custom_id=KIND_SELECT)  # she knows better
+    saved = await maria.click(picked.response.message if picked.response else asked, label="Save")
+    assert said(saved).startswith("Logged insight **#2** as 💡 **idea**.")
+
+    found = await maria.slash(configured.channel, "insight search", text="onboarding")
+    page = found.followups[-1] if found.followups else found.response
+    [hit] = page.embeds[0].fields
+    assert hit.name == "#1 🩹 pain point · new"
+    assert hit.value.startswith("**Onboarding** new staff takes us two weeks every time")
+    assert f"<@{ana.id}>" in hit.value and "🏷️ onboarding · pricing" in hit.value
+
+    shipped = await maria.slash(
+        configured.channel, "insight status", insight=1, status="shipped", note="A checklist for new staff is live"
+    )
+    assert said(shipped) == "Insight **#1** is now **shipped**. 1 customer who told us will hear back by DM."
+    await configured.env.advance_time(5)
+    [told] = [m for m in dms(ana) if m.content.startswith("You told us this")]
+    assert told.content == (
+        "You told us this at **Lunch in Toronto**:\n> Onboarding new staff takes us two weeks every time\n"
+        "It has shipped: A checklist for new staff is live. Thank you for telling us!"
+    )
+
+    again = await maria.slash(configured.channel, "insight status", insight=1, status="shipped", note="Typo fixed")
+    assert "Nobody to tell" in said(again)
+    await configured.env.advance_time(5)
+    assert len([m for m in dms(ana) if m.content.startswith("You told us this")]) == 1  # once
+
+
+async def test_bad_insight_input_is_refused_with_what_to_fix(configured: World) -> None:
+    maria = configured.manager
+    missing = await maria.slash(configured.channel, "insight status", insight=99, status="planned")
+    assert said(missing) == "There is no insight #99 in this server; `/insight search` finds it."
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+    empty = await maria.slash(configured.channel, "insight search", text="zebra")
+    page = empty.followups[-1] if empty.followups else empty.response
+    assert page.embeds[0].description == "No insight matches. Try fewer words, another spelling, or fewer filters."
