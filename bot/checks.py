@@ -19,6 +19,7 @@ CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
 # run-time check (manager_only) decides.
 MANAGERS_BY_DEFAULT = discord.Permissions(manage_guild=True)
 MANAGER_COMMANDS = ("meal", "tour", "customers", "setup", "status", "insight")
+MANAGER_MENUS = ("Log as insight",)  # message menu commands, hidden the same way
 
 
 async def member_is_manager(interaction: Interaction) -> bool:

@@ -1,4 +1,5 @@
-"""/insight add · search · status: managers capture what customers say, find it again, and close the loop."""
+"""/insight add · search · status and the message menu **Log as insight**: managers capture what customers
+say, find it again, and close the loop."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
-from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager
-from bot.domain.insights import InsightKind, InsightStatus, NewInsight, SearchQuery, clean_tags
+from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, require_manager
+from bot.domain.insights import InsightKind, InsightSource, InsightStatus, NewInsight, SearchQuery, clean_tags
 from bot.ui.insights import InsightTextModal, search_embed
 from bot.ui.respond import respond
 from bot.ui.style import plural
@@ -139,9 +140,32 @@ class InsightCommands(
         await respond(interaction, f"Insight **#{insight}** is now **{change.insight.status.label}**.{told}")
 
 
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+async def log_as_insight(interaction: Interaction, message: discord.Message) -> None:
+    """Message menu → Apps → Log as insight: the form comes prefilled with the message, linked to it and to its
+    author (when a person wrote it)."""
+    await require_manager(interaction)  # default permissions only hide it
+    guild_id, by = _guild(interaction), interaction.user.id
+    author = None if message.author.bot else message.author.id
+
+    def draft(text: str, chosen: InsightKind, tags: Sequence[str]) -> NewInsight:
+        return NewInsight.create(
+            guild_id=guild_id, text=text, kind=chosen, logged_by=by, tags=tags, source=InsightSource.MESSAGE,
+            customer_user_id=author, message_url=message.jump_url,
+        )  # fmt: skip
+
+    await interaction.response.send_modal(InsightTextModal(draft, kind=None, tags=(), prefill=message.content))
+
+
+LOG_AS_INSIGHT = app_commands.ContextMenu(name="Log as insight", callback=log_as_insight)
+
+
 async def setup(bot: ListeningTourBot) -> None:
     bot.tree.add_command(InsightCommands())
+    bot.tree.add_command(LOG_AS_INSIGHT)
 
 
 async def teardown(bot: ListeningTourBot) -> None:
     bot.tree.remove_command("insight")
+    bot.tree.remove_command(LOG_AS_INSIGHT.name, type=discord.AppCommandType.message)

@@ -32,6 +32,13 @@ class FeedbackRepository:
             (guild_id, meal_id, user_id, score, refer.value if refer else None, comment, encode_datetime(at)),
         )
 
+    async def commented(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> bool:
+        row = await tx.fetch_one(
+            "SELECT 1 FROM meal_feedback WHERE guild_id = ? AND meal_id = ? AND user_id = ? AND comment IS NOT NULL",
+            (guild_id, meal_id, user_id),
+        )
+        return row is not None
+
     async def answered(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> bool:
         row = await tx.fetch_one(
             "SELECT 1 FROM meal_feedback WHERE guild_id = ? AND meal_id = ? AND user_id = ? AND score IS NOT NULL",

@@ -18,7 +18,7 @@ import pytest_asyncio
 import simcord
 
 from bot.app import ListeningTourBot
-from bot.checks import MANAGER_COMMANDS
+from bot.checks import MANAGER_COMMANDS, MANAGER_MENUS
 from bot.config import Settings
 from bot.runtime import build_bot, open_database
 from storage.database import Database
@@ -115,7 +115,7 @@ async def configured(world: World) -> World:
 async def allow_manager_commands(world: World, role: simcord.RoleHandle) -> None:
     """What a server admin does in Server Settings → Integrations → Listening Tour for a role."""
     for command in await world.bot.tree.fetch_commands():
-        if command.name in MANAGER_COMMANDS:
+        if command.name in (*MANAGER_COMMANDS, *MANAGER_MENUS):
             world.guild.set_command_permissions(command, {role: True})
 
 

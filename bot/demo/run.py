@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import simcord
 
 from bot.app import ListeningTourBot
-from bot.checks import MANAGER_COMMANDS
+from bot.checks import MANAGER_COMMANDS, MANAGER_MENUS
 from bot.config import Settings
 from bot.demo.customers import seed_customers
 from bot.demo.meals import seed_meals
@@ -82,7 +82,7 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
     )
     if community.team is not None:  # what the admin did in Server Settings → Integrations, as /setup asks
         for command in await bot.tree.fetch_commands():
-            if command.name in MANAGER_COMMANDS:
+            if command.name in (*MANAGER_COMMANDS, *MANAGER_MENUS):
                 community.guild.set_command_permissions(command, {community.team: True})
     await seed_customers(
         bot.services,

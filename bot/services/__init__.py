@@ -81,7 +81,7 @@ class Services:
             notes=NoteService(db, notes, clock),
             tours=TourService(db, customer_service, meals, settings, outbox, clock),
             networking=NetworkingService(db, networking, customers, settings, outbox, clock),
-            feedback=FeedbackService(db, feedback, clock),
+            feedback=FeedbackService(db, feedback, insights, clock),
             insights=InsightService(db, insights, customers, outbox, clock),
             doorbell=doorbell,
         )

@@ -18,11 +18,13 @@ from bot.domain.feedback import (
     check_score,
     clean_comment,
 )
+from bot.domain.insights import InsightKind, InsightSource, NewInsight, suggest
 from bot.domain.meals import Meal, RsvpStatus
 from bot.domain.outbox import Later
 from storage.database import Database, Transaction
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
+from storage.insights import InsightRepository
 from storage.meals import MealRepository, RsvpRepository
 
 MAX_REFERRED_NAME = 100
@@ -46,9 +48,10 @@ class TourFeedback:
 
 
 class FeedbackService:
-    def __init__(self, db: Database, feedback: FeedbackRepository, clock: Clock) -> None:
+    def __init__(self, db: Database, feedback: FeedbackRepository, insights: InsightRepository, clock: Clock) -> None:
         self._db = db
         self._feedback = feedback
+        self._insights = insights
         self._clock = clock
         self._meals = MealRepository()
         self._rsvps = RsvpRepository()
@@ -76,8 +79,21 @@ class FeedbackService:
                 raise NotAllowed("Only people who came to this meal can give feedback on it.")
             if now > meal.ends_at + FEEDBACK_WINDOW:
                 raise InvalidInput("Feedback on this meal has closed; thank you all the same!")
+            first_comment = comment is not None and not await self._feedback.commented(tx, guild_id, meal_id, user_id)
             await self._feedback.answer(tx, guild_id, meal_id, user_id, now, score=score, refer=refer, comment=comment)
+            if first_comment and comment is not None:  # a reply to the feedback request is an insight (once)
+                await self._log_insight(tx, meal, user_id, comment, now)
         return meal
+
+    async def _log_insight(self, tx: Transaction, meal: Meal, user_id: int, comment: str, now: dt.datetime) -> None:
+        """Its kind and tags suggested from the server's labelled insights; nobody is there to confirm, and the
+        team can change it later."""
+        suggestion = suggest(comment, await self._insights.labelled(tx, meal.guild_id))
+        insight = NewInsight.create(
+            guild_id=meal.guild_id, text=comment, kind=suggestion.kind or InsightKind.OTHER, logged_by=user_id,
+            source=InsightSource.FEEDBACK, tags=suggestion.tags, customer_user_id=user_id, meal_id=meal.id,
+        )  # fmt: skip
+        await self._insights.add(tx, insight, now)
 
     async def for_meal(self, guild_id: int, meal_id: int) -> MealFeedback:
         async with self._db.read() as tx:

@@ -9,7 +9,7 @@ from typing import Any, Self
 
 import discord
 
-from bot.checks import MANAGER_COMMANDS, require_can_post
+from bot.checks import MANAGER_COMMANDS, MANAGER_MENUS, require_can_post
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import GuildSettings
 from bot.domain.timeparse import spoken_offsets
@@ -114,7 +114,7 @@ def names_in(guild: discord.Guild | None) -> Callable[[int], str | None]:
 def integrations_hint(settings: GuildSettings) -> str:
     """Discord shows the managers' commands only to members who may Manage Server until an admin lets the manager
     role use them; the bot can't do that for them."""
-    commands = ", ".join(f"/{name}" for name in MANAGER_COMMANDS)
+    commands = ", ".join([*(f"/{name}" for name in MANAGER_COMMANDS), *(f"“{name}”" for name in MANAGER_MENUS)])
     return (
         f"Server Settings → Integrations → Listening Tour: add <@&{settings.manager_role_id}> to {commands}, so the "
         "team sees them (Discord shows them to members with Manage Server only, until then)."

@@ -50,6 +50,11 @@ async def test_the_people_who_came_give_feedback_that_managers_read(configured: 
     )
     assert "· 9/10 · would refer · 💬 “Lovely people, too noisy a venue”" in text
 
+    found = await configured.manager.slash(configured.channel, "insight search", text="noisy")
+    page = found.followups[-1] if found.followups else found.response
+    [hit] = page.embeds[0].fields  # the comment became an insight, linked to Ana
+    assert hit.value.startswith("Lovely people, too **noisy** a venue") and f"<@{ana.id}>" in hit.value
+
 
 async def test_a_manager_records_a_referral_and_bad_ones_are_refused(configured: World) -> None:
     ana, ben, _ = configured.members

@@ -3,10 +3,12 @@ search, and closed with the customer when something ships — once."""
 
 from __future__ import annotations
 
+import pytest
 import simcord
 from discord import app_commands
 
 from bot.domain.customers import OptIn
+from bot.domain.insights import SearchQuery
 from bot.services.customers import Member
 from bot.ui.insights import KIND_SELECT, TEXT_INPUT
 from tests.bot.meal_story import dms, publish, said
@@ -73,3 +75,23 @@ async def test_bad_insight_input_is_refused_with_what_to_fix(configured: World) 
     empty = await maria.slash(configured.channel, "insight search", text="zebra")
     page = empty.followups[-1] if empty.followups else empty.response
     assert page.embeds[0].description == "No insight matches. Try fewer words, another spelling, or fewer filters."
+
+
+async def test_a_manager_logs_a_message_as_an_insight_from_its_menu(configured: World) -> None:
+    ana = configured.members[0]
+    said_in_chat = await ana.send(configured.channel, "Honestly the mobile app crashes every time I upload a photo")
+
+    form = await configured.manager.context_menu(configured.channel, "Log as insight", said_in_chat)
+    assert form.modal is not None
+    offered = await configured.manager.submit_modal(form, {TEXT_INPUT: said_in_chat.content})
+    asked = offered.followups[-1] if offered.followups else offered.response
+    assert asked.content.startswith("Suggested kind: **pain point**")
+    saved = await configured.manager.click(asked, label="Save")
+    assert said(saved).startswith("Logged insight **#1** as 🩹 **pain point**")
+
+    insight = await configured.bot.services.insights.search(configured.guild.id, SearchQuery.create(text="crashes"))
+    [hit] = insight.hits
+    assert hit.insight.customer_user_id == ana.id and hit.insight.message_url == said_in_chat.jump_url
+
+    with pytest.raises(simcord.SetupError, match="not visible to this user"):  # hidden from members
+        await ana.context_menu(configured.channel, "Log as insight", said_in_chat)
