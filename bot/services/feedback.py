@@ -18,9 +18,10 @@ from bot.domain.feedback import (
     check_score,
     clean_comment,
 )
-from bot.domain.insights import InsightKind, InsightSource, NewInsight, suggest
+from bot.domain.insights import InsightSource
 from bot.domain.meals import Meal, RsvpStatus
 from bot.domain.outbox import Later
+from bot.services.insights import log_heard
 from storage.database import Database, Transaction
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
@@ -82,18 +83,8 @@ class FeedbackService:
             first_comment = comment is not None and not await self._feedback.commented(tx, guild_id, meal_id, user_id)
             await self._feedback.answer(tx, guild_id, meal_id, user_id, now, score=score, refer=refer, comment=comment)
             if first_comment and comment is not None:  # a reply to the feedback request is an insight (once)
-                await self._log_insight(tx, meal, user_id, comment, now)
+                await log_heard(tx, self._insights, meal, user_id, comment, InsightSource.FEEDBACK, now)
         return meal
-
-    async def _log_insight(self, tx: Transaction, meal: Meal, user_id: int, comment: str, now: dt.datetime) -> None:
-        """Its kind and tags suggested from the server's labelled insights; nobody is there to confirm, and the
-        team can change it later."""
-        suggestion = suggest(comment, await self._insights.labelled(tx, meal.guild_id))
-        insight = NewInsight.create(
-            guild_id=meal.guild_id, text=comment, kind=suggestion.kind or InsightKind.OTHER, logged_by=user_id,
-            source=InsightSource.FEEDBACK, tags=suggestion.tags, customer_user_id=user_id, meal_id=meal.id,
-        )  # fmt: skip
-        await self._insights.add(tx, insight, now)
 
     async def for_meal(self, guild_id: int, meal_id: int) -> MealFeedback:
         async with self._db.read() as tx:

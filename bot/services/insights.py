@@ -12,6 +12,8 @@ from bot.domain.customers import OptIn
 from bot.domain.errors import InvalidInput
 from bot.domain.insights import (
     Insight,
+    InsightKind,
+    InsightSource,
     InsightStatus,
     NewInsight,
     SearchPage,
@@ -118,6 +120,26 @@ class InsightMessages:
             return "its status changed again before the message went out"
         meal = None if insight.meal_id is None else await self._meals.get(tx, insight.meal_id, guild_id)
         return LoopClosed(insight, meal)
+
+
+async def log_heard(
+    tx: Transaction,
+    insights: InsightRepository,
+    meal: Meal,
+    user_id: int,
+    text: str,
+    source: InsightSource,
+    now: dt.datetime,
+) -> int:
+    """What a customer said without a manager present (a feedback comment, an answer to the meal's question),
+    logged as an insight of the meal; its kind and tags suggested from the server's own insights (the team can
+    change them later)."""
+    suggestion = suggest(text, await insights.labelled(tx, meal.guild_id))
+    insight = NewInsight.create(
+        guild_id=meal.guild_id, text=text, kind=suggestion.kind or InsightKind.OTHER, logged_by=user_id,
+        source=source, tags=suggestion.tags, customer_user_id=user_id, meal_id=meal.id,
+    )  # fmt: skip
+    return await insights.add(tx, insight, now)
 
 
 def _loop_row(insight: Insight, user_id: int, now: dt.datetime) -> NewDelivery:

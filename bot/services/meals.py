@@ -13,6 +13,7 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.feedback import DEFAULT_FEEDBACK_HOURS
 from bot.domain.guild_settings import DEFAULT_CAPACITY, DEFAULT_REMINDER_OFFSETS, MAX_CAPACITY
+from bot.domain.insights import InsightSource
 from bot.domain.meals import (
     CHECKIN_EARLY,
     DEFAULT_QUESTION,
@@ -31,8 +32,10 @@ from bot.domain.meals import (
 )
 from bot.domain.outbox import Kind, NewDelivery
 from bot.domain.timeparse import LocalTime
+from bot.services.insights import log_heard
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
+from storage.insights import InsightRepository
 from storage.meals import MealRepository, RsvpRepository
 from storage.outbox import OutboxRepository
 
@@ -89,6 +92,7 @@ class MealService:
         self._clock = clock
         self._meals = MealRepository()
         self._rsvps = RsvpRepository()
+        self._insights = InsightRepository()
 
     # ------------------------------------------------------------------------------------ meals
 
@@ -326,6 +330,8 @@ class MealService:
                     await self._schedule_reminders(tx, meal, user_id, now)
                     await self._schedule_feedback(tx, meal, user_id, now)
                 await self._refresh_post(tx, meal, now)
+                if _new_answer(meal, current, rsvp):  # the meal asked something of its own: what they said counts
+                    await log_heard(tx, self._insights, meal, user_id, rsvp.answer or "", InsightSource.RSVP, now)
             waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
             position = await self._position(tx, meal, user_id) if outcome in waiting else None
         return RsvpResult(meal, outcome, rsvp, previous, count, tuple(offers), position)
@@ -639,6 +645,15 @@ def new_meal(
         channel_id=channel_id,
         tour_id=tour_id,
         tour_slot=tour_slot,
+    )
+
+
+def _new_answer(meal: Meal, before: Rsvp | None, after: Rsvp) -> bool:
+    """An answer to a question of the meal's own (not the default "What do you do?") that wasn't logged yet."""
+    return (
+        after.answer is not None
+        and meal.question != DEFAULT_QUESTION
+        and (before is None or before.answer != after.answer)
     )
 
 

@@ -11,7 +11,7 @@ from bot.domain.customers import OptIn
 from bot.domain.insights import SearchQuery
 from bot.services.customers import Member
 from bot.ui.insights import KIND_SELECT, TEXT_INPUT
-from tests.bot.meal_story import dms, publish, said
+from tests.bot.meal_story import dms, publish, rsvp_going, said
 from tests.conftest import World
 
 
@@ -95,3 +95,20 @@ async def test_a_manager_logs_a_message_as_an_insight_from_its_menu(configured: 
 
     with pytest.raises(simcord.SetupError, match="not visible to this user"):  # hidden from members
         await ana.context_menu(configured.channel, "Log as insight", said_in_chat)
+
+
+async def test_answers_to_a_meals_own_question_are_logged_as_insights(configured: World) -> None:
+    ana, ben, _ = configured.members
+    asking = await publish(configured, question="What slows your team down?")
+    await rsvp_going(configured, ana, asking, answer="Chasing invoices by hand every Friday")
+    await rsvp_going(configured, ben, asking)  # the default answer in these stories, also logged
+
+    found = await configured.bot.services.insights.search(configured.guild.id, SearchQuery.create(text="invoices"))
+    [hit] = found.hits
+    assert hit.insight.customer_user_id == ana.id and hit.insight.meal_id == 1
+    assert hit.insight.source.value == "rsvp"
+
+    plain = await publish(configured, date="2026-01-11")  # "What do you do?" is who they are, not an insight
+    await rsvp_going(configured, ana, plain, answer="I run a bakery")
+    everything = await configured.bot.services.insights.search(configured.guild.id, SearchQuery.create())
+    assert everything.total == 2
