@@ -30,6 +30,7 @@ COGS = (
     "cogs.meals",
     "cogs.tours",
     "cogs.insights",
+    "cogs.checkins",
 )
 
 
@@ -60,8 +61,9 @@ class ListeningTourBot(commands.Bot):
             threads=CityThreads(self),
         )  # fmt: skip
         self.housekeeper = Housekeeper(
-            services.meals, services.delivery, services.networking, self, clock, ready=self.wait_until_ready
-        )
+            services.meals, services.delivery, services.networking, services.checkins, self, clock,
+            ready=self.wait_until_ready,
+        )  # fmt: skip
 
     async def setup_hook(self) -> None:
         self.started_at = self.clock()  # here, not in __init__: simcord's virtual clock runs from login on

@@ -18,7 +18,7 @@ CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, Any, Any])
 # lets the manager role use them (Server Settings → Integrations → Listening Tour). Only a default: the
 # run-time check (manager_only) decides.
 MANAGERS_BY_DEFAULT = discord.Permissions(manage_guild=True)
-MANAGER_COMMANDS = ("meal", "tour", "customers", "setup", "status", "insight")
+MANAGER_COMMANDS = ("meal", "tour", "customers", "setup", "status", "insight", "checkin")
 MANAGER_MENUS = ("Log as insight",)  # message menu commands, hidden the same way
 
 

@@ -21,8 +21,8 @@ class GuildSettingsRepository:
             """
             INSERT INTO guild_settings (guild_id, manager_role_id, announce_channel_id,
                                         reminder_offsets, default_capacity, followup_days, city_threads,
-                                        local_intro_weeks, feedback_hours, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        local_intro_weeks, feedback_hours, checkin_weeks, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 manager_role_id = excluded.manager_role_id,
                 announce_channel_id = excluded.announce_channel_id,
@@ -32,6 +32,7 @@ class GuildSettingsRepository:
                 city_threads = excluded.city_threads,
                 local_intro_weeks = excluded.local_intro_weeks,
                 feedback_hours = excluded.feedback_hours,
+                checkin_weeks = excluded.checkin_weeks,
                 updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
             """,
@@ -45,6 +46,7 @@ class GuildSettingsRepository:
                 int(settings.city_threads),
                 settings.local_intro_weeks,
                 settings.feedback_hours,
+                settings.checkin_weeks,
                 encode_datetime(at),
                 by,
             ),
@@ -62,10 +64,17 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
         city_threads=bool(row["city_threads"]),
         local_intro_weeks=row["local_intro_weeks"],
         feedback_hours=row["feedback_hours"],
+        checkin_weeks=row["checkin_weeks"],
     )
 
 
 async def with_local_intros(tx: Transaction) -> list[GuildSettings]:
     """Every server that pairs its customers between tours."""
     rows = await tx.fetch_all("SELECT * FROM guild_settings WHERE local_intro_weeks > 0 ORDER BY guild_id")
+    return [_from_row(row) for row in rows]
+
+
+async def with_checkins(tx: Transaction) -> list[GuildSettings]:
+    """Every server with scheduled check-ins."""
+    rows = await tx.fetch_all("SELECT * FROM guild_settings WHERE checkin_weeks > 0 ORDER BY guild_id")
     return [_from_row(row) for row in rows]

@@ -1,6 +1,6 @@
 """Work that falls due by itself: seat offers that lapse, seats freed without a click, check-in buttons that
 open and close, people marking "Interested" on a meal's Discord event, local introductions between tours
-(each server's cadence), and old outbox rows to forget.
+and quarterly check-ins (each server's cadence), and old outbox rows to forget.
 
 It changes state only through services, which put whatever must be sent into the outbox in the same
 transaction; the dispatcher sends it. Like the dispatcher it sleeps until the next thing is due (at most an
@@ -19,6 +19,7 @@ import discord
 from discord.ext import tasks
 
 from bot.domain.clock import Clock
+from bot.services.checkins import CheckinService
 from bot.services.delivery import DeliveryService
 from bot.services.meals import MealService
 from bot.services.networking import NetworkingService
@@ -45,6 +46,7 @@ class Housekeeper:
         meals: MealService,
         delivery: DeliveryService,
         networking: NetworkingService,
+        checkins: CheckinService,
         client: discord.Client,
         clock: Clock,
         *,
@@ -53,6 +55,7 @@ class Housekeeper:
         self._meals = meals
         self._delivery = delivery
         self._networking = networking
+        self._checkins = checkins
         self._client = client
         self._clock = clock
         self._ready = ready
@@ -88,6 +91,8 @@ class Housekeeper:
                 await self.sweep_interest()
             async with contained("local introductions between tours"):
                 await self._networking.local_rounds()
+            async with contained("check-ins"):
+                await self._checkins.rounds_due()
             async with contained("forgetting old outbox rows"):
                 await self._delivery.prune()
         await self._plan()

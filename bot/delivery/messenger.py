@@ -23,8 +23,8 @@ class Messenger:
     async def dm(self, user_id: int, message: DirectMessage, *, nonce: str) -> None:
         """Raises discord.Forbidden (code 50007) for closed DMs, and whatever else Discord answers."""
         channel = await self._client.create_dm(discord.Object(id=user_id))
-        if message.meal_id is not None and message.actions:
-            view = dm_view(message.meal_id, message.actions, for_user=user_id)
+        if message.actions:  # a check-in's Reply is about no meal (0)
+            view = dm_view(message.meal_id or 0, message.actions, for_user=user_id)
             await channel.send(message.content, view=view, nonce=nonce)
         else:
             await channel.send(message.content, nonce=nonce)

@@ -26,6 +26,7 @@ class GuildSettings:
     city_threads: bool = False  # a thread per city, opened when a meal there is published
     local_intro_weeks: int = 0  # between tours, pair customers of a city every 2 or 4 weeks (0: never)
     feedback_hours: int = DEFAULT_FEEDBACK_HOURS  # "how likely are you to recommend us?" after a meal (0: never)
+    checkin_weeks: int = 0  # "how are things going?" every this many weeks (0: only with /checkin send)
 
     @property
     def configured(self) -> bool:

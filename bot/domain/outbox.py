@@ -46,6 +46,7 @@ class Kind(StrEnum):
     LOCAL_INTRO = "local_intro"  # between tours: meet someone of your city
     FEEDBACK = "feedback"  # some hours after a meal: how likely are you to recommend us?
     INSIGHT_UPDATE = "insight_update"  # "you told us this; here is what we did"
+    CHECKIN = "checkin"  # every quarter: how are things going?
     # Work in a server: a meal's post and its Discord event follow the meal; notes for closed DMs.
     MEAL_POST = "meal_post"
     MEAL_EVENT = "meal_event"
@@ -86,6 +87,7 @@ _LABELS = {
     Kind.LOCAL_INTRO: "local introduction",
     Kind.FEEDBACK: "feedback request",
     Kind.INSIGHT_UPDATE: "“here is what we did” message",
+    Kind.CHECKIN: "check-in",
     Kind.MEAL_POST: "meal post",
     Kind.MEAL_EVENT: "Discord event",
     Kind.FALLBACK_NOTE: "channel note for closed DMs",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.domain.cities import default_gazetteer
 from bot.domain.clock import Clock
 from bot.domain.tour_planning.towns import default_towns
+from bot.services.checkins import CheckinService
 from bot.services.customer_files import CustomerFileService
 from bot.services.customers import CustomerService
 from bot.services.delivery import DeliveryService, Doorbell
@@ -18,6 +19,7 @@ from bot.services.networking import NetworkingService
 from bot.services.notes import NoteService
 from bot.services.privacy import PersonalData, PrivacyService
 from bot.services.tours import TourService
+from storage.checkins import CheckinRepository
 from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
 from storage.database import Database
 from storage.feedback import FeedbackRepository
@@ -42,6 +44,7 @@ class Services:
     networking: NetworkingService
     feedback: FeedbackService
     insights: InsightService
+    checkins: CheckinService
     doorbell: Doorbell  # rung when a committed transaction added something to send
 
     @classmethod
@@ -57,6 +60,7 @@ class Services:
         networking = NetworkingRepository()
         feedback = FeedbackRepository()
         insights = InsightRepository()
+        checkins = CheckinRepository()
         customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)
         personal_data: list[PersonalData] = [
@@ -70,6 +74,7 @@ class Services:
             notes,
             networking,
             feedback,
+            checkins,
         ]
         return cls(
             guild_setup=GuildSetupService(db, settings, clock),
@@ -83,5 +88,6 @@ class Services:
             networking=NetworkingService(db, networking, customers, settings, outbox, clock),
             feedback=FeedbackService(db, feedback, insights, clock),
             insights=InsightService(db, insights, customers, outbox, clock),
+            checkins=CheckinService(db, checkins, settings, insights, outbox, clock),
             doorbell=doorbell,
         )

@@ -33,10 +33,12 @@ from bot.domain.outbox import (
     Via,
     next_attempt,
 )
+from bot.services.checkins import CheckinMessages
 from bot.services.feedback import FeedbackMessages
 from bot.services.insights import InsightMessages, LoopClosed
 from bot.services.meals import MealState
 from bot.services.networking import NETWORKING_KINDS, DmContext, NetworkingMessages
+from storage.checkins import CheckinRepository
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
 from storage.feedback import FeedbackRepository
@@ -131,6 +133,7 @@ class DeliveryService:
         self._clock = clock
         self._feedback = FeedbackMessages(FeedbackRepository(), GuildSettingsRepository())
         self._insight_messages = InsightMessages(InsightRepository())
+        self._checkins = CheckinMessages(CheckinRepository(), CustomerRepository())
         self._threads = NetworkingRepository()
         self._networking = NetworkingMessages(self._threads, CustomerRepository(), GuildSettingsRepository())
         self._meals = MealRepository()
@@ -173,6 +176,10 @@ class DeliveryService:
             if note is None or not note.recipients or note.channel_id is None:
                 return None, "nobody left to tell"
             return Outgoing(delivery, note=note), ""
+        if delivery.kind is Kind.CHECKIN:  # about nothing but them
+            assert delivery.user_id is not None
+            why = await self._checkins.why_not(tx, delivery.guild_id, delivery.user_id, delivery.payload)
+            return (None, why) if why else (Outgoing(delivery), "")
         if delivery.kind is Kind.INSIGHT_UPDATE:  # about an insight, not a meal
             loop = await self._insight_messages.loop_closed(tx, delivery.guild_id, delivery.payload)
             return (Outgoing(delivery, loop=loop), "") if isinstance(loop, LoopClosed) else (None, loop)
@@ -197,8 +204,8 @@ class DeliveryService:
             return (Outgoing(delivery, meal, about=about), "") if isinstance(about, DmContext) else (None, about)
         if delivery.kind is Kind.FEEDBACK:
             assert delivery.user_id is not None
-            why = await self._feedback.why_not(tx, meal, delivery.user_id, now)
-            return (None, why) if why else (Outgoing(delivery, meal), "")
+            asked = await self._feedback.why_not(tx, meal, delivery.user_id, now)
+            return (None, asked) if asked else (Outgoing(delivery, meal), "")
         reason = await self._why_not(tx, delivery, meal, now)
         return (None, reason) if reason else (Outgoing(delivery, meal), "")
 

@@ -1,7 +1,7 @@
 """The buttons a direct message carries (or its private fallback in a channel), named by short action strings
 kept with the message: RSVP actions ("going", "cant", "ics" …), "cards" for the card swap, "feedback" for the
-post-meal questions, and "met:<peer>:<n>" for a row of "did you connect?" answers about the n-th person the
-message lists."""
+post-meal questions, "checkin:<id>" for a check-in's Reply, and "met:<peer>:<n>" for a row of "did you
+connect?" answers about the n-th person the message lists."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import discord
 
 from bot.ui.cards import OUTCOMES, ConnectedButton, ShareCardButton
+from bot.ui.checkins import CheckinReplyButton
 from bot.ui.feedback import feedback_buttons
 from bot.ui.items import safe_id
 from bot.ui.rsvp import RsvpButton
@@ -26,6 +27,8 @@ def dm_view(meal_id: int, actions: Iterable[str], *, for_user: int) -> discord.u
         elif action == "feedback":
             for item in feedback_buttons(meal_id, for_user):
                 view.add_item(item)
+        elif action.startswith("checkin:"):
+            view.add_item(CheckinReplyButton(safe_id(action.split(":", 1)[1]), for_user))
         elif action.startswith("met:"):
             _, peer, position = action.split(":")
             row = min(int(position) - 1, MAX_ROWS - 1)

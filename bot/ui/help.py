@@ -61,7 +61,8 @@ def help_embed(mention: Mention, *, manager: bool) -> discord.Embed:
                 f"{mention('tour stop drop')} · {mention('tour cancel')}\n"
                 f"Customers: {mention('customers cities')} · {mention('customers list')} · "
                 f"{mention('customers export')} · {mention('customers roles')} · {mention('customers referral')}\n"
-                f"Insights: {mention('insight add')} · {mention('insight search')} · {mention('insight status')}\n"
+                f"Insights: {mention('insight add')} · {mention('insight search')} · {mention('insight status')} · "
+                f"{mention('checkin schedule')} · {mention('checkin send')}\n"
                 f"Health: {mention('status')} — what is being sent, what failed"
             ),
             inline=False,

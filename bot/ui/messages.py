@@ -32,6 +32,13 @@ def direct_message(outgoing: Outgoing) -> DirectMessage:
         return local_introduction(outgoing)
     if outgoing.kind is Kind.INSIGHT_UPDATE:
         return loop_closed(outgoing)
+    if outgoing.kind is Kind.CHECKIN:
+        checkin = int(str(outgoing.delivery.payload["checkin_id"]))
+        text = (
+            "👋 How are things going? It's been a while since we last talked, and we'd love to hear how business is: "
+            "what's working, what isn't, what you wish we did. Press **Reply**; a sentence is plenty."
+        )
+        return DirectMessage(text, None, (f"checkin:{checkin}",))
     meal = outgoing.meal
     assert meal is not None, "every direct message but a local introduction is about a meal"
     kind, payload = outgoing.kind, outgoing.delivery.payload

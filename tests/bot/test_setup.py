@@ -36,9 +36,8 @@ async def test_admin_configures_the_server(world: World) -> None:
     assert shown["Default seats per meal"] == "20"
     assert shown["One step only a server admin can do"] == (  # the bot can't let a role see hidden commands
         f"Server Settings → Integrations → Listening Tour: add <@&{world.team_role.id}> to /meal, /tour, "
-        "/customers, /setup, /status, /insight, “Log as insight”, so the team sees them (Discord shows them to "
-        "members with Manage Server "
-        "only, until then)."
+        "/customers, /setup, /status, /insight, /checkin, “Log as insight”, so the team sees them (Discord shows "
+        "them to members with Manage Server only, until then)."
     )
     stored = await world.bot.services.guild_setup.settings(world.guild.id)
     assert stored.manager_role_id == world.team_role.id
