@@ -1,22 +1,40 @@
-"""/insight add · search · status and the message menu **Log as insight**: managers capture what customers
-say, find it again, and close the loop."""
+"""/insight add · search · report · export · status and the message menu **Log as insight**: managers capture
+what customers say, find it again, report on it, and close the loop."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
+import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
 
 from bot.app import ListeningTourBot
 from bot.checks import MANAGERS_BY_DEFAULT, answers_first, manager_only, member_is_manager, require_manager
+from bot.domain.customers import OptIn
+from bot.domain.errors import InvalidInput
 from bot.domain.insights import InsightKind, InsightSource, InsightStatus, NewInsight, SearchQuery, clean_tags
+from bot.domain.timeparse import parse_date
+from bot.services.insights import ReportData
+from bot.ui.city_choices import city_choices
+from bot.ui.insight_report import Person, export_csv, export_json, export_markdown, report_charts, report_embed
 from bot.ui.insights import InsightTextModal, search_embed
 from bot.ui.respond import respond
 from bot.ui.style import plural
+from bot.ui.tour_choices import tour_choices
 
 Interaction = discord.Interaction[ListeningTourBot]
 
+EXPORT_FORMATS = [
+    app_commands.Choice(name="CSV: a spreadsheet", value="csv"),
+    app_commands.Choice(name="JSON: for tools", value="json"),
+    app_commands.Choice(name="Markdown: a report to paste into a document", value="markdown"),
+]
+EXTENSIONS = {"csv": "csv", "json": "json", "markdown": "md"}
 KINDS = [app_commands.Choice(name=kind.label, value=kind.value) for kind in InsightKind]
 STATUSES = [app_commands.Choice(name=status.label, value=status.value) for status in InsightStatus]
 
@@ -115,6 +133,77 @@ class InsightCommands(
 
     @manager_only
     @answers_first
+    @app_commands.command(name="report", description="What we heard, by kind, city, month and tag, with charts")
+    @app_commands.describe(
+        tour="Only the insights of this tour's meals",
+        city="Only insights from this city",
+        since="Only insights logged since this day, e.g. 2026-01-01",
+    )
+    @app_commands.autocomplete(tour=tour_choices)
+    @app_commands.autocomplete(city=city_choices)
+    async def report(
+        self,
+        interaction: Interaction,
+        tour: int | None = None,
+        city: app_commands.Range[str, 1, 100] | None = None,
+        since: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        scope = await _scope(interaction, tour, city, since)
+        data = await interaction.client.services.insights.report(
+            _guild(interaction), tour_id=scope.tour_id, city_id=scope.city_id, since=scope.since
+        )
+        charts = await asyncio.to_thread(
+            report_charts, data.report, meal_scores=data.meal_scores, city_names=_city_names(interaction, data)
+        )
+        embed = report_embed(data.report, scope=scope.label, feedback=data.feedback if data.feedback.answers else None)
+        files = [discord.File(io.BytesIO(png), filename=name) for name, png in charts]
+        if files:
+            embed.set_image(url=f"attachment://{charts[0][0]}")
+        await interaction.followup.send(embed=embed, files=files, ephemeral=True)
+
+    @manager_only
+    @answers_first
+    @app_commands.command(name="export", description="Every insight of a scope as CSV, JSON or a Markdown report")
+    @app_commands.describe(
+        format="CSV for a spreadsheet, JSON for tools, Markdown for a report to paste into a document",
+        tour="Only the insights of this tour's meals",
+        city="Only insights from this city",
+        since="Only insights logged since this day, e.g. 2026-01-01",
+    )
+    @app_commands.choices(format=EXPORT_FORMATS)
+    @app_commands.autocomplete(tour=tour_choices)
+    @app_commands.autocomplete(city=city_choices)
+    async def export(
+        self,
+        interaction: Interaction,
+        format: app_commands.Choice[str],
+        tour: int | None = None,
+        city: app_commands.Range[str, 1, 100] | None = None,
+        since: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        scope = await _scope(interaction, tour, city, since)
+        data = await interaction.client.services.insights.report(
+            _guild(interaction), tour_id=scope.tour_id, city_id=scope.city_id, since=scope.since
+        )
+        people, cities = _people(interaction, data), _city_names(interaction, data)
+        if format.value == "csv":
+            content = export_csv(data.rows, people, city_names=cities)
+        elif format.value == "json":
+            content = export_json(data.rows, people, city_names=cities)
+        else:
+            feedback = data.feedback if data.feedback.answers else None
+            content = export_markdown(
+                data.report, data.rows, people, scope=scope.label, city_names=cities, feedback=feedback
+            )
+        name = f"insights-{scope.slug}.{EXTENSIONS[format.value]}"
+        note = (
+            f"{plural(len(data.rows), 'insight')} ({scope.label}). Customers are named only where they agreed to "
+            "be quoted (`/privacy settings`); the others read like “a bookkeeper in Detroit”."
+        )
+        await interaction.followup.send(note, file=discord.File(io.BytesIO(content), filename=name), ephemeral=True)
+
+    @manager_only
+    @answers_first
     @app_commands.command(name="status", description="Planned, shipped or won't do: the customer hears back once")
     @app_commands.describe(
         insight="The insight's number (from /insight search)",
@@ -138,6 +227,69 @@ class InsightCommands(
             else " Nobody to tell: no linked customer accepts DMs (or they heard of this status already)."
         )
         await respond(interaction, f"Insight **#{insight}** is now **{change.insight.status.label}**.{told}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    tour_id: int | None
+    city_id: int | None
+    since: dt.datetime | None
+    label: str  # "Spring tour · Toronto · since 1 Jan 2026", or "everything"
+    slug: str  # for file names
+
+
+async def _scope(interaction: Interaction, tour: int | None, city: str | None, since: str | None) -> Scope:
+    """The report's scope from the options; a bad one is refused with what to fix before any work."""
+    services = interaction.client.services
+    parts, slug = [], []
+    found_tour = await services.tours.get(_guild(interaction), tour) if tour is not None else None
+    if found_tour is not None:
+        parts.append(found_tour.name)
+        slug.append(f"tour-{found_tour.id}")
+    found_city = services.customers.resolve_one(city) if city is not None else None
+    if found_city is not None:
+        parts.append(found_city.name)
+        slug.append(found_city.name.lower().replace(" ", "-"))
+    start = None
+    if since is not None:
+        day = parse_date(since)
+        start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        parts.append(f"since {day:%d %b %Y}")
+        slug.append(f"since-{day.isoformat()}")
+    return Scope(
+        found_tour.id if found_tour else None,
+        found_city.geonameid if found_city else None,
+        start,
+        " · ".join(parts) or "everything",
+        "-".join(slug) or "all",
+    )
+
+
+def _city_names(interaction: Interaction, data: ReportData) -> dict[int, str]:
+    names = {}
+    for city_id in {*(c for c in data.report.by_city if c is not None), *(r.city_id for r in data.rows if r.city_id)}:
+        try:
+            names[city_id] = interaction.client.services.customers.city(city_id).name
+        except InvalidInput:  # a city no longer in the gazetteer: its id will do
+            continue
+    return names
+
+
+def _people(interaction: Interaction, data: ReportData) -> dict[int, Person]:
+    """What an export may say of each customer: their name only with the quotes opt-in."""
+    people = {}
+    for user_id, customer in data.customers.items():
+        city = None
+        if customer.city_id is not None:
+            with contextlib.suppress(InvalidInput):
+                city = interaction.client.services.customers.city(customer.city_id).name
+        people[user_id] = Person(
+            name=customer.name or customer.discord_name or "a customer",
+            quotes_ok=customer.opted_in(OptIn.QUOTES),
+            what_i_do=customer.profile.what_i_do,
+            city=city,
+        )
+    return people
 
 
 @app_commands.guild_only()

@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.clock import Clock
-from bot.domain.customers import OptIn
+from bot.domain.customers import Customer, OptIn
 from bot.domain.errors import InvalidInput
+from bot.domain.feedback import FeedbackSummary
 from bot.domain.insights import (
     Insight,
     InsightKind,
+    InsightReport,
     InsightSource,
     InsightStatus,
     NewInsight,
@@ -26,15 +28,29 @@ from bot.domain.meals import Meal
 from bot.domain.outbox import Kind, NewDelivery
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
+from storage.feedback import FeedbackRepository
 from storage.insights import InsightRepository
 from storage.meals import MealRepository
 from storage.outbox import OutboxRepository
+
+MAX_REPORT_MEALS = 200  # the newest meals a report looks at for their feedback
 
 
 @dataclass(frozen=True)
 class StatusChange:
     insight: Insight
     told: int  # customers who will get a "here is what we did" DM
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything /insight report and /insight export show for a scope (tour, city, since)."""
+
+    report: InsightReport
+    rows: list[Insight]  # oldest first, for the exports
+    customers: dict[int, Customer]  # the people the rows are about, by user id (their consent to be quoted)
+    feedback: FeedbackSummary  # post-meal feedback of the scope's meals
+    meal_scores: list[tuple[str, int | None, int]]  # (meal title, recommend score, answers), newest meal first
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,7 @@ class InsightService:
         self._outbox = outbox
         self._clock = clock
         self._meals = MealRepository()
+        self._feedback = FeedbackRepository()
 
     async def add(self, insight: NewInsight) -> Insight:
         async with self._db.transaction() as tx:
@@ -83,6 +100,37 @@ class InsightService:
     async def tags(self, guild_id: int, prefix: str) -> list[TagUse]:
         async with self._db.read() as tx:
             return await self._insights.tags_in_use(tx, guild_id, prefix)
+
+    async def report(
+        self, guild_id: int, *, tour_id: int | None = None, city_id: int | None = None, since: dt.datetime | None = None
+    ) -> ReportData:
+        filters = SearchQuery.create(tour_id=tour_id, city_id=city_id, since=since)
+        async with self._db.read() as tx:
+            report = await self._insights.report(tx, guild_id, tour_id=tour_id, city_id=city_id, since=since)
+            rows = await self._insights.export_rows(tx, guild_id, filters)
+            people = [row.customer_user_id for row in rows if row.customer_user_id is not None]
+            customers = await self._customers.by_users(tx, guild_id, list(dict.fromkeys(people)))
+            meals = await self._meals_in_scope(tx, guild_id, tour_id, city_id, since)
+            scores = []
+            for meal in meals:
+                summary = await self._feedback.summary(tx, guild_id, [meal.id])
+                if summary.answers:
+                    scores.append((meal.title, summary.recommend_score, summary.answers))
+            feedback = await self._feedback.summary(tx, guild_id, [meal.id for meal in meals])
+        return ReportData(report, rows, customers, feedback, scores)
+
+    async def _meals_in_scope(
+        self, tx: Transaction, guild_id: int, tour_id: int | None, city_id: int | None, since: dt.datetime | None
+    ) -> list[Meal]:
+        meals = await self._meals.recent(tx, guild_id, limit=MAX_REPORT_MEALS)
+        return [
+            meal
+            for meal in meals
+            if (tour_id is None or meal.tour_id == tour_id)
+            and (city_id is None or meal.place.geonameid == city_id)
+            and (since is None or meal.starts_at >= since)
+            and not meal.cancelled
+        ]
 
     async def set_status(
         self, guild_id: int, insight_id: int, status: InsightStatus, note: str | None

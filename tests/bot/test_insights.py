@@ -112,3 +112,40 @@ async def test_answers_to_a_meals_own_question_are_logged_as_insights(configured
     await rsvp_going(configured, ana, plain, answer="I run a bakery")
     everything = await configured.bot.services.insights.search(configured.guild.id, SearchQuery.create())
     assert everything.total == 2
+
+
+async def test_a_report_with_charts_and_exports_that_name_only_who_agreed(configured: World) -> None:
+    ana, ben, _ = configured.members
+    for member in (ana, ben):
+        await accepts_dms(configured, member)
+    await configured.bot.services.customers.set_opt_in(
+        Member(configured.guild.id, ana.id, ana.user.name, ana.user.name), OptIn.QUOTES, True
+    )
+    await publish(configured)
+    maria = configured.manager
+    for who, kind, text in (
+        (ana, "praise", "The lunch was the best hour of my month"),
+        (ben, "pain_point", "Exports break every time we have more than a thousand rows"),
+    ):
+        form = await maria.slash(configured.channel, "insight add", customer=who, kind=kind, meal=1, tags="lunch")
+        await maria.submit_modal(form, {TEXT_INPUT: text})
+
+    shown = await maria.slash(configured.channel, "insight report", city="Toronto")
+    page = shown.followups[-1] if shown.followups else shown.response
+    assert page.embeds[0].title == "Insight report · Toronto"
+    pictures = {file.filename: await file.read() for file in page.attachments}
+    assert {"kinds-per-city.png", "trend.png", "top-tags.png"} <= set(pictures)
+    assert all(png.startswith(b"\x89PNG") and len(png) > 5_000 for png in pictures.values())
+
+    exported = await maria.slash(configured.channel, "insight export", format="markdown")
+    page = exported.followups[-1] if exported.followups else exported.response
+    [file] = page.attachments
+    assert file.filename == "insights-all.md"
+    markdown = (await file.read()).decode()
+    assert "best hour of my month" in markdown and "Exports break" in markdown
+    assert "ana" in markdown.casefold()  # Ana agreed to be quoted
+    assert "ben" not in markdown.casefold()  # Ben did not: "a customer in Toronto"
+
+    bad = await maria.slash(configured.channel, "insight report", since="yesterday-ish")
+    assert said(bad) == "“yesterday-ish” is not a date I can read. Write it like 2026-03-14."
+    simcord.assert_error(configured.env, app_commands.CommandInvokeError)
