@@ -23,6 +23,7 @@ from bot.app import ListeningTourBot
 from bot.checks import MANAGER_COMMANDS, MANAGER_MENUS
 from bot.config import Settings
 from bot.demo.customers import seed_customers
+from bot.demo.insights import seed_insights
 from bot.demo.meals import seed_meals
 from bot.demo.networking import seed_networking
 from bot.demo.tours import seed_tours
@@ -106,6 +107,7 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
     await seed_networking(
         bot.services, advance, community.guild.id, community.channel.id, community.manager.id, users, names
     )
+    await seed_insights(bot.services, community.guild.id, community.manager.id, users)
     await bot.dispatcher.flush()
 
 
