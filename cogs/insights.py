@@ -148,10 +148,7 @@ class InsightCommands(
         city: app_commands.Range[str, 1, 100] | None = None,
         since: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        scope = await _scope(interaction, tour, city, since)
-        data = await interaction.client.services.insights.report(
-            _guild(interaction), tour_id=scope.tour_id, city_id=scope.city_id, since=scope.since
-        )
+        scope, data = await _report(interaction, tour, city, since)
         charts = await asyncio.to_thread(
             report_charts, data.report, meal_scores=data.meal_scores, city_names=_city_names(interaction, data)
         )
@@ -181,10 +178,7 @@ class InsightCommands(
         city: app_commands.Range[str, 1, 100] | None = None,
         since: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        scope = await _scope(interaction, tour, city, since)
-        data = await interaction.client.services.insights.report(
-            _guild(interaction), tour_id=scope.tour_id, city_id=scope.city_id, since=scope.since
-        )
+        scope, data = await _report(interaction, tour, city, since)
         people, cities = _people(interaction, data), _city_names(interaction, data)
         if format.value == "csv":
             content = export_csv(data.rows, people, city_names=cities)
@@ -263,6 +257,16 @@ async def _scope(interaction: Interaction, tour: int | None, city: str | None, s
         " · ".join(parts) or "everything",
         "-".join(slug) or "all",
     )
+
+
+async def _report(
+    interaction: Interaction, tour: int | None, city: str | None, since: str | None
+) -> tuple[Scope, ReportData]:
+    scope = await _scope(interaction, tour, city, since)
+    data = await interaction.client.services.insights.report(
+        _guild(interaction), tour_id=scope.tour_id, city_id=scope.city_id, since=scope.since
+    )
+    return scope, data
 
 
 def _city_names(interaction: Interaction, data: ReportData) -> dict[int, str]:
