@@ -23,6 +23,7 @@ from bot.services.insights import ReportData
 from bot.ui.city_choices import city_choices
 from bot.ui.insight_report import Person, export_csv, export_json, export_markdown, report_charts, report_embed
 from bot.ui.insights import InsightTextModal, search_embed
+from bot.ui.meal_choices import recent_meal_choices
 from bot.ui.respond import respond
 from bot.ui.style import plural
 from bot.ui.tour_choices import tour_choices
@@ -71,9 +72,11 @@ class InsightCommands(
         kind="Pain point, feature request, praise… (leave it out to get a suggestion)",
         tags="Comma-separated, e.g. onboarding, pricing",
         meal="The meal where you heard it (its city and tour come with it)",
+        city="Or the city it's about, when it wasn't at a meal",
     )
     @app_commands.choices(kind=KINDS)
-    @app_commands.autocomplete(tags=tag_choices)
+    @app_commands.autocomplete(tags=tag_choices, city=city_choices)
+    @app_commands.autocomplete(meal=recent_meal_choices)
     async def add(
         self,
         interaction: Interaction,
@@ -82,14 +85,17 @@ class InsightCommands(
         kind: app_commands.Choice[str] | None = None,
         tags: app_commands.Range[str, 1, 330] | None = None,
         meal: int | None = None,
+        city: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         guild_id, by = _guild(interaction), interaction.user.id
-        checked_tags = clean_tags(tags)  # a bad tag is refused before the form opens
+        checked_tags = clean_tags(tags)  # a bad tag or city is refused before the form opens
+        city_id = interaction.client.services.customers.resolve_one(city).geonameid if city else None
 
         def draft(text: str, chosen: InsightKind, final_tags: Sequence[str]) -> NewInsight:
             return NewInsight.create(
                 guild_id=guild_id, text=text, kind=chosen, logged_by=by, tags=final_tags,
                 customer_user_id=customer.id if customer else None, customer_name=customer_name, meal_id=meal,
+                city_id=city_id,
             )  # fmt: skip
 
         chosen = InsightKind(kind.value) if kind else None
@@ -104,10 +110,15 @@ class InsightCommands(
         tag="Only insights with this tag",
         status="Only this status",
         customer="Only what this member told us",
+        tour="Only the insights of this tour's meals",
+        city="Only insights from this city",
+        since="Only insights logged since this day, e.g. 2026-01-01",
+        until="Only insights logged before this day",
         page="Page of the results (10 a page)",
     )
     @app_commands.choices(kind=KINDS, status=STATUSES)
-    @app_commands.autocomplete(tag=tag_choices)
+    @app_commands.autocomplete(tag=tag_choices, city=city_choices)
+    @app_commands.autocomplete(tour=tour_choices)
     async def search(
         self,
         interaction: Interaction,
@@ -116,17 +127,25 @@ class InsightCommands(
         tag: app_commands.Range[str, 1, 30] | None = None,
         status: app_commands.Choice[str] | None = None,
         customer: discord.Member | None = None,
+        tour: int | None = None,
+        city: app_commands.Range[str, 1, 100] | None = None,
+        since: app_commands.Range[str, 1, 40] | None = None,
+        until: app_commands.Range[str, 1, 40] | None = None,
         page: app_commands.Range[int, 1, 1000] = 1,
     ) -> None:
+        scope = await _scope(interaction, tour, city, since)
+        before = dt.datetime.combine(parse_date(until), dt.time(), tzinfo=dt.UTC) if until else None
         query = SearchQuery.create(
             text=text, kind=kind.value if kind else None, tag=tag, status=status.value if status else None,
-            customer_user_id=customer.id if customer else None, page=page,
+            customer_user_id=customer.id if customer else None, tour_id=scope.tour_id, city_id=scope.city_id,
+            since=scope.since, until=before, page=page,
         )  # fmt: skip
         found = await interaction.client.services.insights.search(_guild(interaction), query)
         described = " · ".join(
             part for part in (
                 f"“{text}”" if text else "", kind.name if kind else "", f"#{tag}" if tag else "",
                 status.name if status else "", customer.display_name if customer else "",
+                "" if scope.label == "everything" else scope.label, f"before {until}" if until else "",
             ) if part
         ) or "all"  # fmt: skip
         await respond(interaction, embed=search_embed(found, described=described))

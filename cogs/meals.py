@@ -35,6 +35,7 @@ from bot.ui.meal_admin import (
     cancel_prompt,
     change_reply,
 )
+from bot.ui.meal_choices import meal_choice_list
 from bot.ui.meal_networking import SendIntrosButton, intro_pages, intros_view, seating_csv, seating_embed
 from bot.ui.notes import ShowNoteButton
 from bot.ui.pages import list_view, page_view, paginate
@@ -242,7 +243,7 @@ class MealsCog(commands.Cog):
     async def upcoming_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None or not await member_is_manager(interaction):
             return []  # discord.py runs no checks before autocomplete: the meals are the managers' to list
-        return _choices(await self.bot.services.meals.upcoming(interaction.guild_id), current)
+        return meal_choice_list(await self.bot.services.meals.upcoming(interaction.guild_id), current)
 
     @attendees.autocomplete("meal")
     @intros.autocomplete("meal")
@@ -250,7 +251,7 @@ class MealsCog(commands.Cog):
     async def any_meals(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None or not await member_is_manager(interaction):
             return []
-        return _choices(await self.bot.services.meals.recent(interaction.guild_id, limit=100), current)
+        return meal_choice_list(await self.bot.services.meals.recent(interaction.guild_id, limit=100), current)
 
     # ------------------------------------------------------------------------------------ helpers
 
@@ -291,18 +292,6 @@ def published_reply(meal: Meal, progress: JobProgress, radius_km: float, *, note
     if note:
         lines.append(note)
     return "\n".join([*lines, *trouble_lines(progress, (Kind.MEAL_POST, Kind.MEAL_EVENT))])
-
-
-def _choices(meals: list[Meal], current: str) -> list[app_commands.Choice[int]]:
-    typed = current.casefold().strip().lstrip("#")
-    choices = []
-    for meal in meals:
-        label = f"#{meal.id} {meal.title} · {meal.local(meal.starts_at):%a %d %b %H:%M}" + (
-            " (cancelled)" if meal.cancelled else ""
-        )
-        if typed in label.casefold():
-            choices.append(app_commands.Choice(name=label[:100], value=meal.id))
-    return choices[:25]
 
 
 ITEMS = (

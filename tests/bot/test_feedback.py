@@ -55,6 +55,12 @@ async def test_the_people_who_came_give_feedback_that_managers_read(configured: 
     [hit] = page.embeds[0].fields  # the comment became an insight, linked to Ana
     assert hit.value.startswith("Lovely people, too **noisy** a venue") and f"<@{ana.id}>" in hit.value
 
+    reported = await configured.manager.slash(configured.channel, "insight report", city="Toronto")
+    page = reported.followups[-1] if reported.followups else reported.response
+    fields = {field.name: field.value for field in page.embeds[0].fields}
+    assert "Recommend score **+100** from 1 answer" in fields["Recommend score"]  # the feedback in the report
+    assert "recommend-by-meal.png" in {file.filename for file in page.attachments}
+
 
 async def test_a_manager_records_a_referral_and_bad_ones_are_refused(configured: World) -> None:
     ana, ben, _ = configured.members

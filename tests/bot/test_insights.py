@@ -12,7 +12,7 @@ from bot.domain.insights import SearchQuery
 from bot.services.customers import Member
 from bot.ui.insights import KIND_SELECT, TEXT_INPUT
 from tests.bot.meal_story import dms, publish, rsvp_going, said
-from tests.conftest import World
+from tests.conftest import World, allow_manager_commands
 
 
 async def accepts_dms(world: World, actor: simcord.MemberActor) -> None:
@@ -149,3 +149,26 @@ async def test_a_report_with_charts_and_exports_that_name_only_who_agreed(config
     bad = await maria.slash(configured.channel, "insight report", since="yesterday-ish")
     assert said(bad) == "“yesterday-ish” is not a date I can read. Write it like 2026-03-14."
     simcord.assert_error(configured.env, app_commands.CommandInvokeError)
+
+
+async def test_search_filters_by_city_and_period_and_meals_complete_for_managers(configured: World) -> None:
+    maria = configured.manager
+    await publish(configured)
+    for city, text in (("Toronto", "Shipping to the US takes a week"), ("Austin", "Shipping is fine for us")):
+        form = await maria.slash(configured.channel, "insight add", kind="pain_point", city=city)
+        await maria.submit_modal(form, {TEXT_INPUT: text})
+
+    found = await maria.slash(configured.channel, "insight search", text="shipping", city="Austin")
+    page = found.followups[-1] if found.followups else found.response
+    [hit] = page.embeds[0].fields
+    assert hit.value.startswith("**Shipping** is fine for us") and page.embeds[0].title == (
+        "Insights · “shipping” · Austin"
+    )
+    later = await maria.slash(configured.channel, "insight search", text="shipping", since="2026-02-01")
+    page = later.followups[-1] if later.followups else later.response
+    assert page.embeds[0].fields == []  # both were logged on 1 January
+
+    meals = await maria.autocomplete(configured.channel, "insight add", "meal", "Lunch")
+    assert [choice["name"] for choice in meals] == ["#1 Lunch in Toronto · Sat 10 Jan 12:30"]
+    await allow_manager_commands(configured, configured.guild.default_role)  # even if an admin showed it to all
+    assert await configured.members[0].autocomplete(configured.channel, "insight add", "meal", "") == []
