@@ -9,7 +9,7 @@ import discord
 
 from bot.delivery.errors import Refused
 from bot.domain.meals import Meal
-from bot.services.networking import CityThread
+from bot.services.networking_messages import CityThread
 from bot.ui.messages import city_thread_text
 
 log = logging.getLogger(__name__)

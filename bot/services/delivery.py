@@ -37,7 +37,7 @@ from bot.services.checkins import CheckinMessages
 from bot.services.feedback import FeedbackMessages
 from bot.services.insights import InsightMessages, LoopClosed
 from bot.services.meals import MealState
-from bot.services.networking import NETWORKING_KINDS, DmContext, NetworkingMessages
+from bot.services.networking_messages import NETWORKING_KINDS, DmContext, NetworkingMessages
 from storage.checkins import CheckinRepository
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction

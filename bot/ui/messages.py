@@ -15,7 +15,7 @@ import discord
 from bot.domain.meals import Meal
 from bot.domain.outbox import Kind
 from bot.services.delivery import Outgoing
-from bot.services.networking import NETWORKING_KINDS, CityThread, PeerNote
+from bot.services.networking_messages import NETWORKING_KINDS, CityThread, PeerNote
 from bot.ui.cards import card_text
 from bot.ui.rsvp import when_line
 
