@@ -30,8 +30,8 @@ def status_text(status: CheckinStatus) -> str:
     if last is not None:
         lines.append(
             f"Last round, {discord.utils.format_dt(last.round_at, 'D')}: asked {plural(last.asked, 'customer')}, "
-            f"{last.answered} answered, {last.unanswered} not yet; {plural(last.skipped, 'customer')} we had met at "
-            "a meal in the month before were not asked."
+            f"{last.answered} answered, {last.unanswered} not yet; {plural(last.skipped, 'customer')} we see at a "
+            "meal within a month of it were not asked."
         )
     lines.append("Customers who accept DMs are asked, spread over hours so Discord's limits hold; replies become "
                  "insights (`/insight search`).")  # fmt: skip
@@ -63,11 +63,17 @@ class CheckinCommands(
     async def send(self, interaction: Interaction) -> None:
         checkins = interaction.client.services.checkins
         sent = await checkins.send_now(_guild(interaction))
-        head = (
-            f"Asking {plural(sent.asked, 'customer')} how things are going"
-            + (f" (not {sent.skipped} we met at a meal this month)" if sent.skipped else "")
-            + "."
-        )
+        if sent.asked:
+            head = (
+                f"Asking {plural(sent.asked, 'customer')} how things are going"
+                + (f" (not {sent.skipped} we see at a meal this month)" if sent.skipped else "")
+                + "."
+            )
+        else:
+            head = (
+                "Nobody to ask right now: check-ins go to customers who accept DMs and whom we didn't see at a meal "
+                f"in the last month or the month ahead ({sent.skipped} did). Nothing was sent."
+            )
         await respond(interaction, f"{head}\n{status_text(await checkins.status(_guild(interaction)))}")
 
 

@@ -239,7 +239,11 @@ class InsightCommands(
             if change.told
             else " Nobody to tell: no linked customer accepts DMs (or they heard of this status already)."
         )
-        await respond(interaction, f"Insight **#{insight}** is now **{change.insight.status.label}**.{told}")
+        words = discord.utils.escape_markdown(change.insight.text)
+        quoted = words if len(words) <= 120 else words[:119] + "…"
+        await respond(
+            interaction, f"Insight **#{insight}** (“{quoted}”) is now **{change.insight.status.label}**.{told}"
+        )
 
 
 @dataclass(frozen=True)

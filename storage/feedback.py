@@ -32,12 +32,12 @@ class FeedbackRepository:
             (guild_id, meal_id, user_id, score, refer.value if refer else None, comment, encode_datetime(at)),
         )
 
-    async def commented(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> bool:
+    async def comment(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> str | None:
         row = await tx.fetch_one(
-            "SELECT 1 FROM meal_feedback WHERE guild_id = ? AND meal_id = ? AND user_id = ? AND comment IS NOT NULL",
+            "SELECT comment FROM meal_feedback WHERE guild_id = ? AND meal_id = ? AND user_id = ?",
             (guild_id, meal_id, user_id),
         )
-        return row is not None
+        return None if row is None else row["comment"]
 
     async def answered(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> bool:
         row = await tx.fetch_one(

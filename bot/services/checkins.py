@@ -111,7 +111,11 @@ class CheckinService:
         return insight_id
 
     async def _round(self, tx: Transaction, guild_id: int, now: dt.datetime) -> CheckinRound:
+        """Ask everyone due. A round that finds nobody to ask is not recorded: it must not push the next one
+        a quarter away."""
         people, skipped = await self._checkins.to_ask(tx, guild_id, now - MET_RECENTLY)
+        if not people:
+            return CheckinRound(now, 0, skipped, 0)
         await self._checkins.add_round(tx, guild_id, now, people, skipped)
         rows = []
         for position, user_id in enumerate(people):

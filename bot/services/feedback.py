@@ -80,9 +80,9 @@ class FeedbackService:
                 raise NotAllowed("Only people who came to this meal can give feedback on it.")
             if now > meal.ends_at + FEEDBACK_WINDOW:
                 raise InvalidInput("Feedback on this meal has closed; thank you all the same!")
-            first_comment = comment is not None and not await self._feedback.commented(tx, guild_id, meal_id, user_id)
+            before = await self._feedback.comment(tx, guild_id, meal_id, user_id)
             await self._feedback.answer(tx, guild_id, meal_id, user_id, now, score=score, refer=refer, comment=comment)
-            if first_comment and comment is not None:  # a reply to the feedback request is an insight (once)
+            if comment is not None and comment != before:  # each new comment is an insight (the last one shows)
                 await log_heard(tx, self._insights, meal, user_id, comment, InsightSource.FEEDBACK, now)
         return meal
 

@@ -95,7 +95,7 @@ class CommentModal(discord.ui.Modal):
         await services(interaction).feedback.answer(
             self.guild_id, self.meal_id, interaction.user.id, comment=self.text.value
         )
-        await send_ephemeral(interaction, "Thank you! Your comment reached the team.")
+        await send_ephemeral(interaction, "Thank you! Your comment reached the team (a new one adds to what you said).")
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_error(interaction, error, "feedback comment")
@@ -117,7 +117,7 @@ def summary_line(summary: FeedbackSummary) -> str:
     split = ", ".join(plural(n, word) for n, word in groups)
     shown = f"{score:+d}" if score else "0"
     parts = [
-        f"Recommend score **{shown}** from {plural(summary.answers, 'answer')} ({split})",
+        f"Recommend score **{shown}** on −100…+100 from {plural(summary.answers, 'answer')} ({split})",
         f"{summary.would_refer} would refer a peer",
     ]
     if summary.comments:

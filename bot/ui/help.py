@@ -51,22 +51,21 @@ def help_embed(mention: Mention, *, manager: bool) -> discord.Embed:
             ),
             inline=False,
         )
-        embed.add_field(
-            name="Day to day",
-            value=(
-                f"Meals: {mention('meal add')} · {mention('meal edit')} · {mention('meal attendees')} · "
-                f"{mention('meal checkin')} · {mention('meal cancel')} · {mention('meal intros')} · "
-                f"{mention('meal seating')}\n"
-                f"Tours: {mention('tour show')} · {mention('tour list')} · {mention('tour stop pin')} · "
-                f"{mention('tour stop drop')} · {mention('tour cancel')}\n"
-                f"Customers: {mention('customers cities')} · {mention('customers list')} · "
-                f"{mention('customers export')} · {mention('customers roles')} · {mention('customers referral')}\n"
-                f"Insights: {mention('insight add')} · {mention('insight search')} · {mention('insight status')} · "
-                f"{mention('checkin schedule')} · {mention('checkin send')}\n"
-                f"Health: {mention('status')} — what is being sent, what failed"
-            ),
-            inline=False,
-        )
+        day_to_day = {
+            "Meals": f"{mention('meal add')} · {mention('meal edit')} · {mention('meal attendees')} · "
+            f"{mention('meal checkin')} · {mention('meal cancel')} · {mention('meal intros')} · "
+            f"{mention('meal seating')}",
+            "Tours": f"{mention('tour show')} · {mention('tour list')} · {mention('tour stop pin')} · "
+            f"{mention('tour stop drop')} · {mention('tour cancel')}",
+            "Customers": f"{mention('customers cities')} · {mention('customers list')} · "
+            f"{mention('customers export')} · {mention('customers roles')} · {mention('customers referral')}",
+            "Insights": f"{mention('insight add')} (or a message's Apps → Log as insight) · "
+            f"{mention('insight search')} · {mention('insight report')} · {mention('insight export')} · "
+            f"{mention('insight status')} · {mention('checkin schedule')} · {mention('checkin send')}",
+            "Health": f"{mention('status')} — what is being sent, what failed",
+        }
+        for name, value in day_to_day.items():  # a field each: Discord caps a field at 1,024 characters
+            embed.add_field(name=name, value=value, inline=False)
     else:
         embed.set_footer(text="Community managers see more here.")
     return embed

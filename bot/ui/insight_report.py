@@ -84,7 +84,8 @@ def report_embed(report: InsightReport, *, scope: str, feedback: FeedbackSummary
         embed.description = "No insights in this scope yet. `/insight add` logs what a customer tells you."
     else:
         embed.description = (
-            f"**{plural(report.total, 'insight')}** · **{closed:,}** closed the loop ({_percent(closed, report.total)})"
+            f"**{plural(report.total, 'insight')}** · **{closed:,}** closed the loop: planned, shipped or won't do "
+            f"({_percent(closed, report.total)})"
         )
         kinds = [
             f"{KIND_ICONS[kind]} {kind.label} — **{count:,}** ({_percent(count, report.total)})"
@@ -454,10 +455,24 @@ def _person_label(person: Person | None) -> str:
 def _role(person: Person) -> str:
     """What they do, as a noun after "a": "Bookkeeper" → "bookkeeper"; dropped when it would name them."""
     role = _ARTICLE.sub("", " ".join((person.what_i_do or "").split())).rstrip(".")
-    if not role or len(role) > MAX_ROLE or _names(person, role):
+    if not role or len(role) > MAX_ROLE or _names(person, role) or not _a_noun(role):
         return ""
     # "Bookkeeper" reads "a bookkeeper"; an acronym ("CFO", "UX designer") keeps its capitals.
     return role if role[1:2].isupper() else role[0].lower() + role[1:]
+
+
+_NOT_A_ROLE = frozenset({"i", "i'm", "im", "we", "we're", "my", "our", "me", "us", "for", "in", "at", "of", "and"})
+MAX_ROLE_WORDS = 3
+
+
+def _a_noun(role: str) -> bool:
+    """Whether "a <role>" reads as a job: "bookkeeper", "UX designer", "coffee roaster" do; "I run a bakery with
+    12 people" or "accounting for small businesses" (a sentence, a field of work) don't — they become "a
+    customer"."""
+    words = role.casefold().replace("’", "'").split()
+    return (
+        len(words) <= MAX_ROLE_WORDS and not any(word in _NOT_A_ROLE for word in words) and not words[0].endswith("ing")
+    )
 
 
 def _article(noun: str) -> str:

@@ -66,7 +66,7 @@ def confirm_text(suggestion: Suggestion, tags: Sequence[str]) -> str:
     basis = (
         f"from {plural(suggestion.neighbours, 'similar insight')} logged here"
         if suggestion.neighbours
-        else "from its words (there are no similar insights here yet)"
+        else "from its words: no insight logged here is close enough to go by"
     )
     tagged = f" Tags: {', '.join(tags)}." if tags else ""
     return f"Suggested kind: **{kind.label}** ({basis}).{tagged} Pick another kind if it fits better, then **Save**."
@@ -81,6 +81,7 @@ class ConfirmKindView(discord.ui.View):
         self.kind = suggestion.kind or InsightKind.OTHER
         self.kinds: discord.ui.Select[ConfirmKindView] = discord.ui.Select(
             custom_id=KIND_SELECT,
+            row=0,
             options=[
                 discord.SelectOption(
                     label=kind.label, value=kind.value, emoji=KIND_ICONS[kind], default=kind is self.kind
@@ -98,7 +99,7 @@ class ConfirmKindView(discord.ui.View):
 
         await run_safely(interaction, pick, "insight kind")
 
-    @discord.ui.button(label="Save", style=discord.ButtonStyle.success)
+    @discord.ui.button(label="Save", style=discord.ButtonStyle.success, row=1)  # under the kinds: picked first
     async def save(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
         async def save_it() -> None:
             await interaction.response.defer()

@@ -39,12 +39,18 @@ async def test_check_ins_go_out_on_schedule_and_replies_become_insights(configur
     assert hit.insight.customer_user_id == ana.id and hit.insight.source.value == "checkin"
 
     shown = await configured.manager.slash(configured.channel, "checkin schedule", every_weeks=13)
-    assert "asked 2 customers, 1 answered, 1 not yet; 1 customer we had met at a meal" in said(shown)
+    assert "asked 2 customers, 1 answered, 1 not yet; 1 customer we see at a meal within a month" in said(shown)
 
     await configured.env.advance_time(7 * 24 * 3600)
     assert len(checkins_of(ben)) == 1  # not again before the quarter is over
 
     now = await configured.manager.slash(configured.channel, "checkin send")
-    assert said(now).startswith("Asking 2 customers how things are going (not 1 we met at a meal this month).")
+    assert said(now).startswith("Asking 2 customers how things are going (not 1 we see at a meal this month).")
     await configured.env.advance_time(5)
     assert len(checkins_of(ben)) == 2
+
+
+async def test_a_check_in_with_nobody_to_ask_sends_nothing_and_keeps_the_schedule(configured: World) -> None:
+    sent = await configured.manager.slash(configured.channel, "checkin send")  # nobody accepts DMs
+    assert said(sent).startswith("Nobody to ask right now: check-ins go to customers who accept DMs")
+    assert "Last round" not in said(sent)

@@ -88,7 +88,7 @@ async def test_the_demo_shows_feedback_on_its_past_lunch(simcord_env: simcord.En
     assert page is not None
     text = page.embeds[0].description or ""
     assert text.startswith("**6** going (6 seats left) · 0 waiting · 0 maybe · 4 checked in · **1 no-show**")
-    assert "Recommend score **0** from 3 answers (1 promoter, 1 passive, 1 detractor)" in text
+    assert "Recommend score **0** on −100…+100 from 3 answers (1 promoter, 1 passive, 1 detractor)" in text
 
 
 async def test_the_demo_has_insights_to_search_and_report(simcord_env: simcord.Env) -> None:

@@ -39,14 +39,14 @@ async def test_the_people_who_came_give_feedback_that_managers_read(configured: 
     assert said(referred) == "Thank you! Saved: you'd refer a peer to us."
     opened = await ana.user.click(asked, label="Add a comment")
     done = await ana.user.submit_modal(opened, {COMMENT_INPUT: "Lovely people, too noisy a venue"})
-    assert said(done) == "Thank you! Your comment reached the team."
+    assert said(done) == "Thank you! Your comment reached the team (a new one adds to what you said)."
 
     shown = await configured.manager.slash(configured.channel, "meal attendees", meal=1)
     page = shown.followups[-1] if shown.followups else shown.response
     text = page.embeds[0].description or ""
     assert (
-        "Recommend score **+100** from 1 answer (1 promoter, 0 passives, 0 detractors) · 1 would refer a peer · "
-        "1 comment" in text
+        "Recommend score **+100** on −100…+100 from 1 answer (1 promoter, 0 passives, 0 detractors) · "
+        "1 would refer a peer · 1 comment" in text
     )
     assert "· 9/10 · would refer · 💬 “Lovely people, too noisy a venue”" in text
 
@@ -58,7 +58,7 @@ async def test_the_people_who_came_give_feedback_that_managers_read(configured: 
     reported = await configured.manager.slash(configured.channel, "insight report", city="Toronto")
     page = reported.followups[-1] if reported.followups else reported.response
     fields = {field.name: field.value for field in page.embeds[0].fields}
-    assert "Recommend score **+100** from 1 answer" in fields["Recommend score"]  # the feedback in the report
+    assert "Recommend score **+100** on −100…+100 from 1 answer" in fields["Recommend score"]  # feedback, reported
     assert "recommend-by-meal.png" in {file.filename for file in page.attachments}
 
 

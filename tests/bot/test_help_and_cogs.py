@@ -36,7 +36,11 @@ async def test_a_manager_also_gets_the_first_hour_and_the_day_to_day(configured:
     result = await configured.manager.slash(configured.channel, "help")
 
     sections = listed(result)
-    assert list(sections) == ["Start here", "Any time", "Community managers: your first hour", "Day to day"]
+    assert list(sections) == [
+        "Start here", "Any time", "Community managers: your first hour", "Meals", "Tours", "Customers", "Insights",
+        "Health",
+    ]  # fmt: skip
+    assert sections["Insights"].startswith(f"</insight add:{configured.bot.command_ids['insight']}>")
     assert sections["Community managers: your first hour"].startswith(
         f"1. </setup:{configured.bot.command_ids['setup']}> — manager role"
     )

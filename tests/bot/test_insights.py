@@ -53,7 +53,10 @@ async def test_a_manager_logs_finds_and_closes_the_loop_on_an_insight(configured
     shipped = await maria.slash(
         configured.channel, "insight status", insight=1, status="shipped", note="A checklist for new staff is live"
     )
-    assert said(shipped) == "Insight **#1** is now **shipped**. 1 customer who told us will hear back by DM."
+    assert said(shipped) == (
+        "Insight **#1** (“Onboarding new staff takes us two weeks every time”) is now **shipped**. 1 customer who "
+        "told us will hear back by DM."
+    )
     await configured.env.advance_time(5)
     [told] = [m for m in dms(ana) if m.content.startswith("You told us this")]
     assert told.content == (

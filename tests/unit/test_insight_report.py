@@ -147,7 +147,7 @@ def test_the_summary_says_how_many_of_which_kind_and_how_many_closed_the_loop() 
     assert "🩹 pain point" in text and "⚠️ churn risk" in text
     assert "won't do" in text
     assert text.count("`") == 10  # the five top tags
-    assert "Recommend score **+35** from 40 answers" in text
+    assert "Recommend score **+35** on −100…+100 from 40 answers" in text
 
 
 def test_a_huge_report_with_a_long_scope_still_fits_discord() -> None:
@@ -265,10 +265,21 @@ def test_the_markdown_report_reads_as_a_document() -> None:
     assert "### Idea (2)" in text and "### Pain point (1)" in text
     assert "- **2026-03-01** · Ana Costa · Detroit, MI · *planned* · tags: invoices, pricing" in text
     assert "  > Invoices take me an hour every Friday." in text
-    assert "Recommend score **+25** from 4 answers" in text
+    assert "Recommend score **+25** on −100…+100 from 4 answers" in text
     # Their words can't turn into a heading, a link or HTML of the document.
     odd = insight(7, "# Big\n[click](http://x) <b>", customer=ANA)
     assert (
         "  > \\# Big\n  > \\[click\\](http://x) \\<b\\>"
         in export_markdown(empty_report(), [odd], PEOPLE, scope="x").decode()
     )
+
+
+def test_an_anonymised_customer_reads_as_a_job_or_as_a_customer_never_as_a_broken_sentence() -> None:
+    from bot.ui.insight_report import Person, _person_label
+
+    assert _person_label(Person("Dara", False, "Bookkeeper", "Detroit")) == "a bookkeeper in Detroit"
+    assert _person_label(Person("Ana", False, "I run a bakery with 12 people", "Toronto")) == "a customer in Toronto"
+    assert _person_label(Person("Dara", False, "Accounting for small businesses", "Chicago")) == (
+        "a customer in Chicago"
+    )
+    assert _person_label(Person("Gus", False, "Coffee roaster", None)) == "a coffee roaster"
