@@ -18,8 +18,9 @@ else) whose ids are known. Everything goes through the real ``InsightRepository`
    (median of 5); baseline: the same figures from GROUP BY queries in SQLite.
 3. **Suggestions** (``suggest`` over the newest 2,000 labelled insights): time per call.
 
-The benchmark fails (exit 1) if a search misses a planted needle, returns one from the wrong filters,
-or counts a word differently from the LIKE scan (on words whose forms the stemmer leaves alone).
+The benchmark fails (exit 1) if a search misses a planted needle, returns one from the wrong filters, ranks
+the filtered needles otherwise than the unfiltered search, or counts a word differently from the LIKE scan
+(on words whose forms the stemmer leaves alone).
 """
 
 from __future__ import annotations
@@ -322,12 +323,19 @@ async def check_results(db: Database, repo: InsightRepository, needles: dict[int
         h.insight.kind is not kinds[kind_index] or h.insight.city_id != CITIES[city_index][0] for h in narrowed.hits
     ):
         sys.exit("FAIL: a filtered search returned an insight outside its filters (or none)")
+    inside = [
+        h.insight.id
+        for h in page.hits
+        if h.insight.kind is kinds[kind_index] and h.insight.city_id == CITIES[city_index][0]
+    ]
+    if [h.insight.id for h in narrowed.hits] != inside:
+        sys.exit("FAIL: a filtered search ranks its hits unlike the unfiltered search")
     if not all(f"**{NEEDLE}**" in hit.snippet for hit in page.hits):
         sys.exit("FAIL: a needle's snippet does not highlight it")
     if mismatches:
         sys.exit("FAIL: FTS5 and LIKE disagree: " + "; ".join(mismatches))
-    print(f"Checked: {len(needles)}/{len(needles)} needles found and highlighted, filters honoured, counts of "
-          f"{len(CONTROL_WORDS)} control words equal to a LIKE scan's")  # fmt: skip
+    print(f"Checked: {len(needles)}/{len(needles)} needles found and highlighted, filters honoured in rank order, "
+          f"counts of {len(CONTROL_WORDS)} control words equal to a LIKE scan's")  # fmt: skip
 
 
 async def sql_report(db: Database, scope: dict[str, int]) -> None:

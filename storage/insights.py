@@ -44,9 +44,8 @@ PLAIN_SNIPPET = 160  # characters shown when there are no words to highlight
 TOP_TAGS = 10
 EXPORT_LIMIT = 200_000
 COUNT_CAP = 1_000  # search totals are exact up to here, then "1,000+"
-# The FTS5 rank function, given per query (``rank MATCH``) rather than stored in the table's config: bm25
-# with a word in the text counting twice a word in the tags.
-_RANK = "bm25(1.0, 0.5)"
+# The FTS5 rank: bm25 with a word in the text counting twice a word in the tags.
+_BM25 = "bm25(insights_fts, 1.0, 0.5)"
 
 
 def _insight(row: sqlite3.Row) -> Insight:
@@ -78,6 +77,7 @@ class _Where:
 
     sql: str
     params: tuple[object, ...]
+    narrowed: bool = False  # a filter besides the server
 
 
 def _filters(guild_id: int, query: SearchQuery) -> _Where:
@@ -102,7 +102,70 @@ def _filters(guild_id: int, query: SearchQuery) -> _Where:
     if query.tag is not None:
         clauses.append("i.id IN (SELECT insight_id FROM insight_tags WHERE guild_id = ? AND tag = ?)")
         params += [guild_id, query.tag]
-    return _Where(" AND ".join(clauses), tuple(params))
+    return _Where(" AND ".join(clauses), tuple(params), narrowed=len(clauses) > 1)
+
+
+def _matches(where: _Where, match: str, *, lone: bool) -> _Where:
+    """FROM … WHERE of the FTS5 matches within the filters; ``lone``: no filter, no other server's insights.
+
+    ``INDEXED BY``: the planner would look each match up in the table by its rowid (the wide row, with the
+    text); the narrow index of migration 0017, keyed by id, holds every column the filters read.
+    """
+    if lone:
+        return _Where("insights_fts WHERE insights_fts MATCH ?", (match,))
+    return _Where(
+        "insights_fts CROSS JOIN insights i INDEXED BY insights_search_filters ON i.id = insights_fts.rowid"
+        f" WHERE insights_fts MATCH ? AND {where.sql}",
+        (match, *where.params),
+        where.narrowed,
+    )
+
+
+async def _ranked(
+    tx: Transaction, matches: _Where, *, lone: bool, offset: int, limit: int
+) -> tuple[list[int], int | None]:
+    """The page's ids, best first (bm25, then the higher id), and the total when this pass counted it.
+
+    With a check per match (filters, or other servers), that check is the cost, and a second walk for the
+    count would pay it twice. So one walk in rowid order takes the passing matches with their scores, up to
+    one past COUNT_CAP: when it ends before, it holds every match, and the page and the exact total come
+    from it (sorted here exactly as SQLite would). Only when more pass is the page ranked by SQLite, keeping
+    the best ``offset + limit`` in a heap (``ORDER BY … LIMIT``), instead of FTS5's ``ORDER BY rank``, which
+    sorts every match.
+    """
+    if not lone:
+        scored = await tx.fetch_all(
+            f"SELECT insights_fts.rowid AS id, {_BM25} AS score FROM {matches.sql} LIMIT ?",  # noqa: S608 - our SQL
+            (*matches.params, COUNT_CAP + 1),
+        )
+        if len(scored) <= COUNT_CAP:
+            best = sorted(scored, key=lambda row: (row["score"], -row["id"]))[offset : offset + limit]
+            return [row["id"] for row in best], len(scored)
+    ranked = await tx.fetch_all(
+        f"SELECT insights_fts.rowid AS id FROM {matches.sql}"  # noqa: S608 - our SQL
+        f" ORDER BY {_BM25}, insights_fts.rowid DESC LIMIT ? OFFSET ?",
+        (*matches.params, limit, offset),
+    )
+    return [row["id"] for row in ranked], None
+
+
+async def _alone(tx: Transaction, guild_id: int) -> bool:
+    """No other server has insights (two probes of the by-guild index): its matches need no server check."""
+    row = await tx.fetch_one(
+        "SELECT EXISTS (SELECT 1 FROM insights WHERE guild_id < ?)"
+        " OR EXISTS (SELECT 1 FROM insights WHERE guild_id > ?)",
+        (guild_id, guild_id),
+    )
+    return row is not None and not row[0]
+
+
+async def _rows_by_id(tx: Transaction, ids: Sequence[int]) -> list[sqlite3.Row]:
+    """The insights of these ids, in this order."""
+    if not ids:
+        return []
+    rows = await tx.fetch_all(f"SELECT * FROM insights WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))  # noqa: S608
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 class InsightRepository:
@@ -189,12 +252,16 @@ class InsightRepository:
     # ------------------------------------------------------------------------------- search
 
     async def search(self, tx: Transaction, guild_id: int, query: SearchQuery) -> SearchPage:
-        """One page of results: by relevance (bm25) when there are words, else newest first.
+        """One page of results: by relevance (bm25, ties newest id first) when there are words, else newest
+        first.
 
-        With words, FTS5 walks its matches in rank order itself (``ORDER BY rank``, consumed by the virtual
-        table), and the join to ``insights`` for the filters stops at the page's last row; snippets are made
-        for the page's rows only. The total is exact up to ``COUNT_CAP`` ("1,000+" beyond): an exact count
-        of a common word costs as much as the search itself (docs/insights.md).
+        With words, the page's ids come from a pass over the FTS5 matches (``_ranked``): each match's
+        server and filters are checked in the narrow ``insights_search_filters`` index (not the wide row),
+        bm25 is computed for the matches that pass only, and the best ``offset + page_size`` are kept in a
+        heap instead of sorting every match. When no other server has insights and there are no filters,
+        even that index is skipped. Then the page's rows and snippets are read by id. The total is
+        exact up to ``COUNT_CAP`` ("1,000+" beyond): an exact count of a common word costs as much as the
+        search itself (docs/insights.md); a page that is not full is the last one and gives the total.
         """
         where = _filters(guild_id, query)
         offset = (query.page - 1) * query.page_size
@@ -206,29 +273,29 @@ class InsightRepository:
                 (*where.params, query.page_size, offset),
             )
             snippets: dict[int, str] = {}
+            matches, counted = None, None
         else:
-            rows = await tx.fetch_all(
-                "SELECT i.* FROM insights_fts CROSS JOIN insights i ON i.id = insights_fts.rowid"  # noqa: S608 - our SQL
-                f" WHERE insights_fts MATCH ? AND insights_fts.rank MATCH ? AND {where.sql}"
-                " ORDER BY insights_fts.rank LIMIT ? OFFSET ?",
-                (match, _RANK, *where.params, query.page_size, offset),
-            )
-            snippets = await _snippets(tx, match, [row["id"] for row in rows])
-        total = await self._count(tx, where, match)
+            lone = not where.narrowed and await _alone(tx, guild_id)
+            matches = _matches(where, match, lone=lone)
+            ids, counted = await _ranked(tx, matches, lone=lone, offset=offset, limit=query.page_size)
+            rows = await _rows_by_id(tx, ids)
+            snippets = await _snippets(tx, match, ids)
+        if counted is not None:
+            total = counted
+        elif len(rows) < query.page_size and (rows or offset == 0):
+            total = offset + len(rows)  # the last page: the count is known without walking the matches again
+        else:
+            total = await self._count(tx, where, matches)
         hits = [Hit(_insight(row), snippets.get(row["id"]) or _plain_snippet(row["text"])) for row in rows]
         shown = min(total, COUNT_CAP)
         return SearchPage(hits, shown, query.page, math.ceil(shown / query.page_size), more=total > COUNT_CAP)
 
-    async def _count(self, tx: Transaction, where: _Where, match: str | None) -> int:
+    async def _count(self, tx: Transaction, where: _Where, matches: _Where | None) -> int:
         """How many insights match, counting no further than one past COUNT_CAP."""
-        if match is None:
+        if matches is None:
             source, params = f"SELECT 1 FROM insights i WHERE {where.sql}", where.params  # noqa: S608
         else:
-            source = (
-                "SELECT 1 FROM insights_fts CROSS JOIN insights i ON i.id = insights_fts.rowid"  # noqa: S608
-                f" WHERE insights_fts MATCH ? AND {where.sql}"
-            )
-            params = (match, *where.params)
+            source, params = f"SELECT 1 FROM {matches.sql}", matches.params  # noqa: S608
         row = await tx.fetch_one(f"SELECT COUNT(*) AS n FROM ({source} LIMIT ?)", (*params, COUNT_CAP + 1))  # noqa: S608
         return 0 if row is None else int(row["n"])
 

@@ -404,3 +404,97 @@ async def test_totals_of_common_words_are_capped(db: Database, monkeypatch: pyte
 
     assert (page.total, page.more, page.pages, len(page.hits)) == (5, True, 3, 2)
     assert (exact.total, exact.more) == (1, False)
+
+
+# ----------------------------------------------------------------------------------- search plans (0017)
+
+
+async def test_the_filter_index_migration_applies_to_a_database_with_insights(tmp_path: Path) -> None:
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql"))[:16]:
+        shutil.copy(path, previous / path.name)
+    async with await Database.open(tmp_path / "old.db") as db:
+        assert (await migrate(db, previous))[-1] == 16
+        old = await log(db, "Invoices crash on export", "pain point", city_id=TORONTO)
+        await log(db, "Invoices are great", "praise", city_id=TORONTO)
+
+        assert 17 in await migrate(db)
+
+        index = await db.fetch_one("SELECT name FROM sqlite_master WHERE name = 'insights_search_filters'")
+        assert index is not None
+        page = await search(db, text="invoices", kind="pain point", city_id=TORONTO)
+        assert [h.insight.id for h in page.hits] == [old] and page.total == 1
+        async with db.transaction() as tx:
+            await fts_is_in_sync(tx)
+
+
+async def ranking(db: Database, guild_id: int = GUILD, **query: object) -> list[int]:
+    """Every page of a search, concatenated: the whole ranking, as a manager paging through it sees it."""
+    ids: list[int] = []
+    for number in range(1, 100):
+        page = await search(db, guild_id=guild_id, page=number, page_size=2, **query)
+        ids += [h.insight.id for h in page.hits]
+        if number >= page.pages:
+            return ids
+    raise AssertionError("too many pages")
+
+
+async def test_a_filtered_ranking_is_the_full_ranking_restricted_to_the_filters(db: Database) -> None:
+    texts = [
+        "Invoice export is slow",
+        "Invoices, invoices, invoices: the invoice screen is our whole day",
+        "We export invoices every Friday and the invoice totals are wrong sometimes, which costs us hours",
+        "Invoice",
+        "The invoice page looks great on mobile",
+        "Invoice export is slow",  # the same words as the first: a tie, newest id first
+    ]
+    ids = [
+        await log(db, text, "pain point" if n % 2 else "praise", city_id=TORONTO if n < 4 else AUSTIN)
+        for n, text in enumerate(texts)
+    ]
+
+    everything = await ranking(db, text="invoice")  # the lone server's plan: no server check
+
+    assert sorted(everything) == sorted(ids)
+    assert everything.index(ids[5]) == everything.index(ids[0]) - 1  # ties: newest id first
+    last = await search(db, text="invoice", kind="pain point", page=2, page_size=2)  # 3 pain points: 2 + 1
+    assert (len(last.hits), last.total, last.pages) == (1, 3, 2)
+    for filters in ({"kind": "pain point"}, {"city_id": TORONTO}, {"kind": "praise", "city_id": AUSTIN}):
+        kept = {h.insight.id for h in (await search(db, page_size=25, **filters)).hits}
+        assert await ranking(db, text="invoice", **filters) == [i for i in everything if i in kept]
+
+
+async def test_other_servers_change_neither_the_hits_nor_their_order(db: Database) -> None:
+    texts = ["Sync fails", "Sync fails again and again, sync is broken", "Calendar sync is slow on Mondays", "Sync"]
+    ids = [await log(db, text) for text in texts]
+    alone = await ranking(db, text="sync")
+
+    theirs = [await log(db, text, guild_id=OTHER_GUILD) for text in ("Sync sync sync", "Sync")]
+
+    assert sorted(alone) == sorted(ids)
+    assert await ranking(db, text="sync") == alone  # now through the filter index, same order
+    assert await ranking(db, OTHER_GUILD, text="sync") == theirs
+    assert (await search(db, text="sync", page_size=2)).total == 4
+
+
+async def test_a_typed_filter_is_only_words(db: Database) -> None:
+    praise = await log(db, "Love the dashboard", "praise")
+    words = await log(db, "Such kind praise for the team", "question")  # the words, as a phrase
+
+    page = await search(db, text="kind:praise")
+
+    assert [h.insight.id for h in page.hits] == [words] and praise != words
+    assert (await search(db, text="kind:praise", kind="praise")).total == 0
+
+
+async def test_capped_totals_with_filters_rank_like_without(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("storage.insights.COUNT_CAP", 3)
+    ids = [await log(db, "Sync " + "slow " * n, "idea") for n in range(6)]  # longer text, lower bm25
+    await log(db, "Sync", "praise", guild_id=OTHER_GUILD)
+
+    few = await search(db, text="sync", kind="idea", page_size=2)  # 6 pass: more than the cap
+    second = await search(db, text="sync", kind="idea", page_size=2, page=2)
+
+    assert (few.total, few.more) == (3, True)
+    assert [h.insight.id for h in few.hits + second.hits] == ids[:4]
