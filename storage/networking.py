@@ -101,14 +101,6 @@ class NetworkingRepository:
             [(meal_id, user_id, number) for number, table in enumerate(tables, start=1) for user_id in table],
         )
 
-    async def tablemates(self, tx: Transaction, meal_id: int, user_id: int) -> list[int]:
-        rows = await tx.fetch_all(
-            "SELECT b.user_id FROM seats a JOIN seats b ON b.meal_id = a.meal_id AND b.table_no = a.table_no"
-            " WHERE a.meal_id = ? AND a.user_id = ? AND b.user_id != a.user_id ORDER BY b.user_id",
-            (meal_id, user_id),
-        )
-        return [row["user_id"] for row in rows]
-
     async def peers(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> list[int]:
         """The people this person was introduced to (either way) or sat with at the meal, who still have
         introductions turned on: introduced first, then tablemates, each once."""
@@ -147,17 +139,6 @@ class NetworkingRepository:
             (guild_id, meal_id, user_id),
         )
         return {row["peer_id"] for row in rows}
-
-    async def introduced_to(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> list[int]:
-        """The people this person was introduced to at the meal, or who were introduced to them."""
-        rows = await tx.fetch_all(
-            "SELECT peer_id AS other FROM introductions WHERE guild_id = ? AND meal_id = ? AND user_id = ?"
-            " UNION SELECT user_id FROM introductions WHERE guild_id = ? AND meal_id = ? AND peer_id = ?",
-            (guild_id, meal_id, user_id, guild_id, meal_id, user_id),
-        )
-        return sorted(row["other"] for row in rows)
-
-    # ------------------------------------------------------------------------------- cards
 
     async def offer_card(
         self,

@@ -93,10 +93,6 @@ class FeedbackService:
                 await self._feedback.answers(tx, guild_id, meal_id),
             )
 
-    async def for_meals(self, guild_id: int, meal_ids: list[int]) -> FeedbackSummary:
-        async with self._db.read() as tx:
-            return await self._feedback.summary(tx, guild_id, meal_ids)
-
     async def for_tour(self, guild_id: int, tour_id: int, meal_ids: list[int]) -> TourFeedback:
         async with self._db.read() as tx:
             summary = await self._feedback.summary(tx, guild_id, meal_ids)
