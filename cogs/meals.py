@@ -189,7 +189,8 @@ class MealsCog(commands.Cog):
         names = await names_of(interaction, [r.user_id for r in state.rsvps])
         feedback = await self.bot.services.feedback.for_meal(interaction.guild.id, meal)
         pages = paginate(attendees_title(state), attendee_lines(state, self.bot.clock(), names, feedback))
-        file = discord.File(io.BytesIO(attendees_csv(state, names)), filename=f"meal-{meal}-attendees.csv")
+        csv_file = attendees_csv(state, names, feedback)
+        file = discord.File(io.BytesIO(csv_file), filename=f"meal-{meal}-attendees.csv")
         view = list_view(AttendeesPageButton, meal, 0, len(pages))
         await respond(interaction, embed=pages[0], file=file, view=view)
 

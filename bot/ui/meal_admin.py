@@ -105,19 +105,27 @@ def attendee_lines(
     for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
         guest = " +1" if rsvp.guests else ""
         here = " ✅" if rsvp.checked_in_at else ""
+        if not here and rsvp in no_shows and now > state.meal.ends_at and checked_in:
+            here = " · no-show"
         answer = f" — “{rsvp.answer}”" if rsvp.answer else ""
         said = answer_text(answers.get(rsvp.user_id))
         lines.append(f"{who(rsvp.user_id, names)}{guest} · {rsvp.status.value}{here}{answer}{said}")
     return lines
 
 
-def attendees_csv(state: MealState, names: dict[int, str]) -> bytes:
-    """Everyone who answered, waiting people in line order, names where we know them."""
+def attendees_csv(state: MealState, names: dict[int, str], feedback: MealFeedback | None = None) -> bytes:
+    """Everyone who answered, waiting people in line order, names where we know them, and after the meal what
+    each said in their feedback."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["meal_id", "user_id", "name", "status", "guests", "answer", "checked_in_at", "waitlist_position"])
+    writer.writerow(
+        ["meal_id", "user_id", "name", "status", "guests", "answer", "checked_in_at", "waitlist_position",
+         "recommend_score", "would_refer", "comment"]
+    )  # fmt: skip
     line = iter(range(1, len(state.rsvps) + 1))
+    answers = feedback.answers if feedback is not None else {}
     for rsvp in sorted(state.rsvps, key=lambda r: (_STATUS_ORDER.index(r.status), r.seq)):
+        said = answers.get(rsvp.user_id)
         writer.writerow(
             [
                 state.meal.id,
@@ -128,6 +136,9 @@ def attendees_csv(state: MealState, names: dict[int, str]) -> bytes:
                 spreadsheet_safe(rsvp.answer),
                 rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else "",
                 next(line) if rsvp.status is RsvpStatus.WAITLISTED else "",
+                "" if said is None or said.score is None else said.score,
+                "" if said is None or said.refer is None else said.refer.value,
+                spreadsheet_safe(said.comment if said else None),
             ]
         )
     return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8 correctly

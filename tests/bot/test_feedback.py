@@ -3,6 +3,9 @@ click or two and a comment; managers read it with the attendees and the tour, an
 
 from __future__ import annotations
 
+import csv
+import io
+
 import simcord
 from discord import app_commands
 
@@ -49,6 +52,12 @@ async def test_the_people_who_came_give_feedback_that_managers_read(configured: 
         "1 would refer a peer · 1 comment" in text
     )
     assert "· 9/10 · would refer · 💬 “Lovely people, too noisy a venue”" in text
+    assert f"<@{ben.id}>) · going · no-show" in text  # Ana was checked in, Ben never came
+    rows = list(csv.DictReader(io.StringIO((await page.attachments[0].read()).decode("utf-8-sig"))))
+    by_id = {row["user_id"]: row for row in rows}
+    assert (by_id[str(ana.id)]["recommend_score"], by_id[str(ana.id)]["would_refer"]) == ("9", "yes")
+    assert by_id[str(ana.id)]["comment"] == "Lovely people, too noisy a venue"
+    assert by_id[str(ben.id)]["recommend_score"] == ""
 
     found = await configured.manager.slash(configured.channel, "insight search", text="noisy")
     page = found.followups[-1] if found.followups else found.response

@@ -242,11 +242,13 @@ async def test_attendees_list_and_csv_for_managers(configured: World) -> None:
     ]
     [attachment] = result.response.attachments
     text = (await attachment.read()).decode("utf-8-sig")
-    assert text.splitlines()[0] == "meal_id,user_id,name,status,guests,answer,checked_in_at,waitlist_position"
+    assert text.splitlines()[0] == (
+        "meal_id,user_id,name,status,guests,answer,checked_in_at,waitlist_position,recommend_score,would_refer,comment"
+    )
     assert text.splitlines()[1:] == [
-        f"1,{ana.id},ana,going,0,'=HYPERLINK(evil),,",  # the formula is defused
-        f"1,{ben.id},ben,waitlisted,0,Bakery owner,,1",  # not a customer on file: Discord's name
-        f"1,{chen.id},chen,maybe,0,,,",
+        f"1,{ana.id},ana,going,0,'=HYPERLINK(evil),,,,,",  # the formula is defused
+        f"1,{ben.id},ben,waitlisted,0,Bakery owner,,1,,,",  # not a customer on file: Discord's name
+        f"1,{chen.id},chen,maybe,0,,,,,,",
     ]
     denied = await run_as_member(configured, ana, "meal attendees", meal=1)
     assert denied.ephemeral and "Only community managers" in denied.response.content
