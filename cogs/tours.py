@@ -143,6 +143,8 @@ async def show(interaction: Interaction, tour: int, export: str | None = None) -
         ics = calendar_file(meals, stamp=interaction.client.clock(), name=f"Listening Tour: {found.name}")
         files.append(discord.File(io.BytesIO(ics), filename=f"tour-{found.id}.ics"))
     note = {
+        TourStatus.PLANNED: "Planned, not published yet: adjust it with `/tour stop`, then `/tour publish` posts its "
+        "meals with RSVP buttons.",
         TourStatus.PUBLISHED: "Published: the calendar of every meal is attached.",
         TourStatus.PUBLISHING: "Publishing: some posts or events are still on their way (`/status` shows them); "
         "the calendar of the meals is attached.",

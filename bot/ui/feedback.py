@@ -102,10 +102,11 @@ class CommentModal(discord.ui.Modal):
 
 
 def feedback_buttons(meal_id: int, user_id: int) -> list[FeedbackButton]:
-    """0–4 and 5–9 on two rows, 10 and the comment on the third, the referral question on the fourth."""
-    scores = [FeedbackButton("score", meal_id, user_id, str(n), row=n // 5 if n < 10 else 2) for n in range(11)]
+    """In the order the message asks: the score (0–4, 5–9, 10 on three rows), the referral question, then the
+    comment (five rows: Discord's most)."""
+    scores = [FeedbackButton("score", meal_id, user_id, str(n), row=min(n // 5, 2)) for n in range(11)]
     refer = [FeedbackButton("refer", meal_id, user_id, value, row=3) for value in REFER_LABELS]
-    return [*scores, FeedbackButton("comment", meal_id, user_id, row=2), *refer]
+    return [*scores, *refer, FeedbackButton("comment", meal_id, user_id, row=4)]
 
 
 def summary_line(summary: FeedbackSummary) -> str:

@@ -33,7 +33,7 @@ async def test_the_people_who_came_give_feedback_that_managers_read(configured: 
     await after_the_meal(configured, 3.1)
     [asked] = [m for m in dms(ana) if "recommend us" in m.content]
     assert asked.content.startswith("Thanks for coming to **Lunch in Toronto**! Two quick questions")
-    assert labels(asked) == [*map(str, range(11)), "Add a comment", "Yes, I'd refer a peer", "Maybe", "No"]
+    assert labels(asked) == [*map(str, range(11)), "Yes, I'd refer a peer", "Maybe", "No", "Add a comment"]
     assert not any("recommend us" in m.content for m in dms(ben))
 
     scored = await ana.user.click(asked, label="9")

@@ -49,7 +49,10 @@ async def test_a_manager_exports_the_plan_as_markdown_beside_the_map(configured:
     shown = await configured.manager.slash(configured.channel, "tour show", tour=1, export="markdown")
 
     assert shown.ephemeral and shown.response is not None
-    assert shown.response.content == "Status: planned. The plan to hand over is attached as Markdown: `spring.md`."
+    assert shown.response.content == (
+        "Planned, not published yet: adjust it with `/tour stop`, then `/tour publish` posts its meals with RSVP "
+        "buttons. The plan to hand over is attached as Markdown: `spring.md`."
+    )
     assert shown.response.embeds[0].title == "Spring — proposed tour"  # /tour show as always, plus the file
     files = attachments(shown)
     assert list(files) == ["tour-map.png", "spring.md"]

@@ -95,7 +95,10 @@ async def test_manager_plans_adjusts_publishes_and_cancels_a_tour(configured: Wo
     assert "🥪 **Lunch in Dallas** 📌" in day_four
 
     shown = await configured.manager.slash(configured.channel, "tour show", tour=1)
-    assert shown.response.content == "Status: planned."
+    assert shown.response.content == (
+        "Planned, not published yet: adjust it with `/tour stop`, then `/tour publish` posts its meals with RSVP "
+        "buttons."
+    )
     assert "🥪 **Lunch in Dallas** 📌" in itinerary_text(shown)
     assert [a.filename for a in shown.response.attachments] == ["tour-map.png"]
 
