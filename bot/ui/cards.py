@@ -21,19 +21,13 @@ from bot.errors import report_error, run_safely, send_ephemeral
 from bot.host import Interaction, services
 from bot.services.networking import MAX_CONTACT, CardChoices, Shared
 from bot.ui.items import Answer, PersistentItem, number
+from bot.ui.rsvp import guild_of
 
 CONTACT_INPUT = "lt:cards:contact"
 PEOPLE_SELECT = "lt:cards:people"
 SELECT_TIMEOUT = 600.0
 OUTCOMES = {"yes": ("We connected", discord.ButtonStyle.success), "not_yet": ("Not yet", discord.ButtonStyle.secondary),
             "no": ("No", discord.ButtonStyle.secondary)}  # fmt: skip
-
-
-async def meal_guild(interaction: Interaction, meal_id: int) -> int:
-    """The guild to act in: the interaction's, or in a DM the meal's (the clicker answered its RSVP)."""
-    if interaction.guild_id is not None:
-        return interaction.guild_id
-    return await services(interaction).meals.guild_for_member(meal_id, interaction.user.id)
 
 
 # ----------------------------------------------------------------------------------------------- card swap
@@ -63,7 +57,7 @@ class ShareCardButton(PersistentItem[discord.ui.Button[Any]], template=r"lt:card
         return cls(number(match, "meal"), number(match, "user"))
 
     async def act(self, interaction: Interaction) -> None:
-        guild_id = await meal_guild(interaction, self.meal_id)
+        guild_id = await guild_of(interaction, self.meal_id)
         choices = await services(interaction).networking.card_choices(guild_id, self.meal_id, interaction.user.id)
         if not choices.peers:
             raise InvalidInput("There's nobody from this meal to share your card with (yet).")
@@ -196,7 +190,7 @@ class ConnectedButton(
         return cls(match["answer"], number(match, "meal"), number(match, "peer"), number(match, "user"))
 
     async def act(self, interaction: Interaction) -> None:
-        guild_id = await meal_guild(interaction, self.meal_id)
+        guild_id = await guild_of(interaction, self.meal_id)
         networking = services(interaction).networking
         await networking.record_connection(
             guild_id, self.meal_id, interaction.user.id, self.peer_id, Outcome(self.outcome)

@@ -16,8 +16,8 @@ from bot.domain.feedback import MAX_COMMENT, FeedbackAnswer, FeedbackSummary, Re
 from bot.errors import report_error, send_ephemeral
 from bot.host import Interaction, services
 from bot.services.feedback import TourFeedback
-from bot.ui.cards import meal_guild
 from bot.ui.items import Answer, PersistentItem, number
+from bot.ui.rsvp import guild_of
 from bot.ui.style import plural
 
 COMMENT_INPUT = "lt:fb:text"
@@ -57,7 +57,7 @@ class FeedbackButton(
         return cls(match["what"], number(match, "meal"), number(match, "user"), match["value"] or "")
 
     async def act(self, interaction: Interaction) -> None:
-        guild_id = await meal_guild(interaction, self.meal_id)
+        guild_id = await guild_of(interaction, self.meal_id)
         if self.what == "comment":
             await interaction.response.send_modal(CommentModal(guild_id, self.meal_id))
             return
