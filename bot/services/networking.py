@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.domain.clock import Clock
-from bot.domain.customers import Customer, OptIn
+from bot.domain.customers import Customer, OptIn, clean_text
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS, GuildSettings
 from bot.domain.meals import Meal, Rsvp, RsvpStatus
@@ -169,22 +169,7 @@ class NetworkingService:
             ]
             await self._networking.add_introductions(tx, guild_id, meal_id, rows, now)
             told = sorted(plan.new)
-            await self._outbox.add_many(
-                tx,
-                [
-                    NewDelivery(
-                        Kind.INTRODUCTION,
-                        guild_id,
-                        now,
-                        meal_id=meal_id,
-                        user_id=user_id,
-                        job=job,
-                        dedupe_key=f"intro:{meal_id}:{user_id}",
-                    )
-                    for user_id in told
-                ],
-                now,
-            )
+            await self._outbox.add_many(tx, _each(Kind.INTRODUCTION, plan.meal, now, told, "intro", job=job), now)
             await self._after_meal(tx, plan.meal, told, now)
         return plan
 
@@ -362,10 +347,14 @@ class NetworkingService:
         return meal
 
 
-def _each(kind: Kind, meal: Meal, due: dt.datetime, user_ids: Sequence[int], key: str) -> list[NewDelivery]:
+def _each(
+    kind: Kind, meal: Meal, due: dt.datetime, user_ids: Sequence[int], key: str, *, job: str | None = None
+) -> list[NewDelivery]:
     """One row per person about the meal, never a second one for the same person."""
     return [
-        NewDelivery(kind, meal.guild_id, due, meal_id=meal.id, user_id=user_id, dedupe_key=f"{key}:{meal.id}:{user_id}")
+        NewDelivery(
+            kind, meal.guild_id, due, meal_id=meal.id, user_id=user_id, job=job, dedupe_key=f"{key}:{meal.id}:{user_id}"
+        )
         for user_id in user_ids
     ]
 
@@ -414,9 +403,7 @@ def _neighbour(customer: Customer) -> Attendee:
 
 
 def _clean_contact(contact: str | None) -> str | None:
-    text = (contact or "").strip()
-    if len(text) > MAX_CONTACT:
-        raise InvalidInput(f"Your contact is {len(text)} characters long; please keep it to {MAX_CONTACT}.")
-    if "@everyone" in text or "@here" in text:
+    text = clean_text(contact, field="Your contact", limit=MAX_CONTACT)
+    if text is not None and ("@everyone" in text or "@here" in text):
         raise InvalidInput("Your contact can't mention @everyone or @here; write an email, phone or link.")
-    return text or None
+    return text
