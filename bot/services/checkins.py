@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.domain.clock import Clock
+from bot.domain.clock import Clock, round_due
 from bot.domain.customers import OptIn
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import GuildSettings
@@ -26,7 +26,6 @@ MET_RECENTLY = dt.timedelta(days=30)
 PER_HOUR = 60  # a round's DMs are spread at most this many an hour, over the hours (or days) that follow
 DEFAULT_WEEKS = 13  # a quarter
 MAX_WEEKS = 52
-ROUND_SLACK = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class CheckinService:
         if settings.checkin_weeks <= 0:
             return False
         last = await self._checkins.last_round(tx, settings.guild_id)
-        return last is None or now - last.round_at >= dt.timedelta(weeks=settings.checkin_weeks) - ROUND_SLACK
+        return round_due(last.round_at if last else None, settings.checkin_weeks, now)
 
     async def _status(self, tx: Transaction, guild_id: int, weeks: int) -> CheckinStatus:
         last = await self._checkins.last_round(tx, guild_id)

@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.clock import Clock
+from bot.domain.clock import Clock, round_due
 from bot.domain.customers import Customer, OptIn, clean_text
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS, GuildSettings
+from bot.domain.guild_settings import DEFAULT_FOLLOWUP_DAYS
 from bot.domain.meals import Meal, Rsvp, RsvpStatus
 from bot.domain.networking.local import pair_up
 from bot.domain.networking.matching import Introduction, suggest_introductions
@@ -31,7 +31,6 @@ from storage.meals import MealRepository, RsvpRepository
 from storage.networking import NetworkingRepository, StoredIntroduction
 from storage.outbox import OutboxRepository
 
-ROUND_SLACK = dt.timedelta(hours=1)  # the hourly sweep may come a little early or late; the cadence holds
 CARD_SWAP_AFTER = dt.timedelta(minutes=30)  # the card-swap DM goes out this long after the meal ends
 DEFAULT_FOLLOWUP = dt.timedelta(days=DEFAULT_FOLLOWUP_DAYS)
 MAX_CONTACT = 200
@@ -285,7 +284,9 @@ class NetworkingService:
             due = [
                 settings.guild_id
                 for settings in await with_local_intros(tx)
-                if _round_due(await self._networking.last_local_round(tx, settings.guild_id), settings, now)
+                if round_due(
+                    await self._networking.last_local_round(tx, settings.guild_id), settings.local_intro_weeks, now
+                )
             ]
         queued = 0
         for guild_id in due:
@@ -296,7 +297,7 @@ class NetworkingService:
     async def _local_round(self, tx: Transaction, guild_id: int, now: dt.datetime) -> int:
         settings = await self._settings.get(tx, guild_id)
         last = await self._networking.last_local_round(tx, guild_id)
-        if settings is None or not _round_due(last, settings, now):  # another process ran it meanwhile
+        if settings is None or not round_due(last, settings.local_intro_weeks, now):  # another process ran it meanwhile
             return 0
         earlier = await self._networking.introduced_pairs(tx, guild_id)
         by_city: dict[int, list[Attendee]] = {}
@@ -382,11 +383,6 @@ def _attendee(
         party=1 + rsvp.guests,
         host=rsvp.user_id == meal.host_id or rsvp.user_id in hosts,
     )
-
-
-def _round_due(last: dt.datetime | None, settings: GuildSettings, now: dt.datetime) -> bool:
-    weeks = settings.local_intro_weeks
-    return weeks > 0 and (last is None or now - last >= dt.timedelta(weeks=weeks) - ROUND_SLACK)
 
 
 def _neighbour(customer: Customer) -> Attendee:

@@ -56,3 +56,15 @@ def test_everyone_is_paired_at_most_once_and_never_with_someone_met(
     assert len(ids) == len(set(ids))
     assert all(frozenset((a.user_id, b.user_id)) not in before for a, b in pairs)
     assert all(a.peer_id == b.user_id and b.peer_id == a.user_id for a, b in pairs)
+
+
+def test_a_round_comes_round_after_its_weeks_give_or_take_the_hourly_sweep() -> None:
+    import datetime as dt
+
+    from bot.domain.clock import round_due
+
+    last = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    assert round_due(None, 2, last) and not round_due(None, 0, last)
+    assert not round_due(last, 2, last + dt.timedelta(days=13))
+    assert round_due(last, 2, last + dt.timedelta(weeks=2) - dt.timedelta(minutes=30))  # a sweep a little early
+    assert not round_due(last, 0, last + dt.timedelta(weeks=52))
