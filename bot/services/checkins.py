@@ -13,8 +13,9 @@ from bot.domain.clock import Clock, round_due
 from bot.domain.customers import OptIn
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.guild_settings import GuildSettings
-from bot.domain.insights import InsightKind, InsightSource, NewInsight, suggest
+from bot.domain.insights import InsightSource
 from bot.domain.outbox import Kind, NewDelivery
+from bot.services.insights import log_heard
 from storage.checkins import CheckinRepository, CheckinRound
 from storage.customers import CustomerRepository
 from storage.database import Database, Transaction
@@ -100,12 +101,10 @@ class CheckinService:
         async with self._db.transaction() as tx:
             if not await self._checkins.open_checkin(tx, guild_id, checkin_id, user_id):
                 raise InvalidInput("You answered this check-in already. Thank you!")
-            suggestion = suggest(text, await self._insights.labelled(tx, guild_id))
-            insight = NewInsight.create(
-                guild_id=guild_id, text=text, kind=suggestion.kind or InsightKind.OTHER, logged_by=user_id,
-                source=InsightSource.CHECKIN, tags=suggestion.tags, customer_user_id=user_id,
+            insight_id = await log_heard(
+                tx, self._insights, guild_id=guild_id, user_id=user_id, text=text, source=InsightSource.CHECKIN,
+                now=now,
             )  # fmt: skip
-            insight_id = await self._insights.add(tx, insight, now)
             await self._checkins.answered(tx, guild_id, checkin_id, insight_id, now)
         return insight_id
 

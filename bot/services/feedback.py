@@ -83,7 +83,10 @@ class FeedbackService:
             before = await self._feedback.comment(tx, guild_id, meal_id, user_id)
             await self._feedback.answer(tx, guild_id, meal_id, user_id, now, score=score, refer=refer, comment=comment)
             if comment is not None and comment != before:  # each new comment is an insight (the last one shows)
-                await log_heard(tx, self._insights, meal, user_id, comment, InsightSource.FEEDBACK, now)
+                await log_heard(
+                    tx, self._insights, guild_id=guild_id, user_id=user_id, text=comment,
+                    source=InsightSource.FEEDBACK, now=now, meal_id=meal_id,
+                )  # fmt: skip
         return meal
 
     async def for_meal(self, guild_id: int, meal_id: int) -> MealFeedback:

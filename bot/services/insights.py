@@ -88,10 +88,8 @@ class InsightService:
         return saved
 
     async def suggest(self, guild_id: int, text: str) -> Suggestion:
-        """The kind and tags the server's own labelled insights suggest for this text (docs/insights.md)."""
         async with self._db.read() as tx:
-            labelled = await self._insights.labelled(tx, guild_id)
-        return suggest(text, labelled)
+            return await suggestion_for(tx, self._insights, guild_id, text)
 
     async def search(self, guild_id: int, query: SearchQuery) -> SearchPage:
         async with self._db.read() as tx:
@@ -173,21 +171,31 @@ class InsightMessages:
 async def log_heard(
     tx: Transaction,
     insights: InsightRepository,
-    meal: Meal,
+    *,
+    guild_id: int,
     user_id: int,
     text: str,
     source: InsightSource,
     now: dt.datetime,
+    meal_id: int | None = None,
+    suggestion: Suggestion | None = None,
 ) -> int:
-    """What a customer said without a manager present (a feedback comment, an answer to the meal's question),
-    logged as an insight of the meal; its kind and tags suggested from the server's own insights (the team can
-    change them later)."""
-    suggestion = suggest(text, await insights.labelled(tx, meal.guild_id))
+    """What a customer said without a manager present (an answer to a meal's question, a feedback comment, a
+    check-in reply), logged as an insight of theirs (and of the meal); its kind and tags suggested from the
+    server's own insights (the team can change them later). Pass ``suggestion`` when it was worked out before
+    the transaction, to keep the writer's lock short."""
+    if suggestion is None:
+        suggestion = await suggestion_for(tx, insights, guild_id, text)
     insight = NewInsight.create(
-        guild_id=meal.guild_id, text=text, kind=suggestion.kind or InsightKind.OTHER, logged_by=user_id,
-        source=source, tags=suggestion.tags, customer_user_id=user_id, meal_id=meal.id,
+        guild_id=guild_id, text=text, kind=suggestion.kind or InsightKind.OTHER, logged_by=user_id,
+        source=source, tags=suggestion.tags, customer_user_id=user_id, meal_id=meal_id,
     )  # fmt: skip
     return await insights.add(tx, insight, now)
+
+
+async def suggestion_for(tx: Transaction, insights: InsightRepository, guild_id: int, text: str) -> Suggestion:
+    """The kind and tags the server's own labelled insights suggest for a text (docs/insights.md)."""
+    return suggest(text, await insights.labelled(tx, guild_id))
 
 
 def _loop_row(insight: Insight, user_id: int, now: dt.datetime) -> NewDelivery:

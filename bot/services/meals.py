@@ -13,7 +13,7 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.feedback import DEFAULT_FEEDBACK_HOURS
 from bot.domain.guild_settings import DEFAULT_CAPACITY, DEFAULT_REMINDER_OFFSETS, MAX_CAPACITY
-from bot.domain.insights import InsightSource
+from bot.domain.insights import InsightSource, Suggestion
 from bot.domain.meals import (
     CHECKIN_EARLY,
     DEFAULT_QUESTION,
@@ -32,7 +32,7 @@ from bot.domain.meals import (
 )
 from bot.domain.outbox import Kind, NewDelivery
 from bot.domain.timeparse import LocalTime
-from bot.services.insights import log_heard
+from bot.services.insights import log_heard, suggestion_for
 from storage.database import Database, Transaction
 from storage.guild_settings import GuildSettingsRepository
 from storage.insights import InsightRepository
@@ -315,6 +315,7 @@ class MealService:
 
     async def going(self, guild_id: int, meal_id: int, user_id: int, answer: str | None = None) -> RsvpResult:
         now = self._clock()
+        hint = await self._answer_hint(guild_id, meal_id, answer)
         async with self._db.transaction() as tx:
             meal = await self._require(tx, guild_id, meal_id)
             offers, count = await self._promote(tx, meal, now)  # settle lapsed offers first: the line is current
@@ -331,10 +332,24 @@ class MealService:
                     await self._schedule_feedback(tx, meal, user_id, now)
                 await self._refresh_post(tx, meal, now)
                 if _new_answer(meal, current, rsvp):  # the meal asked something of its own: what they said counts
-                    await log_heard(tx, self._insights, meal, user_id, rsvp.answer or "", InsightSource.RSVP, now)
+                    await log_heard(
+                        tx, self._insights, guild_id=guild_id, user_id=user_id, text=rsvp.answer or "",
+                        source=InsightSource.RSVP, now=now, meal_id=meal.id, suggestion=hint,
+                    )  # fmt: skip
             waiting = (GoingOutcome.WAITLISTED, GoingOutcome.ALREADY_WAITLISTED)
             position = await self._position(tx, meal, user_id) if outcome in waiting else None
         return RsvpResult(meal, outcome, rsvp, previous, count, tuple(offers), position)
+
+    async def _answer_hint(self, guild_id: int, meal_id: int, answer: str | None) -> Suggestion | None:
+        """An answer to a question of the meal's own becomes an insight: its suggested kind and tags are worked
+        out here, on the reader, so RSVPs don't wait behind it for the writer."""
+        if not answer:
+            return None
+        async with self._db.read() as tx:
+            meal = await self._meals.get(tx, meal_id, guild_id)
+            if meal is None or meal.question == DEFAULT_QUESTION:
+                return None
+            return await suggestion_for(tx, self._insights, guild_id, answer)
 
     async def _decide_going(
         self,
