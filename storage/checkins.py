@@ -41,7 +41,8 @@ class CheckinRepository:
 
     async def add_round(
         self, tx: Transaction, guild_id: int, round_at: dt.datetime, asked: Sequence[int], skipped: int
-    ) -> None:
+    ) -> dict[int, int]:
+        """The round and one check-in per person; returns each person's check-in id."""
         stamp = encode_datetime(round_at)
         await tx.execute(
             "INSERT INTO checkin_rounds (guild_id, round_at, asked, skipped) VALUES (?, ?, ?, ?)",
@@ -51,6 +52,10 @@ class CheckinRepository:
             "INSERT INTO checkins (guild_id, round_at, user_id) VALUES (?, ?, ?)",
             [(guild_id, stamp, user_id) for user_id in asked],
         )
+        rows = await tx.fetch_all(
+            "SELECT user_id, id FROM checkins WHERE guild_id = ? AND round_at = ?", (guild_id, stamp)
+        )
+        return {row["user_id"]: row["id"] for row in rows}
 
     async def last_round(self, tx: Transaction, guild_id: int) -> CheckinRound | None:
         row = await tx.fetch_one(
@@ -69,13 +74,6 @@ class CheckinRepository:
             (checkin_id, guild_id, user_id),
         )
         return row is not None
-
-    async def checkin_id(self, tx: Transaction, guild_id: int, round_at: dt.datetime, user_id: int) -> int | None:
-        row = await tx.fetch_one(
-            "SELECT id FROM checkins WHERE guild_id = ? AND round_at = ? AND user_id = ?",
-            (guild_id, encode_datetime(round_at), user_id),
-        )
-        return None if row is None else row["id"]
 
     async def answered(self, tx: Transaction, guild_id: int, checkin_id: int, insight_id: int, at: dt.datetime) -> None:
         await tx.execute(

@@ -58,7 +58,7 @@ class CheckinService:
             raise InvalidInput(f"Check-ins come every 1 to {MAX_WEEKS} weeks (0 turns them off).")
         async with self._db.transaction() as tx:
             current = await self._settings.get(tx, guild_id) or GuildSettings(guild_id=guild_id)
-            await self._settings.save(tx, _with_weeks(current, weeks), by=by, at=self._clock())
+            await self._settings.save(tx, dataclasses.replace(current, checkin_weeks=weeks), by=by, at=self._clock())
             return await self._status(tx, guild_id, weeks)
 
     async def status(self, guild_id: int) -> CheckinStatus:
@@ -114,10 +114,10 @@ class CheckinService:
         people, skipped = await self._checkins.to_ask(tx, guild_id, now - MET_RECENTLY)
         if not people:
             return CheckinRound(now, 0, skipped, 0)
-        await self._checkins.add_round(tx, guild_id, now, people, skipped)
+        ids = await self._checkins.add_round(tx, guild_id, now, people, skipped)
         rows = []
         for position, user_id in enumerate(people):
-            checkin_id = await self._checkins.checkin_id(tx, guild_id, now, user_id)
+            checkin_id = ids[user_id]
             due = now + dt.timedelta(hours=position // PER_HOUR)
             payload = {"checkin_id": checkin_id}
             key = f"checkin:{checkin_id}"
@@ -155,7 +155,3 @@ class CheckinMessages:
         if not await self._checkins.open_checkin(tx, guild_id, int(str(payload["checkin_id"])), user_id):
             return "they answered already"
         return ""
-
-
-def _with_weeks(settings: GuildSettings, weeks: int) -> GuildSettings:
-    return dataclasses.replace(settings, checkin_weeks=weeks)
