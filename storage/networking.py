@@ -134,11 +134,8 @@ class NetworkingRepository:
         return [row["peer_id"] for row in rows]
 
     async def answered(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> set[int]:
-        rows = await tx.fetch_all(
-            "SELECT peer_id FROM connections WHERE guild_id = ? AND meal_id = ? AND user_id = ?",
-            (guild_id, meal_id, user_id),
-        )
-        return {row["peer_id"] for row in rows}
+        """Whom this person said whether they connected with."""
+        return await _peers_in(tx, "connections", guild_id, meal_id, user_id)
 
     async def offer_card(
         self,
@@ -164,11 +161,8 @@ class NetworkingRepository:
         return bool(changed)
 
     async def offered_to(self, tx: Transaction, guild_id: int, meal_id: int, user_id: int) -> set[int]:
-        rows = await tx.fetch_all(
-            "SELECT peer_id FROM card_offers WHERE guild_id = ? AND meal_id = ? AND user_id = ?",
-            (guild_id, meal_id, user_id),
-        )
-        return {row["peer_id"] for row in rows}
+        """Whom this person offered their card to."""
+        return await _peers_in(tx, "card_offers", guild_id, meal_id, user_id)
 
     async def card_contact(
         self, tx: Transaction, guild_id: int, meal_id: int, user_id: int, peer_id: int
@@ -325,6 +319,15 @@ class NetworkingRepository:
             (user_id, guild_id),
         )
         await tx.execute("DELETE FROM city_thread_members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+
+
+async def _peers_in(tx: Transaction, table: str, guild_id: int, meal_id: int, user_id: int) -> set[int]:
+    """The other side of this person's rows of a meal in a table of pairs (``table`` is one of ours)."""
+    rows = await tx.fetch_all(
+        f"SELECT peer_id FROM {table} WHERE guild_id = ? AND meal_id = ? AND user_id = ?",  # noqa: S608
+        (guild_id, meal_id, user_id),
+    )
+    return {row["peer_id"] for row in rows}
 
 
 # Tables holding pairs of people, with the columns a person's export shows.
