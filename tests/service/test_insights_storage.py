@@ -498,3 +498,51 @@ async def test_capped_totals_with_filters_rank_like_without(db: Database, monkey
 
     assert (few.total, few.more) == (3, True)
     assert [h.insight.id for h in few.hits + second.hits] == ids[:4]
+
+
+# ----------------------------------------------------------------------------------- slices of very common words
+
+
+async def log_syncs(db: Database, extra_words: list[int], kind: str = "idea", **fields: object) -> list[int]:
+    """Insights that all match "sync", oldest first; the more extra words, the longer, the lower their bm25."""
+    return [await log(db, "Sync " + "slow " * n, kind, **fields) for n in extra_words]
+
+
+async def test_a_very_common_word_is_ranked_by_relevance_within_slices_of_the_newest(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await log_syncs(db, [1, 6, 0, 5, 2, 4, 3])
+    exact = await ranking(db, text="sync")
+    monkeypatch.setattr("storage.insights.RANK_WINDOW", 3)
+
+    sliced = await ranking(db, text="sync")  # pages of 2: pages 2 and 4 straddle two slices
+
+    assert exact == [ids[n] for n in (2, 0, 4, 6, 5, 3, 1)]  # shortest first, whatever its age
+    newest, middle, oldest = [ids[n] for n in (4, 6, 5)], [ids[n] for n in (2, 3, 1)], [ids[0]]
+    assert sliced == newest + middle + oldest  # the newest 3 by relevance, then the next 3, then the rest
+    page = await search(db, text="sync", page=2, page_size=2)
+    assert (page.total, page.pages, page.more) == (7, 4, False)
+    beyond = await search(db, text="sync", page=5, page_size=2)
+    assert (beyond.hits, beyond.total) == ([], 7)
+
+
+async def test_slices_hold_the_search_s_own_matches(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("storage.insights.RANK_WINDOW", 2)
+    monkeypatch.setattr("storage.insights.COUNT_CAP", 2)  # the filtered walk gives up: the sliced plan ranks
+    ideas = await log_syncs(db, [3, 0, 2, 1], city_id=TORONTO)
+    await log_syncs(db, [0, 0], "praise", city_id=TORONTO)  # newer, shorter, outside the filter
+    await log(db, "Sync", "idea", guild_id=OTHER_GUILD)  # another server: the plan with a server check
+
+    pages = [await search(db, text="sync", kind="idea", page=n, page_size=1) for n in range(1, 6)]
+
+    assert [h.insight.id for p in pages for h in p.hits] == [ideas[n] for n in (3, 2, 1, 0)]
+    assert (pages[0].total, pages[0].more) == (2, True)  # "2+": the cap
+
+
+async def test_a_search_with_fewer_matches_than_a_slice_ranks_them_all(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.insights.RANK_WINDOW", 4)
+    ids = await log_syncs(db, [2, 0, 3, 1])
+
+    assert await ranking(db, text="sync") == [ids[n] for n in (1, 3, 0, 2)]  # bm25 alone, as without slices
