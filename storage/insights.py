@@ -134,20 +134,22 @@ async def _ranked(
     match it scores, and page 1 of a word found in 15,000 insights then scores 5,000 of them, not 15,000.
 
     With a check per match (filters, or other servers), that check is the cost, and a second walk for the
-    count would pay it twice. So one walk in rowid order first takes the passing matches with their scores,
-    up to one past COUNT_CAP: when it ends before, it holds every match, and the page and the exact total
-    come from it (sorted here exactly as SQLite would). Otherwise, and always for a lone server, the page is
-    ranked by SQLite within its slice, keeping the best ``offset + limit`` in a heap (``ORDER BY … LIMIT``)
+    count would pay it twice. So one walk in rowid order first keeps the passing matches with their scores
+    (a materialized CTE), up to one past COUNT_CAP: when it ends before, it holds every match, and the page
+    and the exact total come from it in the same statement. Otherwise, and always for a lone server, the
+    page is ranked within its slice, keeping the best ``offset + limit`` in a heap (``ORDER BY … LIMIT``)
     instead of FTS5's ``ORDER BY rank``, which sorts every match.
     """
     if not lone:
-        scored = await tx.fetch_all(
-            f"SELECT insights_fts.rowid AS id, {_BM25} AS score FROM {matches.sql} LIMIT ?",  # noqa: S608 - our SQL
-            (*matches.params, COUNT_CAP + 1),
+        best = await tx.fetch_all(
+            f"WITH passing AS MATERIALIZED (SELECT insights_fts.rowid AS id, {_BM25} AS score FROM {matches.sql}"  # noqa: S608
+            " LIMIT ?) SELECT id, (SELECT COUNT(*) FROM passing) AS found FROM passing"
+            " ORDER BY score, id DESC LIMIT ? OFFSET ?",
+            (*matches.params, COUNT_CAP + 1, limit, offset),
         )
-        if len(scored) <= COUNT_CAP:
-            best = sorted(scored, key=lambda row: (row["score"], -row["id"]))[offset : offset + limit]
-            return [row["id"] for row in best], len(scored)
+        found = best[0]["found"] if best else (None if offset else 0)  # None: a page past the kept matches
+        if found is not None and found <= COUNT_CAP:
+            return [row["id"] for row in best], found
     # The newest RANK_WINDOW + 1 matches: how many there are (up to there), and where the first slice ends.
     newest = await tx.fetch_one(
         f"SELECT COUNT(*) AS n, MIN(id) AS last FROM (SELECT insights_fts.rowid AS id FROM {matches.sql}"  # noqa: S608
@@ -317,13 +319,17 @@ class InsightRepository:
         offset = (query.page - 1) * query.page_size
         match = query.match
         if match is None:
+            # One walk, newest first, gives the page and the capped total: a count after the page would
+            # walk the same rows again (and rebuild the tag filter's list of ids).
             rows = await tx.fetch_all(
-                f"SELECT i.* FROM insights i WHERE {where.sql}"  # noqa: S608 - our SQL
-                " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?",
-                (*where.params, query.page_size, offset),
+                f"WITH newest AS MATERIALIZED (SELECT i.id, i.created_at FROM insights i WHERE {where.sql}"  # noqa: S608
+                " ORDER BY i.created_at DESC, i.id DESC LIMIT ?)"
+                " SELECT i.*, (SELECT COUNT(*) FROM newest) AS found FROM newest CROSS JOIN insights i"
+                " ON i.id = newest.id ORDER BY newest.created_at DESC, newest.id DESC LIMIT ? OFFSET ?",
+                (*where.params, max(COUNT_CAP + 1, offset + query.page_size), query.page_size, offset),
             )
             snippets: dict[int, str] = {}
-            matches, counted = None, None
+            matches, counted = None, rows[0]["found"] if rows else None
         else:
             lone = not where.narrowed and await _alone(tx, guild_id)
             matches = _matches(where, match, lone=lone)
@@ -491,10 +497,14 @@ async def _snippets(tx: Transaction, match: str, ids: Sequence[int]) -> dict[int
     """The matched words of these insights in bold, around the best passage of the text."""
     if not ids:
         return {}
+    # One walk of the matches between the lowest and the highest id, snippets made for these ids only
+    # (``+rowid`` keeps the IN list out of FTS5's hands): FTS5 answers ``rowid IN (…)`` with one lookup per
+    # id, each of which reopens the doclists of every word; for a phrase of common words ~0.2 ms an id.
     rows = await tx.fetch_all(
         f"SELECT rowid AS id, snippet(insights_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet"  # noqa: S608
-        f" FROM insights_fts WHERE insights_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
-        (HIGHLIGHT_START, HIGHLIGHT_END, match, *ids),
+        " FROM insights_fts WHERE insights_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        f" AND +rowid IN ({','.join('?' * len(ids))})",
+        (HIGHLIGHT_START, HIGHLIGHT_END, match, min(ids), max(ids), *ids),
     )
     # A match only in the tags leaves the text without a highlight: the plain start reads better then.
     return {row["id"]: render_snippet(row["snippet"]) for row in rows if HIGHLIGHT_START in row["snippet"]}

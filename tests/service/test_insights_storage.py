@@ -546,3 +546,20 @@ async def test_a_search_with_fewer_matches_than_a_slice_ranks_them_all(
     ids = await log_syncs(db, [2, 0, 3, 1])
 
     assert await ranking(db, text="sync") == [ids[n] for n in (1, 3, 0, 2)]  # bm25 alone, as without slices
+
+
+async def test_filtered_pages_past_the_kept_matches_and_past_the_end(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.insights.COUNT_CAP", 3)
+    ideas = await log_syncs(db, [5, 0, 4, 1, 3, 2])
+    await log(db, "Sync", "praise")
+
+    pages = [await search(db, text="sync", kind="idea", page=n, page_size=2) for n in (1, 2, 3, 4)]
+
+    assert [[h.insight.id for h in p.hits] for p in pages] == [
+        [ideas[1], ideas[3]], [ideas[5], ideas[4]], [ideas[2], ideas[0]], []
+    ]  # fmt: skip
+    monkeypatch.setattr("storage.insights.COUNT_CAP", 1000)
+    past = await search(db, text="sync", kind="idea", page=5, page_size=2)
+    assert (past.hits, past.total, past.pages) == ([], 6, 3)
