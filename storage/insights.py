@@ -44,6 +44,7 @@ PLAIN_SNIPPET = 160  # characters shown when there are no words to highlight
 TOP_TAGS = 10
 EXPORT_LIMIT = 200_000
 COUNT_CAP = 1_000  # search totals are exact up to here, then "1,000+"
+_LOWEST_ID = -(2**63)  # SQLite's smallest integer: "no lower bound" for an id
 # A search with more matches than this ranks them by bm25 within slices of this many, the newest slice first
 # (docs/insights.md "Ranking and pages"): what bounds the cost of a very common word. At least COUNT_CAP.
 RANK_WINDOW = 5_000
@@ -125,9 +126,10 @@ def _matches(where: _Where, match: str, *, lone: bool) -> _Where:
 
 
 async def _ranked(
-    tx: Transaction, matches: _Where, *, lone: bool, offset: int, limit: int
-) -> tuple[list[int], int | None]:
-    """The page's ids, best first, and the total when this pass counted it (COUNT_CAP + 1: "more").
+    tx: Transaction, matches: _Where, match: str, *, lone: bool, offset: int, limit: int
+) -> tuple[list[sqlite3.Row], int | None]:
+    """The page's insights, best first, each with its ``snippet``, and the total when this pass counted it
+    (COUNT_CAP + 1 meaning "more").
 
     The order (docs/insights.md): bm25, then the higher id. A search with more than RANK_WINDOW matches
     is ranked that way within slices of RANK_WINDOW matches, the newest slice first: bm25 costs ~1 µs per
@@ -136,30 +138,49 @@ async def _ranked(
     With a check per match (filters, or other servers), that check is the cost, and a second walk for the
     count would pay it twice. So one walk in rowid order first keeps the passing matches with their scores
     (a materialized CTE), up to one past COUNT_CAP: when it ends before, it holds every match, and the page
-    and the exact total come from it in the same statement. Otherwise, and always for a lone server, the
-    page is ranked within its slice, keeping the best ``offset + limit`` in a heap (``ORDER BY … LIMIT``)
-    instead of FTS5's ``ORDER BY rank``, which sorts every match.
+    and the exact total come from it. Otherwise, and always for a lone server, the page is ranked within
+    its slice, keeping the best ``offset + limit`` in a heap (``ORDER BY … LIMIT``) instead of FTS5's
+    ``ORDER BY rank``, which sorts every match. Each of these is one statement with the page's rows and
+    snippets (``_page_rows``): every round trip to SQLite's thread is a wait on a busy machine.
     """
     if not lone:
-        best = await tx.fetch_all(
-            f"WITH passing AS MATERIALIZED (SELECT insights_fts.rowid AS id, {_BM25} AS score FROM {matches.sql}"  # noqa: S608
-            " LIMIT ?) SELECT id, (SELECT COUNT(*) FROM passing) AS found FROM passing"
-            " ORDER BY score, id DESC LIMIT ? OFFSET ?",
-            (*matches.params, COUNT_CAP + 1, limit, offset),
+        kept = (
+            f"passing AS MATERIALIZED (SELECT insights_fts.rowid AS id, {_BM25} AS score FROM {matches.sql}"  # noqa: S608
+            " LIMIT ?), page AS MATERIALIZED (SELECT id, score, (SELECT COUNT(*) FROM passing) AS found"
+            " FROM passing ORDER BY score, id DESC LIMIT ? OFFSET ?)"
         )
-        found = best[0]["found"] if best else (None if offset else 0)  # None: a page past the kept matches
+        rows = await _page_rows(tx, match, kept, (*matches.params, COUNT_CAP + 1, limit, offset))
+        found = rows[0]["found"] if rows else (None if offset else 0)  # None: a page past the kept matches
         if found is not None and found <= COUNT_CAP:
-            return [row["id"] for row in best], found
-    # The newest RANK_WINDOW + 1 matches: how many there are (up to there), and where the first slice ends.
-    newest = await tx.fetch_one(
-        f"SELECT COUNT(*) AS n, MIN(id) AS last FROM (SELECT insights_fts.rowid AS id FROM {matches.sql}"  # noqa: S608
-        " ORDER BY insights_fts.rowid DESC LIMIT ?)",
-        (*matches.params, RANK_WINDOW + 1),
-    )
-    if newest is None or newest["n"] <= RANK_WINDOW:  # one slice: every match, ranked exactly
-        return await _rank_slice(tx, matches, None, None, offset, limit), 0 if newest is None else newest["n"]
-    found, last = int(newest["n"]), int(newest["last"])
-    counted = COUNT_CAP + 1 if found > COUNT_CAP else None  # more than the cap: no count needed
+            return rows, found
+    if offset + limit <= RANK_WINDOW:
+        # The newest RANK_WINDOW + 1 matches give the count (up to there) and where the newest slice ends;
+        # the page is ranked within that slice (every match when there are no more), all in one statement.
+        newest_slice = (
+            "newest AS MATERIALIZED (SELECT COUNT(*) AS n, MIN(id) AS last FROM (SELECT insights_fts.rowid AS id"  # noqa: S608
+            f" FROM {matches.sql} ORDER BY insights_fts.rowid DESC LIMIT ?)),"
+            f" page AS MATERIALIZED (SELECT insights_fts.rowid AS id, {_BM25} AS score,"
+            f" (SELECT n FROM newest) AS found FROM {matches.sql} AND insights_fts.rowid >="
+            f" (SELECT CASE WHEN n > ? THEN last + 1 ELSE {_LOWEST_ID} END FROM newest)"
+            " ORDER BY score, insights_fts.rowid DESC LIMIT ? OFFSET ?)"
+        )
+        params = (*matches.params, RANK_WINDOW + 1, *matches.params, RANK_WINDOW, limit, offset)
+        rows = await _page_rows(tx, match, newest_slice, params)
+        found = rows[0]["found"] if rows else (None if offset else 0)
+        if found is None or found <= RANK_WINDOW:
+            return rows, found
+        return rows, COUNT_CAP + 1 if found > COUNT_CAP else None
+    ids, counted = await _sliced(tx, matches, offset, limit)
+    values = ", ".join("(?, ?, NULL)" for _ in ids) or "(NULL, NULL, NULL)"
+    order = [value for position, id_ in enumerate(ids) for value in (id_, position)]
+    return await _page_rows(tx, match, f"page (id, score, found) AS (VALUES {values})", order), counted
+
+
+async def _sliced(tx: Transaction, matches: _Where, offset: int, limit: int) -> tuple[list[int], int | None]:
+    """The ids of a page past the newest slice (or across its end): each slice it covers ranked on its own."""
+    newest = await _nth_newest(tx, matches, RANK_WINDOW)
+    if newest is None:  # no second slice: every match, ranked exactly
+        return await _rank_slice(tx, matches, None, None, offset, limit), None
     ids: list[int] = []
     end = offset + limit
     for window in range(offset // RANK_WINDOW, (end - 1) // RANK_WINDOW + 1):
@@ -167,10 +188,10 @@ async def _ranked(
         upper = None if window == 0 else await _nth_newest(tx, matches, first)
         if window and upper is None:
             break  # past the last match
-        lower = last if window == 0 else await _nth_newest(tx, matches, first + RANK_WINDOW)
+        lower = newest if window == 0 else await _nth_newest(tx, matches, first + RANK_WINDOW)
         skip = max(offset, first) - first
         ids += await _rank_slice(tx, matches, lower, upper, skip, min(end, first + RANK_WINDOW) - first - skip)
-    return ids, counted
+    return ids, COUNT_CAP + 1 if RANK_WINDOW >= COUNT_CAP else None
 
 
 async def _nth_newest(tx: Transaction, matches: _Where, position: int) -> int | None:
@@ -200,6 +221,25 @@ async def _rank_slice(
     return [row["id"] for row in rows]
 
 
+async def _page_rows(tx: Transaction, match: str, page: str, params: Sequence[object]) -> list[sqlite3.Row]:
+    """The insights of a page, in its order, each with its ``snippet`` and the page's ``found``: ``page`` is
+    SQL for CTEs ending with ``page (id, score, found)``, ordered by score then the higher id.
+
+    Snippets come from one walk of the matches between the page's lowest and highest id, made for the
+    page's ids only (``+rowid`` keeps the IN list from FTS5): FTS5 answers ``rowid IN (…)`` with one lookup
+    per id, each reopening every word's doclist (~0.2 ms an id for a phrase of common words).
+    """
+    return await tx.fetch_all(
+        f"WITH {page}, snippets AS MATERIALIZED (SELECT rowid AS id,"  # noqa: S608 - our SQL
+        f" snippet(insights_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet FROM insights_fts"
+        " WHERE insights_fts MATCH ? AND rowid BETWEEN (SELECT MIN(id) FROM page) AND (SELECT MAX(id) FROM page)"
+        " AND +rowid IN (SELECT id FROM page))"
+        " SELECT i.*, snippets.snippet AS snippet, page.found AS found FROM page CROSS JOIN insights i"
+        " ON i.id = page.id LEFT JOIN snippets ON snippets.id = page.id ORDER BY page.score, page.id DESC",
+        (*params, HIGHLIGHT_START, HIGHLIGHT_END, match),
+    )
+
+
 async def _alone(tx: Transaction, guild_id: int) -> bool:
     """No other server has insights (two probes of the by-guild index): its matches need no server check."""
     row = await tx.fetch_one(
@@ -208,15 +248,6 @@ async def _alone(tx: Transaction, guild_id: int) -> bool:
         (guild_id, guild_id),
     )
     return row is not None and not row[0]
-
-
-async def _rows_by_id(tx: Transaction, ids: Sequence[int]) -> list[sqlite3.Row]:
-    """The insights of these ids, in this order."""
-    if not ids:
-        return []
-    rows = await tx.fetch_all(f"SELECT * FROM insights WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))  # noqa: S608
-    by_id = {row["id"]: row for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 class InsightRepository:
@@ -324,25 +355,22 @@ class InsightRepository:
             rows = await tx.fetch_all(
                 f"WITH newest AS MATERIALIZED (SELECT i.id, i.created_at FROM insights i WHERE {where.sql}"  # noqa: S608
                 " ORDER BY i.created_at DESC, i.id DESC LIMIT ?)"
-                " SELECT i.*, (SELECT COUNT(*) FROM newest) AS found FROM newest CROSS JOIN insights i"
+                " SELECT i.*, NULL AS snippet, (SELECT COUNT(*) FROM newest) AS found FROM newest CROSS JOIN insights i"
                 " ON i.id = newest.id ORDER BY newest.created_at DESC, newest.id DESC LIMIT ? OFFSET ?",
                 (*where.params, max(COUNT_CAP + 1, offset + query.page_size), query.page_size, offset),
             )
-            snippets: dict[int, str] = {}
             matches, counted = None, rows[0]["found"] if rows else None
         else:
             lone = not where.narrowed and await _alone(tx, guild_id)
             matches = _matches(where, match, lone=lone)
-            ids, counted = await _ranked(tx, matches, lone=lone, offset=offset, limit=query.page_size)
-            rows = await _rows_by_id(tx, ids)
-            snippets = await _snippets(tx, match, ids)
+            rows, counted = await _ranked(tx, matches, match, lone=lone, offset=offset, limit=query.page_size)
         if counted is not None:
             total = counted
         elif len(rows) < query.page_size and (rows or offset == 0):
             total = offset + len(rows)  # the last page: the count is known without walking the matches again
         else:
             total = await self._count(tx, where, matches)
-        hits = [Hit(_insight(row), snippets.get(row["id"]) or _plain_snippet(row["text"])) for row in rows]
+        hits = [Hit(_insight(row), _snippet(row)) for row in rows]
         shown = min(total, COUNT_CAP)
         return SearchPage(hits, shown, query.page, math.ceil(shown / query.page_size), more=total > COUNT_CAP)
 
@@ -493,21 +521,14 @@ class InsightRepository:
         )
 
 
-async def _snippets(tx: Transaction, match: str, ids: Sequence[int]) -> dict[int, str]:
-    """The matched words of these insights in bold, around the best passage of the text."""
-    if not ids:
-        return {}
-    # One walk of the matches between the lowest and the highest id, snippets made for these ids only
-    # (``+rowid`` keeps the IN list out of FTS5's hands): FTS5 answers ``rowid IN (…)`` with one lookup per
-    # id, each of which reopens the doclists of every word; for a phrase of common words ~0.2 ms an id.
-    rows = await tx.fetch_all(
-        f"SELECT rowid AS id, snippet(insights_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet"  # noqa: S608
-        " FROM insights_fts WHERE insights_fts MATCH ? AND rowid BETWEEN ? AND ?"
-        f" AND +rowid IN ({','.join('?' * len(ids))})",
-        (HIGHLIGHT_START, HIGHLIGHT_END, match, min(ids), max(ids), *ids),
-    )
-    # A match only in the tags leaves the text without a highlight: the plain start reads better then.
-    return {row["id"]: render_snippet(row["snippet"]) for row in rows if HIGHLIGHT_START in row["snippet"]}
+def _snippet(row: sqlite3.Row) -> str:
+    """The text with the matched words in bold around the best passage, or its start: without words, or
+    when the words matched only the tags (then the start reads better than a passage without a highlight).
+    """
+    highlighted = row["snippet"]
+    if highlighted and HIGHLIGHT_START in highlighted:
+        return render_snippet(highlighted)
+    return _plain_snippet(row["text"])
 
 
 def _plain_snippet(text: str) -> str:
