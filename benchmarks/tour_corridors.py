@@ -77,11 +77,11 @@ Under each row, each team's meals, and a note when a team has none or two teams 
 the same meal. The last lines sum up each number of teams and compare 2 teams with 1.
 
 The benchmark fails (exit 1) if a plan has a warning (but "a team would have no meals") or a team's day over
-the driving limit, meets some customers twice (a place's meals, all teams, meet more than its customers)
-or has a team's meals that are not a passing route of the same instance (no meal node for two teams); if it
-meets more customers than the bound (the bound or the relaxation would be wrong) or than the exact optimum,
-if a simulated meal starts at a time the relaxation says is impossible, or if the best pair meets fewer
-than the best single route.
+the driving limit, has two teams at one meal (the same place, day and meal), meets some customers twice (a
+place's meals, all teams, meet more than its customers) or has a team's meals that are not a passing route of
+the same instance (no meal node for two teams); if it meets more customers than the bound (the bound or the
+relaxation would be wrong) or than the exact optimum, if a simulated meal starts at a time the relaxation says
+is impossible, or if the best pair meets fewer than the best single route.
 """
 
 from __future__ import annotations
@@ -927,6 +927,7 @@ def check_plan(label: str, itinerary: Itinerary, built: Built, customers_at: dic
     for meal in itinerary.meals:
         place_met[meal.city.geonameid] = place_met.get(meal.city.geonameid, 0) + meal.expected
     assert all(n <= customers_at[place] for place, n in place_met.items()), f"{label}: customers met twice"
+    assert not together(itinerary), f"{label}: two teams at one meal ({', '.join(together(itinerary))})"
     planned = routes_of(built, itinerary)
     assert planned is not None, f"{label}: the plan's meals are not passing routes of the same instance"
     return planned

@@ -207,6 +207,9 @@ def itinerary_text(itinerary: Itinerary) -> list[str]:
         + f", {itinerary.drive_hours:.1f} h of driving",
     ]
     for team in range(itinerary.teams):
+        if itinerary.idle(team):
+            lines.append(f"\nTeam {team + 1}: not needed, the other teams meet every customer within reach")
+            continue
         if itinerary.teams > 1:
             meals, hours = itinerary.team_meals(team), itinerary.team_drive_hours(team)
             met = plural(sum(m.expected for m in meals), "customer")

@@ -31,6 +31,6 @@ async def seed_tours(services: Services, guild_id: int, manager_id: int) -> None
         start_date="2026-02-02",
         days=4,
         min_attendance=1,
-        teams=2,  # two hosts split the cities: every demo customer and stop request gets a meal
+        teams=2,  # two hosts split the cities: more demo customers and stop requests get a meal
     )
     await services.tours.plan(guild_id, relay.id)

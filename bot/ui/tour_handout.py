@@ -100,6 +100,8 @@ def handout(tour: Tour, itinerary: Itinerary, meals: Iterable[Meal] = (), *, as_
 
 def _team(itinerary: Itinerary, team: int, stored: Mapping[PlannedMeal, Meal] | None) -> Team:
     heading = ""
+    if itinerary.idle(team):
+        return Team(team, f"Team {team + 1} · not needed: the other teams meet every customer within reach", ())
     if itinerary.teams > 1:
         meals = itinerary.team_meals(team)
         met = plural(sum(m.expected for m in meals), "customer")

@@ -40,6 +40,9 @@ def meal_line(meal: PlannedMeal) -> str:
 
 def team_line(itinerary: Itinerary, team: int) -> str:
     meals = itinerary.team_meals(team)
+    if itinerary.idle(team):
+        icon = TEAM_ICONS[team % len(TEAM_ICONS)]
+        return f"{icon} **Team {team + 1}** · not needed: the other teams meet every customer within reach"
     return (
         f"{TEAM_ICONS[team % len(TEAM_ICONS)]} **Team {team + 1}** · {plural(len(meals), 'meal')} · about "
         f"{_customers(sum(m.expected for m in meals))} · {itinerary.team_drive_hours(team):.1f} h of driving"
@@ -78,7 +81,7 @@ def itinerary_lines(tour: Tour, itinerary: Itinerary) -> list[str]:
     for team in range(itinerary.teams):
         if itinerary.teams > 1:
             lines += [team_line(itinerary, team), ""]
-        for day in itinerary.by_day(team):
+        for day in [] if itinerary.idle(team) else itinerary.by_day(team):
             lines += [*day_lines(day), ""]
     if itinerary.warnings:
         lines += ["**⚠️ Needs attention**", *(f"• {text}" for text in itinerary.warnings), ""]

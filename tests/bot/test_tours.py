@@ -225,7 +225,7 @@ async def test_publishing_can_invite_nearby_customers_who_accept_dms(configured:
     await configured.env.advance_time(30)  # invitations are paced, one a second, meal after meal
 
     [invitation] = dms(ana)
-    assert invitation.content.startswith("You're invited: **Lunch in Chicago**")
+    assert invitation.content.startswith("You're invited: **") and " in Chicago** on " in invitation.content
     assert dms(ben) == []  # no DMs without consent
     assert said(result).startswith("Published **Spring**: ")
     assert said(result).endswith("Invited 1 customer within 30 km by DM.")

@@ -87,9 +87,19 @@ def test_text_plan_reads_day_by_day(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "Chicago, Illinois, US (7 customers): dropped by a manager" in out
 
 
+MORE_CITIES = """Cy,"Cleveland, OH",5
+Ida,Indianapolis,5
+Mo,Memphis,5
+Kay,"Kansas City, MO",5
+Ok,Oklahoma City,5
+Hu,Houston,6
+Na,Nashville,5
+"""  # more than one team meets in 4 days: both are needed
+
+
 def test_two_teams_each_get_their_days_and_nights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     customers = tmp_path / "customers.csv"
-    customers.write_text(CSV, encoding="utf-8")
+    customers.write_text(CSV + MORE_CITIES, encoding="utf-8")
     args = ["--customers", str(customers), "--from", "Toronto", "--to", "Austin", "--start", "2026-03-06",
             "--days", "4", "--teams", "2"]  # fmt: skip
 
@@ -109,6 +119,22 @@ def test_two_teams_each_get_their_days_and_nights(tmp_path: Path, capsys: pytest
     assert len(set(cities)) == len(cities)  # each place here fills one table: one meal, by one team
     assert main([*args[:-1], "5"]) == 1
     assert capsys.readouterr().err.strip() == "A tour has 1 to 4 teams travelling in parallel."
+
+
+def test_a_second_team_that_is_not_needed_stays_home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(CSV, encoding="utf-8")  # one team meets every customer within reach in 4 days
+
+    code = main(["--customers", str(customers), "--from", "Toronto", "--to", "Austin", "--start", "2026-03-06",
+                 "--days", "4", "--teams", "2"])  # fmt: skip
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "\nTeam 2: not needed, the other teams meet every customer within reach\n" in out
+    assert out.count("\nDay 1 (Fri 06 Mar 2026)") == 1  # only team 1 has days: team 2 drives nothing
+    team_1 = out.split("\nTeam 1: ")[1].split(" h of driving")[0].rsplit(", ", 1)[1]
+    assert out.startswith("Toronto, Ontario, CA → Austin, Texas, US: 2 teams, 4 days,")
+    assert out.split("\n")[0].endswith(f", {team_1} h of driving")  # the tour drives what team 1 drives
 
 
 def test_a_shared_city_name_is_read_near_the_other_rows() -> None:

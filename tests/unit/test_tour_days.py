@@ -28,7 +28,7 @@ from bot.domain.tour_planning.candidates import FloatArray, detour_km, haversine
 from bot.domain.tour_planning.days import legs_and_nights
 from bot.domain.tour_planning.driving import simulate
 from bot.domain.tour_planning.planner import LIFTABLE, Plan, days_road, fits_without, plan, relaxed
-from bot.domain.tour_planning.polish import moves, route_key
+from bot.domain.tour_planning.polish import moves
 from bot.domain.tour_planning.towns import KM_PER_TENFOLD, MIN_POPULATION, NEAR_KM, along, default_towns
 from tests.unit.test_tour_planning import QUICK, city, demand, request
 
@@ -75,25 +75,25 @@ def planned(request: pytest.FixtureRequest) -> Plan:
 
 
 def test_no_order_the_polish_can_reach_meets_as_many_people_with_less_driving(planned: Plan) -> None:
-    for team, route in enumerate(planned.routes):
-        judge = planned.built.judge_for(planned.routes, team)
-        chosen = route_key(judge, route, planned.built.simulate(route))
-        for other in moves(judge, route):
-            simulation = planned.built.simulate(other)
-            if simulation.feasible:
-                assert route_key(judge, other, simulation) >= chosen, (team, other, route)
+    built = planned.built
+    chosen = built.key(planned.routes)
+    assert chosen is not None
+    for other in moves(built.judge, planned.routes):  # within each team's route and between teams
+        key = built.key(other)
+        assert key is None or key >= chosen, (other, planned.routes)
 
 
 def test_an_east_coast_tour_does_not_zig_zag_back_north_for_the_same_people() -> None:
     tour, customers = east_coast(), demand(EAST_COAST)
     grouped = group_into_hubs(customers, tour)
     built = build_instance(tour, shortlist(tour, grouped.hubs).chosen)
-    [solved] = solve_within_limit(built)  # what the solver alone proposes
-    raw = route_key(built.judge, solved, built.simulate(solved))
+    solved = solve_within_limit(built)  # what the solver alone proposes
+    raw = built.key(solved)
 
     final = plan(tour, customers)
 
-    key = route_key(final.built.judge, final.routes[0], final.built.simulate(final.routes[0]))
+    key = final.built.key(final.routes)
+    assert raw is not None and key is not None
     assert key[0] <= raw[0]  # at least as many people…
     assert key[1] <= 0.75 * raw[1]  # …with at least a quarter less driving (measured: 870 → 570 minutes)
     north = [meal.city.latitude for meal in final.itinerary.meals]
@@ -104,7 +104,8 @@ def test_the_demo_tour_no_longer_drives_past_chicago_and_back_without_a_meal() -
     itinerary = plan(demo_request(), demo_demand()).itinerary
     stops = [meal.city.name for meal in itinerary.meals]
 
-    assert stops[:2] == ["Toronto", "Detroit"]  # lunch on the way instead of 9 h straight to Milwaukee
+    assert stops[0] == "Toronto" and "Detroit" in stops[1:3]  # meals on the way, not 9 h straight to Milwaukee
+    assert len([meal for meal in itinerary.meals if meal.day == 0]) >= 2
     assert "Detroit" not in {x.city.name for x in itinerary.left_out}
 
 
@@ -150,14 +151,14 @@ def test_a_leg_longer_than_a_day_is_split_at_each_night() -> None:
     itinerary = plan(demo_request(), demo_demand()).itinerary
 
     split = [leg for leg in itinerary.legs if leg.whole_hours > itinerary.daily_drive_hours]
-    assert split, "the demo's St. Louis → Houston leg is longer than a day"
+    assert split, "the demo's leg to Houston is longer than a day"
     toward = split[0].toward or split[0].destination
     parts = [leg for leg in split if (leg.toward or leg.destination) == toward]
     assert len(parts) >= 2 and parts[-1].toward is None and parts[-1].destination == toward
     assert sum(leg.road_km for leg in parts) == pytest.approx(parts[0].whole_km, abs=1)
     assert all(a.destination == b.origin for a, b in itertools.pairwise(parts))  # night town to night town
-    quiet = [day for day in itinerary.by_day() if not day.meals]
-    assert quiet and quiet[0].note.startswith(f"On the road toward {toward.name}: a long transfer of")
+    quiet = [day for day in itinerary.by_day() if not day.meals and day.legs]
+    assert all(day.note.startswith(("On the road toward", "Driving only")) for day in quiet)
 
 
 def _direct_km(tour: TourRequest) -> float:
@@ -209,14 +210,20 @@ def test_a_stop_request_is_shown_as_a_request_not_as_a_customer() -> None:
 
 
 def test_every_reason_given_for_a_place_left_out_is_what_the_rules_say(planned: Plan) -> None:
-    for route in planned.routes:
-        _check_reasons(planned, route)
+    for team in range(len(planned.routes)):
+        _check_reasons(planned, team)
 
 
-def _check_reasons(planned: Plan, route: tuple[int, ...]) -> None:
+def _check_reasons(planned: Plan, team: int) -> None:
     """Each reason holds against this team's route (FITS_INSTEAD: against the route holding that meal)."""
-    built, itinerary = planned.built, planned.itinerary
-    current = route_key(built.judge, route, built.simulate(route))
+    built, itinerary, routes = planned.built, planned.itinerary, planned.routes
+    route = routes[team]
+    current = built.key(routes)
+    assert current is not None
+
+    def with_route(trial: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+        return (*routes[:team], trial, *routes[team + 1 :])
+
     hubs = {id(hub): hub for hub in built.hubs if hub is not None}.values()
     for left in itinerary.left_out:
         hub = next((h for h in hubs if any(m.city == left.city for m in h.members)), None)
@@ -229,7 +236,7 @@ def _check_reasons(planned: Plan, route: tuple[int, ...]) -> None:
         node = next(n for n in built.real.customers if built.hubs[n] is hub)
         fits = [
             (*route[:i], node, *route[i:]) for i in range(len(route) + 1)
-            if built.simulate((*route[:i], node, *route[i:])).feasible
+            if built.key(with_route((*route[:i], node, *route[i:]))) is not None
         ]  # fmt: skip
         assert not fits, f"{left.city.name} fits as it is, yet is left out: {left.detail}"
         if left.reason is Reason.FITS_INSTEAD:
@@ -239,15 +246,17 @@ def _check_reasons(planned: Plan, route: tuple[int, ...]) -> None:
                 continue  # the meal it could replace is another team's
             without = tuple(n for n in route if n != victim)
             swapped = [
-                route_key(built.judge, trial, simulation)
-                for i in range(len(without) + 1)
-                if (simulation := built.simulate(trial := (*without[:i], node, *without[i:]))).feasible
-            ]
+                key for i in range(len(without) + 1)
+                if (key := built.key(with_route((*without[:i], node, *without[i:])))) is not None
+            ]  # fmt: skip
             assert swapped and min(swapped) >= current  # it fits there, and the plan is no worse for keeping it
             continue
         assert left.reason in (*LIFTABLE, Reason.NO_ROOM), left
         for rule in LIFTABLE:  # the first rule whose lifting lets it in (in some team's route) is the one named
-            fits_then = [fits_without(built, other, node, rule) for other in planned.routes]
+            fits_then = [
+                fits_without(built, other, node, rule, built.taken_by_others(routes, index))
+                for index, other in enumerate(routes)
+            ]
             if rule is left.reason:
                 assert any(fits_then)
                 break
@@ -292,8 +301,11 @@ def test_a_plan_stored_before_days_were_split_still_reads() -> None:
 
 def test_days_and_nights_are_read_from_the_simulation(planned: Plan) -> None:
     built, itinerary = planned.built, planned.itinerary
-    for team, route in enumerate(planned.routes):
-        legs, nights = legs_and_nights(days_road(built), built.simulate(route), itinerary.team_meals(team))
+    for team, simulation in enumerate(built.simulations(planned.routes)):
+        if simulation is None:  # a team not needed drives nothing
+            assert not [x for x in (*itinerary.legs, *itinerary.nights) if x.team == team]
+            continue
+        legs, nights = legs_and_nights(days_road(built), simulation, itinerary.team_meals(team))
         assert [dataclasses.replace(leg, team=team) for leg in legs] == [x for x in itinerary.legs if x.team == team]
         assert [dataclasses.replace(n, team=team) for n in nights] == [x for x in itinerary.nights if x.team == team]
 
@@ -308,7 +320,7 @@ def test_teams_travel_in_parallel_and_never_meet_the_same_customers_twice(planne
     assert len(visited) == len(set(visited))  # no meal (no share of a place's customers) is held twice
     for hub in {id(h): h for h in built.hubs if h is not None}.values():
         assert sum(m.expected for m in itinerary.meals if m.city == hub.city) <= hub.customers
-    assert all(built.simulate(route).feasible for route in planned.routes)
+    assert built.key(planned.routes) is not None
     assert itinerary.teams == len(planned.routes) == built.request.teams
 
 

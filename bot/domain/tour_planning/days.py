@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.cities import City
 from bot.domain.tour_planning.driving import Simulation
 from bot.domain.tour_planning.model import Leg, Night, PlannedMeal, TourRequest
-from bot.domain.tour_planning.towns import Towns, along
+from bot.domain.tour_planning.towns import Towns
 from bot.domain.words import plural
 
 
@@ -30,6 +30,8 @@ class Road:
     road_km: Callable[[int, int], float]  # road km between two nodes
     instant: Callable[[float], dt.datetime]  # tour minute → aware UTC
     towns: Towns
+    # (origin node, target node, share of the leg) → that point of the road (around big water), as lat, lon
+    along: Callable[[int, int, float], tuple[float, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ def legs_and_nights(
         for index, stretch in enumerate(drive.stretches):
             done += stretch.minutes
             last = index == len(drive.stretches) - 1
-            there = target if last else _town(road, origin, target, done / drive.minutes, here)
+            there = target if last else _town(road, drive.origin, drive.target, done / drive.minutes, here)
             begins, ends = road.instant(stretch.begins), road.instant(stretch.ends)
             leg = Leg(
                 origin=here, destination=there,
@@ -72,8 +74,9 @@ def legs_and_nights(
     return legs, _nights(road, sorted(timeline, key=lambda stay: stay.begins))
 
 
-def _town(road: Road, origin: City, target: City, fraction: float, here: City) -> City:
-    town = road.towns.near(*along(origin, target, fraction), avoid=(origin, target, here))
+def _town(road: Road, origin: int, target: int, fraction: float, here: City) -> City:
+    ends = (road.cities[origin], road.cities[target], here)
+    town = road.towns.near(*road.along(origin, target, fraction), avoid=ends)
     return town if town is not None else here
 
 

@@ -11,7 +11,7 @@ that meal does. A route passes if every meal finds a window and the end is reach
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 EPS = 1e-6
@@ -94,10 +94,12 @@ class Simulation:
         return totals
 
 
-def simulate(road: Road, route: Sequence[int], start: int = 0) -> Simulation:
+def simulate(road: Road, route: Sequence[int], start: int = 0, taken: Iterable[Hashable] = ()) -> Simulation:
+    """The route driven by the rules. ``taken``: slots already used by another team (a place, day and meal
+    held by one team is not another's: two teams never eat in the same place at the same meal)."""
     result = Simulation()
     used: dict[int, float] = {}
-    taken: set[Hashable] = set()  # slots of places that have their meal
+    held: set[Hashable] = set(taken)  # slots of places that have their meal
     now, previous = road.depart, start
     for node in [*route, road.end]:
         minutes = road.minutes(previous, node)
@@ -111,14 +113,14 @@ def simulate(road: Road, route: Sequence[int], start: int = 0) -> Simulation:
         index = next(
             (
                 i for i, w in enumerate(road.windows(node))
-                if w.closes >= arrival - EPS and road.occupies(node, i) not in taken
+                if w.closes >= arrival - EPS and road.occupies(node, i) not in held
             ),
             None,
         )  # fmt: skip
         if index is None:
             result.failed = (previous, node)
             return result
-        taken.add(road.occupies(node, index))
+        held.add(road.occupies(node, index))
         begins = max(arrival, road.windows(node)[index].opens)
         result.visits.append(Visit(node, arrival, begins, index))
         now, previous = begins + road.service(node, index), node

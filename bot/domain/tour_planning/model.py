@@ -331,6 +331,10 @@ class Itinerary:
     def team_drive_hours(self, team: int) -> float:
         return sum(leg.hours for leg in self.legs if leg.team == team)
 
+    def idle(self, team: int) -> bool:
+        """A team of several with no meals and no driving: not needed, it stays home."""
+        return self.teams > 1 and not self.team_meals(team) and not any(leg.team == team for leg in self.legs)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (cities by geonameid), for storing the current plan."""
         return {

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,9 +55,10 @@ from bot.domain.tour_planning.model import (
     TourRequest,
     who_comes,
 )
-from bot.domain.tour_planning.polish import Judge, polish, route_key
+from bot.domain.tour_planning.polish import SECONDS, Judge, Key, plan_key, polish
 from bot.domain.tour_planning.tourclock import AWAKE_MINUTES, TourClock
 from bot.domain.tour_planning.towns import Towns, along, default_towns
+from bot.domain.tour_planning.water import Water, along_way, default_water
 from bot.domain.words import plural
 
 STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter hour
@@ -71,6 +72,7 @@ EXPLAINED = 8  # the biggest cities left out that the answer explains
 PASS_SAMPLES = 20  # points per drive checked for places along the way
 Routes = tuple[tuple[int, ...], ...]  # one route of meal nodes per team
 FINISH_ROUNDS = 3  # polish, fill again, polish … at most this often
+SIMULATIONS_KEPT = 50_000  # routes whose simulation is remembered (then forgotten all at once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ class Built:
 
     clock: TourClock
     service: float
+    water: Water = dataclasses.field(default_factory=default_water)  # what roads go around
 
     @property
     def limit(self) -> float:
@@ -130,9 +133,20 @@ class Built:
     def _zone_along(self, origin: int, target: int, share: float) -> str:
         key = (origin, target, round(share, 2))
         if key not in self._zones:
-            town = self.towns.near(*along(self.cities[origin], self.cities[target], key[2]))
+            town = self.towns.near(*self.along(origin, target, key[2]))
             self._zones[key] = town.timezone if town is not None else self.cities[target].timezone
         return self._zones[key]
+
+    def along(self, origin: int, target: int, share: float) -> tuple[float, float]:
+        """The point ``share`` of the way from one node to another, on the road around big water."""
+        key = (origin, target)
+        if key not in self._ways:
+            self._ways[key] = self.water.way(self.cities[origin], self.cities[target])
+        return along_way(self._ways[key], share)
+
+    @functools.cached_property
+    def _ways(self) -> dict[tuple[int, int], list[tuple[float, float]]]:
+        return {}
 
     @functools.cached_property
     def _zones(self) -> dict[tuple[int, int, float], str]:
@@ -146,27 +160,72 @@ class Built:
         slot = self.slots[node][window]
         return self.cities[node].geonameid, slot.day, slot.slot
 
-    def simulate(self, route: Sequence[int]) -> Simulation:
-        return simulate(self.road, route, self.real.start)
+    def simulate(self, route: Sequence[int], taken: frozenset[Hashable] = frozenset()) -> Simulation:
+        """One team's route driven by the rules; ``taken``: the slots other teams' meals hold."""
+        key = (tuple(route), taken)
+        found = self._simulated.get(key)
+        if found is None:
+            if len(self._simulated) >= SIMULATIONS_KEPT:
+                self._simulated.clear()
+            found = self._simulated[key] = simulate(self.road, route, self.real.start, taken)
+        return found
+
+    @functools.cached_property
+    def _simulated(self) -> dict[tuple[tuple[int, ...], frozenset[Hashable]], Simulation]:
+        return {}  # the polish and the fill try the same routes again and again
+
+    def occupied(self, simulation: Simulation) -> frozenset[Hashable]:
+        """The place, day and meal of each of a simulation's meals."""
+        return frozenset(self._occupies(v.node, v.window) for v in simulation.visits if v.window >= 0)
+
+    def simulations(self, routes: Routes) -> list[Simulation | None]:
+        """Each team's route driven by the rules, team after team: a team's meals hold their slots, and a
+        later team finds them taken, so two teams never hold a meal in the same place at the same meal (it
+        would read as one meal held twice). None for a team that is not needed: no meals, no driving."""
+        result: list[Simulation | None] = []
+        taken: frozenset[Hashable] = frozenset()
+        for team, route in enumerate(routes):
+            if idle(routes, team):
+                result.append(None)
+                continue
+            simulation = self.simulate(route, taken)
+            result.append(simulation)
+            taken |= self.occupied(simulation)
+        return result
+
+    def taken_by_others(self, routes: Routes, team: int) -> frozenset[Hashable]:
+        """The slots the other teams' meals hold (what one team's route must leave to them)."""
+        simulations = self.simulations(routes)
+        return frozenset().union(
+            *(self.occupied(s) for other, s in enumerate(simulations) if other != team and s is not None)
+        )
+
+    def key(self, routes: Routes) -> Key | None:
+        """The plan's key (smaller is better: more people, less driving, a shorter longest day); None when a
+        team's route breaks a rule."""
+        simulations = self.simulations(routes)
+        if any(s is not None and not s.feasible for s in simulations):
+            return None
+        score = sum(self.real.nodes[node].score for route in routes for node in route)
+        return plan_key(score, [s for s in simulations if s is not None])
 
     @functools.cached_property
     def judge(self) -> Judge:
-        nodes, minutes = self.real.nodes, self.minutes
+        minutes = self.minutes
         return Judge(
-            simulate=self.simulate,
-            score=lambda node: nodes[node].score,
+            key=self.key,
+            score=lambda node: self.real.nodes[node].score,
             minutes=lambda a, b: float(minutes[a, b]),
             candidates=tuple(self.real.customers),
             start=self.real.start,
             end=self.real.end,
         )
 
-    def judge_for(self, routes: Routes, team: int) -> Judge:
-        """The judge of one team's route: the places the other teams visit are not its to take."""
-        others = {node for other, route in enumerate(routes) if other != team for node in route}
-        if not others:
-            return self.judge
-        return dataclasses.replace(self.judge, candidates=tuple(n for n in self.real.customers if n not in others))
+
+def idle(routes: Routes, team: int) -> bool:
+    """A team without meals is not needed: it stays home and drives nothing (but for the first team when no
+    team has meals: the tour still goes from start to end)."""
+    return not routes[team] and (team > 0 or any(routes))
 
 
 def plan_tour(request: TourRequest, demand: Sequence[Demand], towns: Towns | None = None) -> Itinerary:
@@ -238,7 +297,8 @@ def check_reachable(request: TourRequest) -> None:
 
 
 def _great_circle(a: City, b: City) -> float:
-    return float(distance_matrix([a, b])[0, 1])
+    """km as the crow flies, or around the big water in the way."""
+    return float(default_water().around([a, b], distance_matrix([a, b]))[0, 1])
 
 
 # ------------------------------------------------------------------------------------------ the instance
@@ -280,13 +340,14 @@ def build_instance(request: TourRequest, hubs: Sequence[Hub], towns: Towns | Non
             customers.append(shares[index])
             requests.append(hub.requests if index == 0 else 0)
             slots.append(windows)
-    km = distance_matrix(cities)
+    water = default_water()
+    km = water.around(cities, distance_matrix(cities))  # roads go around the Great Lakes
     minutes = np.ceil(settings.drive_minutes(1.0) * km / STEP_MINUTES - 1e-9) * STEP_MINUTES
     np.fill_diagonal(minutes, 0.0)
     instance = Instance(tuple(nodes), with_nights(minutes, settings.daily_drive_hours * 60), 0, 1, budget)
     return Built(
         request, instance, instance, minutes, km, cities, node_hubs, expected, slots, no_slot, customers, requests,
-        towns or default_towns(), clock, service,
+        towns or default_towns(), clock, service, water,
     )  # fmt: skip
 
 
@@ -354,13 +415,15 @@ def solve_within_limit(built: Built) -> Routes:
         instance = Instance(built.instance.nodes, travel, 0, 1, built.instance.budget, routes=teams)
         solution = solve(instance, seed=settings.seed, time_limit=seconds)
         proposed = [*solution.routes, *[()] * teams][:teams]
-        kept, passed = [], True
-        for route in proposed:
-            failed = built.simulate(route).failed
+        kept: list[tuple[int, ...]] = []
+        passed, taken = True, frozenset[Hashable]()
+        for route in proposed:  # team after team: a later team finds the slots of the earlier ones taken
+            failed = built.simulate(route, taken).failed
             if failed is not None and failed != (0, 1):  # the bare start → end route must stay possible
                 extra[failed] += PENALTY_MINUTES
             passed &= failed is None
-            kept.append(trim_to_limit(built, route) if failed else route)
+            kept.append(trim_to_limit(built, route, taken) if failed else route)
+            taken |= built.occupied(built.simulate(kept[-1], taken))
         filled = fill_within_limit(built, tuple(kept))  # cheap (~0.03 s): compare the rounds as they would end
         score = sum(_score(built, route) for route in filled)
         if best is None or score > best[0] + 1e-9:
@@ -376,30 +439,31 @@ def _score(built: Built, route: Sequence[int]) -> float:
 
 
 def finish_route(built: Built, routes: Routes) -> Routes:
-    """Add every stop that still fits, then each team's least driving for the same people; again while
-    polishing makes room for another stop."""
+    """Add every stop that still fits, then the least driving for the same people (meals moved within and
+    between teams); again while polishing makes room for another stop."""
     everyone = len(built.real.customers)
     routes = fill_within_limit(built, routes, tries=everyone)
     for _ in range(FINISH_ROUNDS):
-        polished = tuple(polish(built.judge_for(routes, team), route) for team, route in enumerate(routes))
+        polished = polish(built.judge, routes, seconds=SECONDS * len(routes))
         if polished == routes:
             break
         routes = fill_within_limit(built, polished, tries=everyone)
     return routes
 
 
-def trim_to_limit(built: Built, route: tuple[int, ...]) -> tuple[int, ...]:
+def trim_to_limit(built: Built, route: tuple[int, ...], taken: frozenset[Hashable] = frozenset()) -> tuple[int, ...]:
     """Remove one stop at a time until the route passes: the removal that passes with the most score, or
-    failing that the one that gets furthest along the route (then the cheapest).
+    failing that the one that gets furthest along the route (then the cheapest). ``taken``: the slots of
+    the teams before this one.
 
     Removing a stop never makes the rest later: one leg replaces two (triangle inequality) and a meal less
     is time saved, so this ends with a route that passes or with the bare start → end.
     """
-    while route and not built.simulate(route).feasible:
+    while route and not built.simulate(route, taken).feasible:
         options = []
         for victim in route:
             shorter = tuple(n for n in route if n != victim)
-            simulation = built.simulate(shorter)
+            simulation = built.simulate(shorter, taken)
             options.append((simulation.feasible, len(simulation.visits), _score(built, shorter), -victim, shorter))
         *_, route = max(options)
     return route
@@ -410,33 +474,37 @@ def fill_within_limit(built: Built, routes: Routes, tries: int = FILL_CANDIDATES
     the team's route where it adds the least driving), until none does. The search sees the limit only
     through penalties, so it may skip a stop that fits."""
     scores = [node.score for node in built.real.nodes]
-    filled = list(routes)
-    open_routes = [team for team, route in enumerate(filled) if built.simulate(route).feasible]
+    filled = tuple(routes)
+    if built.key(filled) is None:
+        return filled
     while True:
         visited = {node for route in filled for node in route}
         unvisited = sorted((n for n in built.real.customers if n not in visited), key=lambda n: (-scores[n], n))
         for node in unvisited[:tries]:
-            options = [(added, team, longer) for team in open_routes
-                       for added, longer in [_insertion(built, filled[team], node)] if longer is not None]  # fmt: skip
+            options = [(added, team, longer) for team in range(len(filled))
+                       for added, longer in [_insertion(built, filled, team, node)] if longer is not None]  # fmt: skip
             if options:
                 _, team, longer = min(options)
-                filled[team] = longer
+                filled = (*filled[:team], longer, *filled[team + 1 :])
                 break
         else:
-            return tuple(filled)
+            return filled
 
 
-def _insertion(built: Built, route: tuple[int, ...], node: int) -> tuple[float, tuple[int, ...] | None]:
-    """The route with ``node`` where it adds the least driving, if it passes anywhere (and that driving)."""
+def _insertion(built: Built, routes: Routes, team: int, node: int) -> tuple[float, tuple[int, ...] | None]:
+    """The team's route with ``node`` where it adds the least driving, if the plan passes with it anywhere
+    (and that driving: a team not needed so far would drive all of its route)."""
+    route = routes[team]
     path = [built.real.start, *route, built.real.end]
     minutes = built.minutes
+    setting_off = float(minutes[path[0], path[1]]) if idle(routes, team) else 0.0
 
     def added(i: int) -> float:
-        return float(minutes[path[i], node] + minutes[node, path[i + 1]] - minutes[path[i], path[i + 1]])
+        return float(minutes[path[i], node] + minutes[node, path[i + 1]] - minutes[path[i], path[i + 1]]) + setting_off
 
     for position in sorted(range(len(route) + 1), key=added):
         longer = (*route[:position], node, *route[position:])
-        if built.simulate(longer).feasible:
+        if built.key((*routes[:team], longer, *routes[team + 1 :])) is not None:
             return added(position), longer
     return math.inf, None
 
@@ -453,10 +521,13 @@ def _itinerary(built: Built, routes: Routes) -> Itinerary:
     notes: list[str] = []
     drive_by_day: list[float] = []
     visited = [node for route in routes for node in route]
-    for team, route in enumerate(routes):
-        simulation = built.simulate(route)
-        if not simulation.feasible:
-            simulation = built.simulate(())  # only when even the bare start → end fails (see the warnings)
+    for team, driven in enumerate(built.simulations(routes)):
+        if driven is None:  # not needed: stays home
+            notes += [""] * request.days
+            drive_by_day += [0.0] * request.days
+            continue
+        # a failing route only when even the bare start → end fails (see the warnings)
+        simulation = driven if driven.feasible else built.simulate(())
         team_meals = _meals(built, simulation, team)
         team_legs, team_nights = days.legs_and_nights(days_road(built), simulation, team_meals)
         team_legs = [dataclasses.replace(leg, team=team) for leg in team_legs]
@@ -508,8 +579,9 @@ def _meals(built: Built, simulation: Simulation, team: int) -> list[PlannedMeal]
 def days_road(built: Built) -> days.Road:
     factor = built.request.settings.road_factor
     return days.Road(
-        built.request, built.cities, lambda a, b: float(built.km[a, b]) * factor, built.clock.instant, built.towns
-    )
+        built.request, built.cities, lambda a, b: float(built.km[a, b]) * factor, built.clock.instant, built.towns,
+        built.along,
+    )  # fmt: skip
 
 
 def _passed_by(built: Built, route: Sequence[int], legs: Sequence[Leg]) -> list[City]:
@@ -542,18 +614,18 @@ def _pin_warnings(built: Built, routes: Routes) -> list[str]:
 
 
 def _idle_warnings(routes: Routes) -> list[str]:
-    idle = [team + 1 for team, route in enumerate(routes) if not route]
-    if not idle or len(routes) == 1:
+    spare = [team + 1 for team in range(len(routes)) if idle(routes, team)]
+    if not spare:
         return []
-    which = ", ".join(f"team {team}" for team in idle)
+    which = ", ".join(f"team {team}" for team in spare)
     return [
         f"{which.capitalize()} would have no meals: fewer teams already meet every customer within reach. "
-        f"Plan with {plural(len(routes) - len(idle), 'team')}."
+        f"Plan with {plural(len(routes) - len(spare), 'team')}."
     ]
 
 
 def _limit_warnings(built: Built, routes: Routes) -> list[str]:
-    if all(built.simulate(route).feasible for route in routes):
+    if built.key(routes) is not None:
         return []
     settings = built.request.settings
     return [
@@ -633,25 +705,33 @@ def verify(built: Built, routes: Routes, hub: Hub, *, improve: bool = True) -> L
     better is returned as the better routes."""
     node = next(n for n in built.real.customers if built.hubs[n] is hub)
     swaps = []
+    best = built.key(routes)
+    assert best is not None, "the plan's routes pass"
+    simulations = built.simulations(routes)
     for team, route in enumerate(routes):
-        judge, current = built.judge, built.simulate(route)
-        best = route_key(judge, route, current)
         for victim in route:
             without = tuple(n for n in route if n != victim)
             for position in range(len(without) + 1):
-                trial = (*without[:position], node, *without[position:])
-                simulation = built.simulate(trial)
-                if simulation.feasible:
-                    gain = tuple(a - b for a, b in zip(route_key(judge, trial, simulation), best, strict=True))
-                    swaps.append((gain, victim, team, trial, current))
+                trial = (*routes[:team], (*without[:position], node, *without[position:]), *routes[team + 1 :])
+                key = built.key(trial)
+                if key is not None:
+                    gain = tuple(a - b for a, b in zip(key, best, strict=True))
+                    swaps.append((gain, victim, team, trial))
     if swaps:
-        gain, victim, team, trial, current = min(swaps)
+        gain, victim, team, trial = min(swaps)
         if gain < (0.0, 0.0, 0.0) and improve:
-            return (*routes[:team], trial, *routes[team + 1 :])
+            return trial
+        current = simulations[team]
+        assert current is not None, "a team with a meal to swap drives"
         return _instead(built, hub, node, victim, gain, current)
     rule = next(
-        (rule for rule in LIFTABLE if any(fits_without(built, route, node, rule) for route in routes)), Reason.NO_ROOM
-    )
+        (
+            rule for rule in LIFTABLE
+            if any(fits_without(built, route, node, rule, built.taken_by_others(routes, team))
+                   for team, route in enumerate(routes))
+        ),
+        Reason.NO_ROOM,
+    )  # fmt: skip
     return LeftOut(hub.city, hub.customers, rule, _blocked(rule, built))
 
 
@@ -683,11 +763,14 @@ def _instead(
     )
 
 
-def fits_without(built: Built, route: Sequence[int], node: int, rule: Reason) -> bool:
-    """Whether the node fits somewhere in the route once ``rule`` is lifted (the others all kept)."""
+def fits_without(
+    built: Built, route: Sequence[int], node: int, rule: Reason, taken: frozenset[Hashable] = frozenset()
+) -> bool:
+    """Whether the node fits somewhere in the route once ``rule`` is lifted (the others all kept; ``taken``:
+    the slots other teams' meals hold)."""
     road = relaxed(built, rule)
     return any(
-        simulate(road, (*route[:position], node, *route[position:]), built.real.start).feasible
+        simulate(road, (*route[:position], node, *route[position:]), built.real.start, taken).feasible
         for position in range(len(route) + 1)
     )
 

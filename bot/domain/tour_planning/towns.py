@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from bot.domain.cities import City, small_towns
 from bot.domain.tour_planning.candidates import haversine
+from bot.domain.tour_planning.water import Water, default_water
 
 NEAR_KM = 40.0
 MIN_POPULATION = 5_000
@@ -25,7 +26,11 @@ KM_PER_TENFOLD = 8.0  # a town ten times bigger may be this much further from th
 
 
 class Towns:
-    def __init__(self, cities: Iterable[City], min_population: int = MIN_POPULATION) -> None:
+    def __init__(
+        self, cities: Iterable[City], min_population: int = MIN_POPULATION, water: Water | None = None
+    ) -> None:
+        """``water``: a town across it from the point is never the one to stop at (none: no water)."""
+        self._water = water
         self._cities = [city for city in cities if city.population >= min_population]
         self._lats = np.array([city.latitude for city in self._cities], dtype=np.float64)
         self._lons = np.array([city.longitude for city in self._cities], dtype=np.float64)
@@ -52,6 +57,10 @@ class Towns:
             distances = haversine(latitude, longitude, self._lats, self._lons)
         avoided = {position for city in avoid for position in self._index.get(city.geonameid, [])}
         distances[[i for i, position in enumerate(places.tolist()) if position in avoided]] = np.inf
+        if self._water:  # not across a lake from where the day's driving ends
+            close = np.flatnonzero(distances <= NEAR_KM)
+            hidden = self._water.across((latitude, longitude), self._lats[places[close]], self._lons[places[close]])
+            distances[close[hidden]] = np.inf
         if not np.isfinite(distances).any():
             return None
         close = np.flatnonzero(distances <= NEAR_KM)
@@ -105,5 +114,6 @@ def along(origin: City, target: City, fraction: float) -> tuple[float, float]:
 
 @functools.cache
 def default_towns() -> Towns:
-    """Every place of 5,000 people or more (loaded on first use, then shared)."""
-    return Towns(small_towns())
+    """Every place of 5,000 people or more, never across big water from a stop (loaded on first use, then
+    shared)."""
+    return Towns(small_towns(), water=default_water())

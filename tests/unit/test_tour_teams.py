@@ -1,0 +1,74 @@
+"""Several teams as hosts would read the plan: never two teams at one meal, a team that is not needed stays
+home, and meals go to the team where they cost the least driving (issue 10)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from bot.domain.tour_planning import TourRequest, build_instance, group_into_hubs, plan_tour
+from bot.domain.tour_planning.polish import polish
+from tests.unit.test_tour_planning import QUICK, city, demand, request
+
+BIG_CITIES = {"New York City": 60, "Philadelphia": 40, "Boston": 40, "Washington, DC": 40, "Baltimore, MD": 30,
+              "Providence, RI": 25, "New Haven, CT": 14, "Hartford, CT": 12}  # fmt: skip
+
+
+def boston_to_washington(teams: int = 2, days: int = 2) -> TourRequest:
+    first = dt.date(2026, 3, 2)
+    tour = TourRequest(city("Boston"), city("Washington, DC"), first, first + dt.timedelta(days=days - 1))
+    return dataclasses.replace(tour, settings=QUICK, teams=teams)
+
+
+def shared_meals(itinerary: object) -> list[tuple[str, int, str]]:
+    seen: dict[tuple[str, int, str], set[int]] = {}
+    for meal in itinerary.meals:  # type: ignore[attr-defined]
+        seen.setdefault((meal.city.name, meal.day, meal.slot.value), set()).add(meal.team)
+    return [where for where, teams in seen.items() if len(teams) > 1]
+
+
+def test_two_teams_never_hold_a_meal_in_the_same_city_at_the_same_meal() -> None:
+    for days in (2, 3):
+        itinerary = plan_tour(boston_to_washington(days=days), demand(BIG_CITIES))
+
+        assert {meal.team for meal in itinerary.meals} == {0, 1}
+        assert shared_meals(itinerary) == []  # it would read as one meal held twice
+
+
+def test_a_later_team_finds_a_places_meal_taken_and_eats_there_at_another_meal() -> None:
+    tour = boston_to_washington()
+    built = build_instance(tour, group_into_hubs(demand({"New York City": 30}), tour).hubs)
+    first, second = built.real.customers  # two tables' worth: two meal nodes of one place
+
+    one, two = built.simulations(((first,), (second,)))
+
+    assert one is not None and two is not None and one.feasible and two.feasible
+    assert built.occupied(one).isdisjoint(built.occupied(two))
+
+
+def test_a_team_that_is_not_needed_stays_home_and_drives_nothing() -> None:
+    itinerary = plan_tour(dataclasses.replace(request(), teams=2), demand({"Chicago": 5}))
+
+    assert [m.team for m in itinerary.meals] == [0]
+    assert not [leg for leg in itinerary.legs if leg.team == 1]
+    assert not [night for night in itinerary.nights if night.team == 1]
+    assert itinerary.team_drive_hours(1) == 0 and sum(itinerary.drive_by_day[itinerary.days :]) == 0
+    assert itinerary.drive_hours == itinerary.team_drive_hours(0)
+    assert itinerary.idle(1) and not itinerary.idle(0)
+    assert "Team 2 would have no meals" in itinerary.warnings[0]
+
+
+def test_the_polish_hands_a_meal_to_the_team_where_it_costs_the_least_driving() -> None:
+    tour = boston_to_washington(days=3)
+    customers = demand({"New York City": 10, "Philadelphia": 10})
+    built = build_instance(tour, group_into_hubs(customers, tour).hubs)
+    new_york, philadelphia = sorted(built.real.customers, key=lambda n: -built.cities[n].latitude)
+    split = ((new_york,), (philadelphia,))  # both teams drive Boston → Washington for one meal each
+
+    polished = polish(built.judge, split)
+
+    before, after = built.key(split), built.key(polished)
+    assert before is not None and after is not None
+    assert after[0] == before[0]  # the same people…
+    assert sorted(map(len, polished)) == [0, 2]  # …met by one team, the other one not needed
+    assert after[1] <= before[1] / 2 + 1e-6  # so half the driving: one Boston → Washington instead of two

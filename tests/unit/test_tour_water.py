@@ -1,0 +1,62 @@
+"""Roads go around the Great Lakes (issue 10): no leg, night or driving time across the water."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+
+from bot.domain.cities import small_towns
+from bot.domain.tour_planning import Demand, TourRequest, plan_tour
+from bot.domain.tour_planning.candidates import distance_matrix
+from bot.domain.tour_planning.towns import default_towns
+from bot.domain.tour_planning.water import default_water, project
+from tests.unit.test_tour_planning import QUICK, city
+
+
+def test_no_town_lies_in_the_water_polygons() -> None:
+    towns = small_towns()
+    xy, near = project(np.array([t.latitude for t in towns]), np.array([t.longitude for t in towns]))
+
+    wet = [towns[i].name for i in np.flatnonzero(near & default_water()._inside(xy))]
+
+    assert wet == []  # the polygons sit inside the shores: a city on the shore is never "in the lake"
+
+
+def test_a_drive_across_a_great_lake_goes_around_it() -> None:
+    water = default_water()
+    muskegon, milwaukee, chicago = city("Muskegon"), city("Milwaukee"), city("Chicago")
+
+    km = water.around([muskegon, milwaukee, chicago], distance_matrix([muskegon, milwaukee, chicago]))
+
+    assert water.crosses((muskegon.latitude, muskegon.longitude), (milwaukee.latitude, milwaukee.longitude))
+    assert km[0, 1] > 2.5 * distance_matrix([muskegon, milwaukee])[0, 1]  # 136 km across, ~365 around
+    assert km[0, 1] >= km[0, 2] + 0.9 * km[2, 1]  # about the way through Chicago
+    assert km[1, 2] == distance_matrix([milwaukee, chicago])[0, 1]  # on land, the straight line stays
+    way = water.way(muskegon, milwaukee)
+    assert len(way) > 2 and min(lat for lat, _ in way) < 42.0  # round the south end of the lake
+
+
+def test_toronto_to_milwaukee_sleeps_on_the_land_route_not_across_lake_michigan() -> None:
+    first = dt.date(2026, 2, 2)
+    tour = TourRequest(city("Toronto"), city("Milwaukee"), first, first + dt.timedelta(days=1), settings=QUICK)
+    customers = [Demand(city("Toronto"), 5), Demand(city("Milwaukee"), 5)]
+
+    itinerary = plan_tour(dataclasses.replace(tour, settings=dataclasses.replace(QUICK, min_attendance=1)), customers)
+
+    [night] = itinerary.nights
+    assert night.on_the_road and night.city.name != "Grand Haven"
+    assert night.city.latitude < 42.0  # round the south end of Lake Michigan (Indiana), not on its far shore
+    first = itinerary.legs[0]  # Toronto → that town: no lake in the way
+    ends = (first.origin.latitude, first.origin.longitude), (night.city.latitude, night.city.longitude)
+    assert first.destination == night.city and not default_water().crosses(*ends)
+    assert itinerary.drive_hours >= 800 * 1.2 / 90  # Toronto → Milwaukee around Lake Michigan: ~840 km
+
+
+def test_a_night_town_is_never_across_the_water_from_where_the_drive_ends() -> None:
+    on_the_shore = (43.10, -86.40)  # a point just off Grand Haven, Michigan, in Lake Michigan
+
+    town = default_towns().near(*on_the_shore)
+
+    assert town is not None and town.longitude > -86.5  # Michigan's shore, not Wisconsin's
