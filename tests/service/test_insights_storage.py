@@ -563,3 +563,72 @@ async def test_filtered_pages_past_the_kept_matches_and_past_the_end(
     monkeypatch.setattr("storage.insights.COUNT_CAP", 1000)
     past = await search(db, text="sync", kind="idea", page=5, page_size=2)
     assert (past.hits, past.total, past.pages) == ([], 6, 3)
+
+
+# ----------------------------------------------------------------------------------- filters without words (0018)
+
+
+async def test_a_customer_s_or_a_status_s_insights_come_newest_first(db: Database) -> None:
+    anas = [await log(db, f"Ana said {n}", customer_user_id=ANA, at=NOW + dt.timedelta(hours=n)) for n in range(3)]
+    await log(db, "Ben said", customer_user_id=BEN, at=NOW + dt.timedelta(days=1))
+    planned = anas[0], await log(db, "Planned one", at=NOW - dt.timedelta(days=3))
+    async with db.transaction() as tx:
+        for insight in planned:
+            await insights.set_status(tx, GUILD, insight, InsightStatus.PLANNED, "next quarter", NOW)
+
+    by_ana = await search(db, customer_user_id=ANA, page_size=2)
+    by_status = await search(db, status="planned")
+    new_and_ana = await search(db, status="new", customer_user_id=ANA)
+
+    assert [h.insight.id for h in by_ana.hits] == anas[:0:-1] and (by_ana.total, by_ana.pages) == (3, 2)
+    assert [h.insight.id for h in by_status.hits] == list(planned) and by_status.total == 2
+    assert [h.insight.id for h in new_and_ana.hits] == anas[:0:-1]
+
+
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"customer_user_id": ANA}, "insights_by_customer"),
+        ({"customer_user_id": ANA, "city_id": TORONTO}, "insights_by_customer"),
+        ({"status": "shipped", "city_id": TORONTO}, "insights_by_status"),
+        ({"status": "new", "city_id": TORONTO}, "insights_by_city"),  # new is most insights: the city drives
+    ],
+)
+async def test_the_rarest_filter_drives_a_search_without_words(
+    db: Database, filters: dict[str, object], index: str
+) -> None:
+    async with db.read() as tx:
+        spy = StatementSpy(tx)
+        await insights.search(spy, GUILD, SearchQuery.create(**filters))  # type: ignore[arg-type]
+        [(statement, params)] = spy.statements
+        plan = await tx.fetch_all(f"EXPLAIN QUERY PLAN {statement}", params)
+
+    assert any(f"INDEX {index} " in row["detail"] for row in plan)
+
+
+class StatementSpy:
+    """A transaction that notes each query it runs."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self.statements: list[tuple[str, object]] = []
+
+    async def fetch_all(self, sql: str, params: object = ()) -> object:
+        self.statements.append((sql, params))
+        return await self.tx.fetch_all(sql, params)  # type: ignore[arg-type]
+
+
+async def test_the_status_index_migration_applies_to_a_database_with_insights(tmp_path: Path) -> None:
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql"))[:17]:
+        shutil.copy(path, previous / path.name)
+    async with await Database.open(tmp_path / "old.db") as db:
+        assert (await migrate(db, previous))[-1] == 17
+        shipped = await log(db, "Invoices crash on export", "pain point")
+        async with db.transaction() as tx:
+            await insights.set_status(tx, GUILD, shipped, InsightStatus.SHIPPED, "fixed", NOW)
+
+        assert 18 in await migrate(db)
+
+        assert [h.insight.id for h in (await search(db, status="shipped")).hits] == [shipped]
