@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 DEFAULT_DATA_DIR = "data"
 DEFAULT_DEMO_PORT = 8765
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
 
 
 class ConfigError(ValueError):
@@ -41,16 +42,31 @@ class Settings:
             log_level=_log_level(env),
             demo_port=_port(env, "LT_DEMO_PORT", DEFAULT_DEMO_PORT),
         )
-        settings.database_path()  # validate the URL now, not at first use
+        settings.check_database_url()  # now, not at first use
         return settings
+
+    def check_database_url(self) -> None:
+        parts = urlsplit(self.database_url)
+        if parts.scheme in POSTGRES_SCHEMES:
+            if not parts.hostname and not parts.path.strip("/"):
+                raise ConfigError(
+                    "DATABASE_URL: expected postgresql://user@host:5432/database[?schema=name], "
+                    f"got {_redact_url(self.database_url)!r}"
+                )
+            return
+        self.database_path()
+
+    @property
+    def uses_postgres(self) -> bool:
+        return urlsplit(self.database_url).scheme in POSTGRES_SCHEMES
 
     def database_path(self) -> Path:
         """The SQLite file named by DATABASE_URL (``sqlite:///relative/path`` or ``sqlite:////abs/path``)."""
         parts = urlsplit(self.database_url)
-        if parts.scheme in {"postgres", "postgresql"}:
+        if parts.scheme in POSTGRES_SCHEMES:
             raise ConfigError(
-                "DATABASE_URL: PostgreSQL is not supported by this release yet; "
-                "use sqlite:///path/to/file.db (the default) for now"
+                "DATABASE_URL names a PostgreSQL database; this command works on an SQLite file "
+                "(python -m bot backup explains pg_dump for PostgreSQL)"
             )
         if parts.scheme != "sqlite" or parts.netloc or not parts.path.removeprefix("/"):
             raise ConfigError(

@@ -13,13 +13,24 @@ from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.pacing import TokenBucket
 from bot.services import Services
-from storage.database import Database
+from storage.database import Database, Store
 from storage.migrate import migrate
+from storage.postgres.database import PostgresDatabase
 
 
-async def open_database(path: Path | str) -> Database:
+async def open_database(path: Path | str) -> Store:
     """Open the SQLite store and bring its schema up to date."""
-    db = await Database.open(path)
+    return await _migrated(await Database.open(path))
+
+
+async def open_store(settings: Settings) -> Store:
+    """The store DATABASE_URL names (SQLite by default, or PostgreSQL), its schema brought up to date."""
+    if settings.uses_postgres:
+        return await _migrated(await PostgresDatabase.open(settings.database_url))
+    return await open_database(settings.database_path())
+
+
+async def _migrated(db: Store) -> Store:
     try:
         await migrate(db)
     except BaseException:
@@ -29,14 +40,14 @@ async def open_database(path: Path | str) -> Database:
 
 
 def build_bot(
-    settings: Settings, db: Database, clock: Clock = discord.utils.utcnow, *, dm_pace: TokenBucket | None = None
+    settings: Settings, db: Store, clock: Clock = discord.utils.utcnow, *, dm_pace: TokenBucket | None = None
 ) -> ListeningTourBot:
     return ListeningTourBot(settings=settings, services=Services.build(db, clock), clock=clock, dm_pace=dm_pace)
 
 
 @asynccontextmanager
-async def running_store(settings: Settings) -> AsyncIterator[Database]:
-    db = await open_database(settings.database_path())
+async def running_store(settings: Settings) -> AsyncIterator[Store]:
+    db = await open_store(settings)
     try:
         yield db
     finally:

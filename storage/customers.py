@@ -7,14 +7,13 @@ Each repository that holds personal data implements ``export_user`` and ``forget
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.customer_import import ImportRow
 from bot.domain.customers import Customer, OptIn, Profile, StopRequest
 from storage.codecs import decode_datetime, encode_datetime
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 Progress = Callable[[int, int], Awaitable[None]]
 IMPORT_CHUNK = 5_000
@@ -22,7 +21,7 @@ IMPORT_CHUNK = 5_000
 _PROFILE_FIELDS = ("what_i_do", "offer", "seek", "company", "website")
 
 
-def _customer(row: sqlite3.Row) -> Customer:
+def _customer(row: Row) -> Customer:
     return Customer(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -249,9 +248,9 @@ _UPDATE_IMPORTED = (
 
 async def _load_ids(tx: Transaction, ids: Iterable[int]) -> None:
     """A temp table of ids to filter by (a city radius can cover hundreds of towns)."""
-    await tx.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id INTEGER PRIMARY KEY)")
+    await tx.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id BIGINT PRIMARY KEY)")
     await tx.execute("DELETE FROM temp.wanted_ids")
-    await tx.execute_many("INSERT OR IGNORE INTO temp.wanted_ids (id) VALUES (?)", [(i,) for i in ids])
+    await tx.execute_many("INSERT INTO temp.wanted_ids (id) VALUES (?) ON CONFLICT DO NOTHING", [(i,) for i in ids])
 
 
 class _IdentityIndex:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import aiosqlite
 
@@ -26,7 +27,83 @@ Params = Sequence[Any] | dict[str, Any]
 BUSY_TIMEOUT_MS = 5_000
 
 
+class Row(Protocol):
+    """A result row of either backend (``sqlite3.Row``, ``asyncpg.Record``): by column name or position."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few places where one SQL text can't serve both backends; repositories splice these in."""
+
+    name: str  # "sqlite" or "postgresql"
+    lock_row: str  # appended to a SELECT of the row a decision is about (a meal's seats)
+    skip_locked: str  # appended to the SELECT of rows a worker claims
+    json_int: str  # "{column}", "{key}": a JSON object's integer field
+
+    def json_field(self, column: str, key: str) -> str:
+        return self.json_int.format(column=column, key=key)
+
+
+SQLITE = Dialect(
+    "sqlite",
+    lock_row="",  # one writer at a time: every write transaction already holds the whole database
+    skip_locked="",
+    json_int="json_extract({column}, '$.{key}')",
+)
+
+
+class Transaction(Protocol):
+    """What code inside ``transaction()`` or ``read()`` may do with the store, whichever the backend.
+
+    SQL is written for SQLite with ``?`` or ``:name`` parameters; the PostgreSQL backend translates the
+    placeholders (storage/postgres/sql.py), and ``dialect`` holds what can't be translated."""
+
+    dialect: Dialect
+    writable: bool  # inside transaction(), not read()
+    committed_callbacks: list[Callable[[], None]]
+
+    def after_commit(self, callback: Callable[[], None]) -> None: ...
+
+    async def execute(self, sql: str, params: Params = ()) -> int: ...
+
+    async def insert(self, sql: str, params: Params = ()) -> int: ...
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+
+class Store(Protocol):
+    """A database the services use: SQLite (``Database``, the default) or PostgreSQL (``PostgresDatabase``)."""
+
+    @property
+    def backend(self) -> str: ...  # what /status shows: "SQLite (data/listening-tour.db)"
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    def read(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    async def size_bytes(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+
 class Database:
+    """The SQLite store (module docstring)."""
+
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
         self._connection = writer
         self._reader = reader  # None for ":memory:", where a second connection would see another database
@@ -34,6 +111,14 @@ class Database:
         self._read_lock = asyncio.Lock()
         self._holder: asyncio.Task[object] | None = None
         self.path = path
+
+    @property
+    def backend(self) -> str:
+        return f"SQLite ({self.path})"
+
+    @property
+    def dialect(self) -> Dialect:
+        return SQLITE
 
     @classmethod
     async def open(cls, path: str | Path) -> Self:
@@ -73,7 +158,7 @@ class Database:
                 self._holder = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self) -> AsyncIterator[SqliteTransaction]:
         """Serialised write transaction: commits on success, rolls back on anything else.
 
         "Anything else" includes a COMMIT that fails (a deferred constraint, disk full, busy) and a task
@@ -82,7 +167,7 @@ class Database:
         """
         async with self._locked():
             committed = False
-            tx = Transaction(self._connection)
+            tx = SqliteTransaction(self._connection, writable=True)
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 yield tx
@@ -95,18 +180,18 @@ class Database:
             callback()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Transaction]:
+    async def read(self) -> AsyncIterator[SqliteTransaction]:
         """A consistent snapshot of committed data, without waiting for writers."""
         if self._reader is None:
             async with self._locked():
-                yield Transaction(self._connection)
+                yield SqliteTransaction(self._connection)
             return
         if asyncio.current_task() is self._holder:  # it would not see the open transaction's own rows
             raise RuntimeError("nested database access: pass the open transaction down instead")
         async with self._read_lock:
             try:
                 await self._reader.execute("BEGIN")
-                yield Transaction(self._reader)
+                yield SqliteTransaction(self._reader)
             finally:
                 await _rollback(self._reader)  # a read-only snapshot: nothing to keep
 
@@ -117,11 +202,11 @@ class Database:
             size = await tx.fetch_one("PRAGMA page_size")
         return int(pages[0] if pages else 0) * int(size[0] if size else 0)
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self.read() as tx:
             return await tx.fetch_all(sql, params)
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         async with self.read() as tx:
             return await tx.fetch_one(sql, params)
 
@@ -149,16 +234,18 @@ async def _connect(path: str) -> aiosqlite.Connection:
     return connection
 
 
-class Transaction:
-    """What code inside ``transaction()`` or ``read()`` may do with the connection.
+class SqliteTransaction:
+    """``Transaction`` on one SQLite connection.
 
     Each method is one hop to aiosqlite's worker thread (~20 µs each, PITFALLS.md): a plain
     ``async with connection.execute(...)`` costs three (execute, fetch, close), which tripled the cost
     of an RSVP in a burst.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, *, writable: bool = False) -> None:
         self._connection = connection
+        self.dialect = SQLITE
+        self.writable = writable
         self.committed_callbacks: list[Callable[[], None]] = []
 
     def after_commit(self, callback: Callable[[], None]) -> None:
@@ -181,9 +268,9 @@ class Transaction:
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         await self._connection.executemany(sql, rows)
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self._connection.execute_fetchall(sql, params))
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self._connection.execute_fetchall(sql, params)
         return next(iter(rows), None)

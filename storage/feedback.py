@@ -27,8 +27,9 @@ class FeedbackRepository:
         await tx.execute(
             "INSERT INTO meal_feedback (guild_id, meal_id, user_id, score, refer, comment, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meal_id, user_id) DO UPDATE SET"
-            " score = COALESCE(excluded.score, score), refer = COALESCE(excluded.refer, refer),"
-            " comment = COALESCE(excluded.comment, comment), updated_at = excluded.updated_at",
+            " score = COALESCE(excluded.score, meal_feedback.score),"
+            " refer = COALESCE(excluded.refer, meal_feedback.refer),"
+            " comment = COALESCE(excluded.comment, meal_feedback.comment), updated_at = excluded.updated_at",
             (guild_id, meal_id, user_id, score, refer.value if refer else None, comment, encode_datetime(at)),
         )
 

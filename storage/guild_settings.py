@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from bot.domain.guild_settings import GuildSettings
 from storage.codecs import encode_datetime
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 
 class GuildSettingsRepository:
@@ -53,7 +52,7 @@ class GuildSettingsRepository:
         )
 
 
-def _from_row(row: sqlite3.Row) -> GuildSettings:
+def _from_row(row: Row) -> GuildSettings:
     return GuildSettings(
         guild_id=row["guild_id"],
         manager_role_id=row["manager_role_id"],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from bot.domain.insights import (
     split_tags,
 )
 from storage.codecs import decode_datetime, decode_optional_datetime, encode_datetime
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 SNIPPET_TOKENS = 24  # words around the best match: about two lines of an embed field
 PLAIN_SNIPPET = 160  # characters shown when there are no words to highlight
@@ -52,7 +51,7 @@ RANK_WINDOW = 5_000
 _BM25 = "bm25(insights_fts, 1.0, 0.5)"
 
 
-def _insight(row: sqlite3.Row) -> Insight:
+def _insight(row: Row) -> Insight:
     return Insight(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -145,7 +144,7 @@ def _matches(where: _Where, match: str, *, lone: bool) -> _Where:
 
 async def _ranked(
     tx: Transaction, matches: _Where, match: str, *, lone: bool, offset: int, limit: int
-) -> tuple[list[sqlite3.Row], int | None]:
+) -> tuple[list[Row], int | None]:
     """The page's insights, best first, each with its ``snippet``, and the total when this pass counted it
     (COUNT_CAP + 1 meaning "more").
 
@@ -239,7 +238,7 @@ async def _rank_slice(
     return [row["id"] for row in rows]
 
 
-async def _page_rows(tx: Transaction, match: str, page: str, params: Sequence[object]) -> list[sqlite3.Row]:
+async def _page_rows(tx: Transaction, match: str, page: str, params: Sequence[object]) -> list[Row]:
     """The insights of a page, in its order, each with its ``snippet`` and the page's ``found``: ``page`` is
     SQL for CTEs ending with ``page (id, score, found)``, ordered by score then the higher id.
 
@@ -527,8 +526,8 @@ class InsightRepository:
         )
         mention = _mention(user_id)
         mentioned = await tx.fetch_all(
-            "SELECT id, text FROM insights WHERE guild_id = ? AND (instr(text, ?) > 0 OR instr(text, ?) > 0)",
-            (guild_id, f"<@{user_id}>", f"<@!{user_id}>"),
+            "SELECT id, text FROM insights WHERE guild_id = ? AND (text LIKE ? OR text LIKE ?)",  # ids: no % or _
+            (guild_id, f"%<@{user_id}>%", f"%<@!{user_id}>%"),
         )
         await tx.execute_many(
             "UPDATE insights SET text = ? WHERE id = ?",  # the update trigger re-indexes the new words
@@ -539,7 +538,7 @@ class InsightRepository:
         )
 
 
-def _snippet(row: sqlite3.Row) -> str:
+def _snippet(row: Row) -> str:
     """The text with the matched words in bold around the best passage, or its start: without words, or
     when the words matched only the tags (then the start reads better than a passage without a highlight).
     """

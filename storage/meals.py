@@ -4,7 +4,6 @@ service can make one decision over several reads and writes atomically."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from bot.domain.meals import Headcount, Meal, MealPlace, MealSlot, MealStatus, Rsvp, RsvpStatus
 from storage.codecs import (
@@ -13,7 +12,7 @@ from storage.codecs import (
     encode_datetime,
     encode_optional_datetime,
 )
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 
 class MealRepository:
@@ -36,9 +35,14 @@ class MealRepository:
             ),
         )  # fmt: skip
 
-    async def get(self, tx: Transaction, meal_id: int, guild_id: int) -> Meal | None:
-        """A meal of this guild only: guilds never see each other's meals."""
-        row = await tx.fetch_one("SELECT * FROM meals WHERE id = ? AND guild_id = ?", (meal_id, guild_id))
+    async def get(self, tx: Transaction, meal_id: int, guild_id: int, *, lock: bool = False) -> Meal | None:
+        """A meal of this guild only: guilds never see each other's meals. ``lock`` (in a write transaction):
+        a decision about its seats follows, so another process deciding about them waits until this commits
+        (PostgreSQL; SQLite has one writer at a time anyway)."""
+        locking = tx.dialect.lock_row if lock and tx.writable else ""
+        row = await tx.fetch_one(
+            f"SELECT * FROM meals WHERE id = ? AND guild_id = ? {locking}", (meal_id, guild_id)  # noqa: S608
+        )
         return None if row is None else _meal(row)
 
     async def guild_for_member(self, tx: Transaction, meal_id: int, user_id: int) -> int | None:
@@ -167,7 +171,7 @@ class RsvpRepository:
         rows = await tx.fetch_all(
             """
             SELECT status, SUM(1 + guests) AS people,
-                   SUM(status = 'offered' AND offer_expires_at <= ?) AS lapsed
+                   COUNT(*) FILTER (WHERE status = 'offered' AND offer_expires_at <= ?) AS lapsed
             FROM rsvps WHERE meal_id = ? GROUP BY status
             """,
             (encode_optional_datetime(now), meal.id),  # without ``now`` the comparison is NULL: none lapsed
@@ -221,11 +225,11 @@ class RsvpRepository:
             return False
         return row["checked_in_at"] is not None or not row["anyone"]
 
-    async def waitlist(self, tx: Transaction, meal_id: int, limit: int = -1) -> list[Rsvp]:
-        """The waitlist in order of arrival (the first ``limit`` people; -1 for everyone)."""
+    async def waitlist(self, tx: Transaction, meal_id: int, limit: int | None = None) -> list[Rsvp]:
+        """The waitlist in order of arrival (the first ``limit`` people; None for everyone)."""
         rows = await tx.fetch_all(
-            "SELECT * FROM rsvps WHERE meal_id = ? AND status = ? ORDER BY seq LIMIT ?",
-            (meal_id, RsvpStatus.WAITLISTED.value, limit),
+            f"SELECT * FROM rsvps WHERE meal_id = ? AND status = ? ORDER BY seq {'' if limit is None else 'LIMIT ?'}",  # noqa: S608
+            (meal_id, RsvpStatus.WAITLISTED.value, *(() if limit is None else (limit,))),
         )
         return [_rsvp(row) for row in rows]
 
@@ -247,7 +251,7 @@ class RsvpRepository:
         )
         return [_rsvp(row) for row in rows]
 
-def _meal(row: sqlite3.Row) -> Meal:
+def _meal(row: Row) -> Meal:
     return Meal(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -276,7 +280,7 @@ def _meal(row: sqlite3.Row) -> Meal:
     )
 
 
-def _rsvp(row: sqlite3.Row) -> Rsvp:
+def _rsvp(row: Row) -> Rsvp:
     return Rsvp(
         meal_id=row["meal_id"],
         user_id=row["user_id"],

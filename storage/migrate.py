@@ -11,9 +11,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.database import Database
+from storage.database import Store
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The same versions for PostgreSQL, each file the same change in its SQL (tests/service/test_conformance.py
+# checks that both lists match and that both schemas end up with the same tables and columns).
+POSTGRES_MIGRATIONS_DIR = Path(__file__).with_name("migrations_postgres")
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -58,16 +61,20 @@ def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())
 
 
-async def schema_version(db: Database) -> int:
+def migrations_dir(db: Store) -> Path:
+    return POSTGRES_MIGRATIONS_DIR if db.dialect.name == "postgresql" else MIGRATIONS_DIR
+
+
+async def schema_version(db: Store) -> int:
     async with db.transaction() as tx:
         await tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = await tx.fetch_one("SELECT MAX(version) AS version FROM schema_version")
     return int(row["version"]) if row is not None and row["version"] is not None else 0
 
 
-async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[int]:
+async def migrate(db: Store, directory: Path | None = None) -> list[int]:
     """Apply the pending migrations in order; returns the versions applied (empty when up to date)."""
-    migrations = load_migrations(directory)
+    migrations = load_migrations(migrations_dir(db) if directory is None else directory)
     current = await schema_version(db)
     if current > len(migrations):
         raise MigrationError(

@@ -47,8 +47,8 @@ class NetworkingRepository:
     ) -> None:
         stamp = encode_datetime(at)
         await tx.execute_many(
-            "INSERT OR IGNORE INTO local_introductions (guild_id, round_at, user_id, peer_id, reason, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO local_introductions (guild_id, round_at, user_id, peer_id, reason, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(guild_id, stamp, user_id, peer_id, reason, stamp) for user_id, peer_id, reason in rows],
         )
         await tx.execute(
@@ -74,8 +74,8 @@ class NetworkingRepository:
         at: dt.datetime,
     ) -> None:
         await tx.execute_many(
-            "INSERT OR IGNORE INTO introductions (guild_id, meal_id, user_id, peer_id, reason, score, mutual,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO introductions (guild_id, meal_id, user_id, peer_id, reason, score, mutual,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
                 (guild_id, meal_id, u, p, reason, score, int(mutual), encode_datetime(at))
                 for u, p, reason, score, mutual in rows
@@ -112,7 +112,7 @@ class NetworkingRepository:
                 UNION SELECT user_id, 0 FROM introductions WHERE guild_id = ? AND meal_id = ? AND peer_id = ?
                 UNION SELECT b.user_id, 1 FROM seats a JOIN seats b ON b.meal_id = a.meal_id AND b.table_no = a.table_no
                  WHERE a.meal_id = ? AND a.user_id = ? AND b.user_id != a.user_id
-            ) JOIN customers c ON c.guild_id = ? AND c.user_id = other AND c.introductions = 1
+            ) AS others JOIN customers c ON c.guild_id = ? AND c.user_id = other AND c.introductions = 1
             GROUP BY other ORDER BY MIN(rank), other
             """,
             (guild_id, meal_id, user_id, guild_id, meal_id, user_id, meal_id, user_id, guild_id),
@@ -149,8 +149,8 @@ class NetworkingRepository:
     ) -> bool:
         """Record one side's consent; True if it is new."""
         changed = await tx.execute(
-            "INSERT OR IGNORE INTO card_offers (guild_id, meal_id, user_id, peer_id, contact, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO card_offers (guild_id, meal_id, user_id, peer_id, contact, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, meal_id, user_id, peer_id, contact, encode_datetime(at)),
         )
         if not changed:  # offered before: the newest contact is the one to show
@@ -250,7 +250,8 @@ class NetworkingRepository:
                 (guild_id, geonameid, thread_id, encode_datetime(at)),
             )
         await tx.execute_many(
-            "INSERT OR IGNORE INTO city_thread_members (guild_id, geonameid, user_id, added_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO city_thread_members (guild_id, geonameid, user_id, added_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(guild_id, geonameid, user_id, encode_datetime(at)) for user_id in added],
         )
 
@@ -271,7 +272,8 @@ class NetworkingRepository:
               (SELECT COUNT(*) FROM card_offers a JOIN card_offers b
                  ON b.meal_id = a.meal_id AND b.user_id = a.peer_id AND b.peer_id = a.user_id
                WHERE a.guild_id = ? AND a.meal_id IN ({marks}) AND a.user_id < a.peer_id) AS swapped,
-              (SELECT COUNT(DISTINCT meal_id || ':' || MIN(user_id, peer_id) || ':' || MAX(user_id, peer_id))
+              (SELECT COUNT(DISTINCT meal_id || ':' || CASE WHEN user_id < peer_id THEN user_id || ':' || peer_id
+                                                              ELSE peer_id || ':' || user_id END)
                FROM connections WHERE guild_id = ? AND meal_id IN ({marks}) AND outcome = 'yes') AS connected
             """,  # noqa: S608 - only placeholders are interpolated
             (*scope, *scope, *scope, *scope),

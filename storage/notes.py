@@ -7,12 +7,11 @@ NOTE_RECIPIENTS, until the outbox posts it as one neutral mention with a Show bu
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 
 from bot.domain.outbox import NOTE_RECIPIENTS, FallbackNote
 from storage.codecs import encode_datetime
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 
 class FallbackNoteRepository:
@@ -35,7 +34,8 @@ class FallbackNoteRepository:
         row = await tx.fetch_one(
             """
             SELECT n.id FROM fallback_notes n
-            WHERE n.guild_id = ? AND n.channel_id = ? AND n.meal_id IS ? AND n.content = ? AND n.actions = ?
+            WHERE n.guild_id = ? AND n.channel_id = ? AND n.meal_id IS NOT DISTINCT FROM ? AND n.content = ?
+              AND n.actions = ?
               AND n.closed_at IS NULL
               AND (SELECT COUNT(*) FROM fallback_note_recipients r WHERE r.note_id = n.id) < ?
             ORDER BY n.id LIMIT 1
@@ -52,7 +52,8 @@ class FallbackNoteRepository:
         else:
             note_id = int(row["id"])
         await tx.execute(
-            "INSERT OR IGNORE INTO fallback_note_recipients (note_id, user_id) VALUES (?, ?)", (note_id, user_id)
+            "INSERT INTO fallback_note_recipients (note_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (note_id, user_id),
         )
         return note_id, new
 
@@ -116,7 +117,7 @@ class FallbackNoteRepository:
         )
 
 
-def _note(row: sqlite3.Row, recipients: tuple[int, ...]) -> FallbackNote:
+def _note(row: Row, recipients: tuple[int, ...]) -> FallbackNote:
     actions = tuple(a for a in str(row["actions"]).split(",") if a)
     return FallbackNote(
         row["id"], row["guild_id"], row["channel_id"], row["meal_id"], actions, row["content"], recipients

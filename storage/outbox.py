@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -26,7 +25,7 @@ from bot.domain.outbox import (
     outcome_of,
 )
 from storage.codecs import decode_datetime, decode_optional_datetime, encode_datetime
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 _DM_KINDS = tuple(kind.value for kind in Kind if kind.is_dm)
 _IN_DM_KINDS = f"({', '.join(repr(kind) for kind in _DM_KINDS)})"
@@ -76,7 +75,8 @@ class OutboxRepository:
                 SELECT id FROM outbox
                 WHERE ((status = 'pending' AND due_at <= :now) OR (status = 'sending' AND lease_until <= :now))
                       {only_channel_work}
-                ORDER BY due_at, id LIMIT :limit)
+                ORDER BY due_at, id LIMIT :limit {tx.dialect.skip_locked})
+              AND (status = 'pending' OR lease_until <= :now)
             RETURNING *
             """,  # noqa: S608 - the kinds are our own constants
             {"owner": owner, "until": encode_datetime(now + lease), "now": encode_datetime(now), "limit": limit},
@@ -169,7 +169,7 @@ class OutboxRepository:
             """
             SELECT MIN(t) AS t FROM (
                 SELECT MIN(due_at) AS t FROM outbox WHERE status = 'pending'
-                UNION ALL SELECT MIN(lease_until) AS t FROM outbox WHERE status = 'sending')
+                UNION ALL SELECT MIN(lease_until) AS t FROM outbox WHERE status = 'sending') AS due
             """
         )
         return None if row is None else decode_optional_datetime(row["t"])
@@ -220,12 +220,13 @@ class OutboxRepository:
         row = await tx.fetch_one(
             """
             SELECT
-                SUM(status = 'pending') AS pending,
-                SUM(status = 'pending' AND due_at <= :now) AS due_now,
-                SUM(status = 'sending') AS sending,
-                SUM(status = 'failed') AS failed,
-                SUM(status = 'sent' AND finished_at >= :since) AS sent_today,
-                SUM(status = 'sent' AND finished_at >= :since AND delivered_via = 'channel') AS by_note_today,
+                COUNT(*) FILTER (WHERE status = 'pending') AS pending,
+                COUNT(*) FILTER (WHERE status = 'pending' AND due_at <= :now) AS due_now,
+                COUNT(*) FILTER (WHERE status = 'sending') AS sending,
+                COUNT(*) FILTER (WHERE status = 'failed') AS failed,
+                COUNT(*) FILTER (WHERE status = 'sent' AND finished_at >= :since) AS sent_today,
+                COUNT(*) FILTER (WHERE status = 'sent' AND finished_at >= :since AND delivered_via = 'channel')
+                    AS by_note_today,
                 MIN(CASE WHEN status = 'pending' AND kind = 'reminder' THEN due_at END) AS next_reminder
             FROM outbox WHERE guild_id = :guild
             """,
@@ -302,13 +303,14 @@ class OutboxRepository:
 
     async def forget_user(self, tx: Transaction, guild_id: int, user_id: int) -> None:
         """Messages to them, and messages to others about them (someone's card carries its owner's id)."""
+        peer = tx.dialect.json_field("payload", "peer_id")
         await tx.execute(
-            "DELETE FROM outbox WHERE guild_id = ? AND (user_id = ? OR json_extract(payload, '$.peer_id') = ?)",
+            f"DELETE FROM outbox WHERE guild_id = ? AND (user_id = ? OR {peer} = ?)",  # noqa: S608 - our SQL
             (guild_id, user_id, user_id),
         )
 
 
-def _delivery(row: sqlite3.Row) -> Delivery:
+def _delivery(row: Row) -> Delivery:
     return Delivery(
         id=row["id"],
         guild_id=row["guild_id"],

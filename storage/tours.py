@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from bot.domain.meals import MealSlot
 from bot.domain.tours import StopKind, Tour, TourStatus, TourStop
 from storage.codecs import decode_optional_datetime, encode_datetime, encode_optional_datetime
-from storage.database import Transaction
+from storage.database import Row, Transaction
 
 
 class TourRepository:
@@ -147,7 +146,7 @@ class TourRepository:
         return {int(row["tour_slot"]): int(row["id"]) for row in rows}
 
 
-def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:
+def _tour(row: Row, stops: tuple[TourStop, ...]) -> Tour:
     return Tour(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -169,5 +168,5 @@ def _tour(row: sqlite3.Row, stops: tuple[TourStop, ...]) -> Tour:
     )
 
 
-def _stop(row: sqlite3.Row) -> TourStop:
+def _stop(row: Row) -> TourStop:
     return TourStop(row["geonameid"], StopKind(row["kind"]), row["day"], MealSlot(row["slot"]) if row["slot"] else None)

@@ -29,7 +29,7 @@ from bot.demo.networking import seed_networking
 from bot.demo.tours import seed_tours
 from bot.domain.pacing import TokenBucket
 from bot.runtime import build_bot, open_database
-from storage.database import Database
+from storage.database import Store
 
 BOT_NAME = "Listening Tour"  # the bot account's name in the page (simcord calls it "TestBot")
 MANAGER_ROLE = "Community Team"
@@ -111,7 +111,7 @@ async def seed(bot: ListeningTourBot, community: DemoCommunity) -> None:
     await bot.dispatcher.flush()
 
 
-def build_demo_bot(settings: Settings, db: Database) -> ListeningTourBot:
+def build_demo_bot(settings: Settings, db: Store) -> ListeningTourBot:
     """The real bot, but unpaced: time stands still in the demo (simcord's virtual clock), so a DM pace that
     refills with it would stop every bulk send after its first burst; no real Discord is there to protect."""
     return build_bot(settings, db, dm_pace=TokenBucket(burst=1_000_000))

@@ -21,7 +21,7 @@ from bot.services.privacy import PersonalData, PrivacyService
 from bot.services.tours import TourService
 from storage.checkins import CheckinRepository
 from storage.customers import CustomerImportRepository, CustomerRepository, StopRequestRepository
-from storage.database import Database
+from storage.database import Store
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
 from storage.insights import InsightRepository
@@ -29,6 +29,7 @@ from storage.meals import MealPersonalData
 from storage.networking import NetworkingRepository
 from storage.notes import FallbackNoteRepository
 from storage.outbox import DmFailureRepository, OutboxRepository
+from storage.postgres.insights import PostgresInsightRepository
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Services:
     doorbell: Doorbell  # rung when a committed transaction added something to send
 
     @classmethod
-    def build(cls, db: Database, clock: Clock) -> Services:
+    def build(cls, db: Store, clock: Clock) -> Services:
         gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
         default_towns()  # where tour teams sleep (~1 s, once per process): not in the first /tour plan's seconds
         doorbell = Doorbell()
@@ -59,7 +60,7 @@ class Services:
         settings = GuildSettingsRepository()
         networking = NetworkingRepository()
         feedback = FeedbackRepository()
-        insights = InsightRepository()
+        insights = PostgresInsightRepository() if db.dialect.name == "postgresql" else InsightRepository()
         checkins = CheckinRepository()
         customer_service = CustomerService(db, customers, stop_requests, gazetteer, clock)
         meals = MealService(db, settings, outbox, clock)

@@ -18,7 +18,7 @@ from bot.domain.outbox import Kind, NewDelivery
 from bot.services.insights import log_heard
 from storage.checkins import CheckinRepository, CheckinRound
 from storage.customers import CustomerRepository
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.guild_settings import GuildSettingsRepository, with_checkins
 from storage.insights import InsightRepository
 from storage.outbox import OutboxRepository
@@ -39,7 +39,7 @@ class CheckinStatus:
 class CheckinService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         checkins: CheckinRepository,
         settings: GuildSettingsRepository,
         insights: InsightRepository,

@@ -28,7 +28,7 @@ from bot.domain.customer_import import (
 from bot.domain.customers import Customer, OptIn, spreadsheet_safe
 from bot.domain.errors import InvalidInput, NotAllowed
 from storage.customers import CustomerImportRepository, CustomerRepository, ImportCounts, PendingImport, Progress
-from storage.database import Database
+from storage.database import Store
 
 ATTACHMENT_LIMIT = 8 * 1024 * 1024  # Discord's smallest upload limit for a server without boosts
 PENDING_FOR = dt.timedelta(days=1)  # how long a checked file waits for Confirm before it is dropped
@@ -53,7 +53,7 @@ class DryRun:
 class CustomerFileService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         customers: CustomerRepository,
         imports: CustomerImportRepository,
         gazetteer: Gazetteer,

@@ -14,7 +14,7 @@ from bot.domain.clock import Clock
 from bot.domain.customers import Customer, OptIn, Profile, StopRequest, clean_note, clean_profile
 from bot.domain.errors import InvalidInput, NotAllowed
 from storage.customers import CustomerRepository, StopRequestRepository
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 
 MAX_RADIUS_KM = 500.0
 
@@ -62,7 +62,7 @@ class CityRoleMembers:
 class CustomerService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         customers: CustomerRepository,
         stop_requests: StopRequestRepository,
         gazetteer: Gazetteer,

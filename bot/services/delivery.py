@@ -40,7 +40,7 @@ from bot.services.meals import MealState
 from bot.services.networking_messages import NETWORKING_KINDS, DmContext, NetworkingMessages
 from storage.checkins import CheckinRepository
 from storage.customers import CustomerRepository
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
 from storage.insights import InsightRepository
@@ -117,7 +117,7 @@ class _Follower:
 class DeliveryService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         outbox: OutboxRepository,
         notes: FallbackNoteRepository,
         failures: DmFailureRepository,

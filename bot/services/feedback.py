@@ -22,7 +22,7 @@ from bot.domain.insights import InsightSource
 from bot.domain.meals import Meal, RsvpStatus
 from bot.domain.outbox import Later
 from bot.services.insights import log_heard
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.feedback import FeedbackRepository
 from storage.guild_settings import GuildSettingsRepository
 from storage.insights import InsightRepository
@@ -49,7 +49,7 @@ class TourFeedback:
 
 
 class FeedbackService:
-    def __init__(self, db: Database, feedback: FeedbackRepository, insights: InsightRepository, clock: Clock) -> None:
+    def __init__(self, db: Store, feedback: FeedbackRepository, insights: InsightRepository, clock: Clock) -> None:
         self._db = db
         self._feedback = feedback
         self._insights = insights

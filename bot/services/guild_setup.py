@@ -10,12 +10,12 @@ from bot.domain.feedback import MAX_FEEDBACK_HOURS
 from bot.domain.guild_settings import MAX_CAPACITY, MAX_FOLLOWUP_DAYS, GuildSettings
 from bot.domain.networking.local import LOCAL_INTRO_CADENCES
 from bot.domain.timeparse import parse_reminder_offsets
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.guild_settings import GuildSettingsRepository
 
 
 class GuildSetupService:
-    def __init__(self, db: Database, repository: GuildSettingsRepository, clock: Clock) -> None:
+    def __init__(self, db: Store, repository: GuildSettingsRepository, clock: Clock) -> None:
         self._db = db
         self._repository = repository
         self._clock = clock

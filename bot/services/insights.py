@@ -27,7 +27,7 @@ from bot.domain.insights import (
 from bot.domain.meals import Meal
 from bot.domain.outbox import Kind, NewDelivery
 from storage.customers import CustomerRepository
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.feedback import FeedbackRepository
 from storage.insights import InsightRepository
 from storage.meals import MealRepository
@@ -64,7 +64,7 @@ class LoopClosed:
 class InsightService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         insights: InsightRepository,
         customers: CustomerRepository,
         outbox: OutboxRepository,

@@ -33,7 +33,7 @@ from bot.domain.meals import (
 from bot.domain.outbox import Kind, NewDelivery
 from bot.domain.timeparse import LocalTime
 from bot.services.insights import log_heard, suggestion_for
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.guild_settings import GuildSettingsRepository
 from storage.insights import InsightRepository
 from storage.meals import MealRepository, RsvpRepository
@@ -85,7 +85,7 @@ class MealChange:
 
 
 class MealService:
-    def __init__(self, db: Database, settings: GuildSettingsRepository, outbox: OutboxRepository, clock: Clock) -> None:
+    def __init__(self, db: Store, settings: GuildSettingsRepository, outbox: OutboxRepository, clock: Clock) -> None:
         self._db = db
         self._settings = settings
         self._outbox = outbox
@@ -461,7 +461,8 @@ class MealService:
         now = self._clock()
         async with self._db.transaction() as tx:
             meals = await self._meals.needing_promotion(tx, now)
-            for meal in meals:
+            for found in meals:  # in id order: two processes settling at once lock meals in the same order
+                meal = await self._require(tx, found.guild_id, found.id)  # locked, then its line is read again
                 await self._promote(tx, meal, now)
                 await self._refresh_post(tx, meal, now)
         return len(meals)
@@ -506,7 +507,7 @@ class MealService:
     # ------------------------------------------------------------------------------------ internals
 
     async def _require(self, tx: Transaction, guild_id: int, meal_id: int) -> Meal:
-        meal = await self._meals.get(tx, meal_id, guild_id)
+        meal = await self._meals.get(tx, meal_id, guild_id, lock=True)  # seats are decided on it: one at a time
         if meal is None:
             raise InvalidInput(f"There is no meal #{meal_id} on this server. `/meal attendees` lists the meals.")
         return meal

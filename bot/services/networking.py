@@ -25,7 +25,7 @@ from bot.domain.networking.people import Attendee
 from bot.domain.networking.seating import SeatingPlan, plan_seating
 from bot.domain.outbox import Kind, NewDelivery
 from storage.customers import CustomerRepository
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.guild_settings import GuildSettingsRepository, with_local_intros
 from storage.meals import MealRepository, RsvpRepository
 from storage.networking import NetworkingRepository, StoredIntroduction
@@ -104,7 +104,7 @@ class Shared:
 class NetworkingService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         networking: NetworkingRepository,
         customers: CustomerRepository,
         settings: GuildSettingsRepository,

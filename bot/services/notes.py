@@ -5,12 +5,12 @@ from __future__ import annotations
 from bot.domain.clock import Clock
 from bot.domain.errors import NotAllowed
 from bot.domain.outbox import FallbackNote
-from storage.database import Database
+from storage.database import Store
 from storage.notes import FallbackNoteRepository
 
 
 class NoteService:
-    def __init__(self, db: Database, notes: FallbackNoteRepository, clock: Clock) -> None:
+    def __init__(self, db: Store, notes: FallbackNoteRepository, clock: Clock) -> None:
         self._db = db
         self._notes = notes
         self._clock = clock

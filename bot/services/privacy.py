@@ -13,7 +13,7 @@ from typing import Protocol
 
 from bot.domain.clock import Clock
 from storage.customers import CustomerRepository
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 
 
 class PersonalData(Protocol):
@@ -32,7 +32,7 @@ class PrivacyService:
     "forget me" leaves everything, never a half-deleted person."""
 
     def __init__(
-        self, db: Database, sources: Iterable[PersonalData], clock: Clock, customers: CustomerRepository
+        self, db: Store, sources: Iterable[PersonalData], clock: Clock, customers: CustomerRepository
     ) -> None:
         self._db = db
         self._sources = list(sources)

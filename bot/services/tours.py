@@ -45,7 +45,7 @@ from bot.domain.tour_planning import (
 from bot.domain.tours import MAX_NAME, StopKind, Tour, TourStatus, TourStop
 from bot.services.customers import CustomerService
 from bot.services.meals import MealService, new_meal
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 from storage.guild_settings import GuildSettingsRepository
 from storage.meals import MealRepository
 from storage.outbox import OutboxRepository
@@ -79,7 +79,7 @@ class TourCancelled:
 class TourService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         customers: CustomerService,
         meals: MealService,
         settings: GuildSettingsRepository,

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend (``DATABASE_URL=postgresql://…``): the same repositories over asyncpg."""

@@ -1,0 +1,196 @@
+"""The PostgreSQL store: an asyncpg pool, the same ``transaction()`` / ``read()`` as SQLite's ``Database``.
+
+Within one process, write transactions still take turns (one asyncio lock, as on SQLite), so every use case
+keeps the in-process behaviour it was written and tested for; reads run side by side on the pool. Between
+processes, what must be exact holds in the database itself (docs/postgresql.md): a meal's seats are
+decided with its row locked (``Dialect.lock_row``), outbox rows are claimed with ``FOR UPDATE SKIP LOCKED``
+and guarded by their lease, keys that must be used once are unique indexes, a tour moves by compare-and-set.
+
+``DATABASE_URL=postgresql://user@host:5432/db?schema=name``: ``schema`` (optional, created if missing) keeps
+the bot's tables apart from others in the database; the tests run each in a schema of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from storage.database import Dialect, Params, Row
+from storage.postgres.sql import POSTGRESQL, translate
+
+POOL_SIZE = 10
+
+
+def split_url(url: str) -> tuple[str, str | None]:
+    """The DSN for asyncpg and the ``schema`` query parameter (ours, not libpq's) taken out of it."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((value for key, value in query if key == "schema"), None)
+    rest = urlencode([(key, value) for key, value in query if key != "schema"])
+    return urlunsplit(parts._replace(query=rest)), schema or None
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for /status and log lines."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def _numeric(text: str) -> int | float:
+    """SUM over integers is NUMERIC in PostgreSQL; the repositories expect SQLite's int (or float)."""
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+async def _setup_connection(connection: asyncpg.Connection) -> None:
+    await connection.set_type_codec("numeric", encoder=str, decoder=_numeric, schema="pg_catalog", format="text")
+
+
+class PostgresDatabase:
+    def __init__(self, pool: asyncpg.Pool, url: str, schema: str | None) -> None:
+        self._pool = pool
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[object] | None = None
+        self.url = url
+        self.schema = schema
+
+    @classmethod
+    async def open(cls, url: str, *, pool_size: int = POOL_SIZE) -> Self:
+        dsn, schema = split_url(url)
+        if schema is not None:
+            connection = await asyncpg.connect(dsn)
+            try:
+                await connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{_identifier(schema)}"')
+            finally:
+                await connection.close()
+        pool = await asyncpg.create_pool(
+            dsn,
+            min_size=1,
+            max_size=pool_size,
+            init=_setup_connection,
+            # Connections stay open: asyncpg's idle timer would close and reopen them whenever the bot waits
+            # (under the tests' virtual clock, at every step); the pool is small and the server keeps them.
+            max_inactive_connection_lifetime=0,
+            server_settings={"search_path": _identifier(schema)} if schema else {},
+        )
+        return cls(pool, url, schema)
+
+    @property
+    def backend(self) -> str:
+        where = redacted(self.url).partition("?")[0]
+        return f"PostgreSQL ({where}{f', schema {self.schema}' if self.schema else ''})"
+
+    @property
+    def dialect(self) -> Dialect:
+        return POSTGRESQL
+
+    async def close(self) -> None:
+        async with self._locked():
+            await self._pool.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        current = asyncio.current_task()
+        if current is not None and current is self._holder:
+            raise RuntimeError("nested database access: pass the open transaction down instead")
+        async with self._lock:
+            self._holder = current
+            try:
+                yield
+            finally:
+                self._holder = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+        """A write transaction (READ COMMITTED, with the row locks the repositories ask for): commits on
+        success, rolls back on anything else; ``after_commit`` callbacks run once it has committed."""
+        async with self._locked(), self._pool.acquire() as connection:
+            tx = PostgresTransaction(connection, writable=True)
+            async with connection.transaction():
+                yield tx
+        for callback in tx.committed_callbacks:
+            callback()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[PostgresTransaction]:
+        """A consistent snapshot of committed data (REPEATABLE READ), without waiting for writers."""
+        if asyncio.current_task() is self._holder:
+            raise RuntimeError("nested database access: pass the open transaction down instead")
+        async with self._pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
+            yield PostgresTransaction(connection)
+
+    async def size_bytes(self) -> int:
+        """Tables, indexes and TOAST of the bot's schema."""
+        async with self.read() as tx:
+            row = await tx.fetch_one(
+                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS n FROM pg_class c "
+                "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'"
+            )
+        return int(row["n"]) if row is not None else 0
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self.read() as tx:
+            return await tx.fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        async with self.read() as tx:
+            return await tx.fetch_one(sql, params)
+
+
+def _identifier(name: str) -> str:
+    if not name.replace("_", "").isalnum() or name[0].isdigit():
+        raise ValueError(f"schema: expected letters, digits and _ (not starting with a digit), got {name[:40]!r}")
+    return name.lower()
+
+
+class PostgresTransaction:
+    """``Transaction`` on one pooled connection; the SQL is translated once per text (``translate``)."""
+
+    def __init__(self, connection: Any, *, writable: bool = False) -> None:
+        self._connection = connection
+        self.dialect = POSTGRESQL
+        self.writable = writable
+        self.committed_callbacks: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self.committed_callbacks:
+            self.committed_callbacks.append(callback)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        statement = translate(sql)
+        status: str = await self._connection.execute(statement.sql, *statement.args(params))
+        count = status.rpartition(" ")[2]  # "UPDATE 3", "INSERT 0 1", "DELETE 0", "CREATE TABLE"
+        return int(count) if count.isdigit() else 0
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        statement = translate(sql if "RETURNING" in sql.upper() else f"{sql.rstrip()} RETURNING id")
+        value = await self._connection.fetchval(statement.sql, *statement.args(params))
+        if value is None:
+            raise RuntimeError("INSERT produced no row id")
+        return int(value)
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        statement = translate(sql)
+        await self._connection.executemany(statement.sql, [statement.args(row) for row in rows])
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        statement = translate(sql)
+        return list(await self._connection.fetch(statement.sql, *statement.args(params)))
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        statement = translate(sql)
+        row: Row | None = await self._connection.fetchrow(statement.sql, *statement.args(params))
+        return row
