@@ -7,6 +7,7 @@ returns an un-started bot. See ../shared/testing/README.md for the patterns and 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,9 @@ import simcord
 from bot.app import ListeningTourBot
 from bot.checks import MANAGER_COMMANDS, MANAGER_MENUS
 from bot.config import Settings
-from bot.runtime import build_bot, open_database
-from storage.database import Database
+from bot.runtime import build_bot, open_store
+from storage.database import Store
+from tests.backends import database_url
 
 MANAGER_ROLE = "Community Team"
 MakeBot = Callable[[], Awaitable[ListeningTourBot]]
@@ -40,18 +42,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(pytest.mark.simcord(**options), append=False)  # read first: the test's own options win
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'listening-tour.db'}")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend``: SQLite, or each backend a module asks for with ``pytestmark = pytest.mark.backends(…)``
+    (the conformance suite: the same tests on SQLite and PostgreSQL). LT_TEST_BACKEND=postgresql runs every
+    other bot test on PostgreSQL too (by hand; CI runs the marked ones on both)."""
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        default = os.environ.get("LT_TEST_BACKEND", "sqlite")
+        metafunc.parametrize("backend", marker.args if marker else (default,))
+
+
+@pytest_asyncio.fixture
+async def settings(tmp_path: Path, backend: str) -> AsyncIterator[Settings]:
+    async with database_url(backend, tmp_path) as url:
+        yield Settings(data_dir=tmp_path, database_url=url)
+
+
+@pytest_asyncio.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    """The store the settings name (SQLite or PostgreSQL), migrated."""
+    db = await open_store(settings)
+    yield db
+    await db.close()
 
 
 @pytest_asyncio.fixture
 async def make_bot(settings: Settings) -> AsyncIterator[MakeBot]:
-    """Build bots on one database file (a restarted bot sees the same data); close them all afterwards."""
-    opened: list[tuple[ListeningTourBot, Database]] = []
+    """Build bots on one database (a restarted bot sees the same data); close them all afterwards."""
+    opened: list[tuple[ListeningTourBot, Store]] = []
 
     async def make() -> ListeningTourBot:
-        db = await open_database(settings.database_path())  # a new "process": its own connection
+        db = await open_store(settings)  # a new "process": its own connection
         opened.append((build_bot(settings, db), db))
         return opened[-1][0]
 

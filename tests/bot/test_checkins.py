@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.insights import SearchQuery
 from bot.ui.checkins import REPLY_INPUT
 from tests.bot.meal_story import dms, publish, rsvp_going, said
 from tests.bot.test_insights import accepts_dms
 from tests.conftest import World
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 
 def checkins_of(member) -> list:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 
 import discord
+import pytest
 import simcord
 from discord import app_commands
 
@@ -15,6 +16,8 @@ from tests.bot.meal_story import dms, outbox, post_fields, publish, rsvp_going, 
 from tests.bot.test_meals_invitations import customer
 from tests.bot.test_tours import new_tour, seed_customers
 from tests.conftest import MakeBot, World, run_as_member
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 HOUR = 3600
 

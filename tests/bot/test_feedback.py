@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import simcord
 from discord import app_commands
 
 from bot.ui.feedback import COMMENT_INPUT
 from tests.bot.meal_story import dms, labels, publish, rsvp_going, said
 from tests.conftest import World
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 
 async def after_the_meal(world: World, hours: float) -> None:

@@ -14,6 +14,8 @@ from bot.ui.insights import KIND_SELECT, TEXT_INPUT
 from tests.bot.meal_story import dms, publish, rsvp_going, said
 from tests.conftest import World, allow_manager_commands
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
+
 
 async def accepts_dms(world: World, actor: simcord.MemberActor) -> None:
     service = world.bot.services.customers

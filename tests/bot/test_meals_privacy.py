@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.config import Settings
 from tests.bot.meal_story import dms, publish, rsvp_going
 from tests.bot.test_meals_invitations import customer
 from tests.bot.test_privacy import rows_mentioning
 from tests.conftest import World
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 
 async def test_forgetting_a_customer_removes_their_meal_data_and_frees_their_seat(
@@ -21,7 +25,7 @@ async def test_forgetting_a_customer_removes_their_meal_data_and_frees_their_sea
     await configured.env.advance_time(2)  # the invitation goes out
     await rsvp_going(configured, ana, post, answer="I run a bakery")
     await rsvp_going(configured, ben, post)  # waitlisted behind Ana
-    assert {"rsvps", "outbox", "customers"} <= set(rows_mentioning(settings, ana.id))
+    assert {"rsvps", "outbox", "customers"} <= set(await rows_mentioning(settings, ana.id))
 
     shown = await ana.slash(configured.channel, "privacy show")
     data = json.loads(await shown.response.attachments[0].read())
@@ -37,7 +41,7 @@ async def test_forgetting_a_customer_removes_their_meal_data_and_frees_their_sea
     asked = await ana.slash(configured.channel, "privacy delete")
     await ana.click(asked.response, label="Yes, delete my data")
 
-    assert rows_mentioning(settings, ana.id) == {}
-    assert set(rows_mentioning(settings, ben.id)) == {"rsvps"}  # Ben's answer is untouched
+    assert await rows_mentioning(settings, ana.id) == {}
+    assert set(await rows_mentioning(settings, ben.id)) == {"rsvps"}  # Ben's answer is untouched
     await configured.env.advance_time(3600)  # the housekeeper notices the free seat within the hour
     assert dms(ben)[-1].content.startswith("A seat opened up for **Lunch in Toronto**")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import discord
+import pytest
 import simcord
 from discord import app_commands
 
@@ -12,6 +13,8 @@ from bot.domain.outbox import Kind
 from bot.errors import NOT_MANAGER, NotManager
 from tests.bot.meal_story import dms, labels, outbox, post_fields, publish, rsvp_going, said
 from tests.conftest import World, run_as_member
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 
 async def test_manager_publishes_a_meal_with_buttons_and_a_discord_event(configured: World) -> None:

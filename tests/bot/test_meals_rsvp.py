@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+import pytest
 import simcord
 
 from bot.domain.meals import RsvpStatus
@@ -12,6 +13,8 @@ from bot.errors import NotManager
 from tests.bot.meal_story import ANSWER, dms, labels, post_fields, publish, rsvp_going
 from tests.bot.test_meals_invitations import customer
 from tests.conftest import MakeBot, World, run_as_member
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 HOUR = 3600
 

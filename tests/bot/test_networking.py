@@ -9,6 +9,7 @@ import io
 import json
 
 import discord
+import pytest
 import simcord
 from discord import app_commands
 
@@ -19,6 +20,8 @@ from bot.ui.cards import CONTACT_INPUT, PEOPLE_SELECT
 from tests.bot.meal_story import dms, labels, publish, rsvp_going, said
 from tests.bot.test_privacy import rows_mentioning
 from tests.conftest import World
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 
 def reply(result: simcord.InteractionResult) -> simcord.ResponseMessage:
@@ -229,8 +232,8 @@ async def test_privacy_shows_a_persons_cards_and_outcomes_and_forgets_both_sides
 
     asked = await ana.slash(configured.channel, "privacy delete")
     await ana.click(asked.response, label="Yes, delete my data")
-    assert rows_mentioning(settings, ana.id) == {}
-    assert "card_offers" not in rows_mentioning(settings, ben.id)  # Ben's offer to Ana went with her
+    assert await rows_mentioning(settings, ana.id) == {}
+    assert "card_offers" not in await rows_mentioning(settings, ben.id)  # Ben's offer to Ana went with her
 
 
 async def test_a_city_thread_opens_with_the_first_meal_and_welcomes_newcomers_at_the_next(configured: World) -> None:

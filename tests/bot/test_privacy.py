@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
+import pytest
 import simcord
 
 from bot.config import Settings
 from bot.domain.customers import OptIn
+from bot.runtime import open_store
 from tests.conftest import MakeBot, World
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
 
 
 async def set_city(world: World, member: simcord.MemberActor, city: str) -> None:
@@ -21,18 +24,34 @@ def button_labels(response: simcord.ResponseMessage) -> list[str]:
     return [button["label"] for row in response.components for button in row["components"]]
 
 
-def rows_mentioning(settings: Settings, value: int) -> dict[str, int]:
-    """Every table, every column: how many rows hold ``value`` (as a number or as text)."""
+async def rows_mentioning(settings: Settings, value: int) -> dict[str, int]:
+    """Every table, every column: how many rows hold ``value`` (in any column, as text), on either store."""
     found: dict[str, int] = {}
-    with sqlite3.connect(settings.database_path()) as connection:
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
-            where = " OR ".join(f'"{c}" = ? OR CAST("{c}" AS TEXT) LIKE ?' for c in columns)
-            params = [p for _ in columns for p in (value, f"%{value}%")]
-            [(count,)] = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
-            if count:
-                found[table] = count
+    db = await open_store(settings)
+    try:
+        async with db.read() as tx:
+            if db.dialect.name == "postgresql":
+                listed = await tx.fetch_all(
+                    "SELECT table_name AS t, column_name AS c FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+                )
+                columns = [(row["t"], row["c"]) for row in listed]
+            else:
+                tables = await tx.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+                columns = [
+                    (table["name"], column["name"])
+                    for table in tables
+                    for column in await tx.fetch_all(f"PRAGMA table_info({table['name']})")
+                ]
+            for table in dict.fromkeys(t for t, _ in columns):
+                names = [c for t, c in columns if t == table]
+                where = " OR ".join(f'CAST("{c}" AS TEXT) LIKE ?' for c in names)
+                sql = f'SELECT COUNT(*) AS n FROM "{table}" WHERE {where}'
+                row = await tx.fetch_one(sql, [f"%{value}%"] * len(names))
+                if row is not None and row["n"]:
+                    found[table] = int(row["n"])
+    finally:
+        await db.close()
     return found
 
 
@@ -45,7 +64,10 @@ async def test_privacy_settings_are_separate_off_by_default_and_survive_a_restar
 
     assert shown.ephemeral
     assert button_labels(shown.response) == [
-        "Direct messages: off", "Listed to peers: off", "Introductions: off", "Quoting in reports: off"
+        "Direct messages: off",
+        "Listed to peers: off",
+        "Introductions: off",
+        "Quoting in reports: off",
     ]
     toggled = await ana.click(shown.response, label="Direct messages: off")
     assert button_labels(toggled.response)[:2] == ["Direct messages: on", "Listed to peers: off"]
@@ -83,15 +105,15 @@ async def test_privacy_delete_leaves_nothing_of_the_person_behind(world: World, 
     await ana.submit_modal(await ana.slash(world.channel, "profile edit"), {"lt:profile:what_i_do": "Bakery"})
     await ana.slash(world.channel, "request stop", city="Austin, TX", note="please")
     await ana.click((await ana.slash(world.channel, "privacy settings")).response, label="Direct messages: off")
-    assert set(rows_mentioning(settings, ana.id)) == {"customers", "stop_requests"}
+    assert set(await rows_mentioning(settings, ana.id)) == {"customers", "stop_requests"}
 
     asked = await ana.slash(world.channel, "privacy delete")
     assert asked.ephemeral and asked.response.embeds[0].title == "Delete everything about you?"
     done = await ana.click(asked.response, label="Yes, delete my data")
 
     assert done.response.content == "Done: everything Listening Tour stored about you on this server is gone."
-    assert rows_mentioning(settings, ana.id) == {}
-    assert rows_mentioning(settings, ben.id) == {"customers": 1}  # nobody else was touched
+    assert await rows_mentioning(settings, ana.id) == {}
+    assert await rows_mentioning(settings, ben.id) == {"customers": 1}  # nobody else was touched
 
 
 async def test_keep_my_data_deletes_nothing(world: World) -> None:
@@ -105,9 +127,7 @@ async def test_keep_my_data_deletes_nothing(world: World) -> None:
     assert await world.bot.services.customers.customer(world.guild.id, ana.id) is not None
 
 
-async def test_a_person_a_manager_imported_can_see_and_delete_that_row(
-    configured: World, settings: Settings
-) -> None:
+async def test_a_person_a_manager_imported_can_see_and_delete_that_row(configured: World, settings: Settings) -> None:
     ana = configured.members[0]
     sheet = "discord_name,name,email,city,what_i_do\nana,Ana Costa,ana@example.com,Toronto,Bakery\n"
     dry = await configured.manager.slash(configured.channel, "customers import", file=("c.csv", sheet.encode()))
@@ -120,7 +140,8 @@ async def test_a_person_a_manager_imported_can_see_and_delete_that_row(
     asked = await ana.slash(configured.channel, "privacy delete")
     await ana.click(asked.response, label="Yes, delete my data")
 
-    with sqlite3.connect(settings.database_path()) as connection:
-        [(left,)] = connection.execute("SELECT COUNT(*) FROM customers WHERE email = 'ana@example.com'")
-    assert left == 0
-    assert rows_mentioning(settings, ana.id) == {}
+    db = await open_store(settings)
+    left = await db.fetch_one("SELECT COUNT(*) AS n FROM customers WHERE email = 'ana@example.com'")
+    await db.close()
+    assert left is not None and left["n"] == 0
+    assert await rows_mentioning(settings, ana.id) == {}

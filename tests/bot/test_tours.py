@@ -14,6 +14,8 @@ from bot.services.customers import Member
 from tests.bot.meal_story import dms, said
 from tests.conftest import MakeBot, World, run_as_member
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
+
 # Customers along Toronto → Austin, plus two big cities far off the way.
 CUSTOMERS = {
     "Toronto": 6,

@@ -1,35 +1,34 @@
-"""Customers by city at the service layer, on a real SQLite file: cities, consent, opt-ins, imports, privacy."""
+"""Customers by city at the service layer, on both stores (SQLite and PostgreSQL): cities, consent, opt-ins,
+imports, privacy."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.domain.cities import default_gazetteer
 from bot.domain.customers import OptIn
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.runtime import open_database
 from bot.services import Services
 from bot.services.customers import Member
-from storage.database import Database, Transaction
+from storage.database import Store, Transaction
 
 GUILD, OTHER_GUILD = 1, 2
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "store.db")
-    yield database
-    await database.close()
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # part of the conformance suite
 
 
 @pytest.fixture
-def services(db: Database) -> Services:
+def db(store: Store) -> Store:
+    return store
+
+
+@pytest.fixture
+def services(db: Store) -> Services:
     return Services.build(db, lambda: NOW)
 
 
@@ -141,7 +140,7 @@ async def test_import_then_member_joins_and_links_their_row(services: Services) 
     assert len(await services.customers.city_counts(GUILD)) == 1
 
 
-async def test_privacy_forgets_everything_about_a_person(services: Services, db: Database) -> None:
+async def test_privacy_forgets_everything_about_a_person(services: Services, db: Store) -> None:
     ana = member(10, "ana")
     await services.customers.set_city(ana, city_id("Toronto"), consenting=True)
     await services.customers.request_stop(GUILD, 10, "Austin, TX", "please")
@@ -197,7 +196,7 @@ async def test_a_registered_feature_is_exported_and_forgotten_too(services: Serv
     assert rsvps.forgotten == [(GUILD, 10)]
 
 
-async def test_an_unconfirmed_file_expires_after_a_day(db: Database) -> None:
+async def test_an_unconfirmed_file_expires_after_a_day(db: Store) -> None:
     now = [NOW]
     services = Services.build(db, lambda: now[0])
     sheet = b"email,city\nx@example.com,Toronto\n"
@@ -217,7 +216,7 @@ async def test_an_unconfirmed_file_expires_after_a_day(db: Database) -> None:
     assert await services.customers.city_counts(GUILD) == []
 
 
-async def test_importing_the_same_list_twice_leaves_the_same_customers(services: Services, db: Database) -> None:
+async def test_importing_the_same_list_twice_leaves_the_same_customers(services: Services, db: Store) -> None:
     rng = random.Random(7)
     towns = ["Toronto", "Austin, TX", "Chicago", "Detroit", "Dallas"]
     lines = ["discord_id,discord_name,email,name,city,what_i_do"]

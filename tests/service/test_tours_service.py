@@ -1,35 +1,33 @@
-"""Tours at the service layer, on a real SQLite file: guilds never see each other's tours, a published or
-cancelled tour can't be changed, and pins, drops and moves are stored and used by the next plan."""
+"""Tours at the service layer, on both stores (SQLite and PostgreSQL): guilds never see each other's tours, a
+published or cancelled tour can't be changed, and pins, drops and moves are stored and used by the next plan."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.domain.errors import InvalidInput
 from bot.domain.meals import MealSlot
 from bot.domain.tours import StopKind, TourStatus
-from bot.runtime import open_database
 from bot.services import Services
 from bot.services.customers import Member
-from storage.database import Database
+from storage.database import Store
 
 GUILD, OTHER_GUILD = 1, 2
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "store.db")
-    yield database
-    await database.close()
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # part of the conformance suite
 
 
 @pytest.fixture
-def services(db: Database) -> Services:
+def db(store: Store) -> Store:
+    return store
+
+
+@pytest.fixture
+def services(db: Store) -> Services:
     return Services.build(db, lambda: NOW)
 
 

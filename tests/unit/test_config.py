@@ -43,12 +43,20 @@ def test_the_token_never_shows_in_repr() -> None:
         ({"LT_LOG_LEVEL": "LOUD"}, "LT_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR"),
         ({"LT_DEMO_PORT": "70000"}, "LT_DEMO_PORT: expected a TCP port number"),
         ({"DATABASE_URL": "mysql://db/lt"}, "DATABASE_URL: expected sqlite:///path/to/file.db"),
-        ({"DATABASE_URL": "postgresql://lt:pw@localhost/lt"}, "DATABASE_URL: PostgreSQL is not supported"),
+        ({"DATABASE_URL": "postgresql://"}, "DATABASE_URL: expected postgresql://user@host:5432/database"),
     ],
 )
 def test_bad_values_name_the_variable_and_the_problem(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_a_postgresql_url_chooses_the_postgresql_store() -> None:
+    settings = Settings.from_env({"DATABASE_URL": "postgresql://lt:pw@db.internal:5432/lt?schema=tour"})
+    assert settings.uses_postgres
+    assert not Settings.from_env({}).uses_postgres
+    with pytest.raises(ConfigError, match="pg_dump"):  # SQLite-only commands say what to do instead
+        settings.database_path()
 
 
 def test_database_passwords_are_not_echoed_in_errors() -> None:
