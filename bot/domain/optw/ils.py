@@ -109,14 +109,18 @@ class _State:
     routes: list[_Route]
     visited: BoolArray
     score: float
-    cache: dict[int, tuple[FloatMatrix, IntArray]] = field(default_factory=dict)
+    # Insertion cost (time shift) of every node into each route, and where; a row is valid while its route
+    # is in ``fresh``. One matrix rather than a row per route saves stacking the rows at every insertion.
+    costs: FloatMatrix = field(default_factory=lambda: np.empty((0, 0)))
+    places: IntArray = field(default_factory=lambda: np.empty((0, 0), dtype=np.intp))
+    fresh: set[int] = field(default_factory=set)
     # Routes where no unvisited node can replace a visit: stays true while the route is unchanged and no
     # node leaves a route (new candidates), as insertions only shrink the candidates.
     settled: set[int] = field(default_factory=set)
 
     def invalidate(self) -> None:
         """Forget cached insertion costs and replacement checks after routes or candidates changed."""
-        self.cache.clear()
+        self.fresh.clear()
         self.settled.clear()
 
     def copy(self) -> _State:
@@ -403,22 +407,25 @@ class IteratedLocalSearch:
         finish = np.asarray(route.start[:-1]) + self.service[previous]
         latest = np.asarray(route.latest[1:])
         shift = self._slot_shifts(candidates, previous, finish, following, np.asarray(route.arrival[1:]), latest)
-        position = shift.argmin(axis=1)
-        return shift[np.arange(len(candidates)), position], position + 1
+        return shift.min(axis=1), shift.argmin(axis=1) + 1
 
-    def _route_costs(self, state: _State, index: int) -> tuple[FloatMatrix, IntArray]:
-        """Cached insertion costs of every node into route ``index`` (inf for visited/ineligible nodes)."""
-        cached = state.cache.get(index)
-        if cached is None:
-            size = len(self.service)
-            costs = np.full(size, np.inf)
-            positions = np.zeros(size, dtype=np.intp)
-            candidates = np.flatnonzero(self.eligible & ~state.visited)
+    def _route_costs(self, state: _State, index: int) -> FloatMatrix:
+        """Cached insertion costs of every node into route ``index`` (inf for visited/ineligible nodes); the
+        positions are in ``state.places[index]``."""
+        if state.costs.shape[0] != len(state.routes):
+            shape = (len(state.routes), len(self.service))
+            state.costs, state.places = np.full(shape, np.inf), np.zeros(shape, dtype=np.intp)
+            state.fresh.clear()
+        costs: FloatMatrix = state.costs[index]
+        if index not in state.fresh:
+            costs.fill(np.inf)
+            candidates = (self.eligible & ~state.visited).nonzero()[0]
             if len(candidates):
-                costs[candidates], positions[candidates] = self._insertion_costs(state.routes[index], candidates)
-            cached = (costs, positions)
-            state.cache[index] = cached
-        return cached
+                costs[candidates], state.places[index, candidates] = self._insertion_costs(
+                    state.routes[index], candidates
+                )
+            state.fresh.add(index)
+        return costs
 
     def _insert(self, state: _State, route_index: int, node: int, position: int) -> None:
         route = state.routes[route_index]
@@ -426,10 +433,10 @@ class IteratedLocalSearch:
         self._schedule(route)
         state.visited[node] = True
         state.score += float(self.score[node])
-        state.cache.pop(route_index, None)
+        state.fresh.discard(route_index)
         state.settled.discard(route_index)
-        for costs, _ in state.cache.values():
-            costs[node] = np.inf
+        if state.costs.shape[0]:
+            state.costs[:, node] = np.inf
 
     def fill(self, state: _State, noise: float) -> None:
         """Insert nodes greedily by score² / time shift until nothing fits."""
@@ -439,13 +446,15 @@ class IteratedLocalSearch:
         score = self.score
         while True:
             if count == 1:
-                best_costs = self._route_costs(state, 0)[0]
+                best_costs = self._route_costs(state, 0)
                 best_route = None
             else:
-                stacked = np.stack([self._route_costs(state, index)[0] for index in range(count)])
-                best_route = stacked.argmin(axis=0)  # the first route on ties, as before
-                best_costs = stacked.min(axis=0)
-            candidates = np.flatnonzero(best_costs < np.inf)
+                for index in range(count):
+                    if index not in state.fresh:
+                        self._route_costs(state, index)
+                best_route = state.costs.argmin(axis=0)  # the first route on ties, as before
+                best_costs = state.costs.min(axis=0)
+            candidates = (best_costs < np.inf).nonzero()[0]
             if not len(candidates):
                 return
             ratio = score[candidates] ** 2 / np.maximum(best_costs[candidates], 1e-3)
@@ -453,7 +462,7 @@ class IteratedLocalSearch:
                 ratio = ratio * (1.0 + noise * self.rng.random(len(candidates)))
             node = int(candidates[int(ratio.argmax())])
             route_index = 0 if best_route is None else int(best_route[node])
-            position = int(state.cache[route_index][1][node])
+            position = int(state.places[route_index, node])
             self._insert(state, route_index, node, position)
 
     # ----------------------------------------------------------------- local moves
