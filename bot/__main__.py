@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | demo | backup | city | optw | plan.
+"""Command line: python -m bot run | demo | backup | migrate-to-postgres | city | optw | plan.
 
 This module imports only the standard library and bot.config at start: each subcommand imports what it needs,
 so a Python without the project's dependencies still gets ``--help`` and a one-line "how to run it" message
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import DEFAULT_DATA_DIR, DEFAULT_DEMO_PORT, ConfigError, Settings, configure_logging
+from bot.domain.shards import ShardError, Shards  # the standard library only
 
 log = logging.getLogger("bot")
 
@@ -43,11 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
         "environment variables; see README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         help="run the bot on Discord (needs DISCORD_TOKEN)",
         description="Run the bot on Discord. Needs DISCORD_TOKEN; LT_DATA_DIR, DATABASE_URL, LT_DEV_GUILD_ID "
-        "and LT_LOG_LEVEL are optional (README.md, 'Configuration').",
+        "and LT_LOG_LEVEL are optional (README.md, 'Configuration'). Several processes (shards) share one "
+        "PostgreSQL database: start each with the same --shard-count and its own --shard-ids.",
+    )
+    run.add_argument(
+        "--shard-count", type=int, metavar="N", help="how many Discord shards the bot runs in all, over every process"
+    )
+    run.add_argument(
+        "--shard-ids",
+        metavar="IDS",
+        help="the shards this process runs, e.g. 0 or 0,2 (default: all of them); needs DATABASE_URL=postgresql://… "
+        "when other processes run the other shards",
     )
     demo = commands.add_parser(
         "demo",
@@ -79,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"the copy to write; it must not exist yet (default: <LT_DATA_DIR, or {DEFAULT_DATA_DIR}>"
         "/backups/listening-tour-<UTC time>.db)",
+    )
+    move = commands.add_parser(
+        "migrate-to-postgres",
+        help="copy the SQLite database into PostgreSQL",
+        description="Copy every table of the SQLite database (LT_DATA_DIR/listening-tour.db, or --sqlite) into "
+        "the PostgreSQL database named by --to (or POSTGRES_URL), then check row counts and sums per table. "
+        "Stop the bot first. Refuses a target that already holds data unless --overwrite.",
+    )
+    move.add_argument("--sqlite", metavar="FILE", help="the SQLite file to copy (default: the bot's own)")
+    move.add_argument("--to", metavar="URL", help="postgresql://user@host:5432/database[?schema=name]")
+    move.add_argument(
+        "--overwrite", action="store_true", help="empty the target's tables first (they hold data from before)"
     )
     for name, (_, summary) in DELEGATED.items():
         commands.add_parser(name, help=summary, add_help=False)
@@ -139,7 +162,19 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     configure_logging(settings)
     if args.command == "run":
-        return _run(settings)
+        try:
+            shards = Shards.parse(args.shard_count, args.shard_ids)
+        except ShardError as error:
+            print(f"run: {error}", file=sys.stderr)
+            return 2
+        if not shards.everything and not settings.uses_postgres:
+            print(
+                "run: other processes would run the other shards, and they can only share a PostgreSQL database: "
+                "set DATABASE_URL=postgresql://… (README.md, 'Several processes')",
+                file=sys.stderr,
+            )
+            return 2
+        return _run(settings, shards)
     if args.command == "demo":
         # Importing simcord builds a throwaway discord.py client; its warnings (no voice, no intents) mean
         # nothing in the demo. The real bot's own warnings still show in `run`.
@@ -153,10 +188,14 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.cli.backup import backup_database
 
         return backup_database(settings, args.output)
+    if args.command == "migrate-to-postgres":
+        from bot.cli.move import migrate_to_postgres
+
+        return migrate_to_postgres(settings, args.sqlite, args.to or os.environ.get("POSTGRES_URL"), args.overwrite)
     raise AssertionError(args.command)
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, shards: Shards) -> int:
     if settings.discord_token is None:
         print(
             "DISCORD_TOKEN is not set. Put your bot's token in the DISCORD_TOKEN environment variable "
@@ -167,7 +206,7 @@ def _run(settings: Settings) -> int:
     from bot.runtime import build_bot, running_store
 
     async def go(token: str) -> None:
-        async with running_store(settings) as db, build_bot(settings, db) as bot:
+        async with running_store(settings) as db, build_bot(settings, db, shards=shards) as bot:
             await bot.start(token)
 
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -15,8 +16,9 @@ from bot.delivery.posts import MealPosts
 from bot.delivery.threads import CityThreads
 from bot.domain.clock import Clock
 from bot.domain.pacing import TokenBucket
+from bot.domain.shards import Shards
 from bot.errors import ListeningTourTree
-from bot.services import Services
+from bot.services import OUTBOX_CHANNEL, Services
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +45,14 @@ class ListeningTourBot(commands.Bot):
         clock: Clock = discord.utils.utcnow,
         dm_pace: TokenBucket | None = None,
     ) -> None:
+        shards = services.shards
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=discord.Intents.default(),  # no privileged intents needed
             tree_cls=ListeningTourTree,
             allowed_mentions=discord.AllowedMentions.none(),  # user text never pings anyone
+            **_shard_options(shards),
         )
         self.settings = settings
         self.services = services
@@ -72,8 +76,15 @@ class ListeningTourBot(commands.Bot):
         await self.sync_commands()
         self.services.doorbell.subscribe(self.dispatcher.kick)
         self.services.doorbell.subscribe(self.housekeeper.poke)
+        if not self.services.shards.everything:  # another process's change may be ours to send
+            await self.services.store.listen(OUTBOX_CHANNEL, self._woken)
+        log.info("serving %s, data in %s", self.services.shards.label, self.services.store.backend)
         self.dispatcher.start()
         self.housekeeper.start()
+
+    def _woken(self) -> None:
+        self.dispatcher.kick()
+        self.housekeeper.poke()
 
     async def close(self) -> None:
         self.services.doorbell.unsubscribe(self.dispatcher.kick)
@@ -93,3 +104,19 @@ class ListeningTourBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
         self.command_ids = {command.name: command.id for command in synced}
+
+
+class ShardedListeningTourBot(ListeningTourBot, commands.AutoShardedBot):
+    """One process serving several shards (``--shard-ids 0,2``): discord.py runs one gateway connection each."""
+
+
+def bot_class(shards: Shards) -> type[ListeningTourBot]:
+    return ListeningTourBot if len(shards.ids) == 1 else ShardedListeningTourBot
+
+
+def _shard_options(shards: Shards) -> dict[str, Any]:
+    if shards.count == 1:
+        return {}
+    if len(shards.ids) == 1:
+        return {"shard_id": shards.ids[0], "shard_count": shards.count}
+    return {"shard_ids": list(shards.ids), "shard_count": shards.count}

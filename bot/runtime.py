@@ -8,10 +8,11 @@ from pathlib import Path
 
 import discord
 
-from bot.app import ListeningTourBot
+from bot.app import ListeningTourBot, bot_class
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.pacing import TokenBucket
+from bot.domain.shards import ONE_PROCESS, Shards
 from bot.services import Services
 from storage.database import Database, Store
 from storage.migrate import migrate
@@ -40,9 +41,15 @@ async def _migrated(db: Store) -> Store:
 
 
 def build_bot(
-    settings: Settings, db: Store, clock: Clock = discord.utils.utcnow, *, dm_pace: TokenBucket | None = None
+    settings: Settings,
+    db: Store,
+    clock: Clock = discord.utils.utcnow,
+    *,
+    dm_pace: TokenBucket | None = None,
+    shards: Shards = ONE_PROCESS,
 ) -> ListeningTourBot:
-    return ListeningTourBot(settings=settings, services=Services.build(db, clock), clock=clock, dm_pace=dm_pace)
+    services = Services.build(db, clock, shards)
+    return bot_class(shards)(settings=settings, services=services, clock=clock, dm_pace=dm_pace)
 
 
 @asynccontextmanager

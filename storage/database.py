@@ -87,7 +87,7 @@ class Store(Protocol):
     """A database the services use: SQLite (``Database``, the default) or PostgreSQL (``PostgresDatabase``)."""
 
     @property
-    def backend(self) -> str: ...  # what /status shows: "SQLite (data/listening-tour.db)"
+    def backend(self) -> str: ...  # what /status shows: "SQLite" or "PostgreSQL"
 
     @property
     def dialect(self) -> Dialect: ...
@@ -99,6 +99,12 @@ class Store(Protocol):
     async def size_bytes(self) -> int: ...
 
     async def close(self) -> None: ...
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever any process calls ``notify_soon(channel)`` (PostgreSQL's LISTEN)."""
+
+    def notify_soon(self, channel: str) -> None:
+        """Tell every process listening on ``channel``, in the background (after the change committed)."""
 
 
 class Database:
@@ -114,11 +120,17 @@ class Database:
 
     @property
     def backend(self) -> str:
-        return f"SQLite ({self.path})"
+        return "SQLite"
 
     @property
     def dialect(self) -> Dialect:
         return SQLITE
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        """One process per SQLite file: nobody else to hear from."""
+
+    def notify_soon(self, channel: str) -> None:
+        """One process per SQLite file: its own doorbell already rang."""
 
     @classmethod
     async def open(cls, path: str | Path) -> Self:

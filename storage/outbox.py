@@ -24,6 +24,7 @@ from bot.domain.outbox import (
     Via,
     outcome_of,
 )
+from bot.domain.shards import ONE_PROCESS, Shards
 from storage.codecs import decode_datetime, decode_optional_datetime, encode_datetime
 from storage.database import Row, Transaction
 
@@ -62,11 +63,23 @@ class OutboxRepository:
         return added
 
     async def claim(
-        self, tx: Transaction, *, owner: str, now: dt.datetime, lease: dt.timedelta, limit: int, dms: bool
+        self,
+        tx: Transaction,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+        dms: bool,
+        shards: Shards = ONE_PROCESS,
     ) -> list[Delivery]:
         """Lease up to ``limit`` due rows (and rows whose lease ran out), oldest due first; ``dms=False``
-        leaves direct messages for later (their pace is spent)."""
+        leaves direct messages for later (their pace is spent); only rows of servers on ``shards``. Rows
+        another process is claiming right now are skipped, not waited for (``Dialect.skip_locked``)."""
         only_channel_work = "" if dms else f"AND kind NOT IN {_IN_DM_KINDS}"
+        if not shards.everything:  # Discord's shard of a server: (guild_id >> 22) % shard_count
+            ids = ", ".join(str(int(shard)) for shard in shards.ids)
+            only_channel_work += f" AND ((guild_id / 4194304) % {int(shards.count)}) IN ({ids})"
         rows = await tx.fetch_all(
             f"""
             UPDATE outbox SET status = 'sending', lease_owner = :owner, lease_until = :until,

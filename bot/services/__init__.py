@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.cities import default_gazetteer
 from bot.domain.clock import Clock
+from bot.domain.shards import ONE_PROCESS, Shards
 from bot.domain.tour_planning.towns import default_towns
 from bot.services.checkins import CheckinService
 from bot.services.customer_files import CustomerFileService
@@ -31,6 +32,8 @@ from storage.notes import FallbackNoteRepository
 from storage.outbox import DmFailureRepository, OutboxRepository
 from storage.postgres.insights import PostgresInsightRepository
 
+OUTBOX_CHANNEL = "lt_outbox"  # NOTIFY channel: "something was added to the outbox"
+
 
 @dataclass(frozen=True)
 class Services:
@@ -47,12 +50,16 @@ class Services:
     insights: InsightService
     checkins: CheckinService
     doorbell: Doorbell  # rung when a committed transaction added something to send
+    store: Store  # for the other processes' doorbells (several shards over one PostgreSQL database)
+    shards: Shards
 
     @classmethod
-    def build(cls, db: Store, clock: Clock) -> Services:
+    def build(cls, db: Store, clock: Clock, shards: Shards = ONE_PROCESS) -> Services:
         gazetteer = default_gazetteer()  # loaded once per process (~0.7 s), shared by every bot and service
         default_towns()  # where tour teams sleep (~1 s, once per process): not in the first /tour plan's seconds
         doorbell = Doorbell()
+        if not shards.everything:  # other processes serve other servers: tell them something is due
+            doorbell.subscribe(lambda: db.notify_soon(OUTBOX_CHANNEL))
         outbox = OutboxRepository(on_added=doorbell.ring)
         customers, stop_requests = CustomerRepository(), StopRequestRepository()
         imports = CustomerImportRepository()
@@ -83,7 +90,7 @@ class Services:
             customer_files=CustomerFileService(db, customers, imports, gazetteer, clock),
             privacy=PrivacyService(db, personal_data, clock, customers),
             meals=meals,
-            delivery=DeliveryService(db, outbox, notes, failures, clock),
+            delivery=DeliveryService(db, outbox, notes, failures, clock, shards=shards),
             notes=NoteService(db, notes, clock),
             tours=TourService(db, customer_service, meals, settings, outbox, clock),
             networking=NetworkingService(db, networking, customers, settings, outbox, clock),
@@ -91,4 +98,6 @@ class Services:
             insights=InsightService(db, insights, customers, outbox, clock),
             checkins=CheckinService(db, checkins, settings, insights, outbox, clock),
             doorbell=doorbell,
+            store=db,
+            shards=shards,
         )

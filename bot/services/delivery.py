@@ -33,6 +33,7 @@ from bot.domain.outbox import (
     Via,
     next_attempt,
 )
+from bot.domain.shards import ONE_PROCESS, Shards
 from bot.services.checkins import CheckinMessages
 from bot.services.feedback import FeedbackMessages
 from bot.services.insights import InsightMessages, LoopClosed
@@ -99,6 +100,8 @@ class DeliveryStatus:
     summary: OutboxSummary
     failed: tuple[Delivery, ...]
     database_bytes: int
+    backend: str  # "SQLite" or "PostgreSQL"
+    shards: str  # which Discord shards this process serves ("shard 1 of 4")
 
 
 class Attempt(StrEnum):
@@ -124,9 +127,11 @@ class DeliveryService:
         clock: Clock,
         *,
         lease: dt.timedelta = LEASE,
+        shards: Shards = ONE_PROCESS,
     ) -> None:
         self._db = db
         self._lease = lease
+        self.shards = shards
         self._outbox = outbox
         self._notes = notes
         self._failures = failures
@@ -146,7 +151,9 @@ class DeliveryService:
     async def claim(self, owner: str, limit: int, *, dms: bool) -> list[Delivery]:
         now = self._clock()
         async with self._db.transaction() as tx:
-            return await self._outbox.claim(tx, owner=owner, now=now, lease=self._lease, limit=limit, dms=dms)
+            return await self._outbox.claim(
+                tx, owner=owner, now=now, lease=self._lease, limit=limit, dms=dms, shards=self.shards
+            )
 
     async def prepare(self, delivery: Delivery, owner: str) -> Outgoing | None:
         """What a claimed row is about, or None if it no longer applies (then it is finished as skipped)."""
@@ -440,7 +447,11 @@ class DeliveryService:
 
     async def status(self, guild_id: int) -> DeliveryStatus:
         return DeliveryStatus(
-            await self.summary(guild_id), tuple(await self.failed(guild_id)), await self._db.size_bytes()
+            await self.summary(guild_id),
+            tuple(await self.failed(guild_id)),
+            await self._db.size_bytes(),
+            self._db.backend,
+            self.shards.label,
         )
 
     async def failed(self, guild_id: int, limit: int = 10) -> list[Delivery]:

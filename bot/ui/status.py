@@ -25,7 +25,8 @@ def status_embed(status: DeliveryStatus, *, started_at: dt.datetime, now: dt.dat
     embed.add_field(
         name="Running for", value=f"{_duration(now - started_at)} (since {discord.utils.format_dt(started_at, 'f')})"
     )
-    embed.add_field(name="Database", value=f"SQLite · {_size(status.database_bytes)}")
+    embed.add_field(name="Database", value=f"{status.backend} · {_size(status.database_bytes)}")
+    embed.add_field(name="This process", value=status.shards)
     waiting = f"{summary.pending} waiting" + (f" ({summary.due_now} due now)" if summary.due_now else "")
     if summary.sending:
         waiting += f", {summary.sending} being sent"

@@ -13,9 +13,10 @@ the bot's tables apart from others in the database; the tests run each in a sche
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from typing import Any, Self
+from typing import Any, Self, TypeAlias
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
@@ -23,6 +24,8 @@ import asyncpg
 from storage.database import Dialect, Params, Row
 from storage.postgres.sql import POSTGRESQL, translate
 
+log = logging.getLogger(__name__)
+PooledConnection: TypeAlias = "asyncpg.pool.PoolConnectionProxy[asyncpg.Record]"
 POOL_SIZE = 10
 
 
@@ -60,6 +63,8 @@ class PostgresDatabase:
         self._holder: asyncio.Task[object] | None = None
         self.url = url
         self.schema = schema
+        self._listener: asyncpg.Connection | None = None
+        self._notifying: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int = POOL_SIZE) -> Self:
@@ -84,16 +89,44 @@ class PostgresDatabase:
 
     @property
     def backend(self) -> str:
+        return "PostgreSQL"
+
+    @property
+    def location(self) -> str:
+        """For the start-up log line: where, without the password."""
         where = redacted(self.url).partition("?")[0]
-        return f"PostgreSQL ({where}{f', schema {self.schema}' if self.schema else ''})"
+        return f"{where}{f' (schema {self.schema})' if self.schema else ''}"
 
     @property
     def dialect(self) -> Dialect:
         return POSTGRESQL
 
     async def close(self) -> None:
+        if self._notifying:
+            await asyncio.gather(*self._notifying, return_exceptions=True)
+        if self._listener is not None:
+            await self._listener.close()
         async with self._locked():
             await self._pool.close()
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        """LISTEN on a connection of its own (a pooled one would be handed to others)."""
+        if self._listener is None:
+            dsn, _ = split_url(self.url)
+            self._listener = await asyncpg.connect(dsn)
+        await self._listener.add_listener(channel, lambda *_: callback())
+
+    def notify_soon(self, channel: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._notify(channel), name=f"notify {channel}")
+        self._notifying.add(task)
+        task.add_done_callback(self._notifying.discard)
+
+    async def _notify(self, channel: str) -> None:
+        try:
+            async with self._pool.acquire() as connection:
+                await connection.execute("SELECT pg_notify($1, '')", channel)
+        except (OSError, asyncpg.PostgresError) as error:  # the others wake on their own timer at the latest
+            log.warning("could not notify the other processes (%s): %s", channel, error)
 
     async def __aenter__(self) -> Self:
         return self
@@ -131,6 +164,12 @@ class PostgresDatabase:
             raise RuntimeError("nested database access: pass the open transaction down instead")
         async with self._pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
             yield PostgresTransaction(connection)
+
+    @asynccontextmanager
+    async def raw_transaction(self) -> AsyncIterator[PooledConnection]:
+        """A write transaction on the asyncpg connection itself, for bulk tools (COPY in migrate-to-postgres)."""
+        async with self._locked(), self._pool.acquire() as connection, connection.transaction():
+            yield connection
 
     async def size_bytes(self) -> int:
         """Tables, indexes and TOAST of the bot's schema."""

@@ -255,7 +255,9 @@ async def test_a_cancel_during_planning_is_not_undone(configured: World, make_bo
     simcord.assert_error(configured.env, app_commands.CommandInvokeError)
 
 
-async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes(configured: World) -> None:
+async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes(
+    configured: World, backend: str
+) -> None:
     ana = configured.members[0]
     post = await publish(configured)
     await rsvp_going(configured, ana, post)
@@ -266,7 +268,9 @@ async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes
     [embed] = shown.response.embeds
     fields = {field.name: field.value for field in embed.fields}
     assert fields["Running for"].startswith("0 min (since <t:")
-    assert fields["Database"].startswith("SQLite · ") and fields["Database"].endswith("KB")
+    store = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+    assert fields["Database"].startswith(f"{store} · ") and fields["Database"].endswith(("KB", "MB"))
+    assert fields["This process"] == "one process (no shards)"
     # two reminders and the feedback request after the meal wait
     assert fields["Deliveries"].splitlines() == ["3 waiting", "3 sent in the last 24 h", "0 failed"]
     assert fields["Next reminder"] == f"<t:{int(dt.datetime(2026, 1, 9, 17, 30, tzinfo=dt.UTC).timestamp())}:R>"
