@@ -10,8 +10,11 @@ from storage.database import Row, Transaction
 
 
 class GuildSettingsRepository:
-    async def get(self, tx: Transaction, guild_id: int) -> GuildSettings | None:
-        row = await tx.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    async def get(self, tx: Transaction, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
+        """``lock`` (in a write transaction): a server-wide round is decided next (is it due? run it), so another
+        process deciding the same waits until this one has committed, then sees it ran (PostgreSQL)."""
+        locking = tx.dialect.lock_row if lock and tx.writable else ""
+        row = await tx.fetch_one(f"SELECT * FROM guild_settings WHERE guild_id = ? {locking}", (guild_id,))  # noqa: S608
         return None if row is None else _from_row(row)
 
     async def save(self, tx: Transaction, settings: GuildSettings, *, by: int, at: dt.datetime) -> None:

@@ -78,7 +78,7 @@ class CheckinService:
             due = [s.guild_id for s in await with_checkins(tx) if await self._due(tx, s, now)]
         for guild_id in due:
             async with self._db.transaction() as tx:
-                settings = await self._settings.get(tx, guild_id)
+                settings = await self._settings.get(tx, guild_id, lock=True)  # one round at a time, across processes
                 if settings is not None and await self._due(tx, settings, now):  # nobody ran it meanwhile
                     await self._round(tx, guild_id, now)
                     ran += 1

@@ -295,7 +295,7 @@ class NetworkingService:
         return queued
 
     async def _local_round(self, tx: Transaction, guild_id: int, now: dt.datetime) -> int:
-        settings = await self._settings.get(tx, guild_id)
+        settings = await self._settings.get(tx, guild_id, lock=True)  # one round at a time, across processes
         last = await self._networking.last_local_round(tx, guild_id)
         if settings is None or not round_due(last, settings.local_intro_weeks, now):  # another process ran it meanwhile
             return 0
