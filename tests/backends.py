@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -60,15 +60,33 @@ async def postgres_schema() -> AsyncIterator[str]:
     """A DATABASE_URL for a new, empty schema, dropped with everything in it afterwards."""
     base = await require_postgres()
     schema = f"lt_t{secrets.token_hex(6)}"
-    separator = "&" if "?" in base else "?"
     try:
-        yield f"{base}{separator}schema={schema}"
+        yield _in_schema(base, schema)
     finally:
-        connection = await asyncpg.connect(split_url(base)[0])
-        try:
-            await connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        finally:
-            await connection.close()
+        await _drop(base, schema)
+
+
+@contextmanager
+def postgres_schema_sync() -> Iterator[str]:
+    """``postgres_schema`` for tests that run the command line (which starts its own event loop)."""
+    base = asyncio.run(require_postgres())
+    schema = f"lt_t{secrets.token_hex(6)}"
+    try:
+        yield _in_schema(base, schema)
+    finally:
+        asyncio.run(_drop(base, schema))
+
+
+def _in_schema(base: str, schema: str) -> str:
+    return f"{base}{'&' if '?' in base else '?'}schema={schema}"
+
+
+async def _drop(base: str, schema: str) -> None:
+    connection = await asyncpg.connect(split_url(base)[0])
+    try:
+        await connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        await connection.close()
 
 
 @asynccontextmanager

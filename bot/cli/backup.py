@@ -15,13 +15,30 @@ from bot.cli import EXIT_FILE_ERROR, cannot
 from bot.config import Settings
 from bot.domain.clock import Clock, system_clock
 from storage.backup import copy_into, open_source
+from storage.postgres.database import redacted, split_url
 
 
 def default_output(settings: Settings, clock: Clock = system_clock) -> Path:
     return settings.data_dir / "backups" / f"listening-tour-{clock():%Y%m%d-%H%M%S}.db"
 
 
+PG_DUMP = """backup: DATABASE_URL names a PostgreSQL database; back it up with PostgreSQL's own tools, which copy
+it consistently while the bot runs:
+
+    pg_dump --format=custom --file=listening-tour-$(date +%Y%m%d).dump '{url}'{schema}
+
+and restore into an empty database with:
+
+    pg_restore --dbname='postgresql://user@host:5432/database' listening-tour-YYYYMMDD.dump
+
+(README.md, 'Several processes and PostgreSQL')."""
+
+
 def backup_database(settings: Settings, output: str | None, clock: Clock = system_clock) -> int:
+    if settings.uses_postgres:
+        dsn, schema = split_url(settings.database_url)
+        print(PG_DUMP.format(url=redacted(dsn), schema=f" --schema={schema}" if schema else ""), file=sys.stderr)
+        return 2
     source = settings.database_path()
     if not source.exists():
         print(f"No database at {source}: nothing to back up (set DATABASE_URL or LT_DATA_DIR?).", file=sys.stderr)
