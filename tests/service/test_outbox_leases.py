@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.domain.outbox import LEASE, Kind, NewDelivery, Status, Via
+from bot.runtime import open_store
 from bot.services.delivery import DeliveryService
-from storage.database import Database
-from storage.migrate import migrate
 from storage.notes import FallbackNoteRepository
 from storage.outbox import DmFailureRepository, OutboxRepository
 
@@ -29,13 +28,15 @@ class Clock:
         return self.now
 
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # the conformance suite: both stores
+
+
 @pytest.fixture
-async def two_processes(tmp_path: Path) -> AsyncIterator[tuple[DeliveryService, DeliveryService, Clock]]:
-    """Two delivery services, each with its own connection to one SQLite file (as two processes would)."""
+async def two_processes(settings: Settings) -> AsyncIterator[tuple[DeliveryService, DeliveryService, Clock]]:
+    """Two delivery services, each with its own connections to one database (as two processes would)."""
     clock = Clock()
-    first = await Database.open(tmp_path / "shared.db")
-    await migrate(first)
-    second = await Database.open(tmp_path / "shared.db")
+    first = await open_store(settings)
+    second = await open_store(settings)
     services = [
         DeliveryService(db, OutboxRepository(), FallbackNoteRepository(), DmFailureRepository(), clock)
         for db in (first, second)
