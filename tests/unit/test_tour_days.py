@@ -196,6 +196,14 @@ def test_the_night_town_lookup_finds_what_a_search_of_every_town_finds() -> None
         assert towns.near(latitude, longitude) == best
 
 
+def test_the_timezone_of_a_night_is_that_of_the_town_the_lookup_finds() -> None:
+    towns = default_towns()
+    rng = np.random.default_rng(11)  # North America, lakes and zone borders included
+    for latitude, longitude in zip(rng.uniform(25, 55, 2000), rng.uniform(-125, -65, 2000), strict=True):
+        town = towns.near(latitude, longitude)
+        assert towns.timezone_near(latitude, longitude) == (town.timezone if town is not None else None)
+
+
 def test_a_stop_request_is_shown_as_a_request_not_as_a_customer() -> None:
     itinerary = plan(demo_request(), demo_demand()).itinerary
 

@@ -22,6 +22,7 @@ from bot.domain.tour_planning.water import Water, default_water
 
 NEAR_KM = 40.0
 MIN_POPULATION = 5_000
+Floats = npt.NDArray[np.float64]
 KM_PER_TENFOLD = 8.0  # a town ten times bigger may be this much further from the point
 
 
@@ -41,6 +42,8 @@ class Towns:
             self._index.setdefault(city.geonameid, []).append(position)
             cells.setdefault(_cell(city.latitude, city.longitude), []).append(position)
         self._cells = {key: np.array(found, dtype=np.intp) for key, found in cells.items()}
+        self._zones: dict[tuple[int, int], frozenset[str]] = {}  # the zones of the places around a cell
+        self._unit = _unit(self._lats, self._lons)  # each place as a point on the unit sphere
 
     def __len__(self) -> int:
         return len(self._cities)
@@ -52,11 +55,15 @@ class Towns:
             return None
         places = self._around(latitude, longitude)
         distances = haversine(latitude, longitude, self._lats[places], self._lons[places])
-        if not (distances <= NEAR_KM).any():  # nothing close: the nearest anywhere (rare, so looked for fully)
-            places = np.arange(len(self._cities), dtype=np.intp)
-            distances = haversine(latitude, longitude, self._lats, self._lons)
         avoided = {position for city in avoid for position in self._index.get(city.geonameid, [])}
-        distances[[i for i, position in enumerate(places.tolist()) if position in avoided]] = np.inf
+        if not (distances <= NEAR_KM).any():  # nothing close: the nearest anywhere, the one most in line with
+            # the point seen from the Earth's centre (one product, not a distance to every place)
+            closeness = self._unit @ _unit(latitude, longitude)
+            closeness[list(avoided)] = -np.inf
+            nearest = int(np.argmax(closeness))
+            return self._cities[nearest] if np.isfinite(closeness[nearest]) else None
+        if avoided:
+            distances[np.isin(places, np.fromiter(avoided, dtype=np.intp))] = np.inf
         if self._water:  # not across a lake from where the day's driving ends
             close = np.flatnonzero(distances <= NEAR_KM)
             hidden = self._water.across((latitude, longitude), self._lats[places[close]], self._lons[places[close]])
@@ -71,12 +78,39 @@ class Towns:
             best = places[int(np.argmin(distances))]
         return self._cities[int(best)]
 
+    def timezone_near(self, latitude: float, longitude: float) -> str | None:
+        """The timezone of :meth:`near`'s town (None: no town), without looking for the town where every
+        place around shares one zone: then it is that zone as long as one of them is within NEAR_KM (so the
+        town is one of them) and one is not (only those within are hidden by water: one is left)."""
+        places = self._around(latitude, longitude)
+        zones = self._zones_around(_cell(latitude, longitude))
+        if len(zones) == 1:
+            close = haversine(latitude, longitude, self._lats[places], self._lons[places]) <= NEAR_KM
+            if close.any() and not close.all():
+                return next(iter(zones))
+        town = self.near(latitude, longitude)
+        return None if town is None else town.timezone
+
+    def _zones_around(self, cell: tuple[int, int]) -> frozenset[str]:
+        found = self._zones.get(cell)
+        if found is None:
+            places = self._around(cell[0] + 0.5, cell[1] + 0.5)
+            found = self._zones[cell] = frozenset(self._cities[int(p)].timezone for p in places)
+        return found
+
     def _around(self, latitude: float, longitude: float) -> npt.NDArray[np.intp]:
         """The places in the 1° grid cells next to a point's: every place within NEAR_KM is among them (up
         to 68° of latitude, where a degree of longitude shrinks to 40 km)."""
         row, column = _cell(latitude, longitude)
         found = [self._cells[key] for ring in (0, 1) for key in _ring(row, column, ring) if key in self._cells]
         return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+
+
+def _unit(latitude: float | Floats, longitude: float | Floats) -> Floats:
+    """Points on the unit sphere (the nearer of two places to a point is the one with the larger dot product)."""
+    phi, lam = np.radians(latitude), np.radians(longitude)
+    unit: Floats = np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
+    return unit
 
 
 def _cell(latitude: float, longitude: float) -> tuple[int, int]:
