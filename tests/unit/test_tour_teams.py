@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 
 from bot.domain.tour_planning import TourRequest, build_instance, group_into_hubs, plan_tour
-from bot.domain.tour_planning.polish import polish
+from bot.domain.tour_planning.planner import plan
+from bot.domain.tour_planning.polish import Key, moves, polish
 from tests.unit.test_tour_planning import QUICK, city, demand, request
 
 BIG_CITIES = {"New York City": 60, "Philadelphia": 40, "Boston": 40, "Washington, DC": 40, "Baltimore, MD": 30,
@@ -72,3 +74,33 @@ def test_the_polish_hands_a_meal_to_the_team_where_it_costs_the_least_driving() 
     assert after[0] == before[0]  # the same people…
     assert sorted(map(len, polished)) == [0, 2]  # …met by one team, the other one not needed
     assert after[1] <= before[1] / 2 + 1e-6  # so half the driving: one Boston → Washington instead of two
+
+
+def test_a_plans_bound_is_its_people_and_driving_known_without_simulating() -> None:
+    tour = boston_to_washington(days=3)
+    built = build_instance(tour, group_into_hubs(demand(BIG_CITIES), tour).hubs)
+    planned = plan(tour, demand(BIG_CITIES))
+    nodes = built.real.customers
+    for routes in (planned.routes, (planned.routes[0], ()), ((), planned.routes[0]), ((), ()), ((nodes[0],), ())):
+        key = planned.built.key(routes)
+        assert key is not None
+        assert planned.built.bound(routes)[:2] == key[:2] and planned.built.bound(routes) <= key
+
+
+def test_the_polish_simulates_only_moves_that_could_meet_more_or_drive_less() -> None:
+    tour = boston_to_washington(days=3)
+    planned = plan(tour, demand(BIG_CITIES))
+    built = planned.built
+    start = (planned.routes[1], planned.routes[0])  # a plan to polish: the teams' order matters for the slots
+    simulated = []
+
+    def key(routes: tuple[tuple[int, ...], ...]) -> Key | None:
+        simulated.append(routes)
+        return built.key(routes)
+
+    counting = dataclasses.replace(built.judge, key=key)
+    blind = dataclasses.replace(built.judge, bound=lambda routes: (-math.inf, -math.inf, -math.inf))
+
+    assert polish(counting, start, seconds=60) == polish(blind, start, seconds=60)  # the same plan…
+    looked_at = sum(1 for _ in moves(built.judge, start))
+    assert len(simulated) < looked_at / 2  # …simulating a fraction of the moves

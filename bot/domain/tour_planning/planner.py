@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ from bot.domain.tour_planning.model import (
     TourRequest,
     who_comes,
 )
-from bot.domain.tour_planning.polish import SECONDS, Judge, Key, plan_key, polish
+from bot.domain.tour_planning.polish import SECONDS, Judge, Key, plan_bound, plan_key, polish
 from bot.domain.tour_planning.tourclock import AWAKE_MINUTES, TourClock
 from bot.domain.tour_planning.towns import Towns, along, default_towns
 from bot.domain.tour_planning.water import Water, along_way, default_water
@@ -121,7 +122,7 @@ class Built:
             limit=self.limit,
             service=lambda node, window: self._minutes[self.slots[node][window].slot],
             minutes=lambda a, b: float(self.minutes[a, b]),
-            windows=lambda node: [slot.window for slot in self.slots[node]],
+            windows=self._windows.__getitem__,
             daylight=clock.daylight_in,
             day_of=clock.day_in,
             zone=lambda node: self.cities[node].timezone,
@@ -130,11 +131,15 @@ class Built:
             occupies=self._occupies,
         )
 
+    @functools.cached_property
+    def _windows(self) -> list[list[Window]]:
+        return [[slot.window for slot in slots] for slots in self.slots]  # the simulation asks for them often
+
     def _zone_along(self, origin: int, target: int, share: float) -> str:
         key = (origin, target, round(share, 2))
         if key not in self._zones:
-            town = self.towns.near(*self.along(origin, target, key[2]))
-            self._zones[key] = town.timezone if town is not None else self.cities[target].timezone
+            zone = self.towns.timezone_near(*self.along(origin, target, key[2]))
+            self._zones[key] = zone if zone is not None else self.cities[target].timezone
         return self._zones[key]
 
     def along(self, origin: int, target: int, share: float) -> tuple[float, float]:
@@ -162,16 +167,23 @@ class Built:
 
     def simulate(self, route: Sequence[int], taken: frozenset[Hashable] = frozenset()) -> Simulation:
         """One team's route driven by the rules; ``taken``: the slots other teams' meals hold."""
+        return self._driven(route, taken)[0]
+
+    def _driven(self, route: Sequence[int], taken: frozenset[Hashable]) -> tuple[Simulation, frozenset[Hashable]]:
+        """The simulation and the slots its meals hold, remembered."""
         key = (tuple(route), taken)
         found = self._simulated.get(key)
         if found is None:
             if len(self._simulated) >= SIMULATIONS_KEPT:
                 self._simulated.clear()
-            found = self._simulated[key] = simulate(self.road, route, self.real.start, taken)
+            simulation = simulate(self.road, route, self.real.start, taken)
+            found = self._simulated[key] = (simulation, self.occupied(simulation))
         return found
 
     @functools.cached_property
-    def _simulated(self) -> dict[tuple[tuple[int, ...], frozenset[Hashable]], Simulation]:
+    def _simulated(
+        self,
+    ) -> dict[tuple[tuple[int, ...], frozenset[Hashable]], tuple[Simulation, frozenset[Hashable]]]:
         return {}  # the polish and the fill try the same routes again and again
 
     def occupied(self, simulation: Simulation) -> frozenset[Hashable]:
@@ -182,15 +194,20 @@ class Built:
         """Each team's route driven by the rules, team after team: a team's meals hold their slots, and a
         later team finds them taken, so two teams never hold a meal in the same place at the same meal (it
         would read as one meal held twice). None for a team that is not needed: no meals, no driving."""
+        return self._simulations(routes)
+
+    def _simulations(self, routes: Routes, *, until_failed: bool = False) -> list[Simulation | None]:
         result: list[Simulation | None] = []
         taken: frozenset[Hashable] = frozenset()
         for team, route in enumerate(routes):
             if idle(routes, team):
                 result.append(None)
                 continue
-            simulation = self.simulate(route, taken)
+            simulation, held = self._driven(route, taken)
             result.append(simulation)
-            taken |= self.occupied(simulation)
+            if until_failed and not simulation.feasible:
+                break  # the plan fails: the later teams need not be driven
+            taken |= held
         return result
 
     def taken_by_others(self, routes: Routes, team: int) -> frozenset[Hashable]:
@@ -203,17 +220,33 @@ class Built:
     def key(self, routes: Routes) -> Key | None:
         """The plan's key (smaller is better: more people, less driving, a shorter longest day); None when a
         team's route breaks a rule."""
-        simulations = self.simulations(routes)
+        simulations = self._simulations(routes, until_failed=True)
         if any(s is not None and not s.feasible for s in simulations):
             return None
         score = sum(self.real.nodes[node].score for route in routes for node in route)
         return plan_key(score, [s for s in simulations if s is not None])
+
+    def bound(self, routes: Routes) -> Key:
+        """A key no better than the plan's (:meth:`key`), without simulating: the people and the driving are
+        known from the routes alone (a route that passes drives its legs' minutes), the longest day is not."""
+        score = sum(self.real.nodes[node].score for route in routes for node in route)
+        legs, drive = self._legs, 0.0
+        for team, route in enumerate(routes):
+            if not idle(routes, team):
+                path = (self.real.start, *route, self.real.end)
+                drive += sum(legs[a][b] for a, b in itertools.pairwise(path))
+        return plan_bound(score, drive)
+
+    @functools.cached_property
+    def _legs(self) -> list[list[float]]:
+        return self.minutes.tolist()  # type: ignore[no-any-return]  # plain floats: fast to index and add
 
     @functools.cached_property
     def judge(self) -> Judge:
         minutes = self.minutes
         return Judge(
             key=self.key,
+            bound=self.bound,
             score=lambda node: self.real.nodes[node].score,
             minutes=lambda a, b: float(minutes[a, b]),
             candidates=tuple(self.real.customers),
@@ -477,16 +510,23 @@ def fill_within_limit(built: Built, routes: Routes, tries: int = FILL_CANDIDATES
     filled = tuple(routes)
     if built.key(filled) is None:
         return filled
+    # A stop that fits nowhere does not fit once another is added (a stop more never makes the rest earlier),
+    # so it is not tried again. (Between teams this is not quite so: a team's meal made later by a new stop
+    # may leave its slot to a later team. The polish makes such moves.)
+    nowhere: set[int] = set()
     while True:
         visited = {node for route in filled for node in route}
         unvisited = sorted((n for n in built.real.customers if n not in visited), key=lambda n: (-scores[n], n))
         for node in unvisited[:tries]:
+            if node in nowhere:
+                continue
             options = [(added, team, longer) for team in range(len(filled))
                        for added, longer in [_insertion(built, filled, team, node)] if longer is not None]  # fmt: skip
             if options:
                 _, team, longer = min(options)
                 filled = (*filled[:team], longer, *filled[team + 1 :])
                 break
+            nowhere.add(node)
         else:
             return filled
 
@@ -704,21 +744,27 @@ def verify(built: Built, routes: Routes, hub: Hub, *, improve: bool = True) -> L
     added with one rule lifted at a time, to name the rule that keeps it out. A swap that makes the plan
     better is returned as the better routes."""
     node = next(n for n in built.real.customers if built.hubs[n] is hub)
-    swaps = []
     best = built.key(routes)
     assert best is not None, "the plan's routes pass"
     simulations = built.simulations(routes)
+    trials = []
     for team, route in enumerate(routes):
         for victim in route:
             without = tuple(n for n in route if n != victim)
             for position in range(len(without) + 1):
                 trial = (*routes[:team], (*without[:position], node, *without[position:]), *routes[team + 1 :])
-                key = built.key(trial)
-                if key is not None:
-                    gain = tuple(a - b for a, b in zip(key, best, strict=True))
-                    swaps.append((gain, victim, team, trial))
-    if swaps:
-        gain, victim, team, trial = min(swaps)
+                trials.append((built.bound(trial), victim, team, trial))
+    # The best swap that passes: simulated in the order of their bounds, until no bound can beat it.
+    swap: tuple[Key, int, int, Routes] | None = None
+    for bound, victim, team, trial in sorted(trials):
+        if swap is not None and bound > swap[0]:
+            break
+        key = built.key(trial)
+        if key is not None and (swap is None or (key, victim, team, trial) < swap):
+            swap = (key, victim, team, trial)
+    if swap is not None:
+        key, victim, team, trial = swap
+        gain = tuple(a - b for a, b in zip(key, best, strict=True))
         if gain < (0.0, 0.0, 0.0) and improve:
             return trial
         current = simulations[team]

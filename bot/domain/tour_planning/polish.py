@@ -43,6 +43,9 @@ class Judge:
     """What the polish needs from the planner."""
 
     key: Callable[[Routes], Key | None]  # the plan's key (:func:`plan_key`); None when a route breaks a rule
+    # A key no better than the plan's, without simulating (:func:`plan_bound`): a move that cannot meet more
+    # people or drive less is not simulated (most of them).
+    bound: Callable[[Routes], Key]
     score: Callable[[int], float]  # people a meal node meets (its solver score)
     minutes: Callable[[int, int], float]  # driving minutes between two nodes
     candidates: Sequence[int]  # every meal node a route may use
@@ -56,6 +59,12 @@ def plan_key(score: float, simulations: Sequence[Simulation]) -> Key:
     drive = sum(d.minutes for simulation in simulations for d in simulation.drives)
     longest = max((day for simulation in simulations for day in _per_day(simulation)), default=0.0)
     return -round(score, 6), round(drive, 6), round(longest, 6)
+
+
+def plan_bound(score: float, drive: float) -> Key:
+    """The best key a plan meeting ``score`` people with ``drive`` minutes of driving may have (its longest
+    day is at least nothing)."""
+    return -round(score, 6), round(drive, 6), 0.0
 
 
 def _per_day(simulation: Simulation) -> list[float]:
@@ -76,6 +85,8 @@ def polish(
         for count, trial in enumerate(moves(judge, routes)):
             if count % 64 == 63 and clock() > deadline:
                 return routes
+            if judge.bound(trial) >= best:
+                continue
             key = judge.key(trial)
             if key is not None and key < best:
                 routes, best = trial, key
