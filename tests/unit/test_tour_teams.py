@@ -7,8 +7,8 @@ import dataclasses
 import datetime as dt
 import math
 
-from bot.domain.tour_planning import TourRequest, build_instance, group_into_hubs, plan_tour
-from bot.domain.tour_planning.planner import plan
+from bot.domain.tour_planning import TourRequest, build_instance, group_into_hubs, plan_tour, solve_within_limit
+from bot.domain.tour_planning.planner import _free_nodes, plan, regroup
 from bot.domain.tour_planning.polish import Key, moves, polish
 from tests.unit.test_tour_planning import QUICK, city, demand, request
 
@@ -74,6 +74,46 @@ def test_the_polish_hands_a_meal_to_the_team_where_it_costs_the_least_driving() 
     assert after[0] == before[0]  # the same people…
     assert sorted(map(len, polished)) == [0, 2]  # …met by one team, the other one not needed
     assert after[1] <= before[1] / 2 + 1e-6  # so half the driving: one Boston → Washington instead of two
+
+
+def test_a_team_planned_after_another_may_use_only_the_slots_its_meals_left() -> None:
+    tour = boston_to_washington()
+    built = build_instance(tour, group_into_hubs(demand({"New York City": 30, "Philadelphia": 20}), tour).hubs)
+    new_york = [n for n in built.real.customers if built.cities[n].name == "New York City"]
+    first = (new_york[0],)  # team 1 lunches in New York on day 1
+    held = built.occupied(built.simulate(first))
+
+    nodes, ids = _free_nodes(built, set(first), held)
+
+    assert new_york[0] not in ids  # its table is team 1's…
+    for node, free in zip(ids[2:], nodes[2:], strict=True):  # …and so is its slot, for New York's other table
+        slots = [s for s in built.slots[node] if (built.cities[node].geonameid, s.day, s.slot) not in held]
+        assert [(w.open, w.close) for w in free.windows] == [(s.opens, s.closes) for s in slots]
+    other = nodes[ids.index(new_york[1])]
+    assert len(other.windows) == len(built.slots[new_york[1]]) - 1
+    routes = solve_within_limit(built, (first,))
+    assert set(first) <= set(routes[0])  # kept (the fill may add to it)
+    one, two = built.simulations(routes)
+    assert one is not None and one.feasible and two is not None and two.feasible
+    assert built.occupied(one).isdisjoint(built.occupied(two))
+
+
+def test_a_team_left_with_little_is_planned_again_around_the_other_teams_meals() -> None:
+    tour = boston_to_washington()
+    planned = plan(tour, demand(BIG_CITIES))
+    built = planned.built
+    damaged = (planned.routes[0], ())  # as if team 2's route had slipped a slot and been trimmed away
+    built.clashed = True  # (the solver's routes wanted one slot for two teams)
+
+    regrouped = regroup(built, damaged)
+
+    before, after = built.key(damaged), built.key(regrouped)
+    assert before is not None and after is not None
+    assert after[0] < before[0]  # more people met…
+    assert all(regrouped)  # …by both teams…
+    simulations = built.simulations(regrouped)
+    held = [built.occupied(s) for s in simulations if s is not None]
+    assert held[0].isdisjoint(held[1])  # …never at one meal
 
 
 def test_a_plans_bound_is_its_people_and_driving_known_without_simulating() -> None:

@@ -108,6 +108,9 @@ class Built:
     clock: TourClock
     service: float
     water: Water = dataclasses.field(default_factory=default_water)  # what roads go around
+    # The solver's routes wanted a slot an earlier team's meal holds: a later team's route slipped (see
+    # :func:`regroup`).
+    clashed: bool = False
 
     @property
     def limit(self) -> float:
@@ -289,7 +292,7 @@ def plan(request: TourRequest, demand: Sequence[Demand], towns: Towns | None = N
     grouped = group_into_hubs(demand, request)
     short = shortlist(request, grouped.hubs)
     built = build_instance(request, short.chosen, towns)
-    routes = finish_route(built, solve_within_limit(built))
+    routes = regroup(built, finish_route(built, solve_within_limit(built)))
     for round_ in range(EXPLAIN_ROUNDS + 1):
         explained = explain(built, routes, short, demand, grouped.home, improve=round_ < EXPLAIN_ROUNDS)
         if not isinstance(explained, tuple):
@@ -432,31 +435,44 @@ def _hub_slots(
 # ------------------------------------------------------------------------------- solving and the limit
 
 
-def solve_within_limit(built: Built) -> Routes:
+def solve_within_limit(built: Built, fixed: Routes = (), seconds: float | None = None) -> Routes:
     """The best routes (one per team) that pass the simulation.
 
     Each round solves the instance; when the simulation finds a leg that breaks a rule, that leg is made
     two hours longer and all driving counts a little slower in the next round. Every round's routes,
     trimmed until they pass and filled with what still fits, are a candidate; the best total score wins.
+
+    ``fixed``: routes of the first teams, kept as they are; the solver plans the other teams over the meal
+    nodes left, without the slots the fixed teams' meals hold (the solver does not know that two teams never
+    hold a meal in one place at one meal: told afterwards, a team's route slips a slot and is trimmed).
+    ``seconds``: the first round's time (the settings' ``solve_seconds`` if not given).
     """
-    settings, teams = built.request.settings, built.request.teams
+    settings, teams = built.request.settings, built.request.teams - len(fixed)
+    taken = frozenset[Hashable]()
+    for route in fixed:
+        taken |= built.occupied(built.simulate(route, taken))
+    nodes, ids = _free_nodes(built, {node for route in fixed for node in route}, taken)
+    position = {node: index for index, node in enumerate(ids)}
+    minutes = built.minutes[np.ix_(ids, ids)]
     best: tuple[float, Routes] | None = None
-    extra = np.zeros_like(built.minutes)  # penalties on legs that broke a rule so far
+    extra = np.zeros_like(minutes)  # penalties on legs that broke a rule so far
+    first = settings.solve_seconds if seconds is None else seconds
     for attempt, factor in enumerate(SLOWER):
-        seconds = settings.solve_seconds if attempt == 0 else settings.repair_seconds
-        travel = with_nights(built.minutes, built.limit, factor) + extra
-        instance = Instance(built.instance.nodes, travel, 0, 1, built.instance.budget, routes=teams)
-        solution = solve(instance, seed=settings.seed, time_limit=seconds)
-        proposed = [*solution.routes, *[()] * teams][:teams]
-        kept: list[tuple[int, ...]] = []
-        passed, taken = True, frozenset[Hashable]()
+        limit = first if attempt == 0 else settings.repair_seconds
+        travel = with_nights(minutes, built.limit, factor) + extra
+        instance = Instance(tuple(nodes), travel, 0, 1, built.instance.budget, routes=teams)
+        solution = solve(instance, seed=settings.seed, time_limit=limit)
+        proposed = [tuple(ids[i] for i in route) for route in [*solution.routes, *[()] * teams][:teams]]
+        kept: list[tuple[int, ...]] = list(fixed)
+        passed, held = True, taken
         for route in proposed:  # team after team: a later team finds the slots of the earlier ones taken
-            failed = built.simulate(route, taken).failed
+            built.clashed |= not built.occupied(built.simulate(route)).isdisjoint(held)
+            failed = built.simulate(route, held).failed
             if failed is not None and failed != (0, 1):  # the bare start → end route must stay possible
-                extra[failed] += PENALTY_MINUTES
+                extra[position[failed[0]], position[failed[1]]] += PENALTY_MINUTES
             passed &= failed is None
-            kept.append(trim_to_limit(built, route, taken) if failed else route)
-            taken |= built.occupied(built.simulate(kept[-1], taken))
+            kept.append(trim_to_limit(built, route, held) if failed else route)
+            held |= built.occupied(built.simulate(kept[-1], held))
         filled = fill_within_limit(built, tuple(kept))  # cheap (~0.03 s): compare the rounds as they would end
         score = sum(_score(built, route) for route in filled)
         if best is None or score > best[0] + 1e-9:
@@ -465,6 +481,24 @@ def solve_within_limit(built: Built) -> Routes:
             break  # it passes: further rounds would only count driving slower still
     assert best is not None
     return best[1]
+
+
+def _free_nodes(built: Built, used: set[int], taken: frozenset[Hashable]) -> tuple[list[Node], list[int]]:
+    """The instance's nodes that other routes may still use (the start and end first), each with only the
+    windows whose slot no meal holds yet; with the node ids they stand for."""
+    nodes, ids = [built.instance.nodes[0], built.instance.nodes[1]], [0, 1]
+    for node in built.real.customers:
+        if node in used:
+            continue
+        free = [slot for window, slot in enumerate(built.slots[node]) if built._occupies(node, window) not in taken]
+        if not free:
+            continue
+        original = built.instance.nodes[node]
+        if len(free) < len(built.slots[node]):
+            original = dataclasses.replace(original, windows=tuple(TimeWindow(s.opens, s.closes) for s in free))
+        nodes.append(original)
+        ids.append(node)
+    return nodes, ids
 
 
 def _score(built: Built, route: Sequence[int]) -> float:
@@ -482,6 +516,23 @@ def finish_route(built: Built, routes: Routes) -> Routes:
             break
         routes = fill_within_limit(built, polished, tries=everyone)
     return routes
+
+
+def regroup(built: Built, routes: Routes) -> Routes:
+    """Several teams: each team's route kept in turn and the other teams planned again around its meals'
+    slots (the solver plans all teams at once without the rule that two teams never hold a meal in one
+    place at one meal, so a later team's route slips a slot and loses stops); the best plan wins."""
+    best, best_key = routes, built.key(routes)
+    if not built.clashed:
+        return routes  # the solver planned the teams around each other already
+    for route in routes:
+        if not route:
+            continue
+        trial = finish_route(built, solve_within_limit(built, (route,), built.request.settings.repair_seconds))
+        key = built.key(trial)
+        if key is not None and (best_key is None or key < best_key):
+            best, best_key = trial, key
+    return best
 
 
 def trim_to_limit(built: Built, route: tuple[int, ...], taken: frozenset[Hashable] = frozenset()) -> tuple[int, ...]:
