@@ -1,11 +1,16 @@
-"""The crash test: worker processes click RSVP buttons on one SQLite file while the outbox sends what that causes,
+"""The crash test: worker processes click RSVP buttons on one database while the outbox sends what that causes,
 and are killed with SIGKILL at random moments, then restarted. Afterwards a clean process sends whatever is
 still due, and the checks below must hold.
 
     .venv/bin/python -m tests.reliability.crash --kills 200      # the long run (docs/reliability.md)
     .venv/bin/python -m tests.reliability.crash --kills 8        # what CI runs (tests/reliability/test_crash.py)
+    .venv/bin/python -m tests.reliability.crash --kills 50 --postgresql   # shards over PostgreSQL
 
-The checks: PRAGMA integrity_check is ok; no meal is over capacity; the waitlist order holds (nobody offered a
+On SQLite the workers share one server and both send its outbox. With --postgresql each worker is a shard
+(its own --shard-ids, its own connections) with a server of its own whose outbox it sends, and every worker
+clicks on every server's meals, so the seats of one meal are decided by several processes at once.
+
+The checks: PRAGMA integrity_check is ok (SQLite); no meal is over capacity; the waitlist order holds (nobody offered a
 seat behind someone still waiting); every acknowledged write is there (a person's last answer the worker saw
 committed is what the database holds, allowing only what the rules do by themselves: waiting → offered →
 lapsed); once settled, no seat is free while someone waits; no delivery is lost (every row due is finished,
@@ -21,7 +26,6 @@ import datetime as dt
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,9 +38,9 @@ from bot.domain.clock import system_clock
 from bot.domain.meals import MealPlace
 from bot.domain.outbox import Status
 from bot.domain.timeparse import LocalTime
-from storage.database import Database
-from storage.migrate import migrate
-from tests.reliability.crash_worker import GUILD, FlakyDiscord, build, dispatcher_for
+from storage.database import Row
+from tests.backends import postgres_schema_sync
+from tests.reliability.crash_worker import FlakyDiscord, build, dispatcher_for, guild_of_shard, open_url
 
 ROOT = Path(__file__).resolve().parents[2]
 TORONTO = MealPlace(6167865, "Toronto", "Toronto, Ontario, CA", "America/Toronto", 43.7, -79.4)
@@ -54,6 +58,7 @@ LATER = {  # what the rules may do to an answer without the person: promotion, t
 class Report:
     kills: int = 0
     workers: int = 0
+    backend: str = "SQLite"
     seconds: float = 0.0
     ops_started: int = 0
     ops_acked: int = 0
@@ -66,10 +71,11 @@ class Report:
 
     def lines(self) -> list[str]:
         return [
-            f"crash test: {self.workers} worker processes, {self.kills} SIGKILLs in {self.seconds:.0f} s",
+            f"crash test on {self.backend}: {self.workers} worker processes, {self.kills} SIGKILLs in "
+            f"{self.seconds:.0f} s",
             f"  clicks    {self.ops_started:,} started, {self.ops_acked:,} acknowledged; "
             f"{self.answers_checked:,} last answers checked against the database",
-            f"  database  {self.rsvps:,} RSVPs, {self.outbox_rows:,} outbox rows; integrity_check ok, "
+            f"  database  {self.rsvps:,} RSVPs, {self.outbox_rows:,} outbox rows; intact, "
             "no meal over capacity, waitlist order kept, no free seat while someone waits",
             f"  delivery  {self.sent:,} messages, posts and notes sent; none lost; {self.resends} sent again "
             f"after a kill between Discord's answer and the commit (≤ {self.kills} kills)",
@@ -78,40 +84,41 @@ class Report:
         ]
 
 
-async def prepare(db_path: Path, logs: Path) -> None:
-    db = await Database.open(db_path)
+async def prepare(url: str, logs: Path, guilds: list[int]) -> None:
+    db = await open_url(url)
     try:
-        await migrate(db)
         meals, _, _ = build(db, system_clock)
         start = system_clock().replace(microsecond=0) + dt.timedelta(days=30)
         ids = []
         for number in range(MEALS):
+            guild = guilds[number % len(guilds)]
             meal = await meals.create(
-                GUILD, host_id=1, place=TORONTO, start=LocalTime(start + dt.timedelta(days=number), TORONTO.timezone),
+                guild, host_id=1, place=TORONTO, start=LocalTime(start + dt.timedelta(days=number), TORONTO.timezone),
                 duration=dt.timedelta(minutes=90), channel_id=10, capacity=CAPACITY,
             )  # fmt: skip
-            ids.append(meal.id)
+            ids.append(f"{guild}:{meal.id}")
     finally:
         await db.close()
-    (logs / "meals").write_text(" ".join(map(str, ids)))
+    (logs / "meals").write_text(" ".join(ids))
     (logs / "users").write_text(str(USERS_PER_WORKER))
 
 
-def spawn(db_path: Path, logs: Path, index: int, generation: int, seed: int) -> subprocess.Popen[bytes]:
+def spawn(url: str, logs: Path, index: int, generation: int, seed: int, shards: int) -> subprocess.Popen[bytes]:
     owner = f"w{index}g{generation:04d}"
+    shard = [str(shards), str(index)] if shards > 1 else []
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.crash_worker", str(db_path), str(logs), owner, str(seed)],
+        [sys.executable, "-m", "tests.reliability.crash_worker", url, str(logs), owner, str(seed), *shard],
         cwd=ROOT,
         env={**os.environ, "LT_CRASH_USER_OFFSET": str(index * USERS_PER_WORKER)},
     )
 
 
-def crash(db_path: Path, logs: Path, kills: int, workers: int, rng: random.Random) -> int:
+def crash(url: str, logs: Path, kills: int, workers: int, rng: random.Random, shards: int) -> int:
     """Run the workers, killing one at a random moment until ``kills`` kills; then kill them all."""
     generation = 0
     running = []
     for index in range(workers):
-        running.append(spawn(db_path, logs, index, generation, rng.randrange(2**31)))
+        running.append(spawn(url, logs, index, generation, rng.randrange(2**31), shards))
     done = 0
     while done < kills:
         time.sleep(rng.uniform(0.5, 1.5))  # a worker starts in ~0.5 s, then clicks away
@@ -120,7 +127,7 @@ def crash(db_path: Path, logs: Path, kills: int, workers: int, rng: random.Rando
         running[index].wait()
         done += 1
         generation += 1
-        running[index] = spawn(db_path, logs, index, generation, rng.randrange(2**31))
+        running[index] = spawn(url, logs, index, generation, rng.randrange(2**31), shards)
     time.sleep(1.0)
     for process in running:
         process.send_signal(signal.SIGKILL)
@@ -136,9 +143,9 @@ class StepClock:
         return self.now
 
 
-async def settle(db_path: Path, logs: Path) -> None:
+async def settle(url: str, logs: Path) -> None:
     """A clean process, an hour later (every lease has run out): send what is due, and offer free seats."""
-    db = await Database.open(db_path)
+    db = await open_url(url)
     clock = StepClock(system_clock() + dt.timedelta(hours=1))
     try:
         meals, delivery, doorbell = build(db, clock)
@@ -157,12 +164,13 @@ async def settle(db_path: Path, logs: Path) -> None:
     (logs / "settled_at").write_text(clock.now.isoformat())
 
 
-async def check(db_path: Path, logs: Path, report: Report) -> None:
+async def check(url: str, logs: Path, report: Report) -> None:
     settled_at = dt.datetime.fromisoformat((logs / "settled_at").read_text())
-    db = await Database.open(db_path)
+    db = await open_url(url)
     try:
         async with db.read() as tx:
-            [integrity] = await tx.fetch_all("PRAGMA integrity_check")
+            sqlite = db.dialect.name == "sqlite"
+            [integrity] = await tx.fetch_all("PRAGMA integrity_check") if sqlite else [("ok",)]
             meals = await tx.fetch_all("SELECT id, capacity FROM meals")
             rsvps = await tx.fetch_all("SELECT meal_id, user_id, status, guests, seq FROM rsvps")
             rows = await tx.fetch_all("SELECT id, kind, status, due_at, delivered_via FROM outbox")
@@ -230,7 +238,7 @@ def check_answers(logs: Path, stored: dict[tuple[int, int], str], report: Report
             report.problems.append(f"meal {key[0]}, person {key[1]}: acknowledged {status}, stored {now}")
 
 
-def check_deliveries(logs: Path, rows: list[sqlite3.Row], settled_at: dt.datetime, report: Report) -> None:
+def check_deliveries(logs: Path, rows: list[Row], settled_at: dt.datetime, report: Report) -> None:
     """Nothing due is left unsent, everything recorded as sent reached Discord, and re-sends stay in the window."""
     sends = Counter(line.split()[1] for line in (logs / "discord.log").read_text().splitlines() if line)
     rows_sent = {nonce: n for nonce, n in sends.items() if not nonce.startswith("lt-event")}  # events: no nonce
@@ -247,19 +255,24 @@ def check_deliveries(logs: Path, rows: list[sqlite3.Row], settled_at: dt.datetim
         report.problems.append(f"{report.resends} re-sends for {report.kills} kills")
 
 
-def run_crash_test(kills: int, workers: int = 2, seed: int = 1, workdir: Path | None = None) -> Report:
+def run_crash_test(
+    kills: int, workers: int = 2, seed: int = 1, workdir: Path | None = None, database_url: str | None = None
+) -> Report:
+    """On SQLite in the work folder, or on ``database_url`` (PostgreSQL: one shard per worker)."""
     rng = random.Random(seed)
     report = Report(workers=workers)
     with tempfile.TemporaryDirectory(prefix="lt-crash-") as tmp:
         base = workdir or Path(tmp)
-        db_path, logs = base / "crash.db", base / "logs"
+        url, logs = database_url or f"sqlite:///{base / 'crash.db'}", base / "logs"
+        shards = workers if database_url else 1
+        report.backend = "PostgreSQL" if database_url else "SQLite"
         logs.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter()
-        asyncio.run(prepare(db_path, logs))
-        report.kills = crash(db_path, logs, kills, workers, rng)
+        asyncio.run(prepare(url, logs, [guild_of_shard(shard, shards) for shard in range(shards)]))
+        report.kills = crash(url, logs, kills, workers, rng, shards)
         report.seconds = time.perf_counter() - began
-        asyncio.run(settle(db_path, logs))
-        asyncio.run(check(db_path, logs, report))
+        asyncio.run(settle(url, logs))
+        asyncio.run(check(url, logs, report))
     return report
 
 
@@ -268,8 +281,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--postgresql", action="store_true", help="on PostgreSQL (LT_TEST_POSTGRES, or the local server), shards"
+    )
     args = parser.parse_args(argv)
-    report = run_crash_test(args.kills, args.workers, args.seed)
+    if args.postgresql:
+        with postgres_schema_sync() as url:
+            report = run_crash_test(args.kills, args.workers, args.seed, database_url=url)
+    else:
+        report = run_crash_test(args.kills, args.workers, args.seed)
     print("\n".join(report.lines()))
     return 1 if report.problems else 0
 
