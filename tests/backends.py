@@ -44,6 +44,11 @@ async def _problem(url: str) -> str | None:
     return _reachable[url]
 
 
+async def postgres_problem() -> str | None:
+    """Why the test server can't be used, or None."""
+    return await _problem(postgres_base_url())
+
+
 async def require_postgres() -> str:
     url = postgres_base_url()
     problem = await _problem(url)
