@@ -82,10 +82,12 @@ class SearchSettings:
 class _Route:
     """One route with start and end sentinels and the schedule that makes insertion checks O(1)."""
 
-    __slots__ = ("arrival", "closing", "latest", "nodes", "start")
+    __slots__ = ("arrays", "arrival", "closing", "latest", "nodes", "start")
 
     def __init__(self, nodes: list[int]) -> None:
         self.nodes = nodes
+        # nodes, end of service, arrival and latest arrival as numpy arrays, made once per schedule
+        self.arrays: tuple[IntArray, FloatMatrix, FloatMatrix, FloatMatrix] | None = None
         self.arrival: list[float] = []
         self.start: list[float] = []
         self.closing: list[float] = []
@@ -97,6 +99,7 @@ class _Route:
         clone = _Route(list(self.nodes))
         clone.arrival, clone.start = list(self.arrival), list(self.start)
         clone.closing, clone.latest = list(self.closing), list(self.latest)
+        clone.arrays = self.arrays  # never changed in place
         return clone
 
     @property
@@ -240,6 +243,7 @@ class IteratedLocalSearch:
         self.service = np.array([node.service for node in nodes])
         self.service_list = self.service.tolist()
         self.score = np.array([node.score for node in nodes])
+        self.score_squared = self.score**2
         self.windows = [[(w.open, w.close) for w in node.windows] for node in nodes]
         width = max(len(node.windows) for node in nodes)
         # Pad with copies of the last window so every node has ``width`` windows with the same meaning.
@@ -251,6 +255,8 @@ class IteratedLocalSearch:
         self.open_list_array = self.opens[:, 0].copy()
         self.close_eps = self.closes[:, 0] + EPS
         self.travel_to = np.ascontiguousarray(self.travel.T)  # travel_to[u, v]: from v to u
+        # Each node's last start (with the rounding allowance), opening and service, taken in one call.
+        self.candidate_columns = np.stack([self.close_eps, self.open_list_array, self.service], axis=1)
         eligible = np.zeros(len(nodes), dtype=bool)
         eligible[list(instance.customers)] = True
         self.eligible = eligible & (self.score > 0)
@@ -287,6 +293,7 @@ class IteratedLocalSearch:
         closing.append(self.instance.budget)
         route.arrival, route.start, route.closing = arrival, start, closing
         route.latest = self._latest_arrivals(nodes)
+        route.arrays = None
         return feasible and end_arrival <= self.instance.budget + EPS
 
     def _schedule_one_window(self, route: _Route) -> bool:
@@ -318,6 +325,7 @@ class IteratedLocalSearch:
         start.append(end_arrival)
         closing.append(budget)
         route.arrival, route.start, route.closing = arrival, start, closing
+        route.arrays = None
         # Latest arrivals, backwards (see _latest_arrivals).
         size = len(nodes)
         latest = [0.0] * size
@@ -336,6 +344,50 @@ class IteratedLocalSearch:
             following = node
         route.latest = latest
         return feasible and end_arrival <= budget + EPS
+
+    def _schedule_insertion(self, route: _Route, position: int) -> None:
+        """:meth:`_schedule_one_window` after a feasible insertion at ``position``: only the times after it
+        and the latest arrivals before it change, and only until they meet their old values again."""
+        rows, service, opens, closes = self.rows, self.service_list, self.open_list, self.close_list
+        nodes = route.nodes
+        arrival, start, closing, latest = route.arrival, route.start, route.closing, route.latest
+        route.arrays = None
+        for times in (arrival, start, closing, latest):
+            times.insert(position, 0.0)
+        last = len(nodes) - 1
+        previous = nodes[position - 1]
+        finish = start[position - 1] + service[previous]
+        for k in range(position, last):
+            node = nodes[k]
+            reach = finish + rows[previous][node]
+            close = closes[node]
+            if reach > close + EPS:
+                begin, close = reach, -math.inf
+            else:
+                opening = opens[node]
+                begin = opening if opening > reach else reach
+            arrival[k] = reach
+            if k > position and begin == start[k] and close == closing[k]:
+                break  # from here on the schedule is as it was
+            start[k], closing[k] = begin, close
+            finish = begin + service[node]
+            previous = node
+        else:
+            arrival[last] = start[last] = finish + rows[previous][nodes[last]]
+        bound = latest[position + 1]
+        following = nodes[position + 1]
+        for k in range(position, 0, -1):
+            node = nodes[k]
+            bound = bound - service[node] - rows[node][following]
+            if opens[node] <= bound + EPS:
+                close = closes[node]
+                bound = close if close < bound else bound
+            else:
+                bound = -math.inf
+            if k < position and bound == latest[k]:
+                break  # and so are the latest arrivals before here
+            latest[k] = bound
+            following = node
 
     def _latest_arrivals(self, nodes: list[int]) -> list[float]:
         rows, service, windows = self.rows, self.service_list, self.windows
@@ -380,13 +432,14 @@ class IteratedLocalSearch:
             # In-place and with take(): the hottest line of the search.
             shift = self.travel_to.take(candidates, 0).take(previous, 1)  # previous -> candidate
             shift += finish
-            ok = shift <= self.close_eps.take(candidates)[:, None]
-            np.maximum(shift, self.open_list_array.take(candidates)[:, None], out=shift)
-            shift += self.service.take(candidates)[:, None]
+            closing, opening, service = self.candidate_columns.take(candidates, 0).T[:, :, None]
+            late = shift > closing
+            np.maximum(shift, opening, out=shift)
+            shift += service
             shift += self.travel.take(candidates, 0).take(following, 1)
-            ok &= shift <= next_latest + EPS
+            late |= shift > next_latest + EPS
             shift -= next_arrival
-            shift[~ok] = np.inf
+            np.putmask(shift, late, np.inf)
             return shift
         reach = finish[None, :] + self.travel[previous[None, :], candidates[:, None]]
         closes = self.closes[candidates]
@@ -399,14 +452,23 @@ class IteratedLocalSearch:
         ok &= new_arrival <= next_latest[None, :] + EPS
         return np.where(ok, shift, np.inf)
 
+    def _arrays(self, route: _Route) -> tuple[IntArray, FloatMatrix, FloatMatrix, FloatMatrix]:
+        """The route's nodes, end of each service, arrivals and latest arrivals as arrays (cached)."""
+        if route.arrays is None:
+            nodes = np.asarray(route.nodes)
+            route.arrays = (
+                nodes,
+                np.asarray(route.start) + self.service.take(nodes),
+                np.asarray(route.arrival),
+                np.asarray(route.latest),
+            )
+        return route.arrays
+
     def _insertion_costs(self, route: _Route, candidates: IntArray) -> tuple[FloatMatrix, IntArray]:
         """For each candidate, the smallest feasible time shift over positions in ``route`` (inf if none)
         and the position (index in ``route.nodes`` to insert before)."""
-        nodes = np.asarray(route.nodes)
-        previous, following = nodes[:-1], nodes[1:]
-        finish = np.asarray(route.start[:-1]) + self.service[previous]
-        latest = np.asarray(route.latest[1:])
-        shift = self._slot_shifts(candidates, previous, finish, following, np.asarray(route.arrival[1:]), latest)
+        nodes, finish, arrival, latest = self._arrays(route)
+        shift = self._slot_shifts(candidates, nodes[:-1], finish[:-1], nodes[1:], arrival[1:], latest[1:])
         return shift.min(axis=1), shift.argmin(axis=1) + 1
 
     def _route_costs(self, state: _State, index: int) -> FloatMatrix:
@@ -430,7 +492,10 @@ class IteratedLocalSearch:
     def _insert(self, state: _State, route_index: int, node: int, position: int) -> None:
         route = state.routes[route_index]
         route.nodes.insert(position, node)
-        self._schedule(route)
+        if self.width == 1:
+            self._schedule_insertion(route, position)
+        else:
+            self._schedule(route)
         state.visited[node] = True
         state.score += float(self.score[node])
         state.fresh.discard(route_index)
@@ -443,25 +508,26 @@ class IteratedLocalSearch:
         count = len(state.routes)
         if not count:
             return
-        score = self.score
+        squares = self.score_squared
         while True:
             if count == 1:
                 best_costs = self._route_costs(state, 0)
-                best_route = None
             else:
                 for index in range(count):
                     if index not in state.fresh:
                         self._route_costs(state, index)
-                best_route = state.costs.argmin(axis=0)  # the first route on ties, as before
                 best_costs = state.costs.min(axis=0)
             candidates = (best_costs < np.inf).nonzero()[0]
             if not len(candidates):
                 return
-            ratio = score[candidates] ** 2 / np.maximum(best_costs[candidates], 1e-3)
+            ratio = squares.take(candidates) / np.maximum(best_costs.take(candidates), 1e-3)
             if noise:
-                ratio = ratio * (1.0 + noise * self.rng.random(len(candidates)))
+                factor = self.rng.random(len(candidates))
+                factor *= noise
+                factor += 1.0
+                ratio *= factor
             node = int(candidates[int(ratio.argmax())])
-            route_index = 0 if best_route is None else int(best_route[node])
+            route_index = 0 if count == 1 else int(state.costs[:, node].argmin())  # the first route on ties
             position = int(state.places[route_index, node])
             self._insert(state, route_index, node, position)
 
@@ -484,11 +550,9 @@ class IteratedLocalSearch:
         candidates = np.flatnonzero(self.eligible & ~state.visited)
         if not len(candidates):
             return False
-        nodes = np.asarray(route.nodes)
-        previous, current, following = nodes[:-2], nodes[1:-1], nodes[2:]
-        finish = np.asarray(route.start[:-2]) + self.service[previous]
-        latest = np.asarray(route.latest[2:])
-        shift = self._slot_shifts(candidates, previous, finish, following, np.asarray(route.arrival[2:]), latest)
+        nodes, finish, arrival, latest = self._arrays(route)
+        current = nodes[1:-1]
+        shift = self._slot_shifts(candidates, nodes[:-2], finish[:-2], nodes[2:], arrival[2:], latest[2:])
         gain = self.score[candidates][:, None] - self.score[current][None, :]
         gain = np.where(np.isfinite(shift) & (gain > EPS), gain, -np.inf)
         flat = int(gain.argmax())
