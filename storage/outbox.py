@@ -33,6 +33,14 @@ _IN_DM_KINDS = f"({', '.join(repr(kind) for kind in _DM_KINDS)})"
 _IN_COALESCING_KINDS = f"({', '.join(repr(kind.value) for kind in Kind if kind.coalesces)})"
 
 
+def _on(shards: Shards) -> str:
+    """SQL keeping the rows of servers on ``shards``: Discord's shard of a server is (guild_id >> 22) % count."""
+    if shards.everything:
+        return ""
+    ids = ", ".join(str(int(shard)) for shard in shards.ids)
+    return f" AND ((guild_id / 4194304) % {int(shards.count)}) IN ({ids})"
+
+
 class OutboxRepository:
     def __init__(self, on_added: Callable[[], None] | None = None) -> None:
         self._on_added = on_added  # rings the dispatcher once the adding transaction has committed
@@ -76,10 +84,7 @@ class OutboxRepository:
         """Lease up to ``limit`` due rows (and rows whose lease ran out), oldest due first; ``dms=False``
         leaves direct messages for later (their pace is spent); only rows of servers on ``shards``. Rows
         another process is claiming right now are skipped, not waited for (``Dialect.skip_locked``)."""
-        only_channel_work = "" if dms else f"AND kind NOT IN {_IN_DM_KINDS}"
-        if not shards.everything:  # Discord's shard of a server: (guild_id >> 22) % shard_count
-            ids = ", ".join(str(int(shard)) for shard in shards.ids)
-            only_channel_work += f" AND ((guild_id / 4194304) % {int(shards.count)}) IN ({ids})"
+        only_channel_work = ("" if dms else f"AND kind NOT IN {_IN_DM_KINDS}") + _on(shards)
         rows = await tx.fetch_all(
             f"""
             UPDATE outbox SET status = 'sending', lease_owner = :owner, lease_until = :until,
@@ -177,13 +182,15 @@ class OutboxRepository:
             (guild_id, meal_id, *(k.value for k in kinds), *(() if user_id is None else (user_id,))),
         )
 
-    async def next_due(self, tx: Transaction) -> dt.datetime | None:
+    async def next_due(self, tx: Transaction, shards: Shards = ONE_PROCESS) -> dt.datetime | None:
+        """When the next row of a server on ``shards`` is due (or a lease of one runs out)."""
+        mine = _on(shards)
         row = await tx.fetch_one(
-            """
+            f"""
             SELECT MIN(t) AS t FROM (
-                SELECT MIN(due_at) AS t FROM outbox WHERE status = 'pending'
-                UNION ALL SELECT MIN(lease_until) AS t FROM outbox WHERE status = 'sending') AS due
-            """
+                SELECT MIN(due_at) AS t FROM outbox WHERE status = 'pending' {mine}
+                UNION ALL SELECT MIN(lease_until) AS t FROM outbox WHERE status = 'sending' {mine}) AS due
+            """  # noqa: S608 - numbers only
         )
         return None if row is None else decode_optional_datetime(row["t"])
 

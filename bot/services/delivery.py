@@ -400,7 +400,7 @@ class DeliveryService:
 
     async def next_due(self) -> dt.datetime | None:
         async with self._db.read() as tx:
-            return await self._outbox.next_due(tx)
+            return await self._outbox.next_due(tx, self.shards)
 
     async def prune(self) -> int:
         async with self._db.transaction() as tx:

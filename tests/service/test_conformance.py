@@ -119,13 +119,16 @@ async def test_processes_taking_rsvps_for_one_meal_at_once_never_give_away_more_
 async def test_a_process_claims_only_the_outbox_rows_of_its_own_shards(settings: Settings) -> None:
     db = await open_store(settings)
     try:
-        now = system_clock()
-        for shard, guild in ((1, GUILD), (0, OTHER_GUILD)):
+        now = system_clock().replace(microsecond=0)
+        earlier = now - dt.timedelta(hours=1)
+        for shard, guild, due in ((1, GUILD, now), (0, OTHER_GUILD, earlier)):
             services = Services.build(db, system_clock, Shards(2, (shard,)))
             async with db.transaction() as tx:
-                await services.delivery._outbox.add(tx, NewDelivery(Kind.CHECKIN, guild, now, user_id=5), now)
+                await services.delivery._outbox.add(tx, NewDelivery(Kind.CHECKIN, guild, due, user_id=5), now)
         shard_one = Services.build(db, system_clock, Shards(2, (1,))).delivery
         everything = Services.build(db, system_clock).delivery
+        assert await everything.next_due() == earlier
+        assert await shard_one.next_due() == now  # it doesn't wake for another shard's row
         claimed = await shard_one.claim("shard-1", 10, dms=True)
         rest = await everything.claim("all", 10, dms=True)
     finally:
