@@ -1,10 +1,12 @@
 """Seed spread of the solver on the published instances (helper for benchmarks/planner.py, also runnable).
 
     python benchmarks/_optw_seeds.py                      # multi-route pr01/pr02, seeds 0-4, 9 s each
-    python benchmarks/_optw_seeds.py --cases pr02:3 c101:2 --seeds 0-9 --jobs 2
+    python benchmarks/_optw_seeds.py --cases pr02:3 c101:2 --seeds 0-9 --workers 1 --jobs 2
 
-Each run is one process on one core (``--jobs`` of them at once), solving with ``solve`` and the CLI's
-default 9 s limit (or ``--limit``); the score is re-checked by ``check_solution``. Prints one line per run
+Each run solves with ``solve`` and the CLI's default 9 s limit (or ``--limit``), as ``python -m bot optw``
+does: from a 3 s limit that is two searches in two processes, so run one at a time (``--jobs 1``, the
+default) to give each run both cores; ``--workers 1`` gives one search in one process, on one core, and
+then ``--jobs 2`` runs two at once. The score is re-checked by ``check_solution``. Prints one line per run
 and, per case, the best, mean and worst score over the seeds, as a share of the best-known score when one is
 listed in benchmarks/optw_instances/README.md.
 """
@@ -43,14 +45,15 @@ MULTI_ROUTE = [(name, m) for name in ("pr01", "pr02") for m in (2, 3, 4)]
 
 
 def run_once(
-    name: str, routes: int, seed: int, limit: float | None, iterations: int | None
+    name: str, routes: int, seed: int, limit: float | None, iterations: int | None, workers: int | None = None
 ) -> tuple[float, float, int]:
-    """(validated score, seconds including reading the file, iterations) of one run."""
+    """(validated score, seconds including reading the file, iterations of all searches) of one run;
+    ``workers``: searches at once (``solve``'s default when None)."""
     started = time.perf_counter()
     instance = read_optw(INSTANCES / f"{name}.txt", decimals=2 if name.startswith("pr") else 1, routes=routes)
     # An iteration budget also lifts the patience, so the budget alone ends the run (deterministic).
     settings = SearchSettings(max_iterations=iterations, patience=iterations) if iterations else None
-    solution = solve(instance, seed=seed, time_limit=limit, settings=settings)
+    solution = solve(instance, seed=seed, time_limit=limit, settings=settings, workers=workers)
     elapsed = time.perf_counter() - started
     check = check_solution(instance, solution.routes)
     if not check.feasible:
@@ -74,12 +77,18 @@ def main() -> int:
     parser.add_argument("--seeds", type=_seeds, default=list(range(5)), help="e.g. 0-9")
     parser.add_argument("--limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per run (0: none)")
     parser.add_argument("--iterations", type=int, default=0, help="iteration budget (0: the default)")
-    parser.add_argument("--jobs", type=int, default=1, help="runs at once (one core each)")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="searches per run, one process each (0: solve's default, 2 from 3 s)"
+    )
     args = parser.parse_args()
     limit = args.limit or None
     runs = [(name, m, seed) for name, m in args.cases for seed in args.seeds]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(run_once, name, m, seed, limit, args.iterations or None) for name, m, seed in runs]
+        futures = [
+            pool.submit(run_once, name, m, seed, limit, args.iterations or None, args.workers or None)
+            for name, m, seed in runs
+        ]
         results = [future.result() for future in futures]
     by_case: dict[tuple[str, int], list[tuple[float, float, int]]] = {}
     for (name, m, seed), (score, seconds, iterations) in zip(runs, results, strict=True):

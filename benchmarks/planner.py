@@ -9,7 +9,8 @@ Measures, each against a baseline measured in the same run (one greedy insertion
    node) against the HiGHS MIP: for ``solve`` (labeling for small instances) and for the iterated local
    search alone;
 2. score, gap to the published best-known score and time on the published OPTW/TOPTW instances in
-   benchmarks/optw_instances (the CLI's default 9 s search limit, so under 10 s per instance, one core);
+   benchmarks/optw_instances (the CLI's default 9 s search limit, so under 10 s per instance; like the CLI,
+   two searches in two processes, one per core);
 3. time and score on a tour-sized instance: 2,000 candidate cities, 4 days x 3 meal windows;
 4. (``--seeds N``) best, mean and worst over N seeds of pr01/pr02 with m = 2-4, as results vary per seed
    (also runnable alone: benchmarks/_optw_seeds.py).

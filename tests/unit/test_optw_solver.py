@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +25,7 @@ from bot.domain.optw import (
     read_optw,
     solve,
     solve_by_labeling,
+    solver,
 )
 
 INSTANCES = Path(__file__).resolve().parents[2] / "benchmarks" / "optw_instances"
@@ -210,3 +214,60 @@ def test_eject_moves_a_visit_on_through_two_routes_to_fit_a_better_one() -> None
     check = check_solution(instance, routes)
     assert check.feasible, check.problems
     assert state.score == check.score == 14
+
+
+def test_a_long_search_also_runs_in_a_second_process_within_the_same_time() -> None:
+    instance = read_optw(INSTANCES / "pr01.txt", decimals=2, routes=3)
+
+    started = time.perf_counter()
+    found = solve(instance, seed=2, time_limit=1.0, workers=2)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < 2.0  # one shared deadline; the helper's answer is awaited at most 0.3 s past it
+    assert assert_valid(instance, found) > 560  # best known 622; greedy finds 581
+
+
+def test_only_searches_of_a_few_seconds_use_a_second_process() -> None:
+    assert solver.default_workers(None) == 1  # no time limit: one process, the same routes for a seed
+    assert solver.default_workers(1.0) == 1  # the tour planner's rounds do not pay a process start
+    assert solver.default_workers(solver.DEFAULT_TIME_LIMIT) in {1, 2}  # two where two cores are free to use
+
+
+class _InlineExecutor:
+    """Runs a helper's search at once in this process (or fails it), in place of a process pool."""
+
+    fail = False
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def submit(self, function: Callable[..., Solution], *args: object) -> Future[Solution]:
+        future: Future[Solution] = Future()
+        if self.fail:
+            future.set_exception(BrokenProcessPool("the helper died"))
+        else:
+            future.set_result(function(*args))
+        return future
+
+    def shutdown(self, **_: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("helper_fails", [False, True])
+def test_the_better_of_the_two_searches_wins_and_a_failed_helper_is_ignored(
+    helper_fails: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instance = read_optw(INSTANCES / "pr02.txt", decimals=2, routes=2)
+    settings = SearchSettings(max_iterations=40, patience=40)  # ends long before the time limit
+    monkeypatch.setattr(_InlineExecutor, "fail", helper_fails)
+    monkeypatch.setattr(solver, "ProcessPoolExecutor", _InlineExecutor)
+
+    found = solve(instance, seed=3, time_limit=60.0, settings=settings, workers=2)
+
+    own = IteratedLocalSearch(instance, seed=3, settings=settings).run()
+    helper = IteratedLocalSearch(instance, seed=3 + solver.HELPER_SEEDS, settings=settings).run()
+    assert own.score != helper.score  # else this test would not tell which one won
+    expected = own if helper_fails or own.score >= helper.score else helper
+    assert found.routes == expected.routes
+    assert found.iterations == (40 if helper_fails else 80)  # the iterations of every search that answered
+    assert assert_valid(instance, found) == expected.score
