@@ -368,12 +368,14 @@ class InsightRepository:
         match = query.match
         if match is None:
             # One walk, newest first, gives the page and the capped total: a count after the page would
-            # walk the same rows again (and rebuild the tag filter's list of ids).
+            # walk the same rows again (and rebuild the tag filter's list of ids). Only the page's ids meet
+            # the wide rows: joining the 1,001 kept ids before the LIMIT cost a third more (measured).
             rows = await tx.fetch_all(
                 f"WITH newest AS MATERIALIZED (SELECT i.id, i.created_at FROM {where.scan} WHERE {where.sql}"  # noqa: S608
-                " ORDER BY i.created_at DESC, i.id DESC LIMIT ?)"
-                " SELECT i.*, NULL AS snippet, (SELECT COUNT(*) FROM newest) AS found FROM newest CROSS JOIN insights i"
-                " ON i.id = newest.id ORDER BY newest.created_at DESC, newest.id DESC LIMIT ? OFFSET ?",
+                " ORDER BY i.created_at DESC, i.id DESC LIMIT ?), page AS MATERIALIZED (SELECT id FROM newest"
+                " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?)"
+                " SELECT i.*, NULL AS snippet, (SELECT COUNT(*) FROM newest) AS found FROM page CROSS JOIN insights i"
+                " ON i.id = page.id ORDER BY i.created_at DESC, i.id DESC",
                 (*where.params, max(COUNT_CAP + 1, offset + query.page_size), query.page_size, offset),
             )
             matches, counted = None, rows[0]["found"] if rows else None
