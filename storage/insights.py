@@ -46,7 +46,7 @@ COUNT_CAP = 1_000  # search totals are exact up to here, then "1,000+"
 _LOWEST_ID = -(2**63)  # SQLite's smallest integer: "no lower bound" for an id
 # A search with more matches than this ranks them by bm25 within slices of this many, the newest slice first
 # (docs/insights.md "Ranking and pages"): what bounds the cost of a very common word. At least COUNT_CAP.
-RANK_WINDOW = 5_000
+RANK_WINDOW = 2_000
 # The FTS5 rank: bm25 with a word in the text counting twice a word in the tags.
 _BM25 = "bm25(insights_fts, 1.0, 0.5)"
 
@@ -150,7 +150,7 @@ async def _ranked(
 
     The order (docs/insights.md): bm25, then the higher id. A search with more than RANK_WINDOW matches
     is ranked that way within slices of RANK_WINDOW matches, the newest slice first: bm25 costs ~1 µs per
-    match it scores, and page 1 of a word found in 15,000 insights then scores 5,000 of them, not 15,000.
+    match it scores, and page 1 of a word found in 15,000 insights then scores 2,000 of them, not 15,000.
 
     With a check per match (filters, or other servers), that check is the cost, and a second walk for the
     count would pay it twice. So one walk in rowid order first keeps the passing matches with their scores
