@@ -60,3 +60,27 @@ def test_a_night_town_is_never_across_the_water_from_where_the_drive_ends() -> N
     town = default_towns().near(*on_the_shore)
 
     assert town is not None and town.longitude > -86.5  # Michigan's shore, not Wisconsin's
+
+
+def test_a_leg_is_found_crossing_water_exactly_when_the_full_test_says_so() -> None:
+    water = default_water()
+    rng = np.random.default_rng(3)  # legs around the lakes and the Gulf, and far from them
+    ends = np.stack([rng.uniform(20, 55, (3000, 2)), rng.uniform(-125, -60, (3000, 2))], axis=-1)
+    crossing = 0
+    for a, b in ends:
+        xy, near = project(np.array([a[0], b[0]]), np.array([a[1], b[1]]))
+        full = bool(near.all() and water._blocked(xy[:1], xy[1:])[0])  # every edge and the middle, no shortcut
+        assert water.crosses(tuple(a), tuple(b)) == full
+        crossing += full
+    assert 100 < crossing < 2900  # both kinds were tried
+
+
+def test_the_towns_across_water_from_a_point_are_those_the_full_test_finds() -> None:
+    water = default_water()
+    rng = np.random.default_rng(5)
+    lats, lons = rng.uniform(20, 55, 400), rng.uniform(-125, -60, 400)
+    for point in zip(rng.uniform(25, 50, 30), rng.uniform(-100, -75, 30), strict=True):
+        xy, near = project(np.append(lats, point[0]), np.append(lons, point[1]))
+        assert near[-1]  # the points are all near the lakes
+        full = near[:-1] & water._blocked(np.repeat(xy[-1:], len(lats), axis=0), xy[:-1])  # no shortcut
+        assert (water.across(point, lats, lons) == full).all()

@@ -139,6 +139,15 @@ class Water:
             self._rings.append(self._xy[first : first + count])
             first += count
         self._a, self._b = self._xy[starts], self._xy[ends]  # every edge of every body
+        # each body's edges for the even-odd rule: x and y of every corner and of the next one, as rows
+        self._sides = [
+            (ring[None, :, 0], ring[None, :, 1], np.roll(ring[:, 0], -1)[None], np.roll(ring[:, 1], -1)[None])
+            for ring in self._rings
+        ]
+        # Each body's projected bounding box: a straight segment (a great circle) that misses them all crosses
+        # no edge and has no middle inside a body.
+        boxes = [[*ring.min(axis=0), *ring.max(axis=0)] for ring in self._rings]
+        self._boxes: FloatArray = np.array(boxes, dtype=np.float64).reshape(-1, 4)
         self._edges = set(zip(starts, ends, strict=True)) | set(zip(ends, starts, strict=True))
         self._graph = self._corner_paths()
 
@@ -167,9 +176,7 @@ class Water:
         """Even-odd rule against each body's outline."""
         inside = np.zeros(len(points), dtype=bool)
         x, y = points[:, 0:1], points[:, 1:2]
-        for ring in self._rings:
-            xi, yi = ring[:, 0][None], ring[:, 1][None]
-            xj, yj = np.roll(ring[:, 0], -1)[None], np.roll(ring[:, 1], -1)[None]
+        for xi, yi, xj, yj in self._sides:
             straddles = (yi > y) != (yj > y)
             with np.errstate(divide="ignore", invalid="ignore"):
                 at = (xj - xi) * (y - yi) / (yj - yi) + xi
@@ -180,14 +187,25 @@ class Water:
         """Whether the great circle from a to b crosses water."""
         lats, lons = np.array([a[0], b[0]]), np.array([a[1], b[1]])
         xy, near = project(lats, lons)
-        return bool(near.all() and self._blocked(xy[:1], xy[1:])[0])
+        if not near.all():
+            return False
+        low, high = xy.min(axis=0), xy.max(axis=0)
+        if not ((low <= self._boxes[:, 2:]) & (high >= self._boxes[:, :2])).all(axis=1).any():
+            return False  # it misses every body's box
+        return bool(self._blocked(xy[:1], xy[1:])[0])
 
     def across(self, point: Point, lats: FloatArray, lons: FloatArray) -> BoolArray:
         """Which of these places are across water from the point (the straight way to them crosses it)."""
         xy, near = project(np.append(lats, point[0]), np.append(lons, point[1]))
+        result: BoolArray = np.zeros(len(lats), dtype=bool)
         if not near[-1]:
-            return np.zeros(len(lats), dtype=bool)
-        result: BoolArray = near[:-1] & self._blocked(np.repeat(xy[-1:], len(lats), axis=0), xy[:-1])
+            return result
+        low, high = np.minimum(xy[-1:], xy[:-1]), np.maximum(xy[-1:], xy[:-1])
+        boxes: FloatArray = self._boxes[None]
+        meets: BoolArray = (low[:, None] <= boxes[..., 2:]) & (high[:, None] >= boxes[..., :2])
+        hits: BoolArray = np.any(np.all(meets, axis=2), axis=1)
+        tried = np.flatnonzero(near[:-1] & hits)  # only the ways that meet a body's box may cross it
+        result[tried] = self._blocked(np.repeat(xy[-1:], len(tried), axis=0), xy[:-1][tried])
         return result
 
     # ------------------------------------------------------------------------------ ways around
