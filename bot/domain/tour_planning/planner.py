@@ -73,6 +73,7 @@ EXPLAINED = 8  # the biggest cities left out that the answer explains
 PASS_SAMPLES = 20  # points per drive checked for places along the way
 Routes = tuple[tuple[int, ...], ...]  # one route of meal nodes per team
 FINISH_ROUNDS = 3  # polish, fill again, polish … at most this often
+REGROUP_ROUNDS = 1  # solving rounds for the teams planned again around another (the trim and fill do the rest)
 SIMULATIONS_KEPT = 50_000  # routes whose simulation is remembered (then forgotten all at once)
 
 
@@ -111,6 +112,9 @@ class Built:
     # The solver's routes wanted a slot an earlier team's meal holds: a later team's route slipped (see
     # :func:`regroup`).
     clashed: bool = False
+    # What the first solve learnt of the rules of the road: its last round (how much slower driving counts)
+    # and the penalties on legs that broke a rule; solving again for some teams starts from there.
+    learnt: tuple[int, FloatArray] | None = None
 
     @property
     def limit(self) -> float:
@@ -435,7 +439,9 @@ def _hub_slots(
 # ------------------------------------------------------------------------------- solving and the limit
 
 
-def solve_within_limit(built: Built, fixed: Routes = (), seconds: float | None = None) -> Routes:
+def solve_within_limit(
+    built: Built, fixed: Routes = (), seconds: float | None = None, rounds: int = len(SLOWER)
+) -> Routes:
     """The best routes (one per team) that pass the simulation.
 
     Each round solves the instance; when the simulation finds a leg that breaks a rule, that leg is made
@@ -445,7 +451,8 @@ def solve_within_limit(built: Built, fixed: Routes = (), seconds: float | None =
     ``fixed``: routes of the first teams, kept as they are; the solver plans the other teams over the meal
     nodes left, without the slots the fixed teams' meals hold (the solver does not know that two teams never
     hold a meal in one place at one meal: told afterwards, a team's route slips a slot and is trimmed).
-    ``seconds``: the first round's time (the settings' ``solve_seconds`` if not given).
+    ``seconds``: the first round's time (the settings' ``solve_seconds`` if not given); ``rounds``: at most
+    this many.
     """
     settings, teams = built.request.settings, built.request.teams - len(fixed)
     taken = frozenset[Hashable]()
@@ -456,9 +463,13 @@ def solve_within_limit(built: Built, fixed: Routes = (), seconds: float | None =
     minutes = built.minutes[np.ix_(ids, ids)]
     best: tuple[float, Routes] | None = None
     extra = np.zeros_like(minutes)  # penalties on legs that broke a rule so far
+    start = 0
+    if fixed and built.learnt is not None:
+        start, penalties = built.learnt
+        extra = penalties[np.ix_(ids, ids)].copy()
     first = settings.solve_seconds if seconds is None else seconds
-    for attempt, factor in enumerate(SLOWER):
-        limit = first if attempt == 0 else settings.repair_seconds
+    for attempt, factor in enumerate(SLOWER[start : start + rounds], start):
+        limit = first if attempt == start else settings.repair_seconds
         travel = with_nights(minutes, built.limit, factor) + extra
         instance = Instance(tuple(nodes), travel, 0, 1, built.instance.budget, routes=teams)
         solution = solve(instance, seed=settings.seed, time_limit=limit)
@@ -469,7 +480,7 @@ def solve_within_limit(built: Built, fixed: Routes = (), seconds: float | None =
             built.clashed |= not built.occupied(built.simulate(route)).isdisjoint(held)
             failed = built.simulate(route, held).failed
             if failed is not None and failed != (0, 1):  # the bare start → end route must stay possible
-                extra[position[failed[0]], position[failed[1]]] += PENALTY_MINUTES
+                extra[position[failed[0]], position[failed[1]]] += PENALTY_MINUTES  # (a clash too: steer away)
             passed &= failed is None
             kept.append(trim_to_limit(built, route, held) if failed else route)
             held |= built.occupied(built.simulate(kept[-1], held))
@@ -479,6 +490,8 @@ def solve_within_limit(built: Built, fixed: Routes = (), seconds: float | None =
             best = (score, filled)
         if passed:
             break  # it passes: further rounds would only count driving slower still
+    if not fixed:
+        built.learnt = (attempt, extra)
     assert best is not None
     return best[1]
 
@@ -528,7 +541,8 @@ def regroup(built: Built, routes: Routes) -> Routes:
     for route in routes:
         if not route:
             continue
-        trial = finish_route(built, solve_within_limit(built, (route,), built.request.settings.repair_seconds))
+        solved = solve_within_limit(built, (route,), built.request.settings.repair_seconds, REGROUP_ROUNDS)
+        trial = finish_route(built, solved)
         key = built.key(trial)
         if key is not None and (best_key is None or key < best_key):
             best, best_key = trial, key
