@@ -52,13 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
         "PostgreSQL database: start each with the same --shard-count and its own --shard-ids.",
     )
     run.add_argument(
-        "--shard-count", type=int, metavar="N", help="how many Discord shards the bot runs in all, over every process"
+        "--shard-count",
+        type=int,
+        metavar="N",
+        help="how many Discord shards the bot runs in all, over every process (default: no shards, one process)",
     )
     run.add_argument(
         "--shard-ids",
         metavar="IDS",
-        help="the shards this process runs, e.g. 0 or 0,2 (default: all of them); needs DATABASE_URL=postgresql://… "
-        "when other processes run the other shards",
+        help="the shards this process runs, e.g. 0 or 0,2; needs DATABASE_URL=postgresql://… when other processes "
+        "run the others (default: all of them)",
     )
     demo = commands.add_parser(
         "demo",
@@ -98,10 +101,19 @@ def build_parser() -> argparse.ArgumentParser:
         "the PostgreSQL database named by --to (or POSTGRES_URL), then check row counts and sums per table. "
         "Stop the bot first. Refuses a target that already holds data unless --overwrite.",
     )
-    move.add_argument("--sqlite", metavar="FILE", help="the SQLite file to copy (default: the bot's own)")
-    move.add_argument("--to", metavar="URL", help="postgresql://user@host:5432/database[?schema=name]")
     move.add_argument(
-        "--overwrite", action="store_true", help="empty the target's tables first (they hold data from before)"
+        "--sqlite", metavar="FILE", help="the SQLite file to copy (default: LT_DATA_DIR/listening-tour.db)"
+    )
+    move.add_argument(
+        "--to",
+        metavar="URL",
+        help="postgresql://user@host:5432/database[?schema=name] (default: POSTGRES_URL, or DATABASE_URL if it "
+        "names PostgreSQL)",
+    )
+    move.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="empty the target's tables first, when they hold data from before (default: refuse)",
     )
     for name, (_, summary) in DELEGATED.items():
         commands.add_parser(name, help=summary, add_help=False)
