@@ -2,6 +2,7 @@
 
     python benchmarks/tour_corridors.py           # 6 corridors × 2/3/5 days × 1,000 and 120 customers × 1, 2 teams
     python benchmarks/tour_corridors.py --quick   # 3 two-day instances (one also with 2 teams), 0.3 s solver round
+    python benchmarks/tour_corridors.py --corridor Dallas --days 2 --base 1000   # a subset (options repeatable)
 
 Customer bases: for each corridor (Boston → Washington, Toronto → Chicago, Seattle → San Francisco, Dallas →
 Atlanta, Montreal → Toronto, Chicago → Denver) the US and Canadian gazetteer towns within 80 km of the
@@ -35,17 +36,17 @@ direct drive start → end), its longest driving day of any team and the wall ti
   simulation taking the first window still open.
 
   For 2 teams, two units of flow through the same graph: a meal node feeds one unit once, every other arc
-  (setting off, waiting, driving, going on to the end) carries both. That is what the planner enforces
-  between teams: each team's route is simulated on its own (its own days, its own slots taken per place),
-  and the teams share only the meal nodes, each node in one team's route at most (the solver's routes are
-  disjoint, its fill and each team's polish only offer nodes no other team has). So two teams may eat in
-  the same place in the same slot, each at its own node, when the place has two (24 customers or more),
-  and the flow allows that too. A meal node is a share of its place's customers (the shares add up to the
-  place's customers, and a customer belongs to one place), the plan counts each meal's share once, and the
-  flow scores the same shares (node scores are the shares here: no stop requests, no pins), so a customer
-  is counted once however many teams pass by. Each team's passing route is a path of the 1-team relaxation
-  and the two use different nodes, so both together are a 2-unit flow: the bound holds. Its Lagrangian
-  backup counts the longest path once per team.
+  (setting off, waiting, driving, going on to the end) carries both: the bound without the planner's rule
+  that two teams never hold a meal in one place at one meal (an upper bound of the plans under the rule
+  too). A meal node is a share of its place's customers (the shares add up to the place's customers, and a
+  customer belongs to one place), the plan counts each meal's share once, and the flow scores the same
+  shares (node scores are the shares here: no stop requests, no pins), so a customer is counted once however
+  many teams pass by. Each team's passing route is a path of the 1-team relaxation (a later team, finding a
+  slot taken, waits for a later one: still a path) and the two use different nodes, so both together are a
+  2-unit flow: the bound holds. Its Lagrangian backup counts the longest path once per team.
+- **rule** (2 teams): the same flow with the planner's rule added, one meal at most per place and meal slot
+  for both units together (a row per place and slot), so an upper bound of every plan the planner may make;
+  when the plan meets it, the plan is optimal. Its LP, MIP and Lagrangian backup as for the bound.
 - **optimum**: the best route over the same candidates judged by the planner's own driving simulation
   (``build_instance`` → ``Built.simulate(route)``, scored like the planner: the sum of the route's node
   scores) and, among the routes meeting as many, the least total driving (the planner's own second
@@ -67,21 +68,24 @@ direct drive start → end), its longest driving day of any team and the wall ti
   team is longer than the plan's), taking a place's meal nodes in order (they differ only in their share,
   so which node a route uses changes nothing in its simulation); then the best pair of the routes listed
   whose meals at each place fit its nodes, each place giving the pair its best shares. On instances with
-  at most ``EXACT_HUBS`` hubs or ``EXACT_PAIR_DAYS`` days, with the same limit of simulated routes.
+  at most ``EXACT_HUBS`` hubs or ``EXACT_PAIR_DAYS`` days, with the same limit of simulated routes. Its
+  routes are each simulated alone: two teams may eat in one place at one meal, which the planner's rule
+  forbids, so this "opt" is an upper bound of the best plan under the rule (as is "rule"), not its optimum.
 - the plan's share of the bound and of the optimum, and a baseline measured in the same run on the same
   candidates: a greedy nearest-neighbour route (as in ``benchmarks/tour_plan.py``: always the nearest stop
   that still passes the same simulation; for 2 teams, that route for the first team, then the same rule for
-  the second over the meal nodes left), its time, its customers and the plan's multiple of them.
+  the second over the meal nodes left, the slots of the first team's meals taken), its time, its customers
+  and the plan's multiple of them.
 
-Under each row, each team's meals, and a note when a team has none or two teams eat in the same city at
-the same meal. The last lines sum up each number of teams and compare 2 teams with 1.
+Under each row, each team's meals, and a note when a team has none. The last lines sum up each number of
+teams and compare 2 teams with 1.
 
 The benchmark fails (exit 1) if a plan has a warning (but "a team would have no meals") or a team's day over
 the driving limit, has two teams at one meal (the same place, day and meal), meets some customers twice (a
 place's meals, all teams, meet more than its customers) or has a team's meals that are not a passing route of
-the same instance (no meal node for two teams); if it meets more customers than the bound (the bound or the
-relaxation would be wrong) or than the exact optimum, if a simulated meal starts at a time the relaxation says
-is impossible, or if the best pair meets fewer than the best single route.
+the same instance (no meal node for two teams); if it meets more customers than the bound or the rule bound
+(a bound or the relaxation would be wrong) or than the exact optimum, if a simulated meal starts at a time
+the relaxation says is impossible, or if the best pair meets fewer than the best single route.
 """
 
 from __future__ import annotations
@@ -363,13 +367,14 @@ class PathBound:
             tail[js, ks] = np.maximum(tail[js, ks + 1], cost[js] + gain)
         return tail
 
-    def bound(self, target: float, teams: int = 1) -> float:
+    def bound(self, target: float, teams: int = 1, *, one_per_slot: bool = False) -> float:
         """The relaxation's optimum (or a bound on it): a flow of ``teams`` units (one per team) through the
-        time-expanded graph, each meal node used at most once by all of them, by HiGHS. Its LP comes first
+        time-expanded graph, each meal node used at most once by all of them (and with ``one_per_slot``, each
+        place's meal slot by one team at most: the planner's rule between teams), by HiGHS. Its LP comes first
         (interior point: the simplex crawls on these) and gives the nodes' prices (its duals) for the search;
         the MIP runs only when the LP leaves room above ``target`` (a known plan's score), and stops after
         ``BOUND_SECONDS``."""
-        flow = _Flow(self, teams)
+        flow = _Flow(self, teams, one_per_slot=one_per_slot)
         h = flow.highs
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         h.setOptionValue("solver", "ipm")
@@ -409,7 +414,7 @@ class _Flow:
     ``teams`` units of flow: every arc but a meal's carries up to all of them (two teams may wait, eat and
     drive at the same place and time), a meal node feeds one team once."""
 
-    def __init__(self, paths: PathBound, teams: int = 1) -> None:
+    def __init__(self, paths: PathBound, teams: int = 1, *, one_per_slot: bool = False) -> None:
         built, n = paths.relax.built, paths.shape[0]
         lengths = [len(paths.relax.meals[nodes[0]].starts) for nodes in paths.places]
         self.costs: list[float] = []
@@ -418,16 +423,19 @@ class _Flow:
         into: dict[tuple[str, int, int], list[int]] = {}
         out: dict[tuple[str, int, int], list[int]] = {}
         once: dict[int, list[int]] = {}
+        slots: dict[tuple[int, float], list[int]] = {}  # a place's meals in one slot (by when the slot closes)
         leave = []
         for p in range(n):
             leave.append(self._arc(0.0, into, ("ready", p, 0)))
             for k in range(lengths[p]):
                 if k + 1 < lengths[p]:  # wait for the next meal time here
                     self._arc(0.0, into, ("ready", p, k + 1), out, ("ready", p, k))
+                closes = float(paths.relax.meals[paths.places[p][0]].closes[k])
                 for node in paths.places[p]:  # eat: a meal node of the place
-                    once.setdefault(node, []).append(
-                        self._arc(built.real.nodes[node].score, into, ("fed", p, k), out, ("ready", p, k), meal=True)
-                    )
+                    score = built.real.nodes[node].score
+                    column = self._arc(score, into, ("fed", p, k), out, ("ready", p, k), meal=True)
+                    once.setdefault(node, []).append(column)
+                    slots.setdefault((p, closes), []).append(column)
                 self._arc(0.0, None, None, out, ("fed", p, k))  # on to the end
                 for q in range(n):
                     later = int(paths.after[p, q, k])
@@ -444,6 +452,9 @@ class _Flow:
         for key in sorted(into.keys() | out.keys()):  # a fixed order: HiGHS's path depends on it
             self._row(into.get(key, []), out.get(key, []), 0.0, 0.0)
         self.once = {node: self._row(columns, [], -highspy.kHighsInf, 1.0) for node, columns in once.items()}
+        if one_per_slot:  # the rows' duals are not used: the Lagrangian backup prices the nodes only (still valid)
+            for key in sorted(slots):
+                self._row(slots[key], [], -highspy.kHighsInf, 1.0)
 
     def _arc(
         self,
@@ -747,21 +758,24 @@ def routes_of(built: Built, itinerary: Itinerary) -> Routes | None:
 
 def nearest_neighbours(built: Built, teams: int) -> Routes:
     """The baseline for several teams: the nearest-neighbour route of ``tour_plan.py`` for the first team,
-    then the same greedy rule for each next team over the meal nodes left."""
+    then the same greedy rule for each next team over the meal nodes left, by the planner's rule between
+    teams (the slots of the earlier teams' meals are taken)."""
     routes = [nearest_neighbour(built)]
     left = set(built.real.customers) - set(routes[0])
+    taken = built.occupied(built.simulate(routes[0]))
     for _ in range(1, teams):
         route: tuple[int, ...] = ()
         last = built.real.start
         while True:
             for node in sorted(left, key=lambda n: (built.minutes[last, n], n)):
-                if built.simulate((*route, node)).feasible:
+                if built.simulate((*route, node), taken).feasible:
                     route, last = (*route, node), node
                     left.discard(node)
                     break
             else:
                 break
         routes.append(route)
+        taken |= built.occupied(built.simulate(route, taken))
     return tuple(routes)
 
 
@@ -804,7 +818,10 @@ class Case:
         return f"{self.start.name} → {self.end.name}"
 
 
-def cases(quick: bool) -> Iterator[Case]:
+def cases(quick: bool, names: Sequence[str] = (), lengths: Sequence[int] = (),
+          bases: Sequence[int] = ()) -> Iterator[Case]:  # fmt: skip
+    """The instances (of the full run, or ``quick``), only those of the named corridors (a word of the start
+    or end), lengths and bases when given."""
     gazetteer = default_gazetteer()
     if quick:
         chosen = [(4, 2, SMALL_CUSTOMERS, (1, 2)), (1, 2, CUSTOMERS, (1,)), (2, 2, CUSTOMERS, (1,))]
@@ -814,6 +831,11 @@ def cases(quick: bool) -> Iterator[Case]:
             (i, days, base, (1, 2)) for base in (CUSTOMERS, SMALL_CUSTOMERS) for i in corridors for days in LENGTHS
         ]
     for index, days, base, teams in chosen:
+        named = " ".join(CORRIDORS[index]).casefold()
+        if names and not any(word.casefold() in named for word in names):
+            continue
+        if (lengths and days not in lengths) or (bases and base not in bases):
+            continue
         start, end = (gazetteer.resolve(name).city for name in CORRIDORS[index])
         assert start is not None and end is not None
         demand = customer_base(corridor_towns(start, end, WIDTH_KM), base, seed=100 * index + base)
@@ -836,6 +858,7 @@ class Result:
     searched: int | None  # routes the search simulated (None: not searched)
     limit: int  # routes simulated before the search gives up
     baseline: tuple[float, int]  # seconds and customers of the nearest-neighbour routes
+    rule: float | None = None  # 2 teams: the bound with one team per place and meal slot (the planner's rule)
 
     @property
     def met(self) -> int:
@@ -844,6 +867,10 @@ class Result:
     @property
     def share_bound(self) -> float:
         return self.met / self.bound if self.bound else 1.0
+
+    @property
+    def share_rule(self) -> float | None:
+        return None if self.rule is None else self.met / self.rule if self.rule else 1.0
 
     @property
     def share_optimum(self) -> float | None:
@@ -898,6 +925,7 @@ def measure(case: Case, settings: PlanSettings, explore: int) -> list[Result]:
         for route in (*planned, *baseline):
             relax.check(route)
         met = itinerary.expected
+        rule = None
         if teams == 1:
             bound, optimum, least, searched = solve_one(label, paths, met, [planned[0], baseline[0]], small[1], explore)
         else:
@@ -905,13 +933,17 @@ def measure(case: Case, settings: PlanSettings, explore: int) -> list[Result]:
             single = one.bound if one.optimum is None else one.optimum
             plan = (met, sum(drive_of(built, route) for route in planned))
             bound, optimum, least, searched = solve_two(label, paths, plan, single, one.optimum, small[2], explore)
+            prices = paths.prices
+            rule = paths.bound(target=met, teams=2, one_per_slot=True)
+            paths.prices = prices
+            assert met <= rule + EPS, f"{label}: the plan meets {met}, above the one-team-per-slot bound {rule}"
         if optimum is None and bound <= met + EPS:
             optimum = met  # the bound proves the plan optimal
         results.append(
             Result(
                 case, teams, itinerary, planning, float(built.minutes[0, 1]) / 60, bound, optimum, least,
                 sum(drive_of(built, route) for route in planned) / 60, searched, explore,
-                (baseline_time, sum(built.expected[n] for route in baseline for n in route)),
+                (baseline_time, sum(built.expected[n] for route in baseline for n in route)), rule,
             )
         )  # fmt: skip
     return results
@@ -978,7 +1010,8 @@ def solve_two(label: str, paths: PathBound, plan: tuple[float, float], single: f
 
 HEADER = (
     f"{'corridor':<31} {'d':>2} {'base':>5} {'t':>1} {'hubs':>4} {'plan s':>6} {'meals':>5} {'met':>4} "
-    f"{'drive h':>7} {'direct':>6} {'max/d':>5} {'bound':>5} {'%bound':>6} {'opt':>5} {'%opt':>6} {'opt h':>5} "
+    f"{'drive h':>7} {'direct':>6} {'max/d':>5} {'bound':>5} {'%bound':>6} {'rule':>5} {'%rule':>6} {'opt':>5} "
+    f"{'%opt':>6} {'opt h':>5} "
     f"{'routes':>7} {'NN s':>5} {'NN':>4} {'x NN':>5}"
 )
 
@@ -988,11 +1021,14 @@ def print_result(r: Result) -> None:
     optimum = "—" if r.optimum is None else f"{r.optimum:.0f}"
     share = "" if r.share_optimum is None else f"{r.share_optimum:.1%}"
     least = "" if r.least_drive is None else f"{r.least_drive:.1f}"
+    rule = "" if r.rule is None else f"{r.rule:.0f}"
+    rule_share = "" if r.share_rule is None else f"{r.share_rule:.1%}"
     searched = "" if r.searched is None else f"{min(r.searched, r.limit):,}" + ("+" if r.searched > r.limit else "")
     print(
         f"{r.case.name:<31} {r.case.days:>2} {r.case.base:>5} {r.teams:>1} {it.candidates:>4} {r.planning:>6.2f} "
         f"{len(it.meals):>2}/{3 * r.case.days * r.teams:<2} {r.met:>4} {it.drive_hours:>7.1f} {r.direct:>6.1f} "
-        f"{max(it.drive_by_day):>5.1f} {r.bound:>5.0f} {r.share_bound:>6.1%} {optimum:>5} {share:>6} {least:>5} "
+        f"{max(it.drive_by_day):>5.1f} {r.bound:>5.0f} {r.share_bound:>6.1%} {rule:>5} {rule_share:>6} {optimum:>5} "
+        f"{share:>6} {least:>5} "
         f"{searched:>7} {r.baseline[0]:>5.2f} {r.baseline[1]:>4} {r.times_nn:>5.2f}"
     )
     for team in range(r.teams):
@@ -1015,6 +1051,11 @@ def summary(results: Sequence[Result]) -> str:
     shares = [r.share_bound for r in results]
     parts = [f"{len(results)} plans: {min(shares):.1%}–{max(shares):.1%} of the upper bound (median "
              f"{statistics.median(shares):.1%})"]  # fmt: skip
+    ruled = [share for r in results if (share := r.share_rule) is not None]
+    if ruled:
+        at = sum(share >= 1 - 1e-9 for share in ruled)
+        parts.append(f"{min(ruled):.1%}–{max(ruled):.1%} of the one-team-per-slot bound (median "
+                     f"{statistics.median(ruled):.1%}; {at}/{len(ruled)} at it, so optimal)")  # fmt: skip
     exact = [r.share_optimum for r in results if r.share_optimum is not None]
     if exact:
         optimal = sum(share >= 1 - 1e-9 for share in exact)
@@ -1054,6 +1095,9 @@ def compare(results: Sequence[Result]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="three instances (one with 2 teams), shorter rounds")
+    parser.add_argument("--corridor", action="append", default=[], help="only corridors with this start or end")
+    parser.add_argument("--days", action="append", type=int, default=[], help="only tours of this many days")
+    parser.add_argument("--base", action="append", type=int, default=[], help="only this many customers")
     args = parser.parse_args()
     settings = PlanSettings(solve_seconds=0.3, repair_seconds=0.1) if args.quick else PlanSettings()
     began = time.perf_counter()
@@ -1068,7 +1112,7 @@ def main() -> int:
     print(HEADER)
     explore = QUICK_EXPLORE_LIMIT if args.quick else EXPLORE_LIMIT
     results = []
-    for case in cases(args.quick):
+    for case in cases(args.quick, args.corridor, args.days, args.base):
         for result in measure(case, settings, explore):
             print_result(result)
             results.append(result)
