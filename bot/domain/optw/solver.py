@@ -50,7 +50,7 @@ def solve(
     if exact_when_small and fits_labeling(instance):
         return solve_by_labeling(instance)
     count = default_workers(time_limit) if workers is None else workers
-    if count <= 1 or time_limit is None:
+    if count <= 1 or time_limit is None or multiprocessing.current_process().daemon:  # daemons have no children
         search = IteratedLocalSearch(instance, seed=seed, settings=settings)
         return search.run(time_limit=time_limit, clock=clock)
     return _solve_in_parallel(instance, seed, time_limit, settings, clock, count)
@@ -88,10 +88,12 @@ def _solve_in_parallel(
     # "spawn", not fork: the bot solves from a worker thread, and forking a threaded process is unsafe.
     executor = ProcessPoolExecutor(max_workers=count - 1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        helpers: list[Future[Solution]] = [
-            executor.submit(_helper_search, instance, seed + k * HELPER_SEEDS, deadline, settings)
-            for k in range(1, count)
-        ]
+        helpers: list[Future[Solution]] = []
+        try:
+            for k in range(1, count):
+                helpers.append(executor.submit(_helper_search, instance, seed + k * HELPER_SEEDS, deadline, settings))
+        except (BrokenProcessPool, OSError, RuntimeError):
+            pass  # no process to be had: search with those that started, or alone
         found = [IteratedLocalSearch(instance, seed=seed, settings=settings).run(time_limit=time_limit, clock=clock)]
         for helper in helpers:
             try:
