@@ -57,8 +57,9 @@ async def _setup_connection(connection: asyncpg.Connection) -> None:
 
 
 class PostgresDatabase:
-    def __init__(self, pool: asyncpg.Pool, url: str, schema: str | None) -> None:
-        self._pool = pool
+    def __init__(self, writer: asyncpg.Pool, readers: asyncpg.Pool, url: str, schema: str | None) -> None:
+        self._writer = writer  # one connection: write transactions take turns anyway (the lock)
+        self._pool = readers
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[object] | None = None
         self.url = url
@@ -75,17 +76,22 @@ class PostgresDatabase:
                 await connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{_identifier(schema)}"')
             finally:
                 await connection.close()
-        pool = await asyncpg.create_pool(
-            dsn,
-            min_size=1,
-            max_size=pool_size,
-            init=_setup_connection,
+        options: dict[str, Any] = {
+            "init": _setup_connection,
             # Connections stay open: asyncpg's idle timer would close and reopen them whenever the bot waits
-            # (under the tests' virtual clock, at every step); the pool is small and the server keeps them.
-            max_inactive_connection_lifetime=0,
-            server_settings={"search_path": _identifier(schema)} if schema else {},
-        )
-        return cls(pool, url, schema)
+            # (under the tests' virtual clock, at every step); the pools are small and the server keeps them.
+            "max_inactive_connection_lifetime": 0,
+            "server_settings": {"search_path": _identifier(schema)} if schema else {},
+        }
+        # The writer has a connection of its own (a pool of one, which reconnects after a failure): in a burst,
+        # a transaction holding the lock must not queue for a connection behind hundreds of reads.
+        writer = await asyncpg.create_pool(dsn, min_size=1, max_size=1, **options)
+        try:
+            readers = await asyncpg.create_pool(dsn, min_size=1, max_size=pool_size, **options)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(writer, readers, url, schema)
 
     @property
     def backend(self) -> str:
@@ -107,6 +113,7 @@ class PostgresDatabase:
         if self._listener is not None:
             await self._listener.close()
         async with self._locked():
+            await self._writer.close()
             await self._pool.close()
 
     async def listen(self, channel: str, callback: Callable[[], None]) -> None:
@@ -150,7 +157,7 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         """A write transaction (READ COMMITTED, with the row locks the repositories ask for): commits on
         success, rolls back on anything else; ``after_commit`` callbacks run once it has committed."""
-        async with self._locked(), self._pool.acquire() as connection:
+        async with self._locked(), self._writer.acquire() as connection:
             tx = PostgresTransaction(connection, writable=True)
             async with connection.transaction():
                 yield tx
@@ -168,7 +175,7 @@ class PostgresDatabase:
     @asynccontextmanager
     async def raw_transaction(self) -> AsyncIterator[PooledConnection]:
         """A write transaction on the asyncpg connection itself, for bulk tools (COPY in migrate-to-postgres)."""
-        async with self._locked(), self._pool.acquire() as connection, connection.transaction():
+        async with self._locked(), self._writer.acquire() as connection, connection.transaction():
             yield connection
 
     async def size_bytes(self) -> int:
