@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from bot.domain.cities import small_towns
 from bot.domain.tour_planning import Demand, TourRequest, plan_tour
 from bot.domain.tour_planning.candidates import distance_matrix
 from bot.domain.tour_planning.towns import default_towns
-from bot.domain.tour_planning.water import default_water, project
+from bot.domain.tour_planning.water import default_water, great_circle, project
 from tests.unit.test_tour_planning import QUICK, city
 
 
@@ -84,3 +85,29 @@ def test_the_towns_across_water_from_a_point_are_those_the_full_test_finds() -> 
         assert near[-1]  # the points are all near the lakes
         full = near[:-1] & water._blocked(np.repeat(xy[-1:], len(lats), axis=0), xy[:-1])  # no shortcut
         assert (water.across(point, lats, lons) == full).all()
+
+
+def test_the_ways_found_with_the_matrix_are_those_found_one_leg_at_a_time() -> None:
+    towns = [t for t in small_towns() if 35 < t.latitude < 50 and -95 < t.longitude < -72 and t.population > 50_000]
+    places = [towns[i] for i in np.random.default_rng(1).choice(len(towns), 40, replace=False)]
+    places += places[:10]  # a city's meal nodes: the same place again
+    water = default_water()
+
+    km, ways = water.roads(places, distance_matrix(places))
+
+    one_by_one = distance_matrix(places)
+    for a, b in itertools.combinations(range(len(places)), 2):
+        if water.crosses((places[a].latitude, places[a].longitude), (places[b].latitude, places[b].longitude)):
+            one_by_one[a, b] = one_by_one[b, a] = max(_length(water.way(places[a], places[b])), one_by_one[a, b])
+    for k in range(len(places)):  # made a metric, as the matrix is
+        one_by_one = np.minimum(one_by_one, one_by_one[:, k : k + 1] + one_by_one[k : k + 1, :])
+    assert np.allclose(km, one_by_one)
+    pairs = [(a, b) for a in range(len(places)) for b in range(len(places)) if a != b]
+    assert all(ways.way(a, b) == water.way(places[a], places[b]) for a, b in pairs)
+    assert sum(len(ways.way(a, b)) > 2 for a, b in pairs) > 100  # many of them go round a lake
+
+
+def _length(way: list[tuple[float, float]]) -> float:
+    legs = [great_circle(np.array([p[0]]), np.array([p[1]]), np.array([q[0]]), np.array([q[1]])) for p, q in
+            itertools.pairwise(way)]  # fmt: skip
+    return float(sum(leg[0] for leg in legs))

@@ -59,7 +59,7 @@ from bot.domain.tour_planning.model import (
 from bot.domain.tour_planning.polish import SECONDS, Judge, Key, plan_bound, plan_key, polish
 from bot.domain.tour_planning.tourclock import AWAKE_MINUTES, TourClock
 from bot.domain.tour_planning.towns import Towns, along, default_towns
-from bot.domain.tour_planning.water import Water, along_way, default_water
+from bot.domain.tour_planning.water import Water, Ways, along_way, default_water
 from bot.domain.words import plural
 
 STEP_MINUTES = 15  # legs are rounded up to this, so meals start on the quarter hour
@@ -109,6 +109,7 @@ class Built:
     clock: TourClock
     service: float
     water: Water = dataclasses.field(default_factory=default_water)  # what roads go around
+    roads: Ways | None = None  # the ways between the nodes (round big water), if found with the matrix
     # The solver's routes wanted a slot an earlier team's meal holds: a later team's route slipped (see
     # :func:`regroup`).
     clashed: bool = False
@@ -143,7 +144,7 @@ class Built:
         return [[slot.window for slot in slots] for slots in self.slots]  # the simulation asks for them often
 
     def _zone_along(self, origin: int, target: int, share: float) -> str:
-        key = (origin, target, round(share, 2))
+        key = (self.cities[origin].geonameid, self.cities[target].geonameid, round(share, 2))  # a city's nodes alike
         if key not in self._zones:
             zone = self.towns.timezone_near(*self.along(origin, target, key[2]))
             self._zones[key] = zone if zone is not None else self.cities[target].timezone
@@ -151,10 +152,14 @@ class Built:
 
     def along(self, origin: int, target: int, share: float) -> tuple[float, float]:
         """The point ``share`` of the way from one node to another, on the road around big water."""
-        key = (origin, target)
+        key = (self.cities[origin].geonameid, self.cities[target].geonameid)
         if key not in self._ways:
-            self._ways[key] = self.water.way(self.cities[origin], self.cities[target])
+            self._ways[key] = self._roads.way(origin, target)
         return along_way(self._ways[key], share)
+
+    @functools.cached_property
+    def _roads(self) -> Ways:
+        return self.roads if self.roads is not None else self.water.roads(self.cities, self.km)[1]
 
     @functools.cached_property
     def _ways(self) -> dict[tuple[int, int], list[tuple[float, float]]]:
@@ -381,13 +386,13 @@ def build_instance(request: TourRequest, hubs: Sequence[Hub], towns: Towns | Non
             requests.append(hub.requests if index == 0 else 0)
             slots.append(windows)
     water = default_water()
-    km = water.around(cities, distance_matrix(cities))  # roads go around the Great Lakes
+    km, roads = water.roads(cities, distance_matrix(cities))  # roads go around the Great Lakes
     minutes = np.ceil(settings.drive_minutes(1.0) * km / STEP_MINUTES - 1e-9) * STEP_MINUTES
     np.fill_diagonal(minutes, 0.0)
     instance = Instance(tuple(nodes), with_nights(minutes, settings.daily_drive_hours * 60), 0, 1, budget)
     return Built(
         request, instance, instance, minutes, km, cities, node_hubs, expected, slots, no_slot, customers, requests,
-        towns or default_towns(), clock, service, water,
+        towns or default_towns(), clock, service, water, roads,
     )  # fmt: skip
 
 

@@ -43,6 +43,7 @@ class Towns:
             cells.setdefault(_cell(city.latitude, city.longitude), []).append(position)
         self._cells = {key: np.array(found, dtype=np.intp) for key, found in cells.items()}
         self._zones: dict[tuple[int, int], frozenset[str]] = {}  # the zones of the places around a cell
+        self._near_cell: dict[tuple[int, int], npt.NDArray[np.intp]] = {}  # the places around a cell
         self._unit = _unit(self._lats, self._lons)  # each place as a point on the unit sphere
 
     def __len__(self) -> int:
@@ -101,9 +102,13 @@ class Towns:
     def _around(self, latitude: float, longitude: float) -> npt.NDArray[np.intp]:
         """The places in the 1° grid cells next to a point's: every place within NEAR_KM is among them (up
         to 68° of latitude, where a degree of longitude shrinks to 40 km)."""
-        row, column = _cell(latitude, longitude)
-        found = [self._cells[key] for ring in (0, 1) for key in _ring(row, column, ring) if key in self._cells]
-        return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+        cell = _cell(latitude, longitude)
+        places = self._near_cell.get(cell)
+        if places is None:
+            row, column = cell
+            found = [self._cells[key] for ring in (0, 1) for key in _ring(row, column, ring) if key in self._cells]
+            places = self._near_cell[cell] = np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+        return places
 
 
 def _unit(latitude: float | Floats, longitude: float | Floats) -> Floats:

@@ -245,25 +245,37 @@ class Water:
     def around(self, cities: Sequence[City], km: FloatArray) -> FloatArray:
         """The great-circle km between the cities, with every leg that crosses water replaced by the
         shortest way around (then made a metric: no leg longer than going through another city)."""
+        return self.roads(cities, km)[0]
+
+    def roads(self, cities: Sequence[City], km: FloatArray) -> tuple[FloatArray, Ways]:
+        """:meth:`around`, and the ways between the cities (:meth:`way` for each pair, found at once)."""
         if not self or len(cities) < 2:
-            return km
-        lats = np.array([c.latitude for c in cities], dtype=np.float64)
-        lons = np.array([c.longitude for c in cities], dtype=np.float64)
+            return km, Ways(self, cities)
+        # Each place once (a city has several meal nodes): ``place[n]`` is city n's place.
+        first: dict[int, int] = {}
+        place = np.array([first.setdefault(c.geonameid, len(first)) for c in cities], dtype=np.intp)
+        unique = [cities[int(n)] for n in np.unique(place, return_index=True)[1]]
+        lats = np.array([c.latitude for c in unique], dtype=np.float64)
+        lons = np.array([c.longitude for c in unique], dtype=np.float64)
         xy, _ = project(lats, lons)
         sight, concerned = self._sight(lats, lons)
-        i, j = np.triu_indices(len(cities), 1)
+        i, j = np.triu_indices(len(unique), 1)
         crossing = concerned[i] & concerned[j] & self._blocked(xy[i], xy[j])
         if not crossing.any():
-            return km
+            return km, Ways(self, cities)
+        pairs = frozenset((int(a), int(b)) for a, b in zip(i[crossing], j[crossing], strict=True))
+        found = Ways(self, cities, sight, pairs, place)
         corners, _ = self._graph
-        to_corner = np.min(sight[:, :, None] + corners[None, :, :], axis=1)  # city → (corners) → corner v
-        ways = np.min(to_corner[:, None, :] + sight[None, :, :], axis=2)  # … → v → city
+        to_corner = np.min(sight[:, :, None] + corners[None, :, :], axis=1)  # place → (corners) → corner v
+        ways = np.min(to_corner[:, None, :] + sight[None, :, :], axis=2)  # … → v → place
+        crosses = np.zeros((len(unique), len(unique)), dtype=bool)
+        crosses[i[crossing], j[crossing]] = crosses[j[crossing], i[crossing]] = True
+        a, b = np.nonzero(crosses[place[:, None], place[None, :]])  # the cities' pairs whose places' way crosses
         result = km.copy()
-        a, b = i[crossing], j[crossing]
-        result[a, b] = result[b, a] = np.maximum(ways[a, b], km[a, b])
+        result[a, b] = np.maximum(ways[place[a], place[b]], km[a, b])
         for k in range(len(cities)):  # a detour may make going through another city shorter
             result = np.minimum(result, result[:, k : k + 1] + result[k : k + 1, :])
-        return result
+        return result, found
 
     def way(self, a: City, b: City) -> list[Point]:
         """The corners a road from a to b goes around (a and b included; just the two when no water is in
@@ -275,8 +287,13 @@ class Water:
         sight, concerned = self._sight(lats, lons)
         if not concerned.all():
             return ends
+        return self._way_round(ends, sight[0], sight[1])
+
+    def _way_round(self, ends: list[Point], first: FloatArray, last: FloatArray) -> list[Point]:
+        """The way from ends[0] to ends[1] through the corners, given the km from each end to each corner it
+        sees."""
         corners, after = self._graph
-        total = sight[0][:, None] + corners + sight[1][None, :]
+        total = first[:, None] + corners + last[None, :]
         u, v = np.unravel_index(int(np.argmin(total)), total.shape)
         if not np.isfinite(total[u, v]):
             return ends
@@ -284,6 +301,32 @@ class Water:
         while path[-1] != v:
             path.append(int(after[path[-1], v]))
         return [ends[0], *((float(self._lats[c]), float(self._lons[c])) for c in path), ends[1]]
+
+
+class Ways:
+    """The ways between a fixed list of places, as :meth:`Water.way` finds them, from what
+    :meth:`Water.roads` found for all of them at once (which pairs cross water, what each place sees)."""
+
+    def __init__(
+        self,
+        water: Water,
+        cities: Sequence[City],
+        sight: FloatArray | None = None,
+        crossing: frozenset[tuple[int, int]] = frozenset(),  # places (p < q) whose straight way crosses water
+        place: npt.NDArray[np.intp] | None = None,  # each city's place (the rows of ``sight``)
+    ) -> None:
+        self._water, self._cities, self._sight, self._crossing = water, cities, sight, crossing
+        self._place = place
+
+    def way(self, a: int, b: int) -> list[Point]:
+        """The corners the road from city ``a`` to city ``b`` goes around, the two included."""
+        ends = [(self._cities[i].latitude, self._cities[i].longitude) for i in (a, b)]
+        if self._sight is None or self._place is None:
+            return ends
+        p, q = int(self._place[a]), int(self._place[b])
+        if (min(p, q), max(p, q)) not in self._crossing:
+            return ends
+        return self._water._way_round(ends, self._sight[p], self._sight[q])
 
 
 def along_way(way: Sequence[Point], fraction: float) -> Point:
