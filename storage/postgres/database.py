@@ -56,6 +56,14 @@ async def _setup_connection(connection: asyncpg.Connection) -> None:
     await connection.set_type_codec("numeric", encoder=str, decoder=_numeric, schema="pg_catalog", format="text")
 
 
+async def _reset(connection: asyncpg.Connection) -> None:
+    """Before a connection goes back to its pool. asyncpg's default reset is a round trip on every release
+    (RESET ALL, UNLISTEN …), for session state this store never sets; a transaction left open is the one thing
+    to undo."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 class PostgresDatabase:
     def __init__(self, writer: asyncpg.Pool, readers: asyncpg.Pool, url: str, schema: str | None) -> None:
         self._writer = writer  # one connection: write transactions take turns anyway (the lock)
@@ -78,6 +86,7 @@ class PostgresDatabase:
                 await connection.close()
         options: dict[str, Any] = {
             "init": _setup_connection,
+            "reset": _reset,
             # Connections stay open: asyncpg's idle timer would close and reopen them whenever the bot waits
             # (under the tests' virtual clock, at every step); the pools are small and the server keeps them.
             "max_inactive_connection_lifetime": 0,
