@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -233,24 +230,16 @@ def test_only_searches_of_a_few_seconds_use_a_second_process() -> None:
     assert solver.default_workers(solver.DEFAULT_TIME_LIMIT) in {1, 2}  # two where two cores are free to use
 
 
-class _InlineExecutor:
-    """Runs a helper's search at once in this process (or fails it), in place of a process pool."""
+def test_a_helper_process_answers_with_its_own_search() -> None:
+    instance = read_optw(INSTANCES / "pr01.txt", decimals=2, routes=2)
+    settings = SearchSettings(max_iterations=30, patience=30)
 
-    fail = False
+    helper = solver._start_helper(instance, 5, time.time() + 30.0, settings)
+    assert helper is not None
+    answer = solver._answer(helper, time.time() + 30.0)
 
-    def __init__(self, **_: object) -> None:
-        pass
-
-    def submit(self, function: Callable[..., Solution], *args: object) -> Future[Solution]:
-        future: Future[Solution] = Future()
-        if self.fail:
-            future.set_exception(BrokenProcessPool("the helper died"))
-        else:
-            future.set_result(function(*args))
-        return future
-
-    def shutdown(self, **_: object) -> None:
-        pass
+    assert answer is not None
+    assert answer.routes == IteratedLocalSearch(instance, seed=5, settings=settings).run().routes
 
 
 @pytest.mark.parametrize("helper_fails", [False, True])
@@ -259,14 +248,16 @@ def test_the_better_of_the_two_searches_wins_and_a_failed_helper_is_ignored(
 ) -> None:
     instance = read_optw(INSTANCES / "pr02.txt", decimals=2, routes=2)
     settings = SearchSettings(max_iterations=40, patience=40)  # ends long before the time limit
-    monkeypatch.setattr(_InlineExecutor, "fail", helper_fails)
-    monkeypatch.setattr(solver, "ProcessPoolExecutor", _InlineExecutor)
-
-    found = solve(instance, seed=3, time_limit=60.0, settings=settings, workers=2)
-
     own = IteratedLocalSearch(instance, seed=3, settings=settings).run()
     helper = IteratedLocalSearch(instance, seed=3 + solver.HELPER_SEEDS, settings=settings).run()
     assert own.score != helper.score  # else this test would not tell which one won
+    started: list[int] = []
+    monkeypatch.setattr(solver, "_start_helper", lambda _instance, seed, *_: started.append(seed) or object())
+    monkeypatch.setattr(solver, "_answer", lambda *_: None if helper_fails else helper)
+
+    found = solve(instance, seed=3, time_limit=60.0, settings=settings, workers=2)
+
+    assert started == [3 + solver.HELPER_SEEDS]
     expected = own if helper_fails or own.score >= helper.score else helper
     assert found.routes == expected.routes
     assert found.iterations == (40 if helper_fails else 80)  # the iterations of every search that answered

@@ -3,16 +3,18 @@
 A search of a few seconds or more also runs a second search (another seed) in another process, on the
 machine's second core, and keeps the better of the two: on the published multi-route instances that is worth
 about as much as twice the time (docs/benchmarks.md). Short searches, such as the tour planner's rounds of
-0.2-1 s, stay in one process, which does not pay a process start (~0.2 s).
+0.2-1 s, stay in one process, which does not pay a process start (~0.1 s).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import IO
 
 from bot.domain.optw.ils import Clock, IteratedLocalSearch, SearchSettings
 from bot.domain.optw.labeling import fits_labeling, solve_by_labeling
@@ -50,7 +52,7 @@ def solve(
     if exact_when_small and fits_labeling(instance):
         return solve_by_labeling(instance)
     count = default_workers(time_limit) if workers is None else workers
-    if count <= 1 or time_limit is None or multiprocessing.current_process().daemon:  # daemons have no children
+    if count <= 1 or time_limit is None:
         search = IteratedLocalSearch(instance, seed=seed, settings=settings)
         return search.run(time_limit=time_limit, clock=clock)
     return _solve_in_parallel(instance, seed, time_limit, settings, clock, count)
@@ -72,36 +74,67 @@ def greedy(instance: Instance) -> Solution:
     return IteratedLocalSearch(instance).greedy()
 
 
-def _helper_search(instance: Instance, seed: int, deadline: float, settings: SearchSettings | None) -> Solution:
-    """One search in a helper process, until ``deadline`` (wall-clock seconds, shared with the caller)."""
-    search = IteratedLocalSearch(instance, seed=seed, settings=settings)
-    return search.run(time_limit=max(0.0, deadline - time.time()))
+def _start_helper(
+    instance: Instance, seed: int, deadline: float, settings: SearchSettings | None
+) -> subprocess.Popen[bytes] | None:
+    """A helper search (``bot.domain.optw.helper``) in a new process, or None if none can be started."""
+    payload = pickle.dumps((instance, seed, deadline, settings))
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+    try:
+        helper = subprocess.Popen(
+            [sys.executable, "-m", "bot.domain.optw.helper"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+        )
+    except OSError:
+        return None
+    # The instance may be larger than the pipe's buffer: send it without waiting for the helper to start.
+    threading.Thread(target=_send, args=(helper.stdin, payload), daemon=True).start()
+    return helper
+
+
+def _send(pipe: IO[bytes] | None, payload: bytes) -> None:
+    if pipe is None:
+        return
+    try:
+        pipe.write(payload)
+        pipe.close()
+    except OSError:  # the helper died first; its answer will be missing
+        pass
+
+
+def _answer(helper: subprocess.Popen[bytes], deadline: float) -> Solution | None:
+    """The helper's solution, or None if it failed or did not answer ``HELPER_GRACE`` s after the deadline."""
+    try:
+        helper.wait(timeout=max(0.0, deadline - time.time()) + HELPER_GRACE)
+        output = helper.stdout.read() if helper.stdout is not None and helper.returncode == 0 else b""
+        found = pickle.loads(output) if output else None  # noqa: S301 - written by our own helper
+    except (subprocess.TimeoutExpired, pickle.UnpicklingError, EOFError, OSError):
+        found = None
+    finally:
+        if helper.poll() is None:
+            helper.kill()
+            helper.wait()
+        if helper.stdout is not None:
+            helper.stdout.close()
+    return found if isinstance(found, Solution) else None
 
 
 def _solve_in_parallel(
     instance: Instance, seed: int, time_limit: float, settings: SearchSettings | None, clock: Clock, count: int
 ) -> Solution:
     """``count`` searches, each with its own seed: this process runs the one with ``seed``, helper processes
-    the others until the same deadline; the best wins, the first on ties. A helper that fails or
-    answers late is ignored, so the result is never worse than this process's own search."""
+    the others until the same deadline; the best wins, the first on ties. A helper that fails or answers
+    late is ignored, so the result is never worse than this process's own search."""
     deadline = time.time() + time_limit  # wall clock: the one clock that processes share
-    # "spawn", not fork: the bot solves from a worker thread, and forking a threaded process is unsafe.
-    executor = ProcessPoolExecutor(max_workers=count - 1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        helpers: list[Future[Solution]] = []
-        try:
-            for k in range(1, count):
-                helpers.append(executor.submit(_helper_search, instance, seed + k * HELPER_SEEDS, deadline, settings))
-        except (BrokenProcessPool, OSError, RuntimeError):
-            pass  # no process to be had: search with those that started, or alone
-        found = [IteratedLocalSearch(instance, seed=seed, settings=settings).run(time_limit=time_limit, clock=clock)]
-        for helper in helpers:
-            try:
-                found.append(helper.result(timeout=max(0.0, deadline - time.time()) + HELPER_GRACE))
-            except (TimeoutError, BrokenProcessPool, OSError):
-                continue
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+    helpers = [_start_helper(instance, seed + k * HELPER_SEEDS, deadline, settings) for k in range(1, count)]
+    found = [IteratedLocalSearch(instance, seed=seed, settings=settings).run(time_limit=time_limit, clock=clock)]
+    for helper in helpers:
+        answer = _answer(helper, deadline) if helper is not None else None
+        if answer is not None:
+            found.append(answer)
     best = found[0]
     for other in found[1:]:
         if other.score > best.score + EPS:
