@@ -9,7 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.dispatcher import MAX_SLEEP, SHARED_MAX_SLEEP, Dispatcher
 from bot.delivery.housekeeper import Housekeeper
 from bot.delivery.messenger import Messenger
 from bot.delivery.posts import MealPosts
@@ -62,7 +62,7 @@ class ListeningTourBot(commands.Bot):
         self.posts = MealPosts(self, clock)
         self.dispatcher = Dispatcher(
             services.delivery, Messenger(self), self.posts, clock, ready=self.wait_until_ready, pace=dm_pace,
-            threads=CityThreads(self),
+            threads=CityThreads(self), max_sleep=MAX_SLEEP if shards.everything else SHARED_MAX_SLEEP,
         )  # fmt: skip
         self.housekeeper = Housekeeper(
             services.meals, services.delivery, services.networking, services.checkins, self, clock,

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 BATCH = 10
 MAX_SLEEP = dt.timedelta(hours=1)
+# With other processes adding rows for this one (shards over PostgreSQL), their notice wakes it at once; should
+# a notice be lost (the listening connection dropped), it still looks at least this often.
+SHARED_MAX_SLEEP = dt.timedelta(minutes=1)
 MIN_SLEEP = dt.timedelta(milliseconds=50)
 
 
@@ -69,8 +72,10 @@ class Dispatcher:
         owner: str | None = None,
         pace: TokenBucket | None = None,
         threads: CityThreads | None = None,
+        max_sleep: dt.timedelta = MAX_SLEEP,
     ) -> None:
         self._service = service
+        self._max_sleep = max_sleep
         self._messenger = messenger
         self._posts = posts
         self._threads = threads  # None where no city threads are sent (the crash test's and benchmarks' fakes)
@@ -163,12 +168,12 @@ class Dispatcher:
         if self._tick_started is None or not self._loop.is_running():
             return
         now = self._clock()
-        wake = await self._service.next_due() or now + MAX_SLEEP
+        wake = await self._service.next_due() or now + self._max_sleep
         if wake <= now:  # due rows are waiting for the pace (or a 429 pause)
             wake = self._pace.ready_at(now)
         if self._paused_until is not None and wake < self._paused_until:
             wake = self._paused_until
-        wake = max(now + MIN_SLEEP, min(wake, now + MAX_SLEEP))
+        wake = max(now + MIN_SLEEP, min(wake, now + self._max_sleep))
         scheduled = self._loop.next_iteration
         if not by_loop and scheduled is not None and scheduled <= wake:
             return
