@@ -25,6 +25,7 @@ import aiosqlite
 Params = Sequence[Any] | dict[str, Any]
 
 BUSY_TIMEOUT_MS = 5_000
+READER_CACHE_KB = 65_536  # insight search with filters: CPU p99 7.2 → 6.0 ms over 100,000 (benchmarks/insights.py)
 
 
 class Row(Protocol):
@@ -140,6 +141,8 @@ class Database:
         writer = await _connect(path)
         await (await writer.execute("PRAGMA journal_mode = WAL")).close()  # persistent: set by the writer
         reader = None if path == ":memory:" else await _connect(path)
+        if reader is not None:  # searches and reports read wide: 64 MB of pages instead of 2 (PRAGMA default)
+            await (await reader.execute(f"PRAGMA cache_size = -{READER_CACHE_KB}")).close()
         return cls(writer, reader, path)
 
     async def close(self) -> None:
