@@ -130,7 +130,15 @@ def _solve_in_parallel(
     late is ignored, so the result is never worse than this process's own search."""
     deadline = time.time() + time_limit  # wall clock: the one clock that processes share
     helpers = [_start_helper(instance, seed + k * HELPER_SEEDS, deadline, settings) for k in range(1, count)]
-    found = [IteratedLocalSearch(instance, seed=seed, settings=settings).run(time_limit=time_limit, clock=clock)]
+    try:
+        own = IteratedLocalSearch(instance, seed=seed, settings=settings).run(time_limit=time_limit, clock=clock)
+    except BaseException:  # interrupted: leave no helper behind
+        for helper in helpers:
+            if helper is not None:
+                helper.kill()
+                helper.wait()
+        raise
+    found = [own]
     for helper in helpers:
         answer = _answer(helper, deadline) if helper is not None else None
         if answer is not None:
