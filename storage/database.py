@@ -108,15 +108,53 @@ class Store(Protocol):
         """Tell every process listening on ``channel``, in the background (after the change committed)."""
 
 
+class WriterTurns:
+    """Write transactions of one process take turns (both stores). The lock is not re-entrant: a nested use
+    from the same task would wait for itself forever; it fails loudly instead, so the bug shows up in the
+    first test that takes that path."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[object] | None = None
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        current = asyncio.current_task()
+        if current is not None and current is self._holder:
+            raise RuntimeError("nested database access: pass the open transaction down instead")
+        async with self._lock:
+            self._holder = current
+            try:
+                yield
+            finally:
+                self._holder = None
+
+    def refuse_nested_read(self) -> None:
+        """A read inside this task's open write transaction would not see that transaction's own rows."""
+        if asyncio.current_task() is self._holder:
+            raise RuntimeError("nested database access: pass the open transaction down instead")
+
+
+class AfterCommit:
+    """``after_commit`` of both stores' transactions: the callbacks the store runs once it has committed."""
+
+    def __init__(self) -> None:
+        self.committed_callbacks: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this transaction has committed (never if it rolls back); at most once."""
+        if callback not in self.committed_callbacks:
+            self.committed_callbacks.append(callback)
+
+
 class Database:
     """The SQLite store (module docstring)."""
 
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
         self._connection = writer
         self._reader = reader  # None for ":memory:", where a second connection would see another database
-        self._lock = asyncio.Lock()
+        self._turns = WriterTurns()
         self._read_lock = asyncio.Lock()
-        self._holder: asyncio.Task[object] | None = None
         self.path = path
 
     @property
@@ -146,7 +184,7 @@ class Database:
         return cls(writer, reader, path)
 
     async def close(self) -> None:
-        async with self._locked():
+        async with self._turns.turn():
             if self._reader is not None:
                 async with self._read_lock:
                     await self._reader.close()
@@ -159,20 +197,6 @@ class Database:
         await self.close()
 
     @asynccontextmanager
-    async def _locked(self) -> AsyncIterator[None]:
-        # The lock is not re-entrant: a nested use from the same task would wait for itself forever.
-        # Fail loudly instead, so the bug shows up in the first test that takes that path.
-        current = asyncio.current_task()
-        if current is not None and current is self._holder:
-            raise RuntimeError("nested database access: pass the open transaction down instead")
-        async with self._lock:
-            self._holder = current
-            try:
-                yield
-            finally:
-                self._holder = None
-
-    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTransaction]:
         """Serialised write transaction: commits on success, rolls back on anything else.
 
@@ -180,7 +204,7 @@ class Database:
         cancelled while BEGIN was still running in aiosqlite's thread: SQLite then keeps the transaction
         open, and without the rollback every later BEGIN on this one writer would fail until a restart.
         """
-        async with self._locked():
+        async with self._turns.turn():
             committed = False
             tx = SqliteTransaction(self._connection, writable=True)
             try:
@@ -198,11 +222,10 @@ class Database:
     async def read(self) -> AsyncIterator[SqliteTransaction]:
         """A consistent snapshot of committed data, without waiting for writers."""
         if self._reader is None:
-            async with self._locked():
+            async with self._turns.turn():
                 yield SqliteTransaction(self._connection)
             return
-        if asyncio.current_task() is self._holder:  # it would not see the open transaction's own rows
-            raise RuntimeError("nested database access: pass the open transaction down instead")
+        self._turns.refuse_nested_read()
         async with self._read_lock:
             try:
                 await self._reader.execute("BEGIN")
@@ -249,7 +272,7 @@ async def _connect(path: str) -> aiosqlite.Connection:
     return connection
 
 
-class SqliteTransaction:
+class SqliteTransaction(AfterCommit):
     """``Transaction`` on one SQLite connection.
 
     Each method is one hop to aiosqlite's worker thread (~20 µs each, PITFALLS.md): a plain
@@ -258,15 +281,10 @@ class SqliteTransaction:
     """
 
     def __init__(self, connection: aiosqlite.Connection, *, writable: bool = False) -> None:
+        super().__init__()
         self._connection = connection
         self.dialect = SQLITE
         self.writable = writable
-        self.committed_callbacks: list[Callable[[], None]] = []
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once this transaction has committed (never if it rolls back); at most once."""
-        if callback not in self.committed_callbacks:
-            self.committed_callbacks.append(callback)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns how many rows it changed."""

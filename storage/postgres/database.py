@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from storage.database import Dialect, Params, Row
+from storage.database import AfterCommit, Dialect, Params, Row, WriterTurns
 from storage.postgres.sql import POSTGRESQL, translate
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,7 @@ class PostgresDatabase:
     def __init__(self, writer: asyncpg.Pool, readers: asyncpg.Pool, url: str, schema: str | None) -> None:
         self._writer = writer  # one connection: write transactions take turns anyway (the lock)
         self._pool = readers
-        self._lock = asyncio.Lock()
-        self._holder: asyncio.Task[object] | None = None
+        self._turns = WriterTurns()
         self.url = url
         self.schema = schema
         self._listener: asyncpg.Connection | None = None
@@ -121,7 +120,7 @@ class PostgresDatabase:
             await asyncio.gather(*self._notifying, return_exceptions=True)
         if self._listener is not None:
             await self._listener.close()
-        async with self._locked():
+        async with self._turns.turn():
             await self._writer.close()
             await self._pool.close()
 
@@ -151,22 +150,10 @@ class PostgresDatabase:
         await self.close()
 
     @asynccontextmanager
-    async def _locked(self) -> AsyncIterator[None]:
-        current = asyncio.current_task()
-        if current is not None and current is self._holder:
-            raise RuntimeError("nested database access: pass the open transaction down instead")
-        async with self._lock:
-            self._holder = current
-            try:
-                yield
-            finally:
-                self._holder = None
-
-    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         """A write transaction (READ COMMITTED, with the row locks the repositories ask for): commits on
         success, rolls back on anything else; ``after_commit`` callbacks run once it has committed."""
-        async with self._locked(), self._writer.acquire() as connection:
+        async with self._turns.turn(), self._writer.acquire() as connection:
             tx = PostgresTransaction(connection, writable=True)
             async with connection.transaction():
                 yield tx
@@ -176,15 +163,14 @@ class PostgresDatabase:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[PostgresTransaction]:
         """A consistent snapshot of committed data (REPEATABLE READ), without waiting for writers."""
-        if asyncio.current_task() is self._holder:
-            raise RuntimeError("nested database access: pass the open transaction down instead")
+        self._turns.refuse_nested_read()
         async with self._pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
             yield PostgresTransaction(connection)
 
     @asynccontextmanager
     async def raw_transaction(self) -> AsyncIterator[PooledConnection]:
         """A write transaction on the asyncpg connection itself, for bulk tools (COPY in migrate-to-postgres)."""
-        async with self._locked(), self._writer.acquire() as connection, connection.transaction():
+        async with self._turns.turn(), self._writer.acquire() as connection, connection.transaction():
             yield connection
 
     async def size_bytes(self) -> int:
@@ -211,18 +197,14 @@ def _identifier(name: str) -> str:
     return name.lower()
 
 
-class PostgresTransaction:
+class PostgresTransaction(AfterCommit):
     """``Transaction`` on one pooled connection; the SQL is translated once per text (``translate``)."""
 
     def __init__(self, connection: Any, *, writable: bool = False) -> None:
+        super().__init__()
         self._connection = connection
         self.dialect = POSTGRESQL
         self.writable = writable
-        self.committed_callbacks: list[Callable[[], None]] = []
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self.committed_callbacks:
-            self.committed_callbacks.append(callback)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         statement = translate(sql)
