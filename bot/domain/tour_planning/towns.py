@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from bot.domain.cities import City, small_towns
 from bot.domain.tour_planning.candidates import haversine
-from bot.domain.tour_planning.water import Water, default_water
+from bot.domain.tour_planning.water import Water, between, default_water
 
 NEAR_KM = 40.0
 MIN_POPULATION = 5_000
@@ -136,19 +136,7 @@ def _ring(row: int, column: int, ring: int) -> list[tuple[int, int]]:
 
 def along(origin: City, target: City, fraction: float) -> tuple[float, float]:
     """The point ``fraction`` of the way from origin to target on the great circle (latitude, longitude)."""
-    p1, l1 = math.radians(origin.latitude), math.radians(origin.longitude)
-    p2, l2 = math.radians(target.latitude), math.radians(target.longitude)
-    d = 2 * math.asin(
-        math.sqrt(math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2)
-    )
-    if d < 1e-12:
-        return origin.latitude, origin.longitude
-    fraction = min(max(fraction, 0.0), 1.0)
-    a, b = math.sin((1 - fraction) * d) / math.sin(d), math.sin(fraction * d) / math.sin(d)
-    x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
-    y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
-    z = a * math.sin(p1) + b * math.sin(p2)
-    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+    return between((origin.latitude, origin.longitude), (target.latitude, target.longitude), fraction)
 
 
 @functools.cache

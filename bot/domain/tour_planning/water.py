@@ -338,7 +338,7 @@ def along_way(way: Sequence[Point], fraction: float) -> Point:
     goal = min(max(fraction, 0.0), 1.0) * total
     for (p, q), length in zip(itertools.pairwise(way), lengths, strict=True):
         if goal <= length or (p, q) == (way[-2], way[-1]):
-            return _between(p, q, goal / length if length else 0.0)
+            return between(p, q, goal / length if length else 0.0)
         goal -= length
     return way[-1]
 
@@ -347,7 +347,8 @@ def _km(p: Point, q: Point) -> float:
     return float(great_circle(np.array([p[0]]), np.array([p[1]]), np.array([q[0]]), np.array([q[1]]))[0])
 
 
-def _between(p: Point, q: Point, fraction: float) -> Point:
+def between(p: Point, q: Point, fraction: float) -> Point:
+    """The point ``fraction`` of the way from p to q on the great circle (latitude, longitude)."""
     p1, l1, p2, l2 = map(math.radians, (*p, *q))
     d = 2 * math.asin(
         math.sqrt(math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2)
