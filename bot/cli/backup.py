@@ -10,6 +10,7 @@ import sqlite3
 import sys
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.cli import EXIT_FILE_ERROR, cannot
 from bot.config import Settings
@@ -26,7 +27,7 @@ PG_DUMP = """backup: DATABASE_URL names a PostgreSQL database; back it up with P
 it consistently while the bot runs:
 
     pg_dump --format=custom --file=listening-tour-$(date +%Y%m%d).dump '{url}'{schema}
-
+{password}
 and restore into an empty database with:
 
     pg_restore --dbname='postgresql://user@host:5432/database' listening-tour-YYYYMMDD.dump
@@ -37,7 +38,13 @@ and restore into an empty database with:
 def backup_database(settings: Settings, output: str | None, clock: Clock = system_clock) -> int:
     if settings.uses_postgres:
         dsn, schema = split_url(settings.database_url)
-        print(PG_DUMP.format(url=redacted(dsn), schema=f" --schema={schema}" if schema else ""), file=sys.stderr)
+        password = (
+            "\n(*** stands for the password: give it in PGPASSWORD or ~/.pgpass rather than on the command line)\n"
+            if urlsplit(dsn).password
+            else ""
+        )
+        text = PG_DUMP.format(url=redacted(dsn), schema=f" --schema={schema}" if schema else "", password=password)
+        print(text, file=sys.stderr)
         return 2
     source = settings.database_path()
     if not source.exists():
