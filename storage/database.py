@@ -48,6 +48,7 @@ class Dialect:
     lock_row: str  # appended to a SELECT of the row a decision is about (a meal's seats)
     skip_locked: str  # appended to the SELECT of rows a worker claims
     json_int: str  # "{column}", "{key}": a JSON object's integer field
+    exclusive: str  # a statement making this transaction the only one of its kind (migrations) until it ends
 
     def json_field(self, column: str, key: str) -> str:
         return self.json_int.format(column=column, key=key)
@@ -58,6 +59,7 @@ SQLITE = Dialect(
     lock_row="",  # one writer at a time: every write transaction already holds the whole database
     skip_locked="",
     json_int="json_extract({column}, '$.{key}')",
+    exclusive="",  # BEGIN IMMEDIATE already holds the whole database
 )
 
 

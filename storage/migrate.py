@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.database import Store
+from storage.database import Store, Transaction
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The same versions for PostgreSQL, each file the same change in its SQL (tests/service/test_conformance.py
@@ -67,8 +67,14 @@ def migrations_dir(db: Store) -> Path:
 
 async def schema_version(db: Store) -> int:
     async with db.transaction() as tx:
-        await tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = await tx.fetch_one("SELECT MAX(version) AS version FROM schema_version")
+        return await _version(tx)
+
+
+async def _version(tx: Transaction) -> int:
+    if tx.dialect.exclusive:  # another process starting at the same time waits here
+        await tx.execute(tx.dialect.exclusive)
+    await tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = await tx.fetch_one("SELECT MAX(version) AS version FROM schema_version")
     return int(row["version"]) if row is not None and row["version"] is not None else 0
 
 
@@ -84,6 +90,8 @@ async def migrate(db: Store, directory: Path | None = None) -> list[int]:
     applied = []
     for migration in migrations[current:]:
         async with db.transaction() as tx:
+            if await _version(tx) >= migration.version:  # another process applied it meanwhile
+                continue
             for statement in migration.statements:
                 await tx.execute(statement)
             await tx.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))

@@ -21,6 +21,7 @@ POSTGRESQL = Dialect(
     lock_row="FOR UPDATE",  # two processes deciding about one meal's seats take turns on its row
     skip_locked="FOR UPDATE SKIP LOCKED",  # a row another process is claiming is left to it, not waited for
     json_int="(({column})::jsonb ->> '{key}')::bigint",
+    exclusive="SELECT pg_advisory_xact_lock(7236117)",  # two processes starting at once migrate in turn
 )
 
 _NAME_START = re.compile(r"[A-Za-z_]")

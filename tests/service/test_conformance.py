@@ -21,8 +21,9 @@ from bot.domain.shards import Shards
 from bot.domain.timeparse import LocalTime
 from bot.runtime import open_store
 from bot.services import Services
-from storage.database import Store
-from storage.migrate import MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR, load_migrations
+from storage.database import Database, Store
+from storage.migrate import MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR, load_migrations, migrate, schema_version
+from storage.postgres.database import PostgresDatabase
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
@@ -75,6 +76,24 @@ async def _sqlite_reference(folder: object) -> Store:
     from pathlib import Path
 
     return await open_store(Settings(database_url=f"sqlite:///{Path(str(folder)) / 'reference.db'}"))
+
+
+async def test_processes_starting_at_once_on_a_new_database_migrate_it_once(settings: Settings) -> None:
+    async def unmigrated() -> Store:
+        if settings.uses_postgres:
+            return await PostgresDatabase.open(settings.database_url)
+        return await Database.open(settings.database_path())
+
+    first, second = await unmigrated(), await unmigrated()
+    try:
+        applied = await asyncio.gather(migrate(first), migrate(second))
+        version = await schema_version(first)
+    finally:
+        await first.close()
+        await second.close()
+    latest = len(load_migrations())
+    assert sorted(applied[0] + applied[1]) == list(range(1, latest + 1))  # each applied once, by one of them
+    assert version == latest
 
 
 async def test_processes_taking_rsvps_for_one_meal_at_once_never_give_away_more_seats(settings: Settings) -> None:
