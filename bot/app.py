@@ -78,7 +78,7 @@ class ListeningTourBot(commands.Bot):
         self.services.doorbell.subscribe(self.housekeeper.poke)
         if not self.services.shards.everything:  # another process's change may be ours to send
             await self.services.store.listen(OUTBOX_CHANNEL, self._woken)
-        log.info("serving %s, data in %s", self.services.shards.label, self.services.store.backend)
+        log.info("this process: %s; data in %s", self.services.shards.label, self.services.store.backend)
         self.dispatcher.start()
         self.housekeeper.start()
 

@@ -56,7 +56,7 @@ class Shards:
     @property
     def label(self) -> str:
         if self.count == 1:
-            return "one process (no shards)"
+            return "the only one (no shards)"
         which = ", ".join(map(str, self.ids))
         return f"shard{'s' if len(self.ids) > 1 else ''} {which} of {self.count}"
 

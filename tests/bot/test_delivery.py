@@ -270,7 +270,7 @@ async def test_status_shows_what_is_waiting_sent_and_when_the_next_reminder_goes
     assert fields["Running for"].startswith("0 min (since <t:")
     store = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
     assert fields["Database"].startswith(f"{store} · ") and fields["Database"].endswith(("KB", "MB"))
-    assert fields["This process"] == "one process (no shards)"
+    assert fields["This process"] == "the only one (no shards)"
     # two reminders and the feedback request after the meal wait
     assert fields["Deliveries"].splitlines() == ["3 waiting", "3 sent in the last 24 h", "0 failed"]
     assert fields["Next reminder"] == f"<t:{int(dt.datetime(2026, 1, 9, 17, 30, tzinfo=dt.UTC).timestamp())}:R>"

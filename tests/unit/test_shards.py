@@ -43,6 +43,6 @@ def test_bad_shards_say_what_to_fix(count: int | None, ids: str | None, message:
 
 
 def test_the_label_says_which_shards_this_process_runs() -> None:
-    assert Shards().label == "one process (no shards)"
+    assert Shards().label == "the only one (no shards)"
     assert Shards(4, (1,)).label == "shard 1 of 4"
     assert Shards(4, (0, 2)).label == "shards 0, 2 of 4"
