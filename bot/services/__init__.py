@@ -88,7 +88,7 @@ class Services:
             guild_setup=GuildSetupService(db, settings, clock),
             customers=customer_service,
             customer_files=CustomerFileService(db, customers, imports, gazetteer, clock),
-            privacy=PrivacyService(db, personal_data, clock, customers),
+            privacy=PrivacyService(db, personal_data, clock, customers, settle_seats=meals.settle_waitlists),
             meals=meals,
             delivery=DeliveryService(db, outbox, notes, failures, clock, shards=shards),
             notes=NoteService(db, notes, clock),

@@ -457,7 +457,8 @@ class MealService:
 
     async def settle_waitlists(self) -> int:
         """Pass lapsed offers on (their owners are told), and offer seats freed without a click (a person
-        deleted their data) to the people waiting: the housekeeper's job. Returns the meals settled."""
+        deleted their data: /privacy delete calls it at once) to the people waiting: the housekeeper's job.
+        Returns the meals settled."""
         now = self._clock()
         async with self._db.transaction() as tx:
             meals = await self._meals.needing_promotion(tx, now)

@@ -8,7 +8,7 @@ name, keep the words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
 from bot.domain.clock import Clock
@@ -32,12 +32,19 @@ class PrivacyService:
     "forget me" leaves everything, never a half-deleted person."""
 
     def __init__(
-        self, db: Store, sources: Iterable[PersonalData], clock: Clock, customers: CustomerRepository
+        self,
+        db: Store,
+        sources: Iterable[PersonalData],
+        clock: Clock,
+        customers: CustomerRepository,
+        *,
+        settle_seats: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._db = db
         self._sources = list(sources)
         self._clock = clock
         self._customers = customers
+        self._settle_seats = settle_seats  # a seat the person held goes to the next in line now, not at the next chore
 
     def register(self, source: PersonalData) -> None:
         if source not in self._sources:
@@ -63,3 +70,5 @@ class PrivacyService:
                 await self._customers.link_imported(tx, guild_id, user_id, username=username, at=self._clock())
             for source in self._sources:
                 await source.forget_user(tx, guild_id, user_id)
+        if self._settle_seats is not None:
+            await self._settle_seats()
