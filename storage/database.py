@@ -86,6 +86,12 @@ class Transaction(Protocol):
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
 
 
+def row_lock(tx: Transaction, lock: bool) -> str:
+    """What to append to the SELECT of the row a decision is about: its lock, asked for (``lock``) in a write
+    transaction only (a snapshot read locks nothing)."""
+    return tx.dialect.lock_row if lock and tx.writable else ""
+
+
 class Store(Protocol):
     """A database the services use: SQLite (``Database``, the default) or PostgreSQL (``PostgresDatabase``)."""
 

@@ -6,15 +6,16 @@ import datetime as dt
 
 from bot.domain.guild_settings import GuildSettings
 from storage.codecs import encode_datetime
-from storage.database import Row, Transaction
+from storage.database import Row, Transaction, row_lock
 
 
 class GuildSettingsRepository:
     async def get(self, tx: Transaction, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
         """``lock`` (in a write transaction): a server-wide round is decided next (is it due? run it), so another
         process deciding the same waits until this one has committed, then sees it ran (PostgreSQL)."""
-        locking = tx.dialect.lock_row if lock and tx.writable else ""
-        row = await tx.fetch_one(f"SELECT * FROM guild_settings WHERE guild_id = ? {locking}", (guild_id,))  # noqa: S608
+        row = await tx.fetch_one(
+            f"SELECT * FROM guild_settings WHERE guild_id = ? {row_lock(tx, lock)}", (guild_id,)  # noqa: S608
+        )
         return None if row is None else _from_row(row)
 
     async def save(self, tx: Transaction, settings: GuildSettings, *, by: int, at: dt.datetime) -> None:

@@ -12,7 +12,7 @@ from storage.codecs import (
     encode_datetime,
     encode_optional_datetime,
 )
-from storage.database import Row, Transaction
+from storage.database import Row, Transaction, row_lock
 
 
 class MealRepository:
@@ -39,9 +39,8 @@ class MealRepository:
         """A meal of this guild only: guilds never see each other's meals. ``lock`` (in a write transaction):
         a decision about its seats follows, so another process deciding about them waits until this commits
         (PostgreSQL; SQLite has one writer at a time anyway)."""
-        locking = tx.dialect.lock_row if lock and tx.writable else ""
         row = await tx.fetch_one(
-            f"SELECT * FROM meals WHERE id = ? AND guild_id = ? {locking}", (meal_id, guild_id)  # noqa: S608
+            f"SELECT * FROM meals WHERE id = ? AND guild_id = ? {row_lock(tx, lock)}", (meal_id, guild_id)  # noqa: S608
         )
         return None if row is None else _meal(row)
 
