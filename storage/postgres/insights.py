@@ -48,6 +48,13 @@ def _where(guild_id: int, query: SearchQuery) -> tuple[str, tuple[object, ...]]:
     return where.sql.replace("+i.", "i."), where.params  # "+": SQLite's hint to leave an index alone
 
 
+def _words(match: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition (ending in AND) and parameter for the words of a search, none without words."""
+    if match is None:
+        return "", ()
+    return "i.search_vector @@ to_tsquery('english', ?) AND ", (tsquery(match),)
+
+
 class PostgresInsightRepository(InsightRepository):
     async def search(self, tx: Transaction, guild_id: int, query: SearchQuery) -> SearchPage:
         """One page: by rank (ties newest first) when there are words, else newest first; the exact total."""
@@ -78,19 +85,18 @@ class PostgresInsightRepository(InsightRepository):
 
     async def _total(self, tx: Transaction, sql: str, params: tuple[object, ...], match: str | None) -> int:
         """The count for a page past the last one (it has no rows to carry it)."""
-        words = "" if match is None else "i.search_vector @@ to_tsquery('english', ?) AND "
+        words, word_params = _words(match)
         row = await tx.fetch_one(
             f"SELECT COUNT(*) AS n FROM insights i WHERE {words}{sql}",  # noqa: S608
-            (*(() if match is None else (tsquery(match),)), *params),
+            (*word_params, *params),
         )
         return 0 if row is None else int(row["n"])
 
     async def export_rows(self, tx: Transaction, guild_id: int, filters: SearchQuery) -> list[Insight]:
         sql, params = _where(guild_id, filters)
-        match = filters.match
-        words = "" if match is None else "i.search_vector @@ to_tsquery('english', ?) AND "
+        words, word_params = _words(filters.match)
         rows = await tx.fetch_all(
             f"SELECT i.* FROM insights i WHERE {words}{sql} ORDER BY i.created_at, i.id LIMIT ?",  # noqa: S608
-            (*(() if match is None else (tsquery(match),)), *params, EXPORT_LIMIT),
+            (*word_params, *params, EXPORT_LIMIT),
         )
         return [_insight(row) for row in rows]
