@@ -50,9 +50,6 @@ class Shards:
         """This process serves every server (one process, the default)."""
         return len(self.ids) == self.count
 
-    def owns(self, guild_id: int) -> bool:
-        return (guild_id >> 22) % self.count in self.ids
-
     @property
     def label(self) -> str:
         if self.count == 1:

@@ -23,6 +23,7 @@ from bot.runtime import open_store
 from bot.services import Services
 from storage.database import Database, Store
 from storage.migrate import MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR, load_migrations, migrate, schema_version
+from storage.outbox import OutboxRepository
 from storage.postgres.database import PostgresDatabase
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -154,6 +155,21 @@ async def test_a_process_claims_only_the_outbox_rows_of_its_own_shards(settings:
         await db.close()
     assert [row.guild_id for row in claimed] == [GUILD]
     assert [row.guild_id for row in rest] == [OTHER_GUILD]
+
+
+async def test_a_server_belongs_to_discords_shard_for_its_id(settings: Settings) -> None:
+    guild = 81384788765712384  # (id >> 22) % 4 == 2: Discord sends its events to shard 2 of 4
+    db = await open_store(settings)
+    try:
+        now = system_clock()
+        async with db.transaction() as tx:
+            await OutboxRepository().add(tx, NewDelivery(Kind.CHECKIN, guild, now, user_id=5), now)
+        others = await Services.build(db, system_clock, Shards(4, (0, 1, 3))).delivery.claim("0,1,3", 10, dms=True)
+        mine = await Services.build(db, system_clock, Shards(4, (0, 2))).delivery.claim("0,2", 10, dms=True)
+    finally:
+        await db.close()
+    assert others == []
+    assert [row.guild_id for row in mine] == [guild]
 
 
 async def test_insight_search_means_the_same_on_both_stores(store: Store) -> None:

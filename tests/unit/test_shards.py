@@ -7,11 +7,9 @@ import pytest
 from bot.domain.shards import ShardError, Shards
 
 
-def test_a_server_belongs_to_discords_shard_for_its_id() -> None:
-    guild = 81384788765712384  # (id >> 22) % 4 == 2: its events come to shard 2 of 4
-    assert Shards(4, (2,)).owns(guild) and not Shards(4, (0, 1, 3)).owns(guild)
-    assert Shards(4, (0, 2)).owns(guild) and not Shards(4, (0, 2)).everything
-    assert Shards().owns(guild) and Shards().everything
+def test_a_process_serves_everything_only_with_every_shard() -> None:
+    assert Shards().everything and Shards(4, (0, 1, 2, 3)).everything
+    assert not Shards(4, (0, 2)).everything  # which servers a shard has: tests/service/test_conformance.py
 
 
 @pytest.mark.parametrize(
