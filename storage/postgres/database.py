@@ -107,7 +107,7 @@ class PostgresDatabase:
 
     @property
     def location(self) -> str:
-        """For the start-up log line: where, without the password."""
+        """Where, without the password (what migrate-to-postgres says it copies into)."""
         where = redacted(self.url).partition("?")[0]
         return f"{where}{f' (schema {self.schema})' if self.schema else ''}"
 
