@@ -51,7 +51,7 @@ class Settings:
             if not parts.hostname and not parts.path.strip("/"):
                 raise ConfigError(
                     "DATABASE_URL: expected postgresql://user@host:5432/database[?schema=name], "
-                    f"got {_redact_url(self.database_url)!r}"
+                    f"got {redact_url(self.database_url)!r}"
                 )
             return
         self.database_path()
@@ -70,7 +70,7 @@ class Settings:
             )
         if parts.scheme != "sqlite" or parts.netloc or not parts.path.removeprefix("/"):
             raise ConfigError(
-                f"DATABASE_URL: expected sqlite:///path/to/file.db, got {_redact_url(self.database_url)!r}"
+                f"DATABASE_URL: expected sqlite:///path/to/file.db, got {redact_url(self.database_url)!r}"
             )
         return Path(parts.path.removeprefix("/"))
 
@@ -100,7 +100,8 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _redact_url(url: str) -> str:
+def redact_url(url: str) -> str:
+    """The URL with its password, if any, as ``***``: for messages and log lines."""
     parts = urlsplit(url)
     if parts.password:
         return url.replace(parts.password, "***")

@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.cli import EXIT_FILE_ERROR, cannot
-from bot.config import Settings
+from bot.config import Settings, redact_url
 from bot.domain.clock import Clock, system_clock
 from storage.backup import copy_into, open_source
-from storage.postgres.database import redacted, split_url
+from storage.postgres.database import split_url
 
 
 def default_output(settings: Settings, clock: Clock = system_clock) -> Path:
@@ -43,7 +43,7 @@ def backup_database(settings: Settings, output: str | None, clock: Clock = syste
             if urlsplit(dsn).password
             else ""
         )
-        text = PG_DUMP.format(url=redacted(dsn), schema=f" --schema={schema}" if schema else "", password=password)
+        text = PG_DUMP.format(url=redact_url(dsn), schema=f" --schema={schema}" if schema else "", password=password)
         print(text, file=sys.stderr)
         return 2
     source = settings.database_path()

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from bot.config import POSTGRES_SCHEMES, Settings
+from bot.config import POSTGRES_SCHEMES, Settings, redact_url
 from storage.database import Database
 from storage.migrate import migrate
 from storage.postgres.copy import CopyRefused, copy_into_postgres
-from storage.postgres.database import PostgresDatabase, redacted
+from storage.postgres.database import PostgresDatabase
 
 
 def migrate_to_postgres(settings: Settings, sqlite: str | None, url: str | None, overwrite: bool) -> int:
@@ -37,7 +37,7 @@ def migrate_to_postgres(settings: Settings, sqlite: str | None, url: str | None,
     try:
         return asyncio.run(_copy(source, url, overwrite))
     except (OSError, asyncpg.PostgresError) as error:
-        print(f"migrate-to-postgres: cannot use {redacted(url)}: {error}", file=sys.stderr)
+        print(f"migrate-to-postgres: cannot use {redact_url(url)}: {error}", file=sys.stderr)
         return 2
 
 
@@ -51,7 +51,8 @@ async def _copy(source: Path, url: str, overwrite: bool) -> int:
     async with await Database.open(source) as sqlite, await PostgresDatabase.open(url) as postgres:
         await migrate(sqlite)  # both at this release's schema, as the bot would on its next start
         await migrate(postgres)
-        print(f"Copying {source} into {postgres.location} …")
+        where = redact_url(url).partition("?")[0] + (f" (schema {postgres.schema})" if postgres.schema else "")
+        print(f"Copying {source} into {where} …")
         try:
             report = await copy_into_postgres(sqlite, postgres, overwrite=overwrite)
         except CopyRefused as error:
@@ -59,7 +60,7 @@ async def _copy(source: Path, url: str, overwrite: bool) -> int:
             return 1 if "does not match" in str(error) else 2
     print(
         f"Copied {report.rows:,} rows in {len(report.tables)} tables; row counts and the sums of "
-        f"{sum(t.checked_columns for t in report.tables)} columns match. Set DATABASE_URL={redacted(url)} "
+        f"{sum(t.checked_columns for t in report.tables)} columns match. Set DATABASE_URL={redact_url(url)} "
         "and start the bot."
     )
     return 0

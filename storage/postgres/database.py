@@ -38,15 +38,6 @@ def split_url(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(query=rest)), schema or None
 
 
-def redacted(url: str) -> str:
-    """The URL without its password, for /status and log lines."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
 def _numeric(text: str) -> int | float:
     """SUM over integers is NUMERIC in PostgreSQL; the repositories expect SQLite's int (or float)."""
     return int(text) if text.lstrip("-").isdigit() else float(text)
@@ -104,12 +95,6 @@ class PostgresDatabase:
     @property
     def backend(self) -> str:
         return "PostgreSQL"
-
-    @property
-    def location(self) -> str:
-        """Where, without the password (what migrate-to-postgres says it copies into)."""
-        where = redacted(self.url).partition("?")[0]
-        return f"{where}{f' (schema {self.schema})' if self.schema else ''}"
 
     @property
     def dialect(self) -> Dialect:
