@@ -155,7 +155,31 @@ class AfterCommit:
             self.committed_callbacks.append(callback)
 
 
-class Database:
+class StoreShortcuts:
+    """What both stores offer on top of ``read()`` and ``close()``: ``async with`` and one-query reads."""
+
+    def read(self) -> AbstractAsyncContextManager[Transaction]:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self.read() as tx:
+            return await tx.fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        async with self.read() as tx:
+            return await tx.fetch_one(sql, params)
+
+
+class Database(StoreShortcuts):
     """The SQLite store (module docstring)."""
 
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
@@ -197,12 +221,6 @@ class Database:
                 async with self._read_lock:
                     await self._reader.close()
             await self._connection.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTransaction]:
@@ -247,14 +265,6 @@ class Database:
             pages = await tx.fetch_one("PRAGMA page_count")
             size = await tx.fetch_one("PRAGMA page_size")
         return int(pages[0] if pages else 0) * int(size[0] if size else 0)
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.read() as tx:
-            return await tx.fetch_all(sql, params)
-
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.read() as tx:
-            return await tx.fetch_one(sql, params)
 
 
 async def _rollback(connection: aiosqlite.Connection) -> None:

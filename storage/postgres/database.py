@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from storage.database import AfterCommit, Dialect, Params, Row, WriterTurns
+from storage.database import AfterCommit, Dialect, Params, Row, StoreShortcuts, WriterTurns
 from storage.postgres.sql import POSTGRESQL, translate
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ async def _reset(connection: asyncpg.Connection) -> None:
         await connection.execute("ROLLBACK")
 
 
-class PostgresDatabase:
+class PostgresDatabase(StoreShortcuts):
     def __init__(self, writer: asyncpg.Pool, readers: asyncpg.Pool, url: str, schema: str | None) -> None:
         self._writer = writer  # one connection: write transactions take turns anyway (the lock)
         self._pool = readers
@@ -128,12 +128,6 @@ class PostgresDatabase:
         except (OSError, asyncpg.PostgresError) as error:  # the others wake on their own timer at the latest
             log.warning("could not notify the other processes (%s): %s", channel, error)
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         """A write transaction (READ COMMITTED, with the row locks the repositories ask for): commits on
@@ -166,14 +160,6 @@ class PostgresDatabase:
                 "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'"
             )
         return int(row["n"]) if row is not None else 0
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.read() as tx:
-            return await tx.fetch_all(sql, params)
-
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.read() as tx:
-            return await tx.fetch_one(sql, params)
 
 
 def _identifier(name: str) -> str:
