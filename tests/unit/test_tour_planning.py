@@ -150,6 +150,23 @@ def test_a_leg_too_long_for_the_day_fails_the_simulation() -> None:
     assert back.failed == (dallas, toronto)
 
 
+def test_a_team_eats_one_lunch_a_day_even_across_a_timezone_line() -> None:
+    # Mishawaka keeps Eastern time, Valparaiso 85 km west keeps Central: lunch at 12:00 in Mishawaka, 75 minutes
+    # at the table and 75 on the road reach Valparaiso at 13:30 Central, still in its window, but it would be
+    # the team's second lunch of the day.
+    tour = request(start=city("Mishawaka"), end=city("Valparaiso, IN"), days=1, meals=meal_windows("lunch"))
+    built = build_instance(tour, group_into_hubs(demand({"Mishawaka": 8, "Valparaiso, IN": 6}), tour).hubs)
+    # (nodes 0 and 1 are the tour's start and end)
+    mishawaka, valparaiso = built.cities.index(city("Mishawaka"), 2), built.cities.index(city("Valparaiso, IN"), 2)
+    assert built.cities[mishawaka].timezone != built.cities[valparaiso].timezone
+    assert built.minutes[mishawaka, valparaiso] == 75
+
+    assert not built.simulate((mishawaka, valparaiso)).feasible  # the second lunch has no other day to go to
+    assert built.simulate((mishawaka,)).feasible and built.simulate((valparaiso,)).feasible
+    itinerary = plan_tour(tour, demand({"Mishawaka": 8, "Valparaiso, IN": 6}))
+    assert [(meal.city.name, meal.day, meal.slot) for meal in itinerary.meals] == [("Mishawaka", 0, MealSlot.LUNCH)]
+
+
 def test_impossible_limits_are_refused_before_planning() -> None:
     with pytest.raises(InvalidInput, match="Add days or raise the daily driving limit"):
         check_reachable(request(days=2, settings=dataclasses.replace(QUICK, daily_drive_hours=4.0)))

@@ -42,6 +42,9 @@ class Road:
     end: int
     # (meal node, window index) → the place, day and meal it uses: one place never has two meals in one slot
     occupies: Callable[[int, int], Hashable] = lambda node, window: (node, window)
+    # (meal node, window index) → the team's day and meal it is: a team eats one lunch a day, also when a
+    # timezone line makes two lunches fit (12:00 in Eastern time, then 12:00 Central an hour's drive west)
+    sitting: Callable[[int, int], Hashable] = lambda node, window: (node, window)  # (no such rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ def simulate(road: Road, route: Sequence[int], start: int = 0, taken: Iterable[H
     result = Simulation()
     used: dict[int, float] = {}
     held: set[Hashable] = set(taken)  # slots of places that have their meal
+    had: set[Hashable] = set()  # the team's own meals by day and slot
     now, previous = road.depart, start
     for node in [*route, road.end]:
         minutes = road.minutes(previous, node)
@@ -113,7 +117,7 @@ def simulate(road: Road, route: Sequence[int], start: int = 0, taken: Iterable[H
         index = next(
             (
                 i for i, w in enumerate(road.windows(node))
-                if w.closes >= arrival - EPS and road.occupies(node, i) not in held
+                if w.closes >= arrival - EPS and road.occupies(node, i) not in held and road.sitting(node, i) not in had
             ),
             None,
         )  # fmt: skip
@@ -121,6 +125,7 @@ def simulate(road: Road, route: Sequence[int], start: int = 0, taken: Iterable[H
             result.failed = (previous, node)
             return result
         held.add(road.occupies(node, index))
+        had.add(road.sitting(node, index))
         begins = max(arrival, road.windows(node)[index].opens)
         result.visits.append(Visit(node, arrival, begins, index))
         now, previous = begins + road.service(node, index), node

@@ -137,6 +137,7 @@ class Built:
             zone_along=self._zone_along,
             end=self.real.end,
             occupies=self._occupies,
+            sitting=self._sitting,
         )
 
     @functools.cached_property
@@ -176,6 +177,10 @@ class Built:
     def _occupies(self, node: int, window: int) -> tuple[int, int, MealSlot]:
         slot = self.slots[node][window]
         return self.cities[node].geonameid, slot.day, slot.slot
+
+    def _sitting(self, node: int, window: int) -> tuple[int, MealSlot]:
+        slot = self.slots[node][window]
+        return slot.day, slot.slot
 
     def simulate(self, route: Sequence[int], taken: frozenset[Hashable] = frozenset()) -> Simulation:
         """One team's route driven by the rules; ``taken``: the slots other teams' meals hold."""
@@ -898,14 +903,15 @@ def relaxed(built: Built, rule: Reason) -> Road:
     anytime = [Window(-math.inf, math.inf)]
     if rule is Reason.DRIVING_LIMIT:
         return dataclasses.replace(road, limit=math.inf)
-    # Without slots every meal is in "window 0": a place's meals then only need to be different meals.
+    # Without slots every meal is in "window 0": a place's meals then only need to be different meals, and a
+    # team may eat as often as it likes (one lunch a day is a rule of the slots).
     if rule is Reason.MEAL_SLOTS:
-        return dataclasses.replace(road, windows=lambda node: anytime, occupies=_own_meal)
+        return dataclasses.replace(road, windows=lambda node: anytime, occupies=_own_meal, sitting=_own_meal)
     if rule is Reason.DEADLINE:
         return dataclasses.replace(road, deadline=math.inf)
     if rule is Reason.COMBINED:
         return dataclasses.replace(
-            road, limit=math.inf, windows=lambda node: anytime, occupies=_own_meal, deadline=math.inf
+            road, limit=math.inf, windows=lambda node: anytime, occupies=_own_meal, sitting=_own_meal, deadline=math.inf
         )
     raise ValueError(rule)
 
@@ -920,7 +926,10 @@ def _blocked(rule: Reason, built: Built) -> str:
     if rule is Reason.DRIVING_LIMIT:
         return f"wherever it goes in the route, a meal there breaks the {hours}-a-day driving limit"
     if rule is Reason.MEAL_SLOTS:
-        return "wherever it goes in the route, the team gets there outside its meal slots or then misses the next meal"
+        return (
+            "wherever it goes in the route, the team gets there outside its meal slots, has had that meal already "
+            "that day, or then misses the next meal"
+        )
     if rule is Reason.DEADLINE:
         return f"a meal there makes the team reach {request.end.name} after the arrival deadline"
     if rule is Reason.COMBINED:
