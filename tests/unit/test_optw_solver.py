@@ -19,6 +19,7 @@ from bot.domain.optw import (
     TimeWindow,
     check_solution,
     greedy,
+    kernels,
     read_optw,
     solve,
     solve_by_labeling,
@@ -106,6 +107,39 @@ def test_search_reads_travel_times_in_the_direction_driven(seed: int) -> None:
     found = IteratedLocalSearch(instance, seed=seed, settings=SearchSettings(max_iterations=100)).run()
 
     assert_valid(instance, found)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_compiled_checks_give_what_the_python_and_numpy_ones_give(seed: int) -> None:
+    # One window per node takes the compiled kernels; the general code (several windows) and the numpy
+    # formulation of the insertion check are kept, so both must agree exactly on any route.
+    instance = random_instance(seed, 40, 1, windows=1, tight=seed % 2 == 0)
+    search = IteratedLocalSearch(instance, seed=seed)
+    state = search.empty_state()
+    search.fill(state, noise=1.5)
+    route = state.routes[0]
+    assert len(route.customers) >= 3
+
+    general = route.copy()
+    assert search._schedule_windows(general) and search._schedule(route)
+    assert np.array_equal(general.times, route.times) and np.array_equal(general.array, route.array)
+
+    nodes, finish, arrival, latest = route.array, route.finish, route.arrival, route.latest
+    everyone = np.arange(2, len(instance.nodes))  # visited or not: the arithmetic is the same
+    shift = search._slot_shifts(everyone, nodes[:-1], finish[:-1], nodes[1:], arrival[1:], latest[1:])
+    costs, places = search._insertion_costs(route, everyone)
+    assert np.array_equal(costs, shift.min(axis=1)) and np.array_equal(places, shift.argmin(axis=1) + 1)
+    assert np.isfinite(costs).any() and not np.isfinite(costs).all()
+
+    shift = search._slot_shifts(everyone, nodes[:-2], finish[:-2], nodes[2:], arrival[2:], latest[2:])
+    gain = search.score[everyone][:, None] - search.score[nodes[1:-1]][None, :]
+    gain = np.where(np.isfinite(shift) & (gain > 1e-6), gain, -np.inf)
+    row, column = kernels.best_replacement(
+        search.travel, search.close_eps, search.first_open, search.service, search.score,
+        everyone, nodes, finish, arrival, latest,
+    )  # fmt: skip
+    assert np.isfinite(gain).any()  # some candidate scores more than a visit and fits in its place
+    assert (row, column) == divmod(int(gain.argmax()), gain.shape[1])
 
 
 def test_same_seed_same_routes() -> None:

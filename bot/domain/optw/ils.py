@@ -5,8 +5,10 @@ checks per position, and a shake that removes a run of consecutive visits from e
 each kept because it measured better (docs/benchmarks.md, "Tour planner solver"): exact checks for several windows per
 node (latest arrival instead of Wait + MaxShift), seeded noise in the insertion choice, a refill that first
 leaves out the nodes just removed, a same-slot replace move, relocations that bring a route home earlier,
-threshold acceptance with periodic kicks, and restarts from the best solution. Insertion costs are
-evaluated for all candidates and positions at once with numpy, which makes a pure-Python search fast enough.
+threshold acceptance with periodic kicks, and restarts from the best solution. With one window per node
+(the tour planner's nodes, most published instances) schedules, insertion costs and replacements run as
+compiled loops (``kernels.py``, about three times the iterations per second of numpy); with several windows
+insertion costs are evaluated for all candidates and positions at once with numpy.
 
 With several routes ("teams") the search differs in four ways, each measured on pr01/pr02 with m = 2-4:
 
@@ -36,6 +38,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from bot.domain.optw.kernels import (
+    best_replacement,
+    greediest,
+    insertion_costs,
+    open_candidates,
+    route_costs,
+    schedule,
+)
 from bot.domain.optw.model import EPS, FloatMatrix, Instance, Solution, TimeWindow
 
 IntArray = npt.NDArray[np.intp]
@@ -82,29 +92,55 @@ class SearchSettings:
 class _Route:
     """One route with start and end sentinels and the schedule that makes insertion checks O(1)."""
 
-    __slots__ = ("arrays", "arrival", "closing", "latest", "nodes", "start")
+    __slots__ = ("array", "nodes", "times")
 
     def __init__(self, nodes: list[int]) -> None:
         self.nodes = nodes
-        # nodes, end of service, arrival and latest arrival as numpy arrays, made once per schedule
-        self.arrays: tuple[IntArray, FloatMatrix, FloatMatrix, FloatMatrix] | None = None
-        self.arrival: list[float] = []
-        self.start: list[float] = []
-        self.closing: list[float] = []
-        # Latest arrival at each position that keeps the rest of the route feasible. It generalises
+        # Made by each schedule, never changed in place: the nodes as an array, and per position the arrival,
+        # the start of service, the close of the window used (-inf where missed), the end of service and the
+        # latest arrival that keeps the rest of the route feasible. The latest arrival generalises
         # Wait + MaxShift to several windows per node: arriving later never helps, so it is a threshold.
-        self.latest: list[float] = []
+        self.array: IntArray = np.empty(0, dtype=np.intp)
+        self.times: FloatMatrix = np.empty((5, 0))
 
     def copy(self) -> _Route:
         clone = _Route(list(self.nodes))
-        clone.arrival, clone.start = list(self.arrival), list(self.start)
-        clone.closing, clone.latest = list(self.closing), list(self.latest)
-        clone.arrays = self.arrays  # never changed in place
+        clone.array, clone.times = self.array, self.times
         return clone
 
     @property
     def customers(self) -> list[int]:
         return self.nodes[1:-1]
+
+    @property
+    def arrival(self) -> FloatMatrix:
+        row: FloatMatrix = self.times[0]
+        return row
+
+    @property
+    def start(self) -> FloatMatrix:
+        row: FloatMatrix = self.times[1]
+        return row
+
+    @property
+    def closing(self) -> FloatMatrix:
+        row: FloatMatrix = self.times[2]
+        return row
+
+    @property
+    def finish(self) -> FloatMatrix:
+        row: FloatMatrix = self.times[3]
+        return row
+
+    @property
+    def latest(self) -> FloatMatrix:
+        row: FloatMatrix = self.times[4]
+        return row
+
+    @property
+    def home(self) -> float:
+        """When the route reaches its end."""
+        return float(self.times[0, -1])
 
 
 @dataclass
@@ -158,7 +194,7 @@ class _RoutePool:
         mask = 0
         for node in customers:
             mask |= 1 << node
-        end = route.arrival[-1]
+        end = route.home
         row = self.index.get(mask)
         if row is not None:
             if end < self.ends[row] - EPS:
@@ -238,11 +274,11 @@ class IteratedLocalSearch:
         self.settings = settings or SearchSettings()
         self.rng = np.random.default_rng(seed)  # reproducible search: same seed, same routes
         nodes = instance.nodes
-        self.travel = instance.travel
+        self.travel = np.ascontiguousarray(instance.travel, dtype=np.float64)
         self.rows = instance.travel.tolist()  # scalar look-ups are much faster on lists than on arrays
-        self.service = np.array([node.service for node in nodes])
+        self.service = np.array([node.service for node in nodes], dtype=np.float64)
         self.service_list = self.service.tolist()
-        self.score = np.array([node.score for node in nodes])
+        self.score = np.array([node.score for node in nodes], dtype=np.float64)
         self.score_squared = self.score**2
         self.windows = [[(w.open, w.close) for w in node.windows] for node in nodes]
         width = max(len(node.windows) for node in nodes)
@@ -250,24 +286,32 @@ class IteratedLocalSearch:
         self.opens = np.array([[w.open for w in _pad(node.windows, width)] for node in nodes])
         self.closes = np.array([[w.close for w in _pad(node.windows, width)] for node in nodes])
         self.width = width
-        self.open_list = self.opens[:, 0].tolist()
-        self.close_list = self.closes[:, 0].tolist()
-        self.open_list_array = self.opens[:, 0].copy()
+        self.first_open = self.opens[:, 0].copy()
+        self.first_close = self.closes[:, 0].copy()
+        self.budget = float(instance.budget)
         self.close_eps = self.closes[:, 0] + EPS
         self.travel_to = np.ascontiguousarray(self.travel.T)  # travel_to[u, v]: from v to u
         # Each node's last start (with the rounding allowance), opening and service, taken in one call.
-        self.candidate_columns = np.stack([self.close_eps, self.open_list_array, self.service], axis=1)
+        self.candidate_columns = np.stack([self.close_eps, self.first_open, self.service], axis=1)
         eligible = np.zeros(len(nodes), dtype=bool)
         eligible[list(instance.customers)] = True
         self.eligible = eligible & (self.score > 0)
         first = nodes[instance.start]
         self.depart = first.windows[0].open
+        # Scratch space of each fill step: every node's cheapest insertion, and the nodes that fit somewhere.
+        self.cheapest = np.empty(len(nodes))
+        self.candidates = np.empty(len(nodes), dtype=np.intp)
+        self.candidates_unused = np.empty(0)  # the draws of a fill without noise
 
     # ----------------------------------------------------------------- schedule bookkeeping
     def _schedule(self, route: _Route) -> bool:
         """Recompute arrival/start forwards and latest arrivals backwards; False if the route is infeasible."""
         if self.width == 1:
             return self._schedule_one_window(route)
+        return self._schedule_windows(route)
+
+    def _schedule_windows(self, route: _Route) -> bool:
+        """:meth:`_schedule` for nodes with any number of windows, in Python."""
         rows, service, windows = self.rows, self.service_list, self.windows
         nodes = route.nodes
         arrival, start, closing = [self.depart], [self.depart], [math.inf]
@@ -291,103 +335,21 @@ class IteratedLocalSearch:
         arrival.append(end_arrival)
         start.append(end_arrival)
         closing.append(self.instance.budget)
-        route.arrival, route.start, route.closing = arrival, start, closing
-        route.latest = self._latest_arrivals(nodes)
-        route.arrays = None
+        route.array = np.asarray(nodes, dtype=np.intp)
+        finish = np.asarray(start) + self.service.take(route.array)
+        route.times = np.array([arrival, start, closing, finish, self._latest_arrivals(nodes)])
         return feasible and end_arrival <= self.instance.budget + EPS
 
     def _schedule_one_window(self, route: _Route) -> bool:
-        """:meth:`_schedule` when every node has one window (the same result, a good deal faster)."""
-        rows, service, opens, closes = self.rows, self.service_list, self.open_list, self.close_list
-        nodes = route.nodes
-        budget = self.instance.budget
-        depart = self.depart
-        arrival, start, closing = [depart], [depart], [math.inf]
-        finish = depart + service[nodes[0]]
-        previous = nodes[0]
-        feasible = True
-        for node in nodes[1:-1]:
-            reach = finish + rows[previous][node]
-            close = closes[node]
-            if reach > close + EPS:
-                feasible = False
-                begin, close = reach, -math.inf
-            else:
-                opening = opens[node]
-                begin = opening if opening > reach else reach
-            arrival.append(reach)
-            start.append(begin)
-            closing.append(close)
-            finish = begin + service[node]
-            previous = node
-        end_arrival = finish + rows[previous][nodes[-1]]
-        arrival.append(end_arrival)
-        start.append(end_arrival)
-        closing.append(budget)
-        route.arrival, route.start, route.closing = arrival, start, closing
-        route.arrays = None
-        # Latest arrivals, backwards (see _latest_arrivals).
-        size = len(nodes)
-        latest = [0.0] * size
-        bound = budget
-        latest[-1] = budget
-        following = nodes[-1]
-        for p in range(size - 2, 0, -1):
-            node = nodes[p]
-            bound = bound - service[node] - rows[node][following]
-            if opens[node] <= bound + EPS:
-                close = closes[node]
-                bound = close if close < bound else bound
-            else:
-                bound = -math.inf
-            latest[p] = bound
-            following = node
-        route.latest = latest
-        return feasible and end_arrival <= budget + EPS
-
-    def _schedule_insertion(self, route: _Route, position: int) -> None:
-        """:meth:`_schedule_one_window` after a feasible insertion at ``position``: only the times after it
-        and the latest arrivals before it change, and only until they meet their old values again."""
-        rows, service, opens, closes = self.rows, self.service_list, self.open_list, self.close_list
-        nodes = route.nodes
-        arrival, start, closing, latest = route.arrival, route.start, route.closing, route.latest
-        route.arrays = None
-        for times in (arrival, start, closing, latest):
-            times.insert(position, 0.0)
-        last = len(nodes) - 1
-        previous = nodes[position - 1]
-        finish = start[position - 1] + service[previous]
-        for k in range(position, last):
-            node = nodes[k]
-            reach = finish + rows[previous][node]
-            close = closes[node]
-            if reach > close + EPS:
-                begin, close = reach, -math.inf
-            else:
-                opening = opens[node]
-                begin = opening if opening > reach else reach
-            arrival[k] = reach
-            if k > position and begin == start[k] and close == closing[k]:
-                break  # from here on the schedule is as it was
-            start[k], closing[k] = begin, close
-            finish = begin + service[node]
-            previous = node
-        else:
-            arrival[last] = start[last] = finish + rows[previous][nodes[last]]
-        bound = latest[position + 1]
-        following = nodes[position + 1]
-        for k in range(position, 0, -1):
-            node = nodes[k]
-            bound = bound - service[node] - rows[node][following]
-            if opens[node] <= bound + EPS:
-                close = closes[node]
-                bound = close if close < bound else bound
-            else:
-                bound = -math.inf
-            if k < position and bound == latest[k]:
-                break  # and so are the latest arrivals before here
-            latest[k] = bound
-            following = node
+        """:meth:`_schedule` when every node has one window (the same result, compiled)."""
+        route.array = np.asarray(route.nodes, dtype=np.intp)
+        route.times = np.empty((5, len(route.nodes)))
+        return bool(
+            schedule(
+                self.travel, self.first_open, self.first_close, self.service,
+                route.array, self.depart, self.budget, route.times,
+            )
+        )  # fmt: skip
 
     def _latest_arrivals(self, nodes: list[int]) -> list[float]:
         rows, service, windows = self.rows, self.service_list, self.windows
@@ -452,50 +414,48 @@ class IteratedLocalSearch:
         ok &= new_arrival <= next_latest[None, :] + EPS
         return np.where(ok, shift, np.inf)
 
-    def _arrays(self, route: _Route) -> tuple[IntArray, FloatMatrix, FloatMatrix, FloatMatrix]:
-        """The route's nodes, end of each service, arrivals and latest arrivals as arrays (cached)."""
-        if route.arrays is None:
-            nodes = np.asarray(route.nodes)
-            route.arrays = (
-                nodes,
-                np.asarray(route.start) + self.service.take(nodes),
-                np.asarray(route.arrival),
-                np.asarray(route.latest),
-            )
-        return route.arrays
-
     def _insertion_costs(self, route: _Route, candidates: IntArray) -> tuple[FloatMatrix, IntArray]:
         """For each candidate, the smallest feasible time shift over positions in ``route`` (inf if none)
         and the position (index in ``route.nodes`` to insert before)."""
-        nodes, finish, arrival, latest = self._arrays(route)
+        nodes, finish, arrival, latest = route.array, route.finish, route.arrival, route.latest
+        if self.width == 1:
+            costs, places = np.empty(len(candidates)), np.empty(len(candidates), dtype=np.intp)
+            insertion_costs(
+                self.travel, self.close_eps, self.first_open, self.service,
+                candidates, nodes, finish, arrival, latest, costs, places,
+            )  # fmt: skip
+            return costs, places
         shift = self._slot_shifts(candidates, nodes[:-1], finish[:-1], nodes[1:], arrival[1:], latest[1:])
         return shift.min(axis=1), shift.argmin(axis=1) + 1
 
-    def _route_costs(self, state: _State, index: int) -> FloatMatrix:
-        """Cached insertion costs of every node into route ``index`` (inf for visited/ineligible nodes); the
-        positions are in ``state.places[index]``."""
+    def _route_costs(self, state: _State, index: int) -> None:
+        """Bring the cached insertion costs of every node into route ``index`` up to date: ``state.costs[index]``
+        (inf for visited and ineligible nodes), the positions in ``state.places[index]``."""
         if state.costs.shape[0] != len(state.routes):
             shape = (len(state.routes), len(self.service))
             state.costs, state.places = np.full(shape, np.inf), np.zeros(shape, dtype=np.intp)
             state.fresh.clear()
+        if index in state.fresh:
+            return
         costs: FloatMatrix = state.costs[index]
-        if index not in state.fresh:
+        open_nodes = self.eligible & ~state.visited
+        route = state.routes[index]
+        if self.width == 1:
+            route_costs(
+                self.travel, self.close_eps, self.first_open, self.service, open_nodes,
+                route.array, route.finish, route.arrival, route.latest, costs, state.places[index],
+            )  # fmt: skip
+        else:
             costs.fill(np.inf)
-            candidates = (self.eligible & ~state.visited).nonzero()[0]
+            candidates = open_nodes.nonzero()[0]
             if len(candidates):
-                costs[candidates], state.places[index, candidates] = self._insertion_costs(
-                    state.routes[index], candidates
-                )
-            state.fresh.add(index)
-        return costs
+                costs[candidates], state.places[index, candidates] = self._insertion_costs(route, candidates)
+        state.fresh.add(index)
 
     def _insert(self, state: _State, route_index: int, node: int, position: int) -> None:
         route = state.routes[route_index]
         route.nodes.insert(position, node)
-        if self.width == 1:
-            self._schedule_insertion(route, position)
-        else:
-            self._schedule(route)
+        self._schedule(route)
         state.visited[node] = True
         state.score += float(self.score[node])
         state.fresh.discard(route_index)
@@ -505,31 +465,16 @@ class IteratedLocalSearch:
 
     def fill(self, state: _State, noise: float) -> None:
         """Insert nodes greedily by score² / time shift until nothing fits."""
-        count = len(state.routes)
-        if not count:
-            return
-        squares = self.score_squared
-        while True:
-            if count == 1:
-                best_costs = self._route_costs(state, 0)
-            else:
-                for index in range(count):
-                    if index not in state.fresh:
-                        self._route_costs(state, index)
-                best_costs = state.costs.min(axis=0)
-            candidates = (best_costs < np.inf).nonzero()[0]
-            if not len(candidates):
+        best, candidates = self.cheapest, self.candidates
+        while state.routes:
+            for index in range(len(state.routes)):
+                self._route_costs(state, index)
+            count = open_candidates(state.costs, best, candidates)
+            if not count:
                 return
-            ratio = squares.take(candidates) / np.maximum(best_costs.take(candidates), 1e-3)
-            if noise:
-                factor = self.rng.random(len(candidates))
-                factor *= noise
-                factor += 1.0
-                ratio *= factor
-            node = int(candidates[int(ratio.argmax())])
-            route_index = 0 if count == 1 else int(state.costs[:, node].argmin())  # the first route on ties
-            position = int(state.places[route_index, node])
-            self._insert(state, route_index, node, position)
+            draws = self.rng.random(count) if noise else self.candidates_unused
+            node, route_index = greediest(state.costs, best, self.score_squared, candidates, count, draws, noise)
+            self._insert(state, route_index, node, int(state.places[route_index, node]))
 
     # ----------------------------------------------------------------- local moves
     def replace(self, state: _State) -> bool:
@@ -550,15 +495,23 @@ class IteratedLocalSearch:
         candidates = np.flatnonzero(self.eligible & ~state.visited)
         if not len(candidates):
             return False
-        nodes, finish, arrival, latest = self._arrays(route)
+        nodes, finish, arrival, latest = route.array, route.finish, route.arrival, route.latest
         current = nodes[1:-1]
-        shift = self._slot_shifts(candidates, nodes[:-2], finish[:-2], nodes[2:], arrival[2:], latest[2:])
-        gain = self.score[candidates][:, None] - self.score[current][None, :]
-        gain = np.where(np.isfinite(shift) & (gain > EPS), gain, -np.inf)
-        flat = int(gain.argmax())
-        if gain.flat[flat] == -np.inf:
-            return False
-        row, column = divmod(flat, gain.shape[1])
+        if self.width == 1:
+            row, column = best_replacement(
+                self.travel, self.close_eps, self.first_open, self.service, self.score,
+                candidates, nodes, finish, arrival, latest,
+            )  # fmt: skip
+            if row < 0:
+                return False
+        else:
+            shift = self._slot_shifts(candidates, nodes[:-2], finish[:-2], nodes[2:], arrival[2:], latest[2:])
+            gain = self.score[candidates][:, None] - self.score[current][None, :]
+            gain = np.where(np.isfinite(shift) & (gain > EPS), gain, -np.inf)
+            flat = int(gain.argmax())
+            if gain.flat[flat] == -np.inf:
+                return False
+            row, column = divmod(flat, gain.shape[1])
         removed, added = int(current[column]), int(candidates[row])
         route.nodes[column + 1] = added
         self._schedule(route)
@@ -653,11 +606,9 @@ class IteratedLocalSearch:
         """Which of ``nodes`` could take the place of each visit of ``route`` (N x visits)."""
         if len(route.nodes) < 3:
             return np.zeros((len(nodes), 0), dtype=bool)
-        slots = np.asarray(route.nodes)
-        previous = slots[:-2]
-        finish = np.asarray(route.start[:-2]) + self.service[previous]
+        slots = route.array
         shift = self._slot_shifts(
-            nodes, previous, finish, slots[2:], np.asarray(route.arrival[2:]), np.asarray(route.latest[2:])
+            nodes, slots[:-2], route.finish[:-2], slots[2:], route.arrival[2:], route.latest[2:]
         )
         return np.isfinite(shift)
 
@@ -697,18 +648,19 @@ class IteratedLocalSearch:
         shake, the same positions in every route, measured clearly worse with several routes.
         """
         routes = state.routes
-        ordered = sorted(t for route in routes for t in route.start[1:-1])
+        starts = [route.start.tolist() for route in routes]
+        ordered = sorted(t for times in starts for t in times[1:-1])
         if not ordered:
             return []
         first = int(self.rng.integers(len(ordered)))
         low = ordered[first] - EPS
         high = ordered[min(len(ordered) - 1, first + length * len(routes) - 1)] + EPS
         removed: list[int] = []
-        for route in routes:
+        for route, times in zip(routes, starts, strict=True):
             kept = [route.nodes[0]]
             for p in range(1, len(route.nodes) - 1):
                 node = route.nodes[p]
-                if low <= route.start[p] <= high:
+                if low <= times[p] <= high:
                     state.visited[node] = False
                     state.score -= float(self.score[node])
                     removed.append(node)
@@ -764,7 +716,7 @@ class IteratedLocalSearch:
         if not np.isfinite(costs[0]) or int(places[0]) == position:
             return False
         trial.nodes.insert(int(places[0]), node)
-        if not (self._schedule(trial) and trial.arrival[-1] < route.arrival[-1] - EPS):
+        if not (self._schedule(trial) and trial.home < route.home - EPS):
             return False
         state.routes[index] = trial
         return True

@@ -1,0 +1,228 @@
+"""The search's hottest loops, compiled with numba: a route's schedule, the cheapest feasible insertion of
+every candidate into a route, and the best same-place replacement of a visit by a candidate.
+
+They handle nodes with one time window each (the tour planner's nodes and the published instances with one
+window); they give exactly what the Python and numpy formulations in ``ils.py`` give, the same sums in the
+same order, so a seed still gives the same routes. Looping over the candidates and positions in compiled code instead of
+building a candidates x positions matrix with a dozen numpy calls matters because the matrices are small
+(~35 x 20): numpy's fixed cost per call was most of the search's time. Compiled once per machine and cached
+next to this file (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from bot.domain.optw.model import EPS
+
+
+@njit(cache=True, nogil=True)
+def _shift(
+    travel: np.ndarray,
+    close_eps: np.ndarray,
+    opening: np.ndarray,
+    service: np.ndarray,
+    u: int,
+    previous: int,
+    finish: float,
+    following: int,
+    latest: float,
+) -> float:
+    """When the team reaches ``following`` if it serves ``u`` right after ``previous`` (whose service ends at
+    ``finish``); inf if that breaks ``u``'s window or arrives at ``following`` after ``latest``."""
+    reach = travel[previous, u] + finish
+    if reach > close_eps[u]:
+        return math.inf
+    leave = max(reach, opening[u]) + service[u]
+    arrive = leave + travel[u, following]
+    return math.inf if arrive > latest + EPS else arrive
+
+
+@njit(cache=True, nogil=True)
+def _cheapest(
+    travel: np.ndarray,
+    close_eps: np.ndarray,
+    opening: np.ndarray,
+    service: np.ndarray,
+    u: int,
+    nodes: np.ndarray,
+    finish: np.ndarray,
+    arrival: np.ndarray,
+    latest: np.ndarray,
+) -> tuple[float, int]:
+    """The smallest time shift at the following visit over the places in the route ``nodes`` where ``u``
+    fits (inf if none), and the first place with it (the index in ``nodes`` to insert before; 1 if none)."""
+    best, place = math.inf, 1
+    for p in range(nodes.shape[0] - 1):
+        shift = _shift(travel, close_eps, opening, service, u, nodes[p], finish[p], nodes[p + 1], latest[p + 1])
+        shift -= arrival[p + 1]
+        if shift < best:
+            best, place = shift, p + 1
+    return best, place
+
+
+@njit(cache=True, nogil=True)
+def insertion_costs(
+    travel: np.ndarray,
+    close_eps: np.ndarray,
+    opening: np.ndarray,
+    service: np.ndarray,
+    candidates: np.ndarray,
+    nodes: np.ndarray,
+    finish: np.ndarray,
+    arrival: np.ndarray,
+    latest: np.ndarray,
+    costs: np.ndarray,
+    places: np.ndarray,
+) -> None:
+    """:func:`_cheapest` of each candidate into the route ``nodes``, into ``costs`` and ``places``."""
+    for i in range(candidates.shape[0]):
+        costs[i], places[i] = _cheapest(
+            travel, close_eps, opening, service, candidates[i], nodes, finish, arrival, latest
+        )
+
+
+@njit(cache=True, nogil=True)
+def route_costs(
+    travel: np.ndarray,
+    close_eps: np.ndarray,
+    opening: np.ndarray,
+    service: np.ndarray,
+    open_nodes: np.ndarray,
+    nodes: np.ndarray,
+    finish: np.ndarray,
+    arrival: np.ndarray,
+    latest: np.ndarray,
+    costs: np.ndarray,
+    places: np.ndarray,
+) -> None:
+    """:func:`_cheapest` of every node where ``open_nodes`` is true into the route ``nodes`` (``costs[u]``
+    and ``places[u]``); inf for the others."""
+    for u in range(open_nodes.shape[0]):
+        if open_nodes[u]:
+            costs[u], places[u] = _cheapest(travel, close_eps, opening, service, u, nodes, finish, arrival, latest)
+        else:
+            costs[u] = math.inf
+
+
+@njit(cache=True, nogil=True)
+def open_candidates(costs: np.ndarray, best: np.ndarray, candidates: np.ndarray) -> int:
+    """Each node's cheapest insertion over the routes (the rows of ``costs``) into ``best``, and the nodes
+    that fit somewhere into the first places of ``candidates``; returns how many fit."""
+    count = 0
+    for u in range(costs.shape[1]):
+        cheapest = costs[0, u]
+        for r in range(1, costs.shape[0]):
+            cheapest = min(cheapest, costs[r, u])
+        best[u] = cheapest
+        if cheapest < math.inf:
+            candidates[count] = u
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def greediest(
+    costs: np.ndarray,
+    best: np.ndarray,
+    squares: np.ndarray,
+    candidates: np.ndarray,
+    count: int,
+    draws: np.ndarray,
+    noise: float,
+) -> tuple[int, int]:
+    """The candidate with the best ratio score² / time shift, each ratio times 1 + ``noise`` x its draw in
+    ``draws`` (when ``noise``), and the route where it costs the least (the first on ties); the first
+    candidate on ties."""
+    chosen, top = -1, -math.inf
+    for i in range(count):
+        u = candidates[i]
+        ratio = squares[u] / max(best[u], 1e-3)
+        if noise:
+            ratio *= draws[i] * noise + 1.0
+        if ratio > top:
+            chosen, top = u, ratio
+    route = 0
+    for r in range(1, costs.shape[0]):
+        if costs[r, chosen] < costs[route, chosen]:
+            route = r
+    return chosen, route
+
+
+@njit(cache=True, nogil=True)
+def best_replacement(
+    travel: np.ndarray,
+    close_eps: np.ndarray,
+    opening: np.ndarray,
+    service: np.ndarray,
+    score: np.ndarray,
+    candidates: np.ndarray,
+    nodes: np.ndarray,
+    finish: np.ndarray,
+    arrival: np.ndarray,
+    latest: np.ndarray,
+) -> tuple[int, int]:
+    """(candidate index, visit index) of the replacement of a visit of ``nodes`` by a candidate that keeps
+    every window and gains the most score (the first in candidate-then-visit order on ties); (-1, -1) if none
+    gains."""
+    best, row, column = -math.inf, -1, -1
+    for i in range(candidates.shape[0]):
+        u = candidates[i]
+        for p in range(nodes.shape[0] - 2):
+            gain = score[u] - score[nodes[p + 1]]
+            if gain > EPS and gain > best:
+                previous, following = nodes[p], nodes[p + 2]
+                arrive = _shift(travel, close_eps, opening, service, u, previous, finish[p], following, latest[p + 2])
+                if arrive < math.inf:
+                    best, row, column = gain, i, p
+    return row, column
+
+
+@njit(cache=True, nogil=True)
+def schedule(
+    travel: np.ndarray,
+    opening: np.ndarray,
+    closes: np.ndarray,
+    service: np.ndarray,
+    nodes: np.ndarray,
+    depart: float,
+    budget: float,
+    times: np.ndarray,
+) -> bool:
+    """The route ``nodes`` (start and end included) driven from ``depart``, written into ``times`` (5 x
+    places): arrival, start of service, the window's close (-inf where it is missed, ``budget`` at the end),
+    end of service, and the latest arrival that keeps the rest of the route feasible. True if the whole route
+    is feasible."""
+    size = nodes.shape[0]
+    arrival, start, closing, finish, latest = times[0], times[1], times[2], times[3], times[4]
+    arrival[0] = start[0] = depart
+    closing[0] = math.inf
+    finish[0] = depart + service[nodes[0]]
+    latest[0] = 0.0
+    feasible = True
+    for k in range(1, size - 1):
+        node = nodes[k]
+        reach = finish[k - 1] + travel[nodes[k - 1], node]
+        close = closes[node]
+        if reach > close + EPS:
+            feasible = False
+            begin, close = reach, -math.inf
+        else:
+            begin = max(opening[node], reach)
+        arrival[k], start[k], closing[k] = reach, begin, close
+        finish[k] = begin + service[node]
+    end_arrival = finish[size - 2] + travel[nodes[size - 2], nodes[size - 1]]
+    arrival[size - 1] = start[size - 1] = end_arrival
+    finish[size - 1] = end_arrival + service[nodes[size - 1]]
+    closing[size - 1] = budget
+    bound = budget
+    latest[size - 1] = budget
+    for p in range(size - 2, 0, -1):
+        node = nodes[p]
+        bound = bound - service[node] - travel[node, nodes[p + 1]]
+        bound = min(closes[node], bound) if opening[node] <= bound + EPS else -math.inf
+        latest[p] = bound
+    return feasible and end_arrival <= budget + EPS
