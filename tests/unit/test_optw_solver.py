@@ -276,6 +276,20 @@ def test_a_helper_process_answers_with_its_own_search() -> None:
     assert answer.routes == IteratedLocalSearch(instance, seed=5, settings=settings).run().routes
 
 
+def test_a_helper_answers_by_the_shared_deadline() -> None:
+    # Its search ends at the deadline, and its process at once: the interpreter's teardown after loading the
+    # compiled kernels took ~0.3 s, past the grace the parent waits, and the helper's answer was thrown away.
+    instance = read_optw(INSTANCES / "pr02.txt", decimals=2, routes=4)
+    deadline = time.time() + 2.0
+
+    helper = solver._start_helper(instance, 5, deadline, solver.LONG_SEARCH)
+    assert helper is not None
+    answer = solver._answer(helper, deadline)
+
+    assert answer is not None and answer.iterations > 0
+    assert time.time() < deadline + solver.HELPER_GRACE / 2  # 0.23-0.32 s past it with the teardown
+
+
 @pytest.mark.parametrize("helper_fails", [False, True])
 def test_the_better_of_the_two_searches_wins_and_a_failed_helper_is_ignored(
     helper_fails: bool, monkeypatch: pytest.MonkeyPatch
