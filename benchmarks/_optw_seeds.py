@@ -45,7 +45,13 @@ MULTI_ROUTE = [(name, m) for name in ("pr01", "pr02") for m in (2, 3, 4)]
 
 
 def run_once(
-    name: str, routes: int, seed: int, limit: float | None, iterations: int | None, workers: int | None = None
+    name: str,
+    routes: int,
+    seed: int,
+    limit: float | None,
+    iterations: int | None,
+    workers: int | None = None,
+    patience: int | None = None,
 ) -> tuple[float, float, int]:
     """(validated score, seconds including reading the file, iterations of all searches) of one run;
     ``workers``: searches at once (``solve``'s default when None)."""
@@ -53,6 +59,8 @@ def run_once(
     instance = read_optw(INSTANCES / f"{name}.txt", decimals=2 if name.startswith("pr") else 1, routes=routes)
     # An iteration budget also lifts the patience, so the budget alone ends the run (deterministic).
     settings = SearchSettings(max_iterations=iterations, patience=iterations) if iterations else None
+    if patience:
+        settings = SearchSettings(patience=patience)
     solution = solve(instance, seed=seed, time_limit=limit, settings=settings, workers=workers)
     elapsed = time.perf_counter() - started
     check = check_solution(instance, solution.routes)
@@ -77,6 +85,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=_seeds, default=list(range(5)), help="e.g. 0-9")
     parser.add_argument("--limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per run (0: none)")
     parser.add_argument("--iterations", type=int, default=0, help="iteration budget (0: the default)")
+    parser.add_argument("--patience", type=int, default=0, help="shakes without a better solution (0: the default)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at once")
     parser.add_argument(
         "--workers", type=int, default=0, help="searches per run, one process each (0: solve's default, 2 from 3 s)"
@@ -86,7 +95,9 @@ def main() -> int:
     runs = [(name, m, seed) for name, m in args.cases for seed in args.seeds]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         futures = [
-            pool.submit(run_once, name, m, seed, limit, args.iterations or None, args.workers or None)
+            pool.submit(
+                run_once, name, m, seed, limit, args.iterations or None, args.workers or None, args.patience or None
+            )
             for name, m, seed in runs
         ]
         results = [future.result() for future in futures]

@@ -258,6 +258,19 @@ def test_a_long_search_also_runs_in_a_second_process_within_the_same_time() -> N
     assert assert_valid(instance, found) > 560  # best known 622; greedy finds 581
 
 
+def test_a_search_in_two_processes_uses_all_of_its_time_where_a_short_one_stops_when_stuck() -> None:
+    instance = random_instance(3, 20, 2, windows=1, tight=True)
+
+    short = IteratedLocalSearch(instance, seed=0).run(time_limit=10.0)  # a planner round's settings
+    started = time.perf_counter()
+    long = solve(instance, seed=0, time_limit=1.5, workers=2)
+    elapsed = time.perf_counter() - started
+
+    assert short.iterations == SearchSettings().patience + 1  # stopped: no better solution for 5,000 shakes (~1 s)
+    assert elapsed >= 1.45  # went on, its walkers starting afresh
+    assert assert_valid(instance, long) >= assert_valid(instance, short)
+
+
 def test_only_searches_of_a_few_seconds_use_a_second_process() -> None:
     assert solver.default_workers(None) == 1  # no time limit: one process, the same routes for a seed
     assert solver.default_workers(1.0) == 1  # the tour planner's rounds do not pay a process start
