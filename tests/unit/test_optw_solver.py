@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from bot.domain.optw import (
     solve_by_labeling,
     solver,
 )
+from bot.domain.optw.validate import schedule_route
 
 INSTANCES = Path(__file__).resolve().parents[2] / "benchmarks" / "optw_instances"
 
@@ -109,37 +111,49 @@ def test_search_reads_travel_times_in_the_direction_driven(seed: int) -> None:
     assert_valid(instance, found)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_the_compiled_checks_give_what_the_python_and_numpy_ones_give(seed: int) -> None:
-    # One window per node takes the compiled kernels; the general code (several windows) and the numpy
-    # formulation of the insertion check are kept, so both must agree exactly on any route.
-    instance = random_instance(seed, 40, 1, windows=1, tight=seed % 2 == 0)
+@pytest.mark.parametrize(("seed", "windows"), [(seed, 1 + seed % 3) for seed in range(6)])
+def test_the_compiled_checks_agree_with_scheduling_each_change_from_scratch(seed: int, windows: int) -> None:
+    instance = random_instance(seed, 40, 1, windows=windows, tight=seed % 2 == 0)
     search = IteratedLocalSearch(instance, seed=seed)
     state = search.empty_state()
     search.fill(state, noise=1.5)
     route = state.routes[0]
-    assert len(route.customers) >= 3
+    route.nodes = [route.nodes[0], *route.customers[::2], route.nodes[-1]]  # every other visit: room for more
+    assert search._schedule(route) and len(route.customers) >= 3
+    nodes = route.nodes
 
-    general = route.copy()
-    assert search._schedule_windows(general) and search._schedule(route)
-    assert np.array_equal(general.times, route.times) and np.array_equal(general.array, route.array)
+    visits, problems = schedule_route(instance, route.customers)  # the validator's schedule
+    assert not problems
+    assert route.arrival.tolist() == [visit.arrival for visit in visits]
+    assert route.start.tolist() == [visit.start for visit in visits]
 
-    nodes, finish, arrival, latest = route.array, route.finish, route.arrival, route.latest
-    everyone = np.arange(2, len(instance.nodes))  # visited or not: the arithmetic is the same
-    shift = search._slot_shifts(everyone, nodes[:-1], finish[:-1], nodes[1:], arrival[1:], latest[1:])
-    costs, places = search._insertion_costs(route, everyone)
-    assert np.array_equal(costs, shift.min(axis=1)) and np.array_equal(places, shift.argmin(axis=1) + 1)
+    def scheduled(changed: list[int]) -> tuple[bool, list[float]]:
+        trial = route.copy()
+        trial.nodes = changed
+        return search._schedule(trial), trial.arrival.tolist()
+
+    others = np.array([node for node in instance.customers if node not in nodes])
+    costs, places = search._insertion_costs(route, others)
+    fits = search._stand_ins(route, others)
+    best_gain, best_swap = 1e-6, (-1, -1)
+    for i, u in enumerate(others.tolist()):
+        shifts = []
+        for place in range(1, len(nodes)):
+            feasible, arrival = scheduled([*nodes[:place], u, *nodes[place:]])
+            shifts.append(arrival[place + 1] - route.arrival[place] if feasible else math.inf)
+        assert costs[i] == min(shifts) and places[i] == 1 + shifts.index(min(shifts))
+        for column in range(len(nodes) - 2):
+            feasible, _ = scheduled([*nodes[: column + 1], u, *nodes[column + 2 :]])
+            assert fits[i, column] == feasible
+            gain = search.score[u] - search.score[nodes[column + 1]]
+            if feasible and gain > best_gain:
+                best_gain, best_swap = gain, (i, column)
     assert np.isfinite(costs).any() and not np.isfinite(costs).all()
-
-    shift = search._slot_shifts(everyone, nodes[:-2], finish[:-2], nodes[2:], arrival[2:], latest[2:])
-    gain = search.score[everyone][:, None] - search.score[nodes[1:-1]][None, :]
-    gain = np.where(np.isfinite(shift) & (gain > 1e-6), gain, -np.inf)
-    row, column = kernels.best_replacement(
-        search.travel, search.close_eps, search.first_open, search.service, search.score,
-        everyone, nodes, finish, arrival, latest,
+    assert fits.any()
+    assert best_swap == kernels.best_replacement(
+        search.travel, search.close_eps, search.opens, search.service, search.score,
+        others, route.array, route.finish, route.latest,
     )  # fmt: skip
-    assert np.isfinite(gain).any()  # some candidate scores more than a visit and fits in its place
-    assert (row, column) == divmod(int(gain.argmax()), gain.shape[1])
 
 
 def test_same_seed_same_routes() -> None:

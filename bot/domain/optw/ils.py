@@ -45,6 +45,7 @@ from bot.domain.optw.kernels import (
     open_candidates,
     route_costs,
     schedule,
+    stand_ins,
 )
 from bot.domain.optw.model import EPS, FloatMatrix, Instance, Solution, TimeWindow
 
@@ -275,24 +276,15 @@ class IteratedLocalSearch:
         self.rng = np.random.default_rng(seed)  # reproducible search: same seed, same routes
         nodes = instance.nodes
         self.travel = np.ascontiguousarray(instance.travel, dtype=np.float64)
-        self.rows = instance.travel.tolist()  # scalar look-ups are much faster on lists than on arrays
         self.service = np.array([node.service for node in nodes], dtype=np.float64)
-        self.service_list = self.service.tolist()
         self.score = np.array([node.score for node in nodes], dtype=np.float64)
         self.score_squared = self.score**2
-        self.windows = [[(w.open, w.close) for w in node.windows] for node in nodes]
         width = max(len(node.windows) for node in nodes)
         # Pad with copies of the last window so every node has ``width`` windows with the same meaning.
-        self.opens = np.array([[w.open for w in _pad(node.windows, width)] for node in nodes])
-        self.closes = np.array([[w.close for w in _pad(node.windows, width)] for node in nodes])
-        self.width = width
-        self.first_open = self.opens[:, 0].copy()
-        self.first_close = self.closes[:, 0].copy()
+        self.opens = np.array([[w.open for w in _pad(node.windows, width)] for node in nodes], dtype=np.float64)
+        self.closes = np.array([[w.close for w in _pad(node.windows, width)] for node in nodes], dtype=np.float64)
+        self.close_eps = self.closes + EPS  # the last start of each window, with the rounding allowance
         self.budget = float(instance.budget)
-        self.close_eps = self.closes[:, 0] + EPS
-        self.travel_to = np.ascontiguousarray(self.travel.T)  # travel_to[u, v]: from v to u
-        # Each node's last start (with the rounding allowance), opening and service, taken in one call.
-        self.candidate_columns = np.stack([self.close_eps, self.first_open, self.service], axis=1)
         eligible = np.zeros(len(nodes), dtype=bool)
         eligible[list(instance.customers)] = True
         self.eligible = eligible & (self.score > 0)
@@ -305,66 +297,15 @@ class IteratedLocalSearch:
 
     # ----------------------------------------------------------------- schedule bookkeeping
     def _schedule(self, route: _Route) -> bool:
-        """Recompute arrival/start forwards and latest arrivals backwards; False if the route is infeasible."""
-        if self.width == 1:
-            return self._schedule_one_window(route)
-        return self._schedule_windows(route)
-
-    def _schedule_windows(self, route: _Route) -> bool:
-        """:meth:`_schedule` for nodes with any number of windows, in Python."""
-        rows, service, windows = self.rows, self.service_list, self.windows
-        nodes = route.nodes
-        arrival, start, closing = [self.depart], [self.depart], [math.inf]
-        finish = self.depart + service[nodes[0]]
-        feasible = True
-        for k in range(1, len(nodes) - 1):
-            previous, node = nodes[k - 1], nodes[k]
-            reach = finish + rows[previous][node]
-            begin, close = reach, -math.inf
-            for opening, closing_time in windows[node]:
-                if reach <= closing_time + EPS:
-                    begin, close = max(reach, opening), closing_time
-                    break
-            else:
-                feasible = False
-            arrival.append(reach)
-            start.append(begin)
-            closing.append(close)
-            finish = begin + service[node]
-        end_arrival = finish + rows[nodes[-2]][nodes[-1]]
-        arrival.append(end_arrival)
-        start.append(end_arrival)
-        closing.append(self.instance.budget)
-        route.array = np.asarray(nodes, dtype=np.intp)
-        finish = np.asarray(start) + self.service.take(route.array)
-        route.times = np.array([arrival, start, closing, finish, self._latest_arrivals(nodes)])
-        return feasible and end_arrival <= self.instance.budget + EPS
-
-    def _schedule_one_window(self, route: _Route) -> bool:
-        """:meth:`_schedule` when every node has one window (the same result, compiled)."""
+        """Recompute arrivals and starts forwards and latest arrivals backwards (:func:`kernels.schedule`);
+        False if the route is infeasible."""
         route.array = np.asarray(route.nodes, dtype=np.intp)
         route.times = np.empty((5, len(route.nodes)))
         return bool(
             schedule(
-                self.travel, self.first_open, self.first_close, self.service,
-                route.array, self.depart, self.budget, route.times,
+                self.travel, self.opens, self.closes, self.service, route.array, self.depart, self.budget, route.times
             )
-        )  # fmt: skip
-
-    def _latest_arrivals(self, nodes: list[int]) -> list[float]:
-        rows, service, windows = self.rows, self.service_list, self.windows
-        latest = [0.0] * len(nodes)
-        latest[-1] = self.instance.budget
-        for p in range(len(nodes) - 2, 0, -1):
-            node = nodes[p]
-            bound = latest[p + 1] - service[node] - rows[node][nodes[p + 1]]
-            value = -math.inf
-            for opening, closing_time in reversed(windows[node]):
-                if opening <= bound + EPS:
-                    value = min(closing_time, bound)
-                    break
-            latest[p] = value
-        return latest
+        )
 
     def _repair(self, state: _State, route: _Route) -> None:
         """Drop visits until the route is feasible (removals can delay others when travel times break the
@@ -379,54 +320,15 @@ class IteratedLocalSearch:
             state.score -= float(self.score[node])
 
     # ----------------------------------------------------------------- insertion
-    def _slot_shifts(
-        self,
-        candidates: IntArray,
-        previous: IntArray,
-        finish: FloatMatrix,
-        following: IntArray,
-        next_arrival: FloatMatrix,
-        next_latest: FloatMatrix,
-    ) -> FloatMatrix:
-        """Time shift at ``following[p]`` when candidate ``u`` is served between ``previous[p]`` (whose
-        service ends at ``finish[p]``) and ``following[p]``: a U x P matrix, inf where it breaks a window."""
-        if self.width == 1:
-            # In-place and with take(): the hottest line of the search.
-            shift = self.travel_to.take(candidates, 0).take(previous, 1)  # previous -> candidate
-            shift += finish
-            closing, opening, service = self.candidate_columns.take(candidates, 0).T[:, :, None]
-            late = shift > closing
-            np.maximum(shift, opening, out=shift)
-            shift += service
-            shift += self.travel.take(candidates, 0).take(following, 1)
-            late |= shift > next_latest + EPS
-            shift -= next_arrival
-            np.putmask(shift, late, np.inf)
-            return shift
-        reach = finish[None, :] + self.travel[previous[None, :], candidates[:, None]]
-        closes = self.closes[candidates]
-        index = (closes[:, None, :] < reach[:, :, None] - EPS).sum(axis=2)
-        ok = index < self.width
-        opening = np.take_along_axis(self.opens[candidates], np.minimum(index, self.width - 1), axis=1)
-        begin = np.maximum(reach, opening)
-        new_arrival = begin + self.service[candidates][:, None] + self.travel[candidates[:, None], following]
-        shift = new_arrival - next_arrival[None, :]
-        ok &= new_arrival <= next_latest[None, :] + EPS
-        return np.where(ok, shift, np.inf)
-
     def _insertion_costs(self, route: _Route, candidates: IntArray) -> tuple[FloatMatrix, IntArray]:
         """For each candidate, the smallest feasible time shift over positions in ``route`` (inf if none)
         and the position (index in ``route.nodes`` to insert before)."""
-        nodes, finish, arrival, latest = route.array, route.finish, route.arrival, route.latest
-        if self.width == 1:
-            costs, places = np.empty(len(candidates)), np.empty(len(candidates), dtype=np.intp)
-            insertion_costs(
-                self.travel, self.close_eps, self.first_open, self.service,
-                candidates, nodes, finish, arrival, latest, costs, places,
-            )  # fmt: skip
-            return costs, places
-        shift = self._slot_shifts(candidates, nodes[:-1], finish[:-1], nodes[1:], arrival[1:], latest[1:])
-        return shift.min(axis=1), shift.argmin(axis=1) + 1
+        costs, places = np.empty(len(candidates)), np.empty(len(candidates), dtype=np.intp)
+        insertion_costs(
+            self.travel, self.close_eps, self.opens, self.service,
+            candidates, route.array, route.finish, route.arrival, route.latest, costs, places,
+        )  # fmt: skip
+        return costs, places
 
     def _route_costs(self, state: _State, index: int) -> None:
         """Bring the cached insertion costs of every node into route ``index`` up to date: ``state.costs[index]``
@@ -437,19 +339,11 @@ class IteratedLocalSearch:
             state.fresh.clear()
         if index in state.fresh:
             return
-        costs: FloatMatrix = state.costs[index]
-        open_nodes = self.eligible & ~state.visited
         route = state.routes[index]
-        if self.width == 1:
-            route_costs(
-                self.travel, self.close_eps, self.first_open, self.service, open_nodes,
-                route.array, route.finish, route.arrival, route.latest, costs, state.places[index],
-            )  # fmt: skip
-        else:
-            costs.fill(np.inf)
-            candidates = open_nodes.nonzero()[0]
-            if len(candidates):
-                costs[candidates], state.places[index, candidates] = self._insertion_costs(route, candidates)
+        route_costs(
+            self.travel, self.close_eps, self.opens, self.service, self.eligible & ~state.visited,
+            route.array, route.finish, route.arrival, route.latest, state.costs[index], state.places[index],
+        )  # fmt: skip
         state.fresh.add(index)
 
     def _insert(self, state: _State, route_index: int, node: int, position: int) -> None:
@@ -495,24 +389,13 @@ class IteratedLocalSearch:
         candidates = np.flatnonzero(self.eligible & ~state.visited)
         if not len(candidates):
             return False
-        nodes, finish, arrival, latest = route.array, route.finish, route.arrival, route.latest
-        current = nodes[1:-1]
-        if self.width == 1:
-            row, column = best_replacement(
-                self.travel, self.close_eps, self.first_open, self.service, self.score,
-                candidates, nodes, finish, arrival, latest,
-            )  # fmt: skip
-            if row < 0:
-                return False
-        else:
-            shift = self._slot_shifts(candidates, nodes[:-2], finish[:-2], nodes[2:], arrival[2:], latest[2:])
-            gain = self.score[candidates][:, None] - self.score[current][None, :]
-            gain = np.where(np.isfinite(shift) & (gain > EPS), gain, -np.inf)
-            flat = int(gain.argmax())
-            if gain.flat[flat] == -np.inf:
-                return False
-            row, column = divmod(flat, gain.shape[1])
-        removed, added = int(current[column]), int(candidates[row])
+        row, column = best_replacement(
+            self.travel, self.close_eps, self.opens, self.service, self.score,
+            candidates, route.array, route.finish, route.latest,
+        )  # fmt: skip
+        if row < 0:
+            return False
+        removed, added = route.nodes[column + 1], int(candidates[row])
         route.nodes[column + 1] = added
         self._schedule(route)
         state.visited[removed], state.visited[added] = False, True
@@ -604,13 +487,11 @@ class IteratedLocalSearch:
 
     def _stand_ins(self, route: _Route, nodes: IntArray) -> BoolArray:
         """Which of ``nodes`` could take the place of each visit of ``route`` (N x visits)."""
-        if len(route.nodes) < 3:
-            return np.zeros((len(nodes), 0), dtype=bool)
-        slots = route.array
-        shift = self._slot_shifts(
-            nodes, slots[:-2], route.finish[:-2], slots[2:], route.arrival[2:], route.latest[2:]
+        fits = np.zeros((len(nodes), max(0, len(route.nodes) - 2)), dtype=bool)
+        stand_ins(
+            self.travel, self.close_eps, self.opens, self.service, nodes, route.array, route.finish, route.latest, fits
         )
-        return np.isfinite(shift)
+        return fits
 
     def _chain(
         self,

@@ -1,12 +1,13 @@
 """The search's hottest loops, compiled with numba: a route's schedule, the cheapest feasible insertion of
-every candidate into a route, and the best same-place replacement of a visit by a candidate.
+every candidate into a route, the best same-place replacement of a visit by a candidate and the fill's choice.
 
-They handle nodes with one time window each (the tour planner's nodes and the published instances with one
-window); they give exactly what the Python and numpy formulations in ``ils.py`` give, the same sums in the
-same order, so a seed still gives the same routes. Looping over the candidates and positions in compiled code instead of
-building a candidates x positions matrix with a dozen numpy calls matters because the matrices are small
-(~35 x 20): numpy's fixed cost per call was most of the search's time. Compiled once per machine and cached
-next to this file (``cache=True``).
+Looping over the candidates and places in compiled code, instead of building a candidates x places matrix
+with a dozen numpy calls, matters because the matrices are small (~35 x 20): numpy's fixed cost per call was
+most of the search's time. The loops do the same sums in the same order as the numpy formulation they
+replaced, so a seed gave the same routes before and after (checked on pr02 with m = 4). Nodes may have
+several windows (the tour planner's nodes have one per day and meal): ``opens`` and ``close_eps`` are nodes
+x windows, each node's windows sorted and padded with copies of its last one. Compiled once per machine and
+cached next to this file (``cache=True``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.domain.optw.model import EPS
 def _shift(
     travel: np.ndarray,
     close_eps: np.ndarray,
-    opening: np.ndarray,
+    opens: np.ndarray,
     service: np.ndarray,
     u: int,
     previous: int,
@@ -32,11 +33,15 @@ def _shift(
     latest: float,
 ) -> float:
     """When the team reaches ``following`` if it serves ``u`` right after ``previous`` (whose service ends at
-    ``finish``); inf if that breaks ``u``'s window or arrives at ``following`` after ``latest``."""
+    ``finish``), in the first of ``u``'s windows still open; inf if none is, or if it arrives at ``following``
+    after ``latest``."""
     reach = travel[previous, u] + finish
-    if reach > close_eps[u]:
-        return math.inf
-    leave = max(reach, opening[u]) + service[u]
+    window = 0
+    while reach > close_eps[u, window]:
+        window += 1
+        if window == close_eps.shape[1]:
+            return math.inf
+    leave = max(reach, opens[u, window]) + service[u]
     arrive = leave + travel[u, following]
     return math.inf if arrive > latest + EPS else arrive
 
@@ -45,7 +50,7 @@ def _shift(
 def _cheapest(
     travel: np.ndarray,
     close_eps: np.ndarray,
-    opening: np.ndarray,
+    opens: np.ndarray,
     service: np.ndarray,
     u: int,
     nodes: np.ndarray,
@@ -57,7 +62,7 @@ def _cheapest(
     fits (inf if none), and the first place with it (the index in ``nodes`` to insert before; 1 if none)."""
     best, place = math.inf, 1
     for p in range(nodes.shape[0] - 1):
-        shift = _shift(travel, close_eps, opening, service, u, nodes[p], finish[p], nodes[p + 1], latest[p + 1])
+        shift = _shift(travel, close_eps, opens, service, u, nodes[p], finish[p], nodes[p + 1], latest[p + 1])
         shift -= arrival[p + 1]
         if shift < best:
             best, place = shift, p + 1
@@ -68,7 +73,7 @@ def _cheapest(
 def insertion_costs(
     travel: np.ndarray,
     close_eps: np.ndarray,
-    opening: np.ndarray,
+    opens: np.ndarray,
     service: np.ndarray,
     candidates: np.ndarray,
     nodes: np.ndarray,
@@ -80,16 +85,15 @@ def insertion_costs(
 ) -> None:
     """:func:`_cheapest` of each candidate into the route ``nodes``, into ``costs`` and ``places``."""
     for i in range(candidates.shape[0]):
-        costs[i], places[i] = _cheapest(
-            travel, close_eps, opening, service, candidates[i], nodes, finish, arrival, latest
-        )
+        u = candidates[i]
+        costs[i], places[i] = _cheapest(travel, close_eps, opens, service, u, nodes, finish, arrival, latest)
 
 
 @njit(cache=True, nogil=True)
 def route_costs(
     travel: np.ndarray,
     close_eps: np.ndarray,
-    opening: np.ndarray,
+    opens: np.ndarray,
     service: np.ndarray,
     open_nodes: np.ndarray,
     nodes: np.ndarray,
@@ -103,7 +107,7 @@ def route_costs(
     and ``places[u]``); inf for the others."""
     for u in range(open_nodes.shape[0]):
         if open_nodes[u]:
-            costs[u], places[u] = _cheapest(travel, close_eps, opening, service, u, nodes, finish, arrival, latest)
+            costs[u], places[u] = _cheapest(travel, close_eps, opens, service, u, nodes, finish, arrival, latest)
         else:
             costs[u] = math.inf
 
@@ -156,13 +160,12 @@ def greediest(
 def best_replacement(
     travel: np.ndarray,
     close_eps: np.ndarray,
-    opening: np.ndarray,
+    opens: np.ndarray,
     service: np.ndarray,
     score: np.ndarray,
     candidates: np.ndarray,
     nodes: np.ndarray,
     finish: np.ndarray,
-    arrival: np.ndarray,
     latest: np.ndarray,
 ) -> tuple[int, int]:
     """(candidate index, visit index) of the replacement of a visit of ``nodes`` by a candidate that keeps
@@ -175,7 +178,7 @@ def best_replacement(
             gain = score[u] - score[nodes[p + 1]]
             if gain > EPS and gain > best:
                 previous, following = nodes[p], nodes[p + 2]
-                arrive = _shift(travel, close_eps, opening, service, u, previous, finish[p], following, latest[p + 2])
+                arrive = _shift(travel, close_eps, opens, service, u, previous, finish[p], following, latest[p + 2])
                 if arrive < math.inf:
                     best, row, column = gain, i, p
     return row, column
@@ -184,7 +187,7 @@ def best_replacement(
 @njit(cache=True, nogil=True)
 def schedule(
     travel: np.ndarray,
-    opening: np.ndarray,
+    opens: np.ndarray,
     closes: np.ndarray,
     service: np.ndarray,
     nodes: np.ndarray,
@@ -193,10 +196,11 @@ def schedule(
     times: np.ndarray,
 ) -> bool:
     """The route ``nodes`` (start and end included) driven from ``depart``, written into ``times`` (5 x
-    places): arrival, start of service, the window's close (-inf where it is missed, ``budget`` at the end),
-    end of service, and the latest arrival that keeps the rest of the route feasible. True if the whole route
-    is feasible."""
-    size = nodes.shape[0]
+    places): arrival, start of service (in the first window still open), the close of that window (-inf where
+    none is, ``budget`` at the end), end of service, and the latest arrival that keeps the rest of the route
+    feasible (arriving later never helps, so it is a threshold; it generalises Wait + MaxShift to several
+    windows). True if the whole route is feasible."""
+    size, width = nodes.shape[0], opens.shape[1]
     arrival, start, closing, finish, latest = times[0], times[1], times[2], times[3], times[4]
     arrival[0] = start[0] = depart
     closing[0] = math.inf
@@ -206,12 +210,14 @@ def schedule(
     for k in range(1, size - 1):
         node = nodes[k]
         reach = finish[k - 1] + travel[nodes[k - 1], node]
-        close = closes[node]
-        if reach > close + EPS:
+        window = 0
+        while window < width and reach > closes[node, window] + EPS:
+            window += 1
+        if window == width:
             feasible = False
             begin, close = reach, -math.inf
         else:
-            begin = max(opening[node], reach)
+            begin, close = max(opens[node, window], reach), closes[node, window]
         arrival[k], start[k], closing[k] = reach, begin, close
         finish[k] = begin + service[node]
     end_arrival = finish[size - 2] + travel[nodes[size - 2], nodes[size - 1]]
@@ -223,6 +229,30 @@ def schedule(
     for p in range(size - 2, 0, -1):
         node = nodes[p]
         bound = bound - service[node] - travel[node, nodes[p + 1]]
-        bound = min(closes[node], bound) if opening[node] <= bound + EPS else -math.inf
+        window = width - 1  # the latest window that opens by then
+        while window >= 0 and opens[node, window] > bound + EPS:
+            window -= 1
+        bound = min(closes[node, window], bound) if window >= 0 else -math.inf
         latest[p] = bound
     return feasible and end_arrival <= budget + EPS
+
+
+@njit(cache=True, nogil=True)
+def stand_ins(
+    travel: np.ndarray,
+    close_eps: np.ndarray,
+    opens: np.ndarray,
+    service: np.ndarray,
+    candidates: np.ndarray,
+    nodes: np.ndarray,
+    finish: np.ndarray,
+    latest: np.ndarray,
+    fits: np.ndarray,
+) -> None:
+    """Into ``fits`` (candidates x visits): whether each candidate could take the place of each visit of the
+    route ``nodes``, keeping every window."""
+    for i in range(candidates.shape[0]):
+        u = candidates[i]
+        for p in range(nodes.shape[0] - 2):
+            arrive = _shift(travel, close_eps, opens, service, u, nodes[p], finish[p], nodes[p + 2], latest[p + 2])
+            fits[i, p] = arrive < math.inf
