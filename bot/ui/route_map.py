@@ -5,6 +5,7 @@ cities left out in grey when they fall in the frame. Made for Discord's dark the
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from matplotlib.transforms import Bbox
 
 from bot.domain.cities import City
 from bot.domain.tour_planning import Itinerary, Night, PlannedMeal
+from bot.domain.tour_planning.water import default_water
 from bot.ui import maps
 from bot.ui.labels import Label, Obstacles, place_labels
 from bot.ui.style import plural
@@ -56,13 +58,14 @@ def route_map_png(itinerary: Itinerary) -> bytes:
     axes = figure.add_axes((0, 0, 1, 1 - _HEADER_IN / HEIGHT_IN))
     start, end = itinerary.start, itinerary.end
     routes = [[start, *(m.city for m in itinerary.team_meals(team)), end] for team in range(itinerary.teams)]
-    everywhere = [city for route in routes for city in route]
-    lons = maps.unwrap([c.longitude for c in everywhere])
-    view = maps.view_for(lons, [c.latitude for c in everywhere], aspect=WIDTH_IN / (HEIGHT_IN - _HEADER_IN))
+    roads = [_road(route) for route in routes]
+    everywhere = [point for road in roads for point in road]
+    lons = maps.unwrap([lon for _, lon in everywhere])
+    view = maps.view_for(lons, [lat for lat, _ in everywhere], aspect=WIDTH_IN / (HEIGHT_IN - _HEADER_IN))
     maps.draw_backdrop(axes, view)
     paths = []
-    for team, route in enumerate(routes):
-        xs, ys = view.project(maps.unwrap([c.longitude for c in route]), [c.latitude for c in route])
+    for team, road in enumerate(roads):
+        xs, ys = view.project(maps.unwrap([lon for _, lon in road]), [lat for lat, _ in road])
         paths.append(list(zip(xs.tolist(), ys.tolist(), strict=True)))
         axes.plot(
             xs,
@@ -87,6 +90,16 @@ def route_map_png(itinerary: Itinerary) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor=_BACKGROUND)
     return buffer.getvalue()
+
+
+def _road(route: Sequence[City]) -> list[tuple[float, float]]:
+    """The route as drawn, (latitude, longitude) from stop to stop: round big water (the Great Lakes, the
+    Gulf) by the corners the planner's roads take, where the straight line would cross it."""
+    water = default_water()
+    road = [(route[0].latitude, route[0].longitude)]
+    for origin, target in itertools.pairwise(route):
+        road.extend(water.way(origin, target)[1:])
+    return road
 
 
 def _stops(itinerary: Itinerary, view: maps.MapView) -> list[_Stop]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import struct
 
 import pytest
@@ -18,8 +19,9 @@ from PIL import Image
 from bot.domain.cities import City, default_gazetteer
 from bot.domain.meals import MealSlot
 from bot.domain.tour_planning import Demand, Itinerary, PlannedMeal, PlanSettings, TourRequest, plan_tour
+from bot.domain.tour_planning.water import default_water
 from bot.services.customers import CityCount
-from bot.ui import charts, maps
+from bot.ui import charts, maps, route_map
 from bot.ui.labels import Label, Obstacles, place_labels
 from bot.ui.tour_views import route_map_png
 
@@ -91,6 +93,22 @@ def test_nights_on_the_road_are_marked_and_named_on_the_map() -> None:
 
     assert share(with_nights, "#c9cdfb") > share(plain, "#c9cdfb") + 0.0002  # the ☾s and their labels
     assert png_size(with_nights) == MAP_SIZE
+
+
+def test_the_map_draws_a_drive_round_the_great_lakes_where_the_straight_line_crosses_them() -> None:
+    toronto, chicago, detroit = city("Toronto"), city("Chicago"), city("Detroit")
+    water = default_water()
+    assert water.crosses((toronto.latitude, toronto.longitude), (chicago.latitude, chicago.longitude))
+
+    route = [toronto, detroit, chicago, toronto]
+
+    road = route_map._road(route)
+
+    assert road[0] == road[-1] == (toronto.latitude, toronto.longitude)
+    assert len(road) > len(route)  # corners round the water, not three straight lines
+    for origin, target in itertools.pairwise(route):  # through the corners of the roads the planner drives
+        way = water.way(origin, target)
+        assert road[road.index(way[0]) : road.index(way[0]) + len(way)] == way
 
 
 def test_a_short_tour_toronto_to_montreal_gets_a_close_up_map() -> None:
