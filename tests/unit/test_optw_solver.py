@@ -150,10 +150,8 @@ def test_the_compiled_checks_agree_with_scheduling_each_change_from_scratch(seed
                 best_gain, best_swap = gain, (i, column)
     assert np.isfinite(costs).any() and not np.isfinite(costs).all()
     assert fits.any()
-    assert best_swap == kernels.best_replacement(
-        search.travel, search.close_eps, search.opens, search.service, search.score,
-        others, route.array, route.finish, route.latest,
-    )  # fmt: skip
+    replacement = kernels.best_replacement(search.arrays, search.score, others, route.array, route.finish, route.latest)
+    assert best_swap == replacement
 
 
 def test_same_seed_same_routes() -> None:

@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.domain.optw.kernels import (
+    InstanceArrays,
     best_replacement,
     greediest,
     insertion_costs,
@@ -283,6 +284,7 @@ class IteratedLocalSearch:
         self.opens = np.array([[w.open for w in _pad(node.windows, width)] for node in nodes], dtype=np.float64)
         self.closes = np.array([[w.close for w in _pad(node.windows, width)] for node in nodes], dtype=np.float64)
         self.close_eps = self.closes + EPS  # the last start of each window, with the rounding allowance
+        self.arrays: InstanceArrays = (self.travel, self.opens, self.closes, self.close_eps, self.service)
         self.budget = float(instance.budget)
         eligible = np.zeros(len(nodes), dtype=bool)
         eligible[list(instance.customers)] = True
@@ -300,11 +302,7 @@ class IteratedLocalSearch:
         False if the route is infeasible."""
         route.array = np.asarray(route.nodes, dtype=np.intp)
         route.times = np.empty((5, len(route.nodes)))
-        return bool(
-            schedule(
-                self.travel, self.opens, self.closes, self.service, route.array, self.depart, self.budget, route.times
-            )
-        )
+        return bool(schedule(self.arrays, route.array, self.depart, self.budget, route.times))
 
     def _repair(self, state: _State, route: _Route) -> None:
         """Drop visits until the route is feasible (removals can delay others when travel times break the
@@ -323,10 +321,7 @@ class IteratedLocalSearch:
         """For each candidate, the smallest feasible time shift over positions in ``route`` (inf if none)
         and the position (index in ``route.nodes`` to insert before)."""
         costs, places = np.empty(len(candidates)), np.empty(len(candidates), dtype=np.intp)
-        insertion_costs(
-            self.travel, self.close_eps, self.opens, self.service,
-            candidates, route.array, route.finish, route.arrival, route.latest, costs, places,
-        )  # fmt: skip
+        insertion_costs(self.arrays, candidates, route.array, route.finish, route.arrival, route.latest, costs, places)
         return costs, places
 
     def _route_costs(self, state: _State, index: int) -> None:
@@ -339,10 +334,9 @@ class IteratedLocalSearch:
         if index in state.fresh:
             return
         route = state.routes[index]
-        route_costs(
-            self.travel, self.close_eps, self.opens, self.service, self.eligible & ~state.visited,
-            route.array, route.finish, route.arrival, route.latest, state.costs[index], state.places[index],
-        )  # fmt: skip
+        open_nodes = self.eligible & ~state.visited
+        costs, places = state.costs[index], state.places[index]
+        route_costs(self.arrays, open_nodes, route.array, route.finish, route.arrival, route.latest, costs, places)
         state.fresh.add(index)
 
     def _insert(self, state: _State, route_index: int, node: int, position: int) -> None:
@@ -388,10 +382,7 @@ class IteratedLocalSearch:
         candidates = np.flatnonzero(self.eligible & ~state.visited)
         if not len(candidates):
             return False
-        row, column = best_replacement(
-            self.travel, self.close_eps, self.opens, self.service, self.score,
-            candidates, route.array, route.finish, route.latest,
-        )  # fmt: skip
+        row, column = best_replacement(self.arrays, self.score, candidates, route.array, route.finish, route.latest)
         if row < 0:
             return False
         removed, added = route.nodes[column + 1], int(candidates[row])
@@ -487,9 +478,7 @@ class IteratedLocalSearch:
     def _stand_ins(self, route: _Route, nodes: IntArray) -> BoolArray:
         """Which of ``nodes`` could take the place of each visit of ``route`` (N x visits)."""
         fits = np.zeros((len(nodes), max(0, len(route.nodes) - 2)), dtype=bool)
-        stand_ins(
-            self.travel, self.close_eps, self.opens, self.service, nodes, route.array, route.finish, route.latest, fits
-        )
+        stand_ins(self.arrays, nodes, route.array, route.finish, route.latest, fits)
         return fits
 
     def _chain(

@@ -5,9 +5,9 @@ Looping over the candidates and places in compiled code, instead of building a c
 with a dozen numpy calls, matters because the matrices are small (~35 x 20): numpy's fixed cost per call was
 most of the search's time. The loops do the same sums in the same order as the numpy formulation they
 replaced, so a seed gave the same routes before and after (checked on pr02 with m = 4). Nodes may have
-several windows (the tour planner's nodes have one per day and meal): ``opens`` and ``close_eps`` are nodes
-x windows, each node's windows sorted and padded with copies of its last one. Compiled once per machine and
-cached next to this file (``cache=True``).
+several windows (the tour planner's nodes have one per day and meal): see :data:`InstanceArrays`, each node's
+windows sorted and padded with copies of its last one. Compiled once per machine and cached next to this
+file (``cache=True``).
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from numba import njit
 
 from bot.domain.optw.model import EPS
 
+# The instance as the kernels read it: travel times (from, to), each node's window openings, closes and closes
+# plus the rounding allowance (nodes x windows), and its service time.
+InstanceArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 
 @njit(cache=True, nogil=True)
 def _shift(
-    travel: np.ndarray,
-    close_eps: np.ndarray,
-    opens: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     u: int,
     previous: int,
     finish: float,
@@ -35,6 +36,7 @@ def _shift(
     """When the team reaches ``following`` if it serves ``u`` right after ``previous`` (whose service ends at
     ``finish``), in the first of ``u``'s windows still open; inf if none is, or if it arrives at ``following``
     after ``latest``."""
+    travel, opens, _, close_eps, service = instance
     reach = travel[previous, u] + finish
     window = 0
     while reach > close_eps[u, window]:
@@ -48,10 +50,7 @@ def _shift(
 
 @njit(cache=True, nogil=True)
 def _cheapest(
-    travel: np.ndarray,
-    close_eps: np.ndarray,
-    opens: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     u: int,
     nodes: np.ndarray,
     finish: np.ndarray,
@@ -62,7 +61,7 @@ def _cheapest(
     fits (inf if none), and the first place with it (the index in ``nodes`` to insert before; 1 if none)."""
     best, place = math.inf, 1
     for p in range(nodes.shape[0] - 1):
-        shift = _shift(travel, close_eps, opens, service, u, nodes[p], finish[p], nodes[p + 1], latest[p + 1])
+        shift = _shift(instance, u, nodes[p], finish[p], nodes[p + 1], latest[p + 1])
         shift -= arrival[p + 1]
         if shift < best:
             best, place = shift, p + 1
@@ -71,10 +70,7 @@ def _cheapest(
 
 @njit(cache=True, nogil=True)
 def insertion_costs(
-    travel: np.ndarray,
-    close_eps: np.ndarray,
-    opens: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     candidates: np.ndarray,
     nodes: np.ndarray,
     finish: np.ndarray,
@@ -86,15 +82,12 @@ def insertion_costs(
     """:func:`_cheapest` of each candidate into the route ``nodes``, into ``costs`` and ``places``."""
     for i in range(candidates.shape[0]):
         u = candidates[i]
-        costs[i], places[i] = _cheapest(travel, close_eps, opens, service, u, nodes, finish, arrival, latest)
+        costs[i], places[i] = _cheapest(instance, u, nodes, finish, arrival, latest)
 
 
 @njit(cache=True, nogil=True)
 def route_costs(
-    travel: np.ndarray,
-    close_eps: np.ndarray,
-    opens: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     open_nodes: np.ndarray,
     nodes: np.ndarray,
     finish: np.ndarray,
@@ -107,7 +100,7 @@ def route_costs(
     and ``places[u]``); inf for the others."""
     for u in range(open_nodes.shape[0]):
         if open_nodes[u]:
-            costs[u], places[u] = _cheapest(travel, close_eps, opens, service, u, nodes, finish, arrival, latest)
+            costs[u], places[u] = _cheapest(instance, u, nodes, finish, arrival, latest)
         else:
             costs[u] = math.inf
 
@@ -158,10 +151,7 @@ def greediest(
 
 @njit(cache=True, nogil=True)
 def best_replacement(
-    travel: np.ndarray,
-    close_eps: np.ndarray,
-    opens: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     score: np.ndarray,
     candidates: np.ndarray,
     nodes: np.ndarray,
@@ -178,7 +168,7 @@ def best_replacement(
             gain = score[u] - score[nodes[p + 1]]
             if gain > EPS and gain > best:
                 previous, following = nodes[p], nodes[p + 2]
-                arrive = _shift(travel, close_eps, opens, service, u, previous, finish[p], following, latest[p + 2])
+                arrive = _shift(instance, u, previous, finish[p], following, latest[p + 2])
                 if arrive < math.inf:
                     best, row, column = gain, i, p
     return row, column
@@ -186,10 +176,7 @@ def best_replacement(
 
 @njit(cache=True, nogil=True)
 def schedule(
-    travel: np.ndarray,
-    opens: np.ndarray,
-    closes: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     nodes: np.ndarray,
     depart: float,
     budget: float,
@@ -200,6 +187,7 @@ def schedule(
     none is, ``budget`` at the end), end of service, and the latest arrival that keeps the rest of the route
     feasible (arriving later never helps, so it is a threshold; it generalises Wait + MaxShift to several
     windows). True if the whole route is feasible."""
+    travel, opens, closes, _, service = instance
     size, width = nodes.shape[0], opens.shape[1]
     arrival, start, closing, finish, latest = times[0], times[1], times[2], times[3], times[4]
     arrival[0] = start[0] = depart
@@ -239,10 +227,7 @@ def schedule(
 
 @njit(cache=True, nogil=True)
 def stand_ins(
-    travel: np.ndarray,
-    close_eps: np.ndarray,
-    opens: np.ndarray,
-    service: np.ndarray,
+    instance: InstanceArrays,
     candidates: np.ndarray,
     nodes: np.ndarray,
     finish: np.ndarray,
@@ -254,5 +239,5 @@ def stand_ins(
     for i in range(candidates.shape[0]):
         u = candidates[i]
         for p in range(nodes.shape[0] - 2):
-            arrive = _shift(travel, close_eps, opens, service, u, nodes[p], finish[p], nodes[p + 2], latest[p + 2])
+            arrive = _shift(instance, u, nodes[p], finish[p], nodes[p + 2], latest[p + 2])
             fits[i, p] = arrive < math.inf
