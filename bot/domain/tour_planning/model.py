@@ -77,7 +77,7 @@ class PlanSettings:
     max_candidates: int = 100  # the best places near the route that the solver considers
     departure: dt.time = dt.time(7, 0)  # leave the start city on the first day (its local time)
     arrival: dt.time = dt.time(22, 0)  # reach the end city by then on the last day (its local time)
-    solve_seconds: float = 1.0
+    solve_seconds: float = 0.5
     repair_seconds: float = 0.2
     seed: int = 0
 
