@@ -28,7 +28,7 @@ PARALLEL_FROM = 3.0
 HELPER_GRACE = 0.3
 # A search in several processes (a long one: the CLI's) uses all of its time: stuck for ``patience`` shakes, it
 # goes on (its walkers start afresh when stuck, which feeds the route pool) until the time limit or the
-# iteration budget. On pr01/pr02 with m = 2-4 that is worth 99.67 % of the best known on average instead of
+# iteration budget. On pr01/pr02 with m = 2-4 that is worth 99.68 % of the best known on average instead of
 # 99.56 % (docs/benchmarks.md). Shorter searches, the tour planner's rounds, still stop when stuck.
 LONG_SEARCH = SearchSettings(patience=SearchSettings().max_iterations)
 # Helper k searches with seed ``seed + k * HELPER_SEEDS``, so that runs with neighbouring seeds do not share one.

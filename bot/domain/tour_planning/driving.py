@@ -43,7 +43,7 @@ class Road:
     # (meal node, window index) → the place, day and meal it uses: one place never has two meals in one slot
     occupies: Callable[[int, int], Hashable] = lambda node, window: (node, window)
     # (meal node, window index) → the team's day and meal it is: a team eats one lunch a day, also when a
-    # timezone line makes two lunches fit (12:00 in Eastern time, then 12:00 Central an hour's drive west)
+    # timezone line makes two lunches fit (12:00 Eastern, then 13:30 Central after a 75-minute drive west)
     sitting: Callable[[int, int], Hashable] = lambda node, window: (node, window)  # (no such rule)
 
 
