@@ -27,7 +27,7 @@ from bot.domain.tour_planning import (
 from bot.domain.tour_planning.candidates import FloatArray, detour_km, haversine, reach_km
 from bot.domain.tour_planning.days import legs_and_nights
 from bot.domain.tour_planning.driving import simulate
-from bot.domain.tour_planning.planner import LIFTABLE, Plan, days_road, fits_without, plan, relaxed
+from bot.domain.tour_planning.planner import LIFTABLE, Plan, days_road, driving_room, fits_without, plan, relaxed
 from bot.domain.tour_planning.polish import moves
 from bot.domain.tour_planning.towns import KM_PER_TENFOLD, MIN_POPULATION, NEAR_KM, along, default_towns
 from tests.unit.test_tour_planning import QUICK, city, demand, request
@@ -81,6 +81,28 @@ def test_no_order_the_polish_can_reach_meets_as_many_people_with_less_driving(pl
     for other in moves(built.judge, planned.routes):  # within each team's route and between teams
         key = built.key(other)
         assert key is None or key >= chosen, (other, planned.routes)
+
+
+def test_a_route_whose_legs_add_up_to_more_than_every_days_limit_never_passes(planned: Plan) -> None:
+    # The fill skips such places for a stop without simulating them (driving_room): it must never skip one
+    # that passes.
+    built, minutes = planned.built, planned.built.minutes
+    visited = {node for route in planned.routes for node in route}
+    skipped = 0
+    for route in planned.routes:
+        path = [built.real.start, *route, built.real.end]
+        room = driving_room(built, path)
+        for node in built.real.customers:
+            if node in visited:
+                continue
+            for position in range(len(route) + 1):
+                a, b = path[position], path[position + 1]
+                if minutes[a, node] + minutes[node, b] - minutes[a, b] > room + 1e-6:
+                    skipped += 1
+                    assert not built.simulate((*route[:position], node, *route[position:])).feasible
+    # Not vacuous: every plan here has such places but two teams on the 4-day tour, which each drive so little
+    # that the legs alone rule no place out.
+    assert skipped or len(planned.routes) == 2
 
 
 def test_an_east_coast_tour_does_not_zig_zag_back_north_for_the_same_people() -> None:

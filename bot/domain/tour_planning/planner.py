@@ -44,7 +44,7 @@ from bot.domain.tour_planning.candidates import (
     reach_km,
     shortlist,
 )
-from bot.domain.tour_planning.driving import Road, Simulation, Window, simulate
+from bot.domain.tour_planning.driving import EPS, Road, Simulation, Window, simulate
 from bot.domain.tour_planning.model import (
     Demand,
     Itinerary,
@@ -613,15 +613,27 @@ def _insertion(built: Built, routes: Routes, team: int, node: int) -> tuple[floa
     path = [built.real.start, *route, built.real.end]
     minutes = built.minutes
     setting_off = float(minutes[path[0], path[1]]) if idle(routes, team) else 0.0
+    # No day drives more than the limit and all driving is within the tour's days: a route whose legs add up to
+    # more cannot pass, which settles most places a stop fits nowhere without simulating them.
+    room = driving_room(built, path)
 
     def added(i: int) -> float:
         return float(minutes[path[i], node] + minutes[node, path[i + 1]] - minutes[path[i], path[i + 1]]) + setting_off
 
     for position in sorted(range(len(route) + 1), key=added):
+        if added(position) - setting_off > room + EPS:
+            break  # and so does every later place, which adds more
         longer = (*route[:position], node, *route[position:])
         if built.key((*routes[:team], longer, *routes[team + 1 :])) is not None:
             return added(position), longer
     return math.inf, None
+
+
+def driving_room(built: Built, path: Sequence[int]) -> float:
+    """Minutes of driving a team could add to ``path`` (start, meals, end) before its legs alone break the rules:
+    the daily limit times the tour's days, less the legs' minutes."""
+    legs = built._legs
+    return built.limit * built.request.days - sum(legs[a][b] for a, b in itertools.pairwise(path))
 
 
 # --------------------------------------------------------------------------------------- the itinerary
