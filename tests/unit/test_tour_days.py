@@ -91,7 +91,7 @@ def test_a_route_whose_legs_add_up_to_more_than_every_days_limit_never_passes(pl
     skipped = 0
     for route in planned.routes:
         path = [built.real.start, *route, built.real.end]
-        room = driving_room(built, path)
+        room = driving_room(built, route)
         for node in built.real.customers:
             if node in visited:
                 continue

@@ -247,12 +247,13 @@ class Built:
         """A key no better than the plan's (:meth:`key`), without simulating: the people and the driving are
         known from the routes alone (a route that passes drives its legs' minutes), the longest day is not."""
         score = sum(self.real.nodes[node].score for route in routes for node in route)
-        legs, drive = self._legs, 0.0
-        for team, route in enumerate(routes):
-            if not idle(routes, team):
-                path = (self.real.start, *route, self.real.end)
-                drive += sum(legs[a][b] for a, b in itertools.pairwise(path))
+        drive = sum(self.legs_minutes(route) for team, route in enumerate(routes) if not idle(routes, team))
         return plan_bound(score, drive)
+
+    def legs_minutes(self, route: Sequence[int]) -> float:
+        """The minutes a team's legs drive, start → meals → end (what a route that passes drives)."""
+        legs, path = self._legs, (self.real.start, *route, self.real.end)
+        return sum(legs[a][b] for a, b in itertools.pairwise(path))
 
     @functools.cached_property
     def _legs(self) -> list[list[float]]:
@@ -615,25 +616,24 @@ def _insertion(built: Built, routes: Routes, team: int, node: int) -> tuple[floa
     setting_off = float(minutes[path[0], path[1]]) if idle(routes, team) else 0.0
     # No day drives more than the limit and all driving is within the tour's days: a route whose legs add up to
     # more cannot pass, which settles most places a stop fits nowhere without simulating them.
-    room = driving_room(built, path)
+    room = driving_room(built, route)
 
-    def added(i: int) -> float:
-        return float(minutes[path[i], node] + minutes[node, path[i + 1]] - minutes[path[i], path[i + 1]]) + setting_off
+    def extra(i: int) -> float:
+        return float(minutes[path[i], node] + minutes[node, path[i + 1]] - minutes[path[i], path[i + 1]])
 
-    for position in sorted(range(len(route) + 1), key=added):
-        if added(position) - setting_off > room + EPS:
+    for position in sorted(range(len(route) + 1), key=extra):
+        if extra(position) > room + EPS:
             break  # and so does every later place, which adds more
         longer = (*route[:position], node, *route[position:])
         if built.key((*routes[:team], longer, *routes[team + 1 :])) is not None:
-            return added(position), longer
+            return extra(position) + setting_off, longer
     return math.inf, None
 
 
-def driving_room(built: Built, path: Sequence[int]) -> float:
-    """Minutes of driving a team could add to ``path`` (start, meals, end) before its legs alone break the rules:
-    the daily limit times the tour's days, less the legs' minutes."""
-    legs = built._legs
-    return built.limit * built.request.days - sum(legs[a][b] for a, b in itertools.pairwise(path))
+def driving_room(built: Built, route: Sequence[int]) -> float:
+    """Minutes of driving a team could add to ``route`` (its meals) before its legs alone break the rules: the
+    daily limit times the tour's days, less the legs' minutes."""
+    return built.limit * built.request.days - built.legs_minutes(route)
 
 
 # --------------------------------------------------------------------------------------- the itinerary
