@@ -14,6 +14,7 @@ listed in benchmarks/optw_instances/README.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import time
@@ -59,8 +60,8 @@ def run_once(
     instance = read_optw(INSTANCES / f"{name}.txt", decimals=2 if name.startswith("pr") else 1, routes=routes)
     # An iteration budget also lifts the patience, so the budget alone ends the run (deterministic).
     settings = SearchSettings(max_iterations=iterations, patience=iterations) if iterations else None
-    if patience:
-        settings = SearchSettings(patience=patience)
+    if patience:  # with an iteration budget too: that many iterations, stopping earlier when stuck this long
+        settings = dataclasses.replace(settings or SearchSettings(), patience=patience)
     solution = solve(instance, seed=seed, time_limit=limit, settings=settings, workers=workers)
     elapsed = time.perf_counter() - started
     check = check_solution(instance, solution.routes)
