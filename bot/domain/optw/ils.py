@@ -294,7 +294,7 @@ class IteratedLocalSearch:
         # Scratch space of each fill step: every node's cheapest insertion, and the nodes that fit somewhere.
         self.cheapest = np.empty(len(nodes))
         self.candidates = np.empty(len(nodes), dtype=np.intp)
-        self.candidates_unused = np.empty(0)  # the draws of a fill without noise
+        self.no_draws = np.empty(0)  # what a fill without noise passes for its draws
 
     # ----------------------------------------------------------------- schedule bookkeeping
     def _schedule(self, route: _Route) -> bool:
@@ -359,7 +359,7 @@ class IteratedLocalSearch:
             count = open_candidates(state.costs, best, candidates)
             if not count:
                 return
-            draws = self.rng.random(count) if noise else self.candidates_unused
+            draws = self.rng.random(count) if noise else self.no_draws
             node, route_index = greediest(state.costs, best, self.score_squared, candidates, count, draws, noise)
             self._insert(state, route_index, node, int(state.places[route_index, node]))
 
